@@ -1,0 +1,46 @@
+# Two entry points for newcomers (see README): `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+PORT ?= 8000
+export UV_PYTHON := $(BIN)/python
+
+.PHONY: run test install install-dev lint format migrations-check seed clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+install: $(BIN)/uv
+	$(BIN)/uv pip sync --quiet --require-hashes requirements/base.txt
+
+install-dev: $(BIN)/uv
+	$(BIN)/uv pip sync --quiet --require-hashes requirements/dev.txt
+
+# Zero setup: SQLite under var/, tasks in-process, mail to the console.
+run: install .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_2021_call
+	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+.env:
+	cp .env.example .env
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the locked requirements after editing pyproject.toml.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --quiet -o requirements/dev.txt

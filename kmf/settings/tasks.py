@@ -1,0 +1,26 @@
+"""Celery: Redis as broker when REDIS_URL is set, otherwise every task runs in-process."""
+
+from celery.schedules import crontab
+
+from .database import REDIS_URL
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged after it ran, so a worker that dies mid-task does not lose it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "visibility_timeout": 3600}
+CELERY_TIMEZONE = "UTC"
+# Project-level tasks; the apps' tasks.py modules are found by autodiscovery.
+CELERY_IMPORTS = ["kmf.tasks"]
+
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "kmf.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

@@ -1,0 +1,27 @@
+"""The test suite: production's settings, made fast and self-contained.
+
+DATABASE_URL and REDIS_URL still apply, so CI runs the suite against PostgreSQL and Redis.
+"""
+
+import os
+
+# Tests see what production sees, whatever a developer's .env says.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123456789"
+)
+
+from .base import *
+
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+# Tests that need a real worker start one themselves; everything else runs tasks in-process.
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Static files come straight from the source folders; nothing is collected for tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

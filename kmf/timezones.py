@@ -1,0 +1,19 @@
+"""The visitor's time zone: chosen on the time-zone page or detected by the browser."""
+
+import zoneinfo
+from functools import cache
+
+TIME_ZONE_COOKIE = "kmf_tz"
+
+
+@cache
+def time_zone_names():
+    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def visitor_time_zone(request):
+    """The zone named by the visitor's cookie, or None when there is none or it is not real."""
+    name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
+    if name in time_zone_names():
+        return zoneinfo.ZoneInfo(name)
+    return None

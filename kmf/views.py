@@ -1,0 +1,47 @@
+from django import forms
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from .timezones import TIME_ZONE_COOKIE, time_zone_names
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=())
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            (name, name.replace("_", " ")) for name in time_zone_names()
+        ]
+
+
+def safe_next(request, candidate):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/"
+
+
+def choose_time_zone(request):
+    """Lets a visitor without JavaScript see deadlines in their own time zone."""
+    form = TimeZoneForm(
+        request.POST or None,
+        initial={
+            "time_zone": request.COOKIES.get(TIME_ZONE_COOKIE, "UTC"),
+            "next": request.GET.get("next", ""),
+        },
+    )
+    if form.is_valid():
+        response = redirect(safe_next(request, form.cleaned_data["next"]))
+        response.set_cookie(
+            TIME_ZONE_COOKIE,
+            form.cleaned_data["time_zone"],
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return response
+    return render(request, "time_zone.html", {"form": form})

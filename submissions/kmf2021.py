@@ -1,0 +1,164 @@
+"""The 2021 call, "Asymmetric Power & Partnerships", loaded from the text the Secretariat published.
+
+The text is kept verbatim in `seed/kmf-2021-call.txt`; `parse_call_text` turns it into a title,
+a headline, a Markdown body and the list of challenges. Dates are demo dates that keep the call
+open from the day it is first loaded; the Secretariat edits them (and everything else) afterwards.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Call, Challenge, Milestone, Question
+
+SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
+SLUG = "kmf-2021"
+TIME_ZONE = "Europe/Amsterdam"
+
+# The text states the challenges as sentences; these short names are the ones applicants pick from.
+CHALLENGE_TITLES = ["Multipolar world", "Space for local programming", "Devolving power"]
+
+ELIGIBILITY = """\
+Anyone may apply: individuals, consortia, think-tanks, NGOs and international NGOs, academics,
+journalists and the private sector. Local organisations and initiatives led from the places they
+concern are explicitly encouraged.
+
+- Grants of up to **€20,000** for projects of about **9 months**: events, research, and
+  innovation or other initiatives.
+- Personnel costs may be at most 30% of the budget; overheads are not funded.
+- Expressions of interest may be written in English or French.
+"""
+
+QUESTIONS = [
+    (
+        "Who can apply?",
+        "Anyone: individuals, consortia, think-tanks, (I)NGOs, academics, journalists and the "
+        "private sector, from any country.",
+    ),
+    (
+        "How much can I ask for, and for how long?",
+        "Up to €20,000 for a project of at most 9 months.",
+    ),
+    (
+        "What may the budget contain?",
+        "Use the KMF budget template. Personnel costs may be at most 30% of the budget; "
+        "overheads are not eligible.",
+    ),
+    (
+        "When exactly is the deadline?",
+        "At 23:59 Amsterdam time on the deadline day. This page also shows the deadline in your "
+        "own time zone.",
+    ),
+    (
+        "Can I submit more than one expression of interest?",
+        "No: one expression of interest per applicant. You can edit it until the deadline.",
+    ),
+    (
+        "In which language can I apply?",
+        "In English or in French.",
+    ),
+    (
+        "What happens after the deadline?",
+        "The Secretariat and the Review Board score every expression of interest against the "
+        "published criteria. Selected applicants are invited to submit a full proposal; every "
+        "applicant hears the outcome, with feedback.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CallText:
+    title: str
+    headline: str
+    body: str
+    challenges: list[str]
+
+
+def parse_call_text(text):
+    """Split a published call text into its title, headline, Markdown body and challenges."""
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    title_at = next(
+        i
+        for i, block in enumerate(blocks)
+        if re.fullmatch(r"Knowledge Management Fund \d{4}", block)
+    )
+    label_at = blocks.index("Thematic Headline", title_at)
+    body_blocks = blocks[label_at + 2 :]
+    challenges = []
+    markdown = []
+    for block in body_blocks:
+        lines = block.splitlines()
+        if all(line.startswith("- ") for line in lines):
+            challenges.extend(line[2:].strip() for line in lines)
+            markdown.append(block)
+        elif len(lines) == 1 and block.endswith("?") and len(block) < 80:
+            markdown.append(f"## {block}")
+        else:
+            markdown.append(block)
+    return CallText(
+        title=blocks[title_at],
+        headline=blocks[label_at + 1],
+        body="\n\n".join(markdown),
+        challenges=challenges,
+    )
+
+
+def demo_dates(today):
+    """Opens two weeks before `today`, closes at 23:59 Amsterdam time 60 days after it."""
+    amsterdam = ZoneInfo(TIME_ZONE)
+    opens = datetime.combine(today - timedelta(days=14), time(0, 0), tzinfo=amsterdam)
+    closes = datetime.combine(today + timedelta(days=60), time(23, 59, 59), tzinfo=amsterdam)
+    return opens, closes
+
+
+@transaction.atomic
+def load_2021_call(today=None):
+    """Create the 2021 call once; return (call, created). A second load changes nothing."""
+    existing = Call.objects.filter(slug=SLUG).first()
+    if existing:
+        return existing, False
+    parsed = parse_call_text(SEED_FILE.read_text(encoding="utf-8"))
+    opens, closes = demo_dates(today or timezone.localdate(timezone=ZoneInfo(TIME_ZONE)))
+    call = Call.objects.create(
+        slug=SLUG,
+        title=parsed.title,
+        headline=parsed.headline,
+        body=parsed.body,
+        eligibility=ELIGIBILITY,
+        opens_at=opens,
+        closes_at=closes,
+        time_zone=TIME_ZONE,
+        max_amount=Decimal("20000"),
+        max_duration_months=9,
+        reference_prefix="KMF21",
+        contact_email="kmf@example.org",
+    )
+    Challenge.objects.bulk_create(
+        Challenge(call=call, number=number, title=title, description=description)
+        for number, (title, description) in enumerate(
+            zip(CHALLENGE_TITLES, parsed.challenges, strict=True), start=1
+        )
+    )
+    deadline_day = closes.date()
+    Milestone.objects.bulk_create(
+        Milestone(call=call, title=title, date=deadline_day + timedelta(days=days))
+        for title, days in [
+            ("Information webinar", -45),
+            ("Invitations to submit a full proposal", 28),
+            ("Full-proposal deadline", 56),
+            ("Interviews", 70),
+            ("Award decisions", 84),
+            ("Cohort kick-off", 98),
+        ]
+    )
+    Question.objects.bulk_create(
+        Question(call=call, position=position, question=question, answer=answer)
+        for position, (question, answer) in enumerate(QUESTIONS, start=1)
+    )
+    return call, True

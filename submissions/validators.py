@@ -1,0 +1,21 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kmf.timezones import time_zone_names
+
+
+def validate_time_zone(name):
+    if name not in time_zone_names():
+        raise ValidationError(_("“%(name)s” is not a time zone name."), params={"name": name})
+
+
+def validate_reminder_offsets(offsets):
+    if not isinstance(offsets, list) or not all(
+        isinstance(hours, int) and hours > 0 for hours in offsets
+    ):
+        raise ValidationError(
+            _(
+                "Give the reminder offsets as a list of whole hours before the deadline, "
+                "e.g. [168, 48, 24]."
+            )
+        )

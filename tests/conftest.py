@@ -1,0 +1,88 @@
+"""Shared fixtures, and the rule for tests that need real services.
+
+Tests marked `needs_redis`, `needs_postgres` or `needs_browser` run when REDIS_URL names a
+broker, DATABASE_URL a PostgreSQL server and Chromium is installed. Without them (the
+zero-setup default) they are deselected and counted in the summary. CI sets
+KMF_REQUIRE_SERVICES=1: then a missing service stops the run, and any skipped test counts as
+a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("KMF_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def missing_services():
+    missing = {}
+    if not settings.REDIS_URL:
+        missing["needs_redis"] = "REDIS_URL is not set"
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        missing["needs_postgres"] = "DATABASE_URL does not name PostgreSQL"
+    if not shutil.which(CHROMIUM):
+        missing["needs_browser"] = f"no Chromium at {CHROMIUM}"
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = missing_services()
+    if not missing:
+        return
+    if REQUIRE_SERVICES:
+        raise pytest.UsageError("KMF_REQUIRE_SERVICES=1 but: " + "; ".join(missing.values()))
+    deselected = [item for item in items if any(item.get_closest_marker(m) for m in missing)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
+        config.kmf_deselected = (len(deselected), list(missing.values()))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if hasattr(config, "kmf_deselected"):
+        count, reasons = config.kmf_deselected
+        terminalreporter.write_line(
+            f"{count} tests needing services were deselected: {'; '.join(reasons)}", yellow=True
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if REQUIRE_SERVICES and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"A test may not be skipped in CI: {report.longrepr}"
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (its own browser downloads are not used)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by tests
+    # around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a 360-px-wide phone screen that records every request it makes."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, timezone_id="Africa/Bamako"
+    )
+    page = context.new_page()
+    page.requested_urls = []
+    page.on("request", lambda request: page.requested_urls.append(request.url))
+    yield page
+    context.close()

@@ -1,0 +1,150 @@
+"""Settings come from the environment: each case starts a fresh interpreter with its own."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+SETTINGS_ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "EMAIL_FILE_PATH",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
+)
+
+
+def clean_environment(**overrides):
+    """This process's environment without settings, and without a developer's .env file."""
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_ENV}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="kmf.settings.base",
+        KMF_ENV_FILE=str(PROJECT / "tests" / "no-such.env"),
+        PYTHONPATH=str(PROJECT),
+        **overrides,
+    )
+    return environment
+
+
+def load_settings(*names, **environment):
+    """The named settings, as a fresh process sees them with this environment."""
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=clean_environment(**environment),
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(result.stderr)
+    return json.loads(result.stdout)
+
+
+def test_zero_setup_defaults_are_sqlite_in_process_tasks_and_console_mail():
+    settings = load_settings(
+        "DATABASES",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "CELERY_BROKER_URL",
+        "EMAIL_BACKEND",
+        "CACHES",
+        DEBUG="1",
+    )
+
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(PROJECT / "var" / "kmf.sqlite3")
+    assert settings["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert settings["CELERY_BROKER_URL"] == "memory://"
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert "LocMemCache" in settings["CACHES"]["default"]["BACKEND"]
+
+
+def test_database_redis_and_email_urls_configure_the_services():
+    settings = load_settings(
+        "DATABASES",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "CELERY_BROKER_URL",
+        "CACHES",
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_USE_TLS",
+        DEBUG="1",
+        DATABASE_URL="postgres://kmf:secret@db.internal:5433/grants",
+        REDIS_URL="redis://cache.internal:6379/2",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.internal:587",
+    )
+
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 5433, "grants")
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert settings["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert settings["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"]) == ("smtp.internal", 587)
+    assert settings["EMAIL_HOST_USER"] == "mailer"
+    assert settings["EMAIL_USE_TLS"] is True
+
+
+def test_email_file_path_writes_mail_to_files(tmp_path):
+    settings = load_settings(
+        "EMAIL_BACKEND", "EMAIL_FILE_PATH", DEBUG="1", EMAIL_FILE_PATH=str(tmp_path)
+    )
+
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert settings["EMAIL_FILE_PATH"] == str(tmp_path)
+
+
+def test_production_requires_a_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set when DEBUG is off"):
+        load_settings("SECRET_KEY")
+
+
+def test_production_takes_allowed_hosts_and_secures_cookies():
+    settings = load_settings(
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="grants.example.org,www.grants.example.org",
+    )
+
+    assert settings["DEBUG"] is False
+    assert settings["ALLOWED_HOSTS"] == ["grants.example.org", "www.grants.example.org"]
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["CSRF_COOKIE_SECURE"] is True
+    assert settings["SECURE_SSL_REDIRECT"] is True
+
+
+def test_production_mode_passes_the_deploy_check():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "manage.py"), "check", "--deploy", "--fail-level", "DEBUG"],
+        env=clean_environment(
+            SECRET_KEY="kmf-production-key-" + "9f8a7b6c5d4e3f2a1b0c" * 3,
+            ALLOWED_HOSTS="grants.example.org",
+        ),
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
