@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import set_language
+
 from . import health, views
 
 urlpatterns = [
     path("", include("submissions.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,16 +1,23 @@
+import uuid
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from .validators import validate_reminder_offsets, validate_time_zone
+from .validators import MaxWordsValidator, validate_reminder_offsets, validate_time_zone
+
+# KMF budgets may spend at most this share on personnel, and nothing on overheads.
+MAX_PERSONNEL_SHARE = Decimal("30")
 
 
 def default_reminder_offsets():
@@ -190,3 +197,219 @@ class Question(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class ReferenceCounter(models.Model):
+    """The last EOI reference number handed out in a call; locked while the next is assigned."""
+
+    call = models.OneToOneField(
+        Call, on_delete=models.CASCADE, primary_key=True, related_name="reference_counter"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.call}: {self.last_number}"
+
+
+class Extension(models.Model):
+    """A later deadline the Secretariat granted one applicant in one call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="extensions")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="extensions"
+    )
+    until = models.DateTimeField(_("new deadline"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "applicant"], name="one_extension_per_applicant"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.applicant} – {self.call}"
+
+
+class OrganisationType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    LOCAL_CSO = "local_cso", _("Local civil-society organisation")
+    NGO = "ngo", _("National NGO")
+    INGO = "ingo", _("International NGO")
+    RESEARCH = "research", _("University or research institute")
+    THINK_TANK = "think_tank", _("Think-tank")
+    MEDIA = "media", _("Journalist or media")
+    PRIVATE = "private", _("Private sector")
+    CONSORTIUM = "consortium", _("Consortium")
+    OTHER = "other", _("Other")
+
+
+class ExpressionOfInterest(models.Model):
+    """An applicant's answer to a call, from first draft to decision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        INVITED = "invited", _("Invited to full proposal")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="eois")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="eois",
+        verbose_name=_("applicant"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
+    # Bumped by every save: a save based on an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    # Organisation
+    organisation_name = models.CharField(
+        _("name of the lead organisation"), max_length=200, blank=True
+    )
+    organisation_type = models.CharField(
+        _("type of organisation"), max_length=16, choices=OrganisationType, blank=True
+    )
+    organisation_country = CountryField(_("country where it is based"), blank=True)
+    organisation_website = models.URLField(_("website"), blank=True)
+
+    # Project
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[MaxWordsValidator(200)])
+    problem_context = models.TextField(
+        _("problem and context"), blank=True, validators=[MaxWordsValidator(400)]
+    )
+    activities_timeline = models.TextField(
+        _("activities and timeline"), blank=True, validators=[MaxWordsValidator(300)]
+    )
+    outcomes_uptake = models.TextField(
+        _("expected outcomes and knowledge uptake"),
+        blank=True,
+        validators=[MaxWordsValidator(300)],
+    )
+    countries = CountryField(_("countries of focus"), multiple=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+
+    # Challenges and asymmetry
+    challenges = models.ManyToManyField(
+        Challenge, blank=True, related_name="eois", verbose_name=_("challenges addressed")
+    )
+    asymmetry = models.TextField(
+        _("how the initiative addresses asymmetric power and shifts it"),
+        blank=True,
+        validators=[MaxWordsValidator(500)],
+    )
+
+    # Budget
+    budget_requested = models.DecimalField(
+        _("budget requested (€)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    personnel_share = models.DecimalField(
+        _("personnel costs (% of the budget)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PERSONNEL_SHARE)],
+    )
+
+    # Declarations
+    declares_accuracy = models.BooleanField(
+        _("The information in this expression of interest is accurate and complete."),
+        default=False,
+    )
+    declares_consent = models.BooleanField(
+        _(
+            "I agree that the Secretariat and the Review Board process this expression of "
+            "interest to assess it."
+        ),
+        default=False,
+    )
+
+    class Meta:
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return self.reference or self.title or gettext("Draft expression of interest")
+
+    def get_absolute_url(self):
+        return reverse("submissions:eoi_detail", kwargs={"uuid": self.uuid})
+
+
+class Partner(models.Model):
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("partner"), max_length=200)
+    country = CountryField(_("country"))
+    role = models.CharField(_("role in the project"), max_length=300)
+    locally_led = models.BooleanField(_("locally led"), default=False)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["eoi", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+def attachment_path(attachment, filename):
+    # Stored under a random name: neither the applicant's file name nor the EOI can be guessed.
+    return f"eoi-attachments/{uuid.uuid4().hex}{attachment.extension}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        BUDGET = "budget", _("Budget on the KMF template")
+        SUPPORTING = "supporting", _("Supporting document")
+
+    eoi = models.ForeignKey(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["eoi", "kind", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -7,4 +7,17 @@ app_name = "submissions"
 urlpatterns = [
     path("", views.home, name="home"),
     path("calls/<slug:slug>/", views.call_detail, name="call_detail"),
+    path("calls/<slug:slug>/apply/", views.apply, name="apply"),
+    path("eois/", views.dashboard, name="dashboard"),
+    path("eois/<uuid:uuid>/", views.eoi_detail, name="eoi_detail"),
+    path("eois/<uuid:uuid>/receipt/", views.eoi_receipt, name="eoi_receipt"),
+    path("eois/<uuid:uuid>/withdraw/", views.eoi_withdraw, name="eoi_withdraw"),
+    path("eois/<uuid:uuid>/files/<int:pk>/", views.attachment_download, name="attachment"),
+    path(
+        "eois/<uuid:uuid>/files/<int:pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("eois/<uuid:uuid>/<slug:step>/", views.eoi_step, name="eoi_step"),
+    path("eois/<uuid:uuid>/<slug:step>/autosave/", views.eoi_autosave, name="eoi_autosave"),
 ]

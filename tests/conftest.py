@@ -58,6 +58,37 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def call(db):
+    """An open call with three challenges."""
+    from tests.factories import CallFactory, ChallengeFactory
+
+    call = CallFactory(reference_prefix="KMF21")
+    for number in (1, 2, 3):
+        ChallengeFactory(call=call, number=number)
+    return call
+
+
+@pytest.fixture
+def applicant(db):
+    from tests.factories import ApplicantFactory
+
+    return ApplicantFactory()
+
+
+@pytest.fixture
+def applicant_client(client, applicant):
+    client.force_login(applicant)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (its own browser downloads are not used)."""

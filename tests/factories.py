@@ -1,15 +1,18 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from submissions.models import Call, Challenge
+from submissions.models import Call, Challenge, ExpressionOfInterest, OrganisationType
 
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Faker("name")
@@ -37,3 +40,45 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Challenge {n}")
     description = "Describe how."
+
+
+class ApplicantFactory(UserFactory):
+    """A person who signed up and verified their address."""
+
+    organisation = "Réseau Justice Locale"
+    country = "ML"
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+class EOIFactory(factory.django.DjangoModelFactory):
+    """A draft with every answer given, ready to submit once it has a budget file."""
+
+    class Meta:
+        model = ExpressionOfInterest
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory)
+    owner = factory.SubFactory(ApplicantFactory)
+    organisation_name = "Réseau Justice Locale"
+    organisation_type = OrganisationType.LOCAL_CSO
+    organisation_country = "ML"
+    title = "Community justice forums in Mopti"
+    summary = "Local forums decide which disputes matter and how they are heard."
+    problem_context = "Donor-defined justice programmes leave little room for local priorities."
+    activities_timeline = "Months 1-3: forums. Months 4-9: exchanges and a public report."
+    outcomes_uptake = "A playbook shared with donors and the Platform community."
+    countries = ["ML", "BF"]
+    duration_months = 9
+    asymmetry = "Decisions on priorities and budget move to the community forums."
+    budget_requested = Decimal("18000")
+    personnel_share = Decimal("25")
+
+    @factory.post_generation
+    def challenges(obj, create, extracted, **kwargs):
+        if create:
+            chosen = extracted if extracted is not None else [ChallengeFactory(call=obj.call)]
+            obj.challenges.set(chosen)

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -9,21 +10,21 @@ DEMO_PASSWORD = "kmf-demo-2021"  # noqa: S105 (documented in the README, refused
 
 DEMO_ACCOUNTS = [
     # email, name, organisation, country, role group, staff
-    ("applicant@example.org", "Aminata Traoré", "Réseau Justice Locale", "Mali", None, False),
+    ("applicant@example.org", "Aminata Traoré", "Réseau Justice Locale", "ML", None, False),
     (
         "reviewer1@example.org",
         "Jonas de Vries",
         "KMF Review Board",
-        "Netherlands",
+        "NL",
         REVIEWERS,
         False,
     ),
-    ("reviewer2@example.org", "Grace Wanjiru", "KMF Review Board", "Kenya", REVIEWERS, False),
+    ("reviewer2@example.org", "Grace Wanjiru", "KMF Review Board", "KE", REVIEWERS, False),
     (
         "secretariat@example.org",
         "Sanne Bakker",
         "KPSRL Secretariat",
-        "Netherlands",
+        "NL",
         SECRETARIAT,
         True,
     ),
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+                # allauth lets only verified addresses sign in.
+                EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
             if group:
                 user.groups.add(Group.objects.get(name=group))
             self.stdout.write(f"{'created' if created else 'kept'} {email}")

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
+
+from .models import User
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks besides the email address and password."""
+
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if you apply as an individual."),
+    )
+    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+
+    def signup(self, request, user):
+        user.name = self.cleaned_data["name"]
+        user.organisation = self.cleaned_data["organisation"]
+        user.country = self.cleaned_data["country"]
+        user.preferred_language = get_language()
+        user.save(update_fields=["name", "organisation", "country", "preferred_language"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "organisation", "country", "preferred_language"]
+        help_texts = {
+            "preferred_language": _("The site and our emails to you use this language."),
+        }

@@ -1,0 +1,29 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .forms import ProfileForm
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, which also keeps the choice on a signed-in person's account."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        request.user.preferred_language = language
+        request.user.save(update_fields=["preferred_language"])
+    return django_set_language(request)

@@ -1,0 +1,97 @@
+"""What an uploaded file really is, judged by its content and never by its name."""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+
+PDF = ("pdf", "application/pdf")
+XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DOCX = ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLS = ("xls", "application/vnd.ms-excel")
+ODS = ("ods", "application/vnd.oasis.opendocument.spreadsheet")
+ODT = ("odt", "application/vnd.oasis.opendocument.text")
+PNG = ("png", "image/png")
+JPEG = ("jpg", "image/jpeg")
+
+BUDGET_TYPES = {PDF, XLSX, XLS, ODS, DOCX}
+SUPPORTING_TYPES = {PDF, XLSX, XLS, ODS, DOCX, ODT, PNG, JPEG}
+
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+@dataclass(frozen=True)
+class SniffedFile:
+    extension: str
+    content_type: str
+    safe_name: str
+
+
+def _zip_kind(upload):
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return {ODS[1]: ODS, ODT[1]: ODT}.get(mimetype)
+            if "[Content_Types].xml" in names:
+                if any(name.startswith("xl/") for name in names):
+                    return XLSX
+                if any(name.startswith("word/") for name in names):
+                    return DOCX
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return None
+
+
+def detect_kind(upload):
+    """(extension, content type) of a PDF, office document or image; None for anything else."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        kind = PDF
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zip_kind(upload)
+    elif head == OLE2_SIGNATURE:
+        # Old Excel and Word files share this container; only spreadsheets are asked for.
+        kind = XLS
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        kind = JPEG
+    else:
+        kind = None
+    upload.seek(0)
+    return kind
+
+
+def sniff(upload, allowed, max_bytes):
+    """Check an upload's size and type; returns what it is, or raises a ValidationError."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)d MB."),
+            params={"name": upload.name, "limit": max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty."), params={"name": upload.name}, code="empty")
+    kind = detect_kind(upload)
+    if kind not in allowed:
+        names = ", ".join(sorted(extension.upper() for extension, _type in allowed))
+        raise ValidationError(
+            _("“%(name)s” is not one of the accepted file types: %(types)s."),
+            params={"name": upload.name, "types": names},
+            code="file_type",
+        )
+    extension, content_type = kind
+    try:
+        stem = get_valid_filename(PurePath(upload.name).stem)[:100]
+    except SuspiciousFileOperation:
+        stem = "file"
+    return SniffedFile(
+        extension=f".{extension}", content_type=content_type, safe_name=f"{stem}.{extension}"
+    )
