@@ -3,6 +3,7 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    UV_NO_CACHE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH
 
@@ -12,7 +13,7 @@ RUN uv pip sync --require-hashes /tmp/requirements.txt
 
 WORKDIR /app
 COPY . .
-RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 kmf && mkdir -p /app/var/media && chown -R kmf /app/var
 USER kmf
 

@@ -6,9 +6,10 @@ UV_VERSION := 0.13.9
 PORT ?= 8000
 export UV_PYTHON := $(BIN)/python
 
-.PHONY: run test install install-dev lint format migrations-check seed clean
+.PHONY: run test install install-dev lint format lock
 
 $(BIN)/uv:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "KMF Grants needs Python 3.11: set PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +26,10 @@ def broker_state():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
     try:
-        redis.Redis.from_url(
+        with redis.Redis.from_url(
             settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2
-        ).ping()
+        ) as client:
+            client.ping()
     except redis.RedisError:
         logger.exception("Health check: the Celery broker is unreachable")
         return "unreachable"
@@ -36,7 +37,7 @@ def broker_state():
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For load balancers and monitoring: the state of the database and of the Celery broker."""
     checks = {"database": database_state(), "broker": broker_state()}

@@ -8,7 +8,7 @@ TIME_ZONE_COOKIE = "kmf_tz"
 
 @cache
 def time_zone_names():
-    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return frozenset(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
 def visitor_time_zone(request):

@@ -213,9 +213,7 @@ def submit_eoi(eoi, actor, declarations, now=None):
             raise DomainError(_("This expression of interest has been submitted already."))
         if not is_editable(eoi, now):
             raise CallNotOpen(
-                _(
-                    "The deadline has passed: this expression of interest can no longer be submitted."
-                )
+                _("The deadline has passed: this expression of interest can no longer be sent.")
             )
         eoi.declares_accuracy = declarations["declares_accuracy"]
         eoi.declares_consent = declarations["declares_consent"]

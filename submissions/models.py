@@ -156,7 +156,7 @@ class Challenge(models.Model):
     class Meta:
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
-        ordering = ["call", "number"]
+        ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["call", "number"], name="unique_challenge_number")
         ]
@@ -176,7 +176,7 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["call", "date"]
+        ordering = ["date"]
 
     def __str__(self):
         return self.title
@@ -193,7 +193,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")
-        ordering = ["call", "position"]
+        ordering = ["position"]
 
     def __str__(self):
         return self.question
@@ -379,7 +379,7 @@ class Partner(models.Model):
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
-        ordering = ["eoi", "pk"]
+        ordering = ["pk"]
 
     def __str__(self):
         return self.name
@@ -409,7 +409,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["eoi", "kind", "uploaded_at"]
+        ordering = ["kind", "uploaded_at"]
 
     def __str__(self):
         return self.original_name

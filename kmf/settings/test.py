@@ -10,10 +10,10 @@ os.environ["DEBUG"] = "0"
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123456789"
 )
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from .base import *
 
-ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # The test client and the live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 # Tests that need a real worker start one themselves; everything else runs tasks in-process.

@@ -1,5 +1,4 @@
 import pytest
-from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +33,14 @@ def test_a_running_redis_broker_is_healthy(client, settings):
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
-def test_the_health_check_answers_get_only(client):
+def test_the_health_check_answers_get_and_head_only(client):
+    assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
 
 
-def test_healthz_is_reachable_over_plain_http_in_production():
+def test_healthz_is_reachable_over_plain_http_in_production(client, settings):
     # Load balancers probe without TLS; every other path is redirected to HTTPS.
-    assert r"^healthz$" in settings.SECURE_REDIRECT_EXEMPT
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200

@@ -115,6 +115,11 @@ def test_production_requires_a_secret_key():
         load_settings("SECRET_KEY")
 
 
+def test_production_requires_allowed_hosts():
+    with pytest.raises(RuntimeError, match="ALLOWED_HOSTS must name the site's host names"):
+        load_settings("ALLOWED_HOSTS", SECRET_KEY="x" * 60)
+
+
 def test_production_takes_allowed_hosts_and_secures_cookies():
     settings = load_settings(
         "DEBUG",

@@ -1,0 +1,97 @@
+from django.contrib import admin
+
+from .models import (
+    Attachment,
+    Call,
+    Challenge,
+    ExpressionOfInterest,
+    Extension,
+    Milestone,
+    Partner,
+    Question,
+)
+
+
+class ChallengeInline(admin.StackedInline):
+    model = Challenge
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    """Where the Secretariat configures each call: text, dates, limits and review settings."""
+
+    list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
+    list_filter = ["is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ChallengeInline, MilestoneInline, QuestionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "headline", "body", "eligibility", "is_published"]}),
+        ("Dates", {"fields": ["opens_at", "closes_at", "time_zone"]}),
+        (
+            "Applications",
+            {
+                "fields": [
+                    "max_amount",
+                    "max_duration_months",
+                    "reference_prefix",
+                    "one_eoi_per_applicant",
+                    "contact_email",
+                    "reminder_offsets",
+                ]
+            },
+        ),
+        ("Review", {"fields": ["reviews_per_eoi", "blind_review", "score_scale_max"]}),
+    ]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    list_display = ["applicant", "call", "until", "granted_by"]
+    list_filter = ["call"]
+    autocomplete_fields = ["applicant"]
+    readonly_fields = ["granted_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["kind", "original_name", "size", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    """Read-only: applicants change their EOIs, the review app changes their status."""
+
+    list_display = ["reference", "title", "owner", "call", "status", "updated_at"]
+    list_filter = ["call", "status"]
+    search_fields = ["reference", "title", "organisation_name", "owner__email"]
+    list_select_related = ["owner", "call"]
+    inlines = [PartnerInline, AttachmentInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
