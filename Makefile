@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 PORT ?= 8000
 export UV_PYTHON := $(BIN)/python
 
-.PHONY: run test install install-dev lint format lock
+.PHONY: run test install install-dev lint format lock messages
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "KMF Grants needs Python 3.11: set PYTHON=/path/to/python3.11")'
@@ -45,3 +45,8 @@ format: install-dev
 lock: $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --quiet -o requirements/dev.txt
+
+# Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
+messages: install-dev
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv

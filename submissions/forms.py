@@ -4,11 +4,28 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ExpressionOfInterest, Partner
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 from .validators import MaxWordsValidator
+
+
+def word_limit(model, name):
+    try:
+        validators = model._meta.get_field(name).validators
+    except FieldDoesNotExist:
+        return None
+    return next((v.limit for v in validators if isinstance(v, MaxWordsValidator)), None)
+
+
+def https_by_default(model_field, **kwargs):
+    """Web addresses typed without a scheme are taken to be https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
 
 class StepForm(forms.ModelForm):
@@ -21,9 +38,7 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         for name, field in self.fields.items():
-            limit = next(
-                (v.limit for v in field.validators if isinstance(v, MaxWordsValidator)), None
-            )
+            limit = word_limit(self._meta.model, name)
             if limit:
                 field.widget.attrs.update({"data-word-limit": limit, "rows": 6})
                 field.help_text = _("At most %(limit)d words.") % {"limit": limit}
@@ -54,6 +69,7 @@ class OrganisationForm(StepForm):
 
     class Meta:
         model = ExpressionOfInterest
+        formfield_callback = https_by_default
         fields = [
             "organisation_name",
             "organisation_type",

@@ -1,0 +1,131 @@
+"""Signing up, verifying the address, signing in, resetting the password, the profile."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def link_in(message):
+    return re.search(r"https?://testserver(/\S+)", message.body).group(1)
+
+
+def test_sign_up_verifies_the_address_before_anyone_signs_in(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "amina@example.org",
+            "password1": "a sturdy passphrase 2021",
+            "password2": "a sturdy passphrase 2021",
+            "name": "Amina Diallo",
+            "organisation": "Justice Locale",
+            "country": "ML",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="amina@example.org")
+    assert (user.name, user.organisation, user.country.code) == (
+        "Amina Diallo",
+        "Justice Locale",
+        "ML",
+    )
+    assert not client.session.get("_auth_user_id")
+    assert len(mail.outbox) == 1
+
+    confirm = link_in(mail.outbox[0])
+    client.post(confirm)
+
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.emailaddress_set.get().verified
+
+
+def test_an_unverified_address_cannot_sign_in(client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "late@example.org",
+            "password1": "a sturdy passphrase 2021",
+            "password2": "a sturdy passphrase 2021",
+            "name": "Late Verifier",
+            "country": "SN",
+        },
+    )
+    mail.outbox.clear()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "late@example.org", "password": "a sturdy passphrase 2021"},
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+
+def test_sign_in_is_by_email_in_any_case(client, applicant):
+    response = client.post(
+        reverse("account_login"),
+        {"login": applicant.email.upper(), "password": "correct horse battery"},
+    )
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(applicant.pk)
+
+
+def test_repeated_failed_sign_ins_are_throttled(client, applicant):
+    url = reverse("account_login")
+    wrong = {"login": applicant.email, "password": "not the password"}
+    for _ in range(5):
+        assert client.post(url, wrong).status_code == 200
+
+    response = client.post(url, {"login": applicant.email, "password": "correct horse battery"})
+
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, applicant):
+    client.post(reverse("account_reset_password"), {"email": applicant.email})
+    assert len(mail.outbox) == 1
+
+    form_url = client.get(link_in(mail.outbox[0]), follow=True).redirect_chain[-1][0]
+    client.post(
+        form_url, {"password1": "a new passphrase 2022", "password2": "a new passphrase 2022"}
+    )
+
+    applicant.refresh_from_db()
+    assert applicant.check_password("a new passphrase 2022")
+
+
+def test_the_profile_keeps_the_preferred_language_which_the_site_then_speaks(
+    applicant_client, applicant
+):
+    response = applicant_client.post(
+        reverse("accounts:profile"),
+        {"name": "Aminata T.", "organisation": "RJL", "country": "ML", "preferred_language": "fr"},
+    )
+    assert response.status_code == 302
+
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "fr"
+    page = applicant_client.get(reverse("submissions:home")).content.decode()
+    assert '<html lang="fr">' in page
+
+
+def test_the_language_switch_is_kept_on_the_account(applicant_client, applicant):
+    applicant_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "fr"
+
+
+def test_the_profile_needs_a_signed_in_person(client):
+    response = client.get(reverse("accounts:profile"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

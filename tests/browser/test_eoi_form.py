@@ -1,0 +1,119 @@
+"""An applicant fills in and submits an EOI in a real browser, on a phone-sized screen."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from submissions.kmf2021 import load_2021_call
+from submissions.models import ExpressionOfInterest
+from tests.factories import ApplicantFactory
+from tests.files import pdf_bytes
+
+pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base_url, user):
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/eois/$"))
+
+
+def eventually(page, check, seconds=10):
+    """Poll `check` while the page goes on working; True once it holds."""
+    for _ in range(seconds * 10):
+        if check():
+            return True
+        page.wait_for_timeout(100)
+    return check()
+
+
+def continue_to(page, heading):
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+
+
+def test_steps_autosave_and_submit(live_server, phone, tmp_path):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory()
+    sign_in(phone, live_server.url, applicant)
+
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    expect(phone.get_by_role("heading", name="Organisation", exact=True)).to_be_visible()
+    phone.get_by_label("Type of organisation").select_option("local_cso")
+    continue_to(phone, "Project")
+
+    # Typing saves by itself, and the word count follows the text.
+    phone.get_by_label("Project title").fill("Community justice forums")
+    summary = phone.get_by_label("Summary")
+    summary.press_sequentially("Local forums decide what matters", delay=20)
+    expect(phone.locator("#id_summary-count")).to_contain_text("5 / 200 words")
+    eoi = ExpressionOfInterest.objects.get(owner=applicant)
+    assert eventually(
+        phone,
+        lambda: (
+            ExpressionOfInterest.objects.get(pk=eoi.pk).summary
+            == "Local forums decide what matters"
+        ),
+    )
+    expect(phone.locator("[data-save-status]")).to_contain_text("Saved at")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    phone.get_by_label("Problem and context").fill("Donor priorities crowd out local ones.")
+    phone.get_by_label("Activities and timeline").fill("Forums, then exchanges.")
+    phone.get_by_label("Expected outcomes and knowledge uptake").fill("A playbook for donors.")
+    phone.get_by_label("Countries of focus").select_option(["ML"])
+    phone.get_by_label("Duration (months)").fill("9")
+    continue_to(phone, "Challenges and asymmetry")
+
+    phone.get_by_label("3. Devolving power").check()
+    phone.get_by_label("How the initiative addresses asymmetric power and shifts it").fill(
+        "Budget decisions move to the forums."
+    )
+    continue_to(phone, "Partners and budget")
+
+    phone.get_by_label("Budget requested (€)").fill("18000")
+    phone.get_by_label("Personnel costs (% of the budget)").fill("25")
+    continue_to(phone, "Attachments")
+
+    budget = tmp_path / "budget.pdf"
+    budget.write_bytes(pdf_bytes())
+    phone.get_by_label("Budget on the KMF template").set_input_files(budget)
+    continue_to(phone, "Review and submit")
+
+    expect(phone.locator("#missing")).to_have_count(0)
+    phone.get_by_label("The information in this expression of interest is accurate").check()
+    phone.get_by_label("I agree that the Secretariat").check()
+    phone.get_by_role("button", name="Submit my expression of interest").click()
+
+    expect(phone.get_by_text("KMF21-0001")).to_be_visible()
+    eoi.refresh_from_db()
+    assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
+    phone.screenshot(path=tmp_path / "receipt.png")
+
+
+def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_server, browser):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory()
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, live_server.url, applicant)
+    first.goto(live_server.url + call.get_absolute_url())
+    first.get_by_role("button", name="Start your expression of interest").click()
+    project = first.url.replace("/organisation/", "/project/")
+    first.goto(project)
+    second.goto(project)
+
+    first.get_by_label("Project title").fill("From the first tab")
+    assert eventually(
+        first, lambda: ExpressionOfInterest.objects.get().title == "From the first tab"
+    )
+    second.get_by_label("Project title").fill("From the second tab")
+
+    expect(second.locator("[data-save-status]")).to_contain_text("another tab or window")
+    expect(second.get_by_label("Project title")).to_have_value("From the second tab")
+    assert ExpressionOfInterest.objects.get().title == "From the first tab"
+    context.close()

@@ -1,0 +1,185 @@
+"""Validation of the EOI steps: what is refused, with which message, and what is kept."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from submissions import domain
+from submissions.models import ExpressionOfInterest
+from tests.factories import EOIFactory
+from tests.files import budget_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(call, applicant):
+    return ExpressionOfInterest.objects.create(call=call, owner=applicant)
+
+
+def post_step(client, eoi, step, data, go="stay"):
+    eoi.refresh_from_db()
+    url = reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": step})
+    return client.post(url, {"version": eoi.version, "go": go, **data})
+
+
+def test_word_limits_are_enforced_on_the_server_and_the_text_is_kept(applicant_client, draft):
+    too_long = " ".join(["word"] * 201)
+
+    response = post_step(
+        applicant_client, draft, "project", {"title": "Forums", "summary": too_long}
+    )
+
+    draft.refresh_from_db()
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "At most 200 words, please: this text has 201." in page
+    assert too_long in page
+    assert draft.summary == ""
+    assert draft.title == "Forums"  # what was valid is saved
+
+
+def test_the_form_shows_each_word_limit(applicant_client, draft):
+    url = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "project"})
+
+    page = applicant_client.get(url).content.decode()
+
+    for limit in (200, 400, 300):
+        assert f'data-word-limit="{limit}"' in page
+        assert f"At most {limit} words." in page
+
+
+def test_the_budget_may_not_exceed_the_calls_maximum(applicant_client, draft):
+    response = post_step(
+        applicant_client, draft, "budget", {"budget_requested": "20000.01", **no_partners()}
+    )
+
+    assert "This call funds at most €20,000." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.budget_requested is None
+
+
+def test_personnel_costs_are_capped_at_30_percent(applicant_client, draft):
+    response = post_step(
+        applicant_client, draft, "budget", {"personnel_share": "31", **no_partners()}
+    )
+
+    assert "Ensure this value is less than or equal to 30." in response.content.decode()
+
+
+def test_the_duration_may_not_exceed_the_calls_maximum(applicant_client, draft):
+    response = post_step(applicant_client, draft, "project", {"duration_months": "10"})
+
+    assert "Projects last at most 9 months in this call." in response.content.decode()
+
+
+def test_a_partner_row_needs_its_name_country_and_role(applicant_client, draft):
+    data = {
+        **no_partners(total=1),
+        "partners-0-name": "Half a partner",
+        "budget_requested": "1000",
+    }
+
+    response = post_step(applicant_client, draft, "budget", data, go="next")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Half a partner" in page
+    assert page.count("This field is required.") == 2
+    assert not draft.partners.exists()
+    draft.refresh_from_db()
+    assert draft.budget_requested == Decimal("1000")
+
+
+def test_the_final_step_lists_every_missing_item_with_a_link_to_its_step(applicant_client, draft):
+    url = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "submit"})
+
+    page = applicant_client.get(url).content.decode()
+
+    for step, item in [
+        ("organisation", "The type of organisation"),
+        ("project", "The project title"),
+        ("challenges", "At least one challenge"),
+        ("budget", "The budget requested"),
+        ("attachments", "The budget on the KMF template"),
+    ]:
+        link = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": step})
+        assert f'<a href="{link}">{item}</a>' in page
+
+
+def test_submitting_an_incomplete_eoi_is_refused_and_lists_what_is_missing(applicant_client, draft):
+    url = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "submit"})
+
+    response = applicant_client.post(url, {"declares_accuracy": "on", "declares_consent": "on"})
+
+    draft.refresh_from_db()
+    assert draft.status == ExpressionOfInterest.Status.DRAFT
+    assert draft.reference is None
+    assert "Some answers are still missing." in response.content.decode()
+
+
+def test_at_least_one_challenge_and_both_declarations_are_needed(applicant):
+    eoi = EOIFactory(owner=applicant, challenges=[])
+    domain.add_attachment(eoi, applicant, "budget", budget_pdf(), sniffed_pdf())
+
+    with pytest.raises(domain.Incomplete) as refusal:
+        domain.submit_eoi(eoi, applicant, {"declares_accuracy": True, "declares_consent": False})
+
+    assert [item.message for item in refusal.value.missing] == [
+        "At least one challenge",
+        "Both declarations",
+    ]
+
+
+def test_two_tabs_never_silently_overwrite_each_other(applicant_client, draft):
+    stale_version = draft.version
+    post_step(applicant_client, draft, "project", {"title": "Saved in the first tab"})
+
+    url = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "project"})
+    response = applicant_client.post(
+        url, {"version": stale_version, "title": "Typed in the second tab", "go": "stay"}
+    )
+
+    draft.refresh_from_db()
+    page = response.content.decode()
+    assert draft.title == "Saved in the first tab"
+    assert "changed in another tab or window" in page
+    assert 'value="Typed in the second tab"' in page
+
+
+def test_autosave_saves_answers_and_reports_the_new_version(applicant_client, draft):
+    url = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "project"})
+
+    response = applicant_client.post(url, {"version": draft.version, "summary": "Typing…"})
+
+    draft.refresh_from_db()
+    body = response.json()
+    assert response.status_code == 200
+    assert draft.summary == "Typing…"
+    assert body["version"] == draft.version
+    assert body["message"].startswith("Saved at ")
+    assert body["errors"] == {}
+
+
+def test_autosave_reports_a_conflict_and_invalid_answers(applicant_client, draft):
+    url = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "project"})
+    applicant_client.post(url, {"version": draft.version, "summary": "First"})
+
+    conflict = applicant_client.post(url, {"version": draft.version, "summary": "Second"})
+    assert conflict.status_code == 409
+    assert "another tab or window" in conflict.json()["error"]
+
+    draft.refresh_from_db()
+    invalid = applicant_client.post(url, {"version": draft.version, "duration_months": "forty"})
+    assert invalid.json()["errors"] == {"duration_months": ["Enter a whole number."]}
+
+
+def no_partners(total=0):
+    return {"partners-TOTAL_FORMS": str(total), "partners-INITIAL_FORMS": "0"}
+
+
+def sniffed_pdf():
+    from submissions.uploads import PDF, SniffedFile
+
+    return SniffedFile(extension=".pdf", content_type=PDF[1], safe_name="budget.pdf")
