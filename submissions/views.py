@@ -1,14 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import domain
+from . import domain, pdf
 from .forms import (
     STEP_SLUGS,
     STEPS,
@@ -277,6 +283,16 @@ def eoi_detail(request, uuid):
             **eoi_answers(eoi),
         },
     )
+
+
+@login_required
+def eoi_pdf(request, uuid):
+    eoi = get_eoi(request, uuid, "submissions.view_eoi")
+    response = HttpResponse(pdf.eoi_pdf(eoi), content_type="application/pdf")
+    name = eoi.reference or "expression-of-interest"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
