@@ -255,7 +255,7 @@ def add_attachment(eoi, actor, kind, upload, sniffed):
     with transaction.atomic():
         if kind == Attachment.Kind.BUDGET:
             for old in eoi.attachments.filter(kind=kind):
-                remove_attachment(old, actor)
+                remove_attachment(old, actor, replacing=True)
         attachment = Attachment(
             eoi=eoi,
             kind=kind,
@@ -276,8 +276,19 @@ def add_attachment(eoi, actor, kind, upload, sniffed):
     return attachment
 
 
-def remove_attachment(attachment, actor):
+def remove_attachment(attachment, actor, replacing=False):
     eoi = attachment.eoi
+    if (
+        eoi.status == Status.SUBMITTED
+        and attachment.kind == Attachment.Kind.BUDGET
+        and not replacing
+    ):
+        raise DomainError(
+            _(
+                "A submitted expression of interest keeps its budget: "
+                "upload a new file to replace it."
+            )
+        )
     with transaction.atomic():
         attachment.delete()
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(

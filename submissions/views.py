@@ -336,8 +336,12 @@ def attachment_download(request, uuid, pk):
 def attachment_delete(request, uuid, pk):
     eoi = get_eoi(request, uuid, "submissions.edit_eoi")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
-    domain.remove_attachment(attachment, request.user)
-    messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
+    try:
+        domain.remove_attachment(attachment, request.user)
+    except domain.DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
     return redirect(
         reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "attachments"})
     )

@@ -147,3 +147,20 @@ def test_the_owner_removes_an_attachment(applicant_client, eoi, media_root):
     )
 
     assert not eoi.attachments.exists()
+
+
+def test_a_submitted_eoi_keeps_its_budget_file_unless_replaced(applicant_client, eoi):
+    attach(applicant_client, eoi, budget=budget_pdf("first.pdf"))
+    eoi.status = "submitted"
+    eoi.save()
+    budget = eoi.attachments.get()
+
+    response = applicant_client.post(
+        reverse("submissions:attachment_delete", kwargs={"uuid": eoi.uuid, "pk": budget.pk}),
+        follow=True,
+    )
+    assert "keeps its budget: upload a new file to replace it" in response.content.decode()
+    assert eoi.attachments.get() == budget
+
+    attach(applicant_client, eoi, budget=budget_pdf("second.pdf"))
+    assert eoi.attachments.get().original_name == "second.pdf"

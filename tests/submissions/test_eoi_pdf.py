@@ -45,7 +45,7 @@ def test_the_pdf_speaks_the_readers_language(applicant_client, applicant):
 
 
 def test_markup_in_answers_does_not_break_the_pdf(applicant_client, applicant):
-    eoi = EOIFactory(owner=applicant, title="<b>bold</b> & <script>", summary="a < b > c\x00")
+    eoi = EOIFactory(owner=applicant, title="<b>bold</b> & <script>", summary="a < b > c &amp; d")
 
     response = applicant_client.get(reverse("submissions:eoi_pdf", args=[eoi.uuid]))
 
