@@ -121,6 +121,15 @@ def test_the_dashboard_shows_the_time_left(client, complete_draft):
         page = client.get(reverse("submissions:dashboard")).content.decode()
 
     assert "2\xa0days, 3\xa0hours left" in page
+    assert "27 January 2027, 23:59 CET" in page  # the call's zone while the visitor's is unknown
+
+
+def test_the_dashboard_shows_the_deadline_in_the_visitors_zone(client, complete_draft):
+    client.cookies[TIME_ZONE_COOKIE] = "Africa/Bamako"
+    with signed_in_at(DEADLINE - timedelta(days=2), client, complete_draft.owner):
+        page = client.get(reverse("submissions:dashboard")).content.decode()
+
+    assert "27 January 2027, 22:59 GMT" in page
 
 
 def test_nobody_can_start_an_eoi_before_the_call_opens(applicant_client, call):

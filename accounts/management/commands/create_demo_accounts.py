@@ -50,8 +50,10 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-                # allauth lets only verified addresses sign in.
-                EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+            # allauth lets only verified addresses sign in.
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"primary": True, "verified": True}
+            )
             if group:
                 user.groups.add(Group.objects.get(name=group))
             self.stdout.write(f"{'created' if created else 'kept'} {email}")
