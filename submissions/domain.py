@@ -54,6 +54,10 @@ class EditConflict(DomainError):
     pass
 
 
+class NotEditable(DomainError):
+    pass
+
+
 class Incomplete(DomainError):
     def __init__(self, message, missing):
         super().__init__(message)
@@ -112,15 +116,26 @@ def start_eoi(call, applicant, now=None):
     return eoi
 
 
-def save_answers(eoi, actor, version, fields, many_to_many=None):
-    """Save some of the answers, unless someone saved the EOI since `version` was read.
+def ensure_editable(eoi, now=None):
+    if not is_editable(eoi, now):
+        raise NotEditable(_("This expression of interest can no longer be changed."))
 
-    Returns the EOI as saved. Raises EditConflict when another tab or window saved first.
+
+def save_step(eoi, actor, version, fields, many_to_many=None, partners=None):
+    """Save the changed answers of one step, and its partners, as one new version.
+
+    `version` is the one the page was built from: when someone saved the EOI since (another tab
+    or window), nothing is written and EditConflict is raised. Nothing changed, nothing written.
     """
-    now = timezone.now()
+    many_to_many = many_to_many or {}
+    partners_changed = partners is not None and partners.has_changed()
+    changed = sorted([*fields, *many_to_many, *(["partners"] if partners_changed else [])])
+    if not changed:
+        return eoi
+    ensure_editable(eoi)
     with transaction.atomic():
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
-            **fields, version=F("version") + 1, updated_at=now
+            **fields, version=F("version") + 1, updated_at=timezone.now()
         )
         if not saved:
             raise EditConflict(
@@ -129,15 +144,12 @@ def save_answers(eoi, actor, version, fields, many_to_many=None):
                     "Your text is still below: copy what you need, then reload the page."
                 )
             )
-        for name, values in (many_to_many or {}).items():
+        for name, values in many_to_many.items():
             getattr(eoi, name).set(values)
+        if partners_changed:
+            partners.save()
         if eoi.status == Status.SUBMITTED:
-            trail.record(
-                actor,
-                "eoi.edited_after_submission",
-                eoi,
-                fields=sorted([*fields, *(many_to_many or {})]),
-            )
+            trail.record(actor, "eoi.edited_after_submission", eoi, fields=changed)
     eoi.refresh_from_db()
     return eoi
 
@@ -230,16 +242,23 @@ def submit_eoi(eoi, actor, declarations, now=None):
         eoi.save()
         trail.record(actor, "eoi.submitted", eoi, reference=eoi.reference, status=Status.SUBMITTED)
         eoi_id = eoi.pk
-        transaction.on_commit(lambda: send_submission_receipt.delay(eoi_id))
+        # robust: a mail that cannot be queued must not turn a saved submission into an error.
+        transaction.on_commit(lambda: send_submission_receipt.delay(eoi_id), robust=True)
     eoi.refresh_from_db()
     return eoi
 
 
 def withdraw_eoi(eoi, actor):
     with transaction.atomic():
-        eoi = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-        if Status.WITHDRAWN not in APPLICANT_TRANSITIONS.get(eoi.status, set()):
-            raise DomainError(_("This expression of interest can no longer be withdrawn."))
+        eoi = (
+            ExpressionOfInterest.objects.select_for_update(of=("self",))
+            .select_related("call")
+            .get(pk=eoi.pk)
+        )
+        if Status.WITHDRAWN not in APPLICANT_TRANSITIONS.get(eoi.status, set()) or not (
+            is_editable(eoi)
+        ):
+            raise NotEditable(_("This expression of interest can no longer be withdrawn."))
         previous = eoi.status
         eoi.status = Status.WITHDRAWN
         eoi.version = F("version") + 1
@@ -250,39 +269,65 @@ def withdraw_eoi(eoi, actor):
     return eoi
 
 
-def add_attachment(eoi, actor, kind, upload, sniffed):
-    """Store an uploaded file under a random name; a new budget file replaces the old one."""
-    with transaction.atomic():
-        if kind == Attachment.Kind.BUDGET:
-            for old in eoi.attachments.filter(kind=kind):
-                remove_attachment(old, actor, replacing=True)
-        attachment = Attachment(
-            eoi=eoi,
-            kind=kind,
-            original_name=sniffed.safe_name,
-            content_type=sniffed.content_type,
-            extension=sniffed.extension,
-            size=upload.size,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if eoi.status == Status.SUBMITTED:
-            trail.record(
-                actor, "eoi.attachment_added", eoi, file=attachment.original_name, kind=kind
+def add_attachments(eoi, actor, budget=None, supporting=()):
+    """Store uploaded files under random names; a new budget file replaces the old one.
+
+    `budget` and `supporting` are uploads that carry what `uploads.sniff` found as `.sniffed`.
+    """
+    uploads = [(Attachment.Kind.BUDGET, budget)] if budget else []
+    uploads += [(Attachment.Kind.SUPPORTING, upload) for upload in supporting]
+    if not uploads:
+        return []
+    ensure_editable(eoi)
+    stored = []
+    try:
+        with transaction.atomic():
+            # One upload at a time per EOI, so two budget files cannot both become "the" budget.
+            ExpressionOfInterest.objects.select_for_update().filter(pk=eoi.pk).first()
+            if budget:
+                for old in eoi.attachments.filter(kind=Attachment.Kind.BUDGET):
+                    _delete_attachment(old)
+            for kind, upload in uploads:
+                attachment = Attachment(
+                    eoi=eoi,
+                    kind=kind,
+                    original_name=upload.sniffed.safe_name,
+                    content_type=upload.sniffed.content_type,
+                    extension=upload.sniffed.extension,
+                    size=upload.size,
+                )
+                attachment.file.save(upload.name, upload, save=False)
+                stored.append(attachment.file.name)
+                attachment.save()
+            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+                version=F("version") + 1, updated_at=timezone.now()
             )
-    return attachment
+            if eoi.status == Status.SUBMITTED:
+                trail.record(
+                    actor,
+                    "eoi.attachments_added",
+                    eoi,
+                    files=[upload.sniffed.safe_name for _kind, upload in uploads],
+                )
+    except BaseException:
+        # The rows rolled back; the files written for them must go too.
+        for name in stored:
+            Attachment.file.field.storage.delete(name)
+        raise
+    return eoi.attachments.filter(file__in=stored)
 
 
-def remove_attachment(attachment, actor, replacing=False):
+def _delete_attachment(attachment):
+    """Delete the row now and the stored file once the transaction commits."""
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+def remove_attachment(attachment, actor):
     eoi = attachment.eoi
-    if (
-        eoi.status == Status.SUBMITTED
-        and attachment.kind == Attachment.Kind.BUDGET
-        and not replacing
-    ):
+    ensure_editable(eoi)
+    if eoi.status == Status.SUBMITTED and attachment.kind == Attachment.Kind.BUDGET:
         raise DomainError(
             _(
                 "A submitted expression of interest keeps its budget: "
@@ -290,7 +335,7 @@ def remove_attachment(attachment, actor, replacing=False):
             )
         )
     with transaction.atomic():
-        attachment.delete()
+        _delete_attachment(attachment)
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
@@ -302,18 +347,3 @@ def remove_attachment(attachment, actor, replacing=False):
                 file=attachment.original_name,
                 kind=attachment.kind,
             )
-        stored = attachment.file
-        transaction.on_commit(lambda: stored.storage.delete(stored.name))
-
-
-def save_partners(eoi, actor, formset):
-    """Save the partners formset of a step; edits after submitting go on the record."""
-    if not formset.has_changed():
-        return
-    with transaction.atomic():
-        formset.save()
-        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if eoi.status == Status.SUBMITTED:
-            trail.record(actor, "eoi.edited_after_submission", eoi, fields=["partners"])

@@ -165,6 +165,9 @@ PartnerFormSet = forms.inlineformset_factory(
 )
 
 
+MAX_SUPPORTING_FILES = 10
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -188,8 +191,9 @@ class AttachmentsForm(forms.Form):
         help_text=_("PDF, office documents or images. You can choose several."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, supporting_already=0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.supporting_room = MAX_SUPPORTING_FILES - supporting_already
         limit = settings.KMF_MAX_UPLOAD_MB
         for field in self.fields.values():
             field.help_text = f"{field.help_text} " + _("At most %(limit)d MB each.") % {
@@ -204,6 +208,11 @@ class AttachmentsForm(forms.Form):
 
     def clean_supporting(self):
         uploads = self.cleaned_data.get("supporting") or []
+        if len(uploads) > self.supporting_room:
+            raise forms.ValidationError(
+                _("At most %(limit)d supporting documents, please."),
+                params={"limit": MAX_SUPPORTING_FILES},
+            )
         errors = []
         for upload in uploads:
             try:

@@ -13,15 +13,17 @@ def is_owner(user, eoi):
 
 
 @rules.predicate
-def is_editable(user, eoi):
-    return domain.is_editable(eoi)
-
-
-@rules.predicate
 def is_withdrawable(user, eoi):
     return domain.Status.WITHDRAWN in domain.APPLICANT_TRANSITIONS.get(eoi.status, set())
 
 
+@rules.predicate
+def is_before_deadline(user, eoi):
+    return domain.is_editable(eoi)
+
+
 rules.add_perm("submissions.view_eoi", is_owner | is_secretariat)
-rules.add_perm("submissions.edit_eoi", is_owner & is_editable)
-rules.add_perm("submissions.withdraw_eoi", is_owner & is_withdrawable)
+# The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
+rules.add_perm("submissions.fill_in_eoi", is_owner)
+rules.add_perm("submissions.edit_eoi", is_owner & is_before_deadline)
+rules.add_perm("submissions.withdraw_eoi", is_owner & is_withdrawable & is_before_deadline)

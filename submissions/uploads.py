@@ -4,6 +4,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import olefile
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,17 @@ def _zip_kind(upload):
     return None
 
 
+def _is_excel_workbook(upload):
+    """Old Word, Outlook and installer files share Excel's container; a workbook has its stream."""
+    try:
+        with olefile.OleFileIO(upload) as container:
+            return container.exists("Workbook") or container.exists("Book")
+    except (OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+
+
 def detect_kind(upload):
     """(extension, content type) of a PDF, office document or image; None for anything else."""
     upload.seek(0)
@@ -57,8 +69,7 @@ def detect_kind(upload):
     elif head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(upload)
     elif head == OLE2_SIGNATURE:
-        # Old Excel and Word files share this container; only spreadsheets are asked for.
-        kind = XLS
+        kind = XLS if _is_excel_workbook(upload) else None
     elif head.startswith(b"\x89PNG\r\n\x1a\n"):
         kind = PNG
     elif head.startswith(b"\xff\xd8\xff"):

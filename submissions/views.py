@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -83,13 +82,6 @@ def get_eoi(request, uuid, permission):
     return eoi
 
 
-def own_eoi(request, uuid):
-    eoi = get_eoi(request, uuid, "submissions.view_eoi")
-    if eoi.owner_id != request.user.pk:
-        raise Http404
-    return eoi
-
-
 def step_context(eoi, step, **extra):
     index = STEP_SLUGS.index(step.slug)
     return {
@@ -119,7 +111,7 @@ def eoi_step(request, uuid, step):
     step = step_by_slug(step)
     if step is None:
         raise Http404
-    eoi = own_eoi(request, uuid)
+    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
     if not domain.is_editable(eoi):
         messages.info(request, _("This expression of interest can no longer be changed."))
         return redirect(eoi)
@@ -138,17 +130,19 @@ def bound_step_form(request, eoi, step):
     )
 
 
-def save_step_form(request, eoi, form):
-    """Save what is valid in the form; returns the saved EOI (the form keeps what was typed)."""
+def save_step_form(request, eoi, form, partners=None):
+    """Save what is valid and changed; returns the saved EOI (the form keeps what was typed)."""
     form.is_valid()
     if "version" not in form.cleaned_data:
         raise domain.DomainError(_("The form was incomplete. Reload the page and try again."))
-    eoi = domain.save_answers(
+    changed = set(form.changed_data)
+    eoi = domain.save_step(
         eoi,
         request.user,
         form.cleaned_data["version"],
-        form.answers(),
-        form.many_to_many_answers(),
+        {name: value for name, value in form.answers().items() if name in changed},
+        {name: value for name, value in form.many_to_many_answers().items() if name in changed},
+        partners=partners if partners is not None and partners.is_valid() else None,
     )
     # The page goes on from the version just saved.
     form.data = form.data.copy()
@@ -163,12 +157,10 @@ def answers_step(request, eoi, step):
         partners = PartnerFormSet(request.POST or None, instance=eoi, prefix="partners")
     if request.method == "POST":
         try:
-            eoi = save_step_form(request, eoi, form)
+            eoi = save_step_form(request, eoi, form, partners)
         except domain.DomainError as refusal:
             form.add_error(None, refusal.message)
         else:
-            if partners is not None and partners.is_valid():
-                domain.save_partners(eoi, request.user, partners)
             if form.is_valid() and (partners is None or partners.is_valid()):
                 messages.success(request, _("Saved."))
                 return step_after_save(eoi, step, request.POST.get("go"))
@@ -186,7 +178,7 @@ def eoi_autosave(request, uuid, step):
     step = step_by_slug(step)
     if step is None or step.form_class is None:
         raise Http404
-    eoi = own_eoi(request, uuid)
+    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
     if not domain.is_editable(eoi):
         return JsonResponse(
             {"error": _("This expression of interest can no longer be changed.")}, status=403
@@ -196,32 +188,46 @@ def eoi_autosave(request, uuid, step):
         eoi = save_step_form(request, eoi, form)
     except domain.EditConflict as conflict:
         return JsonResponse({"error": conflict.message}, status=409)
+    except domain.NotEditable as refusal:
+        return JsonResponse({"error": refusal.message}, status=403)
     except domain.DomainError as refusal:
         return HttpResponseBadRequest(refusal.message)
     saved_at = formats.time_format(timezone.localtime(eoi.updated_at), "H:i")
+    if form.errors:
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        )
+        message = _("Not saved yet: %(problems)s") % {"problems": problems}
+    else:
+        message = _("Saved at %(time)s") % {"time": saved_at}
     return JsonResponse(
         {
             "version": eoi.version,
             "saved_at": saved_at,
-            "message": _("Saved at %(time)s") % {"time": saved_at},
+            "message": message,
             "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
         }
     )
 
 
 def attachments_step(request, eoi, step):
-    form = AttachmentsForm(request.POST or None, request.FILES or None)
+    form = AttachmentsForm(
+        request.POST or None,
+        request.FILES or None,
+        supporting_already=eoi.attachments.filter(kind=Attachment.Kind.SUPPORTING).count(),
+    )
     if request.method == "POST":
         form.is_valid()
-        with transaction.atomic():
-            if budget := form.cleaned_data.get("budget"):
-                domain.add_attachment(
-                    eoi, request.user, Attachment.Kind.BUDGET, budget, budget.sniffed
-                )
-            for upload in form.cleaned_data.get("supporting") or []:
-                domain.add_attachment(
-                    eoi, request.user, Attachment.Kind.SUPPORTING, upload, upload.sniffed
-                )
+        try:
+            domain.add_attachments(
+                eoi,
+                request.user,
+                budget=form.cleaned_data.get("budget"),
+                supporting=form.cleaned_data.get("supporting") or (),
+            )
+        except domain.DomainError as refusal:
+            form.add_error(None, refusal.message)
         if form.is_valid():
             if form.cleaned_data.get("budget") or form.cleaned_data.get("supporting"):
                 messages.success(request, _("Uploaded."))
@@ -297,7 +303,7 @@ def eoi_pdf(request, uuid):
 
 @login_required
 def eoi_receipt(request, uuid):
-    eoi = own_eoi(request, uuid)
+    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
     if not eoi.reference:
         return redirect(eoi)
     return render(
@@ -311,7 +317,11 @@ def eoi_receipt(request, uuid):
 def eoi_withdraw(request, uuid):
     eoi = get_eoi(request, uuid, "submissions.withdraw_eoi")
     if request.method == "POST":
-        domain.withdraw_eoi(eoi, request.user)
+        try:
+            domain.withdraw_eoi(eoi, request.user)
+        except domain.DomainError as refusal:
+            messages.error(request, refusal.message)
+            return redirect(eoi)
         messages.success(request, _("Your expression of interest is withdrawn."))
         return redirect("submissions:dashboard")
     return render(request, "submissions/eoi_withdraw.html", {"eoi": eoi, "call": eoi.call})

@@ -1,6 +1,7 @@
 """Small real files of the kinds applicants upload, made in memory."""
 
 import io
+import struct
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,9 +25,49 @@ def office_bytes(kind):
     return buffer.getvalue()
 
 
+def ole2_bytes(stream_name):
+    """A minimal OLE2 compound file (the container of .xls and .doc) with one 4 KB stream."""
+    free, end, fat_sector, no_stream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    # directory sectors, FAT sectors, first directory sector, transaction, mini cutoff,
+    # first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108  # the FAT is sector 0
+    fat = [fat_sector, end, *range(3, 10), end]
+    fat_sector_bytes = struct.pack(f"<{len(fat)}I", *fat) + struct.pack("<I", free) * (
+        128 - len(fat)
+    )
+
+    def entry(name, kind, child, start, size):
+        encoded = (name + "\0").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", no_stream, no_stream, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = entry("Root Entry", 5, 1, end, 0) + entry(stream_name, 2, no_stream, 2, 4096)
+    directory = directory.ljust(512, b"\0")
+    return header + fat_sector_bytes + directory + bytes(4096)
+
+
 def upload(name, content, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def budget_pdf(name="budget.pdf"):
     return upload(name, pdf_bytes(), "application/pdf")
+
+
+def attach_budget(eoi):
+    """Give an EOI its budget file, as the attachments step does."""
+    from submissions import domain
+    from submissions.uploads import BUDGET_TYPES, sniff
+
+    budget = budget_pdf()
+    budget.sniffed = sniff(budget, BUDGET_TYPES, 10 * 1024 * 1024)
+    domain.add_attachments(eoi, eoi.owner, budget=budget)
+    return eoi

@@ -37,6 +37,7 @@
   var timer = null;
   var inFlight = false;
   var pending = false;
+  var submitter = null;  // a button pressed while a save was on its way
 
   function schedule(delay) {
     clearTimeout(timer);
@@ -59,7 +60,10 @@
       if (result.ok) {
         form.querySelector("input[name=version]").value = result.body.version;
         status.textContent = result.body.message;
-        if (pending) schedule(500);
+        // Answers the server refused (too long, not a number…) are not saved yet: say so.
+        status.classList.toggle("text-danger", Object.keys(result.body.errors).length > 0);
+        if (submitter) { var button = submitter; submitter = null; form.requestSubmit(button); }
+        else if (pending) schedule(500);
       } else {
         // A conflict or a closed deadline: say so, keep the text, stop saving.
         status.textContent = result.body.error;
@@ -74,5 +78,12 @@
 
   form.addEventListener("input", function () { schedule(1500); });
   form.addEventListener("change", function () { schedule(800); });
-  form.addEventListener("submit", function () { clearTimeout(timer); });
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) {
+      // Send the page once the save on its way has answered, with the version it returned.
+      event.preventDefault();
+      submitter = event.submitter || null;
+    }
+  });
 })();

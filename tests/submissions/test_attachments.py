@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.roles import SECRETARIAT
 from submissions.models import Attachment
 from tests.factories import ApplicantFactory, EOIFactory
-from tests.files import budget_pdf, office_bytes, pdf_bytes, upload
+from tests.files import budget_pdf, office_bytes, ole2_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def attach(client, eoi, **files):
         ("KMF budget template.xlsx", office_bytes("xlsx"), "xlsx"),
         ("budget.ods", office_bytes("ods"), "ods"),
         ("budget.docx", office_bytes("docx"), "docx"),
-        ("budget.xls", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504, "xls"),
+        ("budget.xls", ole2_bytes("Workbook"), "xls"),
     ],
 )
 def test_each_accepted_budget_type_is_stored_under_a_random_name(
@@ -55,6 +55,43 @@ def test_the_type_is_judged_by_content_not_by_name(applicant_client, eoi):
         response.content.decode()
     )
     assert not eoi.attachments.exists()
+
+
+def test_an_old_word_file_in_excels_container_is_not_a_spreadsheet(applicant_client, eoi):
+    response = attach(
+        applicant_client, eoi, budget=upload("letter.xls", ole2_bytes("WordDocument"))
+    )
+
+    assert "“letter.xls” is not one of the accepted file types" in response.content.decode()
+    assert not eoi.attachments.exists()
+
+
+def test_at_most_ten_supporting_documents(applicant_client, eoi):
+    attach(applicant_client, eoi, supporting=[budget_pdf(f"annex-{n}.pdf") for n in range(8)])
+
+    response = attach(
+        applicant_client, eoi, supporting=[budget_pdf(f"more-{n}.pdf") for n in range(3)]
+    )
+
+    assert "At most 10 supporting documents, please." in response.content.decode()
+    assert eoi.attachments.count() == 8
+
+
+def test_files_of_an_upload_that_fails_are_not_left_behind(applicant, eoi, media_root):
+    from unittest import mock
+
+    from submissions import domain
+    from submissions.uploads import BUDGET_TYPES, sniff
+
+    budget = budget_pdf()
+    budget.sniffed = sniff(budget, BUDGET_TYPES, 10 * 1024 * 1024)
+    with (
+        mock.patch.object(Attachment, "save", side_effect=RuntimeError("database gone")),
+        pytest.raises(RuntimeError),
+    ):
+        domain.add_attachments(eoi, applicant, budget=budget)
+
+    assert not list(media_root.rglob("*.pdf"))
 
 
 def test_a_zip_that_is_not_an_office_document_is_refused(applicant_client, eoi):

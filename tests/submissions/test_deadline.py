@@ -11,7 +11,7 @@ from kmf.timezones import TIME_ZONE_COOKIE
 from submissions import domain
 from submissions.models import ExpressionOfInterest, Extension
 from tests.factories import EOIFactory
-from tests.files import budget_pdf
+from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def complete_draft(applicant):
         call__time_zone="Europe/Amsterdam",
     )
     with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
-        domain.add_attachment(eoi, applicant, "budget", budget_pdf(), sniffed_pdf())
+        attach_budget(eoi)
     return eoi
 
 
@@ -46,7 +46,7 @@ def submit(client, eoi):
     return client.post(url, {"declares_accuracy": "on", "declares_consent": "on"})
 
 
-def test_one_second_before_the_deadline_a_submission_from_bamako_is_accepted(
+def test_one_second_before_the_deadline_a_submission_from_kiritimati_is_accepted(
     client, complete_draft
 ):
     client.cookies[TIME_ZONE_COOKIE] = "Pacific/Kiritimati"  # already the 28th there
@@ -69,6 +69,43 @@ def test_at_the_deadline_a_submission_is_refused_with_a_clear_message(client, co
     assert complete_draft.status == ExpressionOfInterest.Status.DRAFT
     assert complete_draft.reference is None
     assert "can no longer be changed" in page
+
+
+@pytest.mark.parametrize(
+    ("moment", "accepted"),
+    [(DEADLINE - SECOND, True), (DEADLINE, False), (DEADLINE + SECOND, False)],
+)
+def test_the_domain_itself_refuses_a_submission_at_the_deadline(complete_draft, moment, accepted):
+    declared = {"declares_accuracy": True, "declares_consent": True}
+
+    if accepted:
+        assert domain.submit_eoi(
+            complete_draft, complete_draft.owner, declared, now=moment
+        ).reference
+    else:
+        with pytest.raises(domain.CallNotOpen):
+            domain.submit_eoi(complete_draft, complete_draft.owner, declared, now=moment)
+
+
+def test_from_kiritimati_the_deadline_is_already_the_next_day(client, complete_draft):
+    client.cookies[TIME_ZONE_COOKIE] = "Pacific/Kiritimati"  # UTC+14
+    with signed_in_at(DEADLINE - timedelta(hours=5), client, complete_draft.owner):
+        step = reverse(
+            "submissions:eoi_step", kwargs={"uuid": complete_draft.uuid, "step": "submit"}
+        )
+        page = client.get(step).content.decode()
+
+    assert "Deadline: 28 January 2027, 12:59 +14 (5\xa0hours left)." in page
+
+
+def test_withdrawing_after_the_deadline_is_not_possible(client, complete_draft):
+    url = reverse("submissions:eoi_withdraw", kwargs={"uuid": complete_draft.uuid})
+    with signed_in_at(DEADLINE + SECOND, client, complete_draft.owner):
+        response = client.post(url)
+
+    complete_draft.refresh_from_db()
+    assert response.status_code == 404
+    assert complete_draft.status == ExpressionOfInterest.Status.DRAFT
 
 
 def test_after_the_deadline_steps_and_autosave_are_read_only(client, complete_draft):

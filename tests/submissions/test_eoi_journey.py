@@ -250,3 +250,23 @@ def test_the_dashboard_keeps_a_constant_number_of_queries(
     EOIFactory.create_batch(4, owner=applicant)
     with django_assert_num_queries(len(first.captured_queries)):
         applicant_client.get(url)
+
+
+def test_a_second_withdrawal_of_the_same_eoi_is_told_not_an_error(
+    applicant_client, applicant, call
+):
+    from submissions import domain
+    from tests.factories import EOIFactory
+
+    eoi = EOIFactory(call=call, owner=applicant)
+    confirmation = reverse("submissions:eoi_withdraw", args=[eoi.uuid])
+    applicant_client.get(confirmation)
+    domain.withdraw_eoi(eoi, applicant)  # the other tab was quicker
+
+    with pytest.MonkeyPatch.context() as patch:
+        # The permission was checked before the other tab's withdrawal landed.
+        patch.setattr("rules.permissions.ObjectPermissionBackend.has_perm", lambda *a: True)
+        response = applicant_client.post(confirmation, follow=True)
+
+    assert response.status_code == 200
+    assert "can no longer be withdrawn" in response.content.decode()

@@ -1,5 +1,6 @@
 """Validation of the EOI steps: what is refused, with which message, and what is kept."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 from submissions import domain
 from submissions.models import ExpressionOfInterest
 from tests.factories import EOIFactory
-from tests.files import budget_pdf
+from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,7 @@ def test_submitting_an_incomplete_eoi_is_refused_and_lists_what_is_missing(appli
 
 def test_at_least_one_challenge_and_both_declarations_are_needed(applicant):
     eoi = EOIFactory(owner=applicant, challenges=[])
-    domain.add_attachment(eoi, applicant, "budget", budget_pdf(), sniffed_pdf())
+    attach_budget(eoi)
 
     with pytest.raises(domain.Incomplete) as refusal:
         domain.submit_eoi(eoi, applicant, {"declares_accuracy": True, "declares_consent": False})
@@ -183,3 +184,61 @@ def sniffed_pdf():
     from submissions.uploads import PDF, SniffedFile
 
     return SniffedFile(extension=".pdf", content_type=PDF[1], safe_name="budget.pdf")
+
+
+def test_an_invalid_budget_with_a_new_partner_saves_once_and_autosave_goes_on(
+    applicant_client, draft
+):
+    data = {
+        **no_partners(total=1),
+        "partners-0-name": "Association des Femmes de Mopti",
+        "partners-0-country": "ML",
+        "partners-0-role": "Hosts the forums",
+        "budget_requested": "99999",
+    }
+    response = post_step(applicant_client, draft, "budget", data)
+    page_version = int(re.search(r'name="version" value="(\d+)"', response.content.decode())[1])
+
+    draft.refresh_from_db()
+    assert draft.partners.count() == 1
+    assert page_version == draft.version
+
+    autosave = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "budget"})
+    follow_up = applicant_client.post(
+        autosave, {"version": page_version, "budget_requested": "15000"}
+    )
+    assert follow_up.status_code == 200
+
+
+def test_autosave_says_when_an_answer_could_not_be_saved(applicant_client, draft):
+    url = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "project"})
+
+    body = applicant_client.post(
+        url, {"version": draft.version, "summary": " ".join(["word"] * 201)}
+    ).json()
+
+    assert body["message"].startswith("Not saved yet: Summary: At most 200 words")
+
+
+def test_edits_after_submitting_record_only_what_changed_and_nothing_when_nothing_did(
+    applicant_client, applicant
+):
+    from audit.models import AuditEntry
+
+    eoi = EOIFactory(owner=applicant, status=ExpressionOfInterest.Status.SUBMITTED)
+    url = reverse("submissions:eoi_autosave", kwargs={"uuid": eoi.uuid, "step": "organisation"})
+    answers = {
+        "organisation_name": eoi.organisation_name,
+        "organisation_type": eoi.organisation_type,
+        "organisation_country": "ML",
+        "organisation_website": "",
+    }
+
+    for _ in range(3):
+        applicant_client.post(url, {"version": eoi.version, **answers})
+    eoi.refresh_from_db()
+    assert eoi.version == 1
+    assert not AuditEntry.objects.exists()
+
+    applicant_client.post(url, {"version": eoi.version, **answers, "organisation_name": "RJL"})
+    assert AuditEntry.objects.get().details == {"fields": ["organisation_name"]}

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.roles import REVIEWERS, SECRETARIAT
 from submissions.models import ExpressionOfInterest
 from tests.factories import ApplicantFactory, EOIFactory
-from tests.files import budget_pdf
+from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,8 @@ def eoi(applicant):
     eoi = EOIFactory(
         owner=applicant, status=ExpressionOfInterest.Status.SUBMITTED, reference="KMF21-0001"
     )
-    from submissions import domain
-    from submissions.uploads import PDF, SniffedFile
 
-    domain.add_attachment(
-        eoi, applicant, "budget", budget_pdf(), SniffedFile(".pdf", PDF[1], "budget.pdf")
-    )
+    attach_budget(eoi)
     return eoi
 
 

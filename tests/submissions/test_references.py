@@ -9,18 +9,15 @@ from django.db import connection
 
 from submissions import domain
 from submissions.models import ExpressionOfInterest, ReferenceCounter
-from submissions.uploads import PDF, SniffedFile
 from tests.factories import CallFactory, EOIFactory
-from tests.files import budget_pdf
+from tests.files import attach_budget
 
 DECLARED = {"declares_accuracy": True, "declares_consent": True}
 
 
 def ready_to_submit(call):
     eoi = EOIFactory(call=call)
-    domain.add_attachment(
-        eoi, eoi.owner, "budget", budget_pdf(), SniffedFile(".pdf", PDF[1], "budget.pdf")
-    )
+    attach_budget(eoi)
     return eoi
 
 
