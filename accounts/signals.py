@@ -2,8 +2,8 @@ from django.contrib.auth.models import Group, Permission
 
 from .roles import ROLE_GROUPS, SECRETARIAT
 
-# The Secretariat configures calls and runs the review from the admin site.
-SECRETARIAT_APPS = ("submissions", "review")
+# The Secretariat configures calls, watches the outbox and runs the review from the admin site.
+SECRETARIAT_APPS = ("submissions", "review", "notifications", "audit")
 
 
 def ensure_role_groups(**kwargs):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
+from notifications import messages
 
 from .models import (
     MAX_PERSONNEL_SHARE,
@@ -212,8 +213,6 @@ def _next_reference(call):
 
 def submit_eoi(eoi, actor, declarations, now=None):
     """Submit a complete EOI before its deadline: reference, audit entry, receipt email."""
-    from .tasks import send_submission_receipt
-
     now = now or timezone.now()
     with transaction.atomic():
         eoi = (
@@ -241,9 +240,7 @@ def submit_eoi(eoi, actor, declarations, now=None):
         eoi.version = F("version") + 1
         eoi.save()
         trail.record(actor, "eoi.submitted", eoi, reference=eoi.reference, status=Status.SUBMITTED)
-        eoi_id = eoi.pk
-        # robust: a mail that cannot be queued must not turn a saved submission into an error.
-        transaction.on_commit(lambda: send_submission_receipt.delay(eoi_id), robust=True)
+        messages.submission_received(eoi)
     eoi.refresh_from_db()
     return eoi
 

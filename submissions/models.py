@@ -98,6 +98,9 @@ class Call(models.Model):
     )
     contact_email = models.EmailField(_("contact address"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
+    closing_done_at = models.DateTimeField(
+        _("closing summary sent at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -285,6 +288,8 @@ class ExpressionOfInterest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Changes after submitting are confirmed in one mail once the applicant has paused.
+    edits_confirmed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # Organisation
     organisation_name = models.CharField(

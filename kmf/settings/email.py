@@ -1,12 +1,30 @@
-"""Outgoing mail: EMAIL_URL (smtp://user:password@host:port) or, absent, the console or a file."""
+"""Outgoing mail: SMTP through EMAIL_URL, a provider's API through django-anymail, or, with
+neither, the console or files. Notifications go through the outbox (notifications/outbox.py).
+
+- EMAIL_URL=smtp+tls://user:password@host:587 sends through an SMTP server.
+- EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend (or postmark, sendgrid, amazon_ses, …)
+  sends through a provider; its settings come from ANYMAIL_* variables, for instance
+  ANYMAIL_MAILGUN_API_KEY and ANYMAIL_MAILGUN_SENDER_DOMAIN.
+"""
+
+import os
 
 from .environment import env
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KMF Grants <kmf@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[KMF] "
+EMAIL_TIMEOUT = 30
 
-if env("EMAIL_URL", default=""):
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+elif env("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"]
@@ -15,7 +33,6 @@ if env("EMAIL_URL", default=""):
     EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
     EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = 30
 elif env("EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH")

@@ -19,6 +19,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = ["kmf.tasks"]
 
 CELERY_BEAT_SCHEDULE = {
+    "send-deadline-reminders": {
+        "task": "submissions.tasks.send_deadline_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "confirm-edits": {
+        "task": "submissions.tasks.confirm_edits",
+        "schedule": crontab(minute="*/15"),
+    },
+    "close-calls": {"task": "submissions.tasks.close_calls", "schedule": crontab(minute="*/5")},
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": crontab(minute="*/5")},
     "clear-expired-sessions": {
         "task": "kmf.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

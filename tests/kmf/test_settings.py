@@ -17,6 +17,7 @@ SETTINGS_ENV = (
     "SECRET_KEY",
     "DEBUG",
     "ALLOWED_HOSTS",
+    "EMAIL_BACKEND",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
 )
 
@@ -108,6 +109,23 @@ def test_email_file_path_writes_mail_to_files(tmp_path):
 
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
     assert settings["EMAIL_FILE_PATH"] == str(tmp_path)
+
+
+def test_a_provider_is_configured_through_anymail():
+    settings = load_settings(
+        "EMAIL_BACKEND",
+        "ANYMAIL",
+        DEBUG="1",
+        EMAIL_BACKEND="anymail.backends.mailgun.EmailBackend",
+        ANYMAIL_MAILGUN_API_KEY="key-123",
+        ANYMAIL_MAILGUN_SENDER_DOMAIN="mg.example.org",
+    )
+
+    assert settings["EMAIL_BACKEND"] == "anymail.backends.mailgun.EmailBackend"
+    assert settings["ANYMAIL"] == {
+        "MAILGUN_API_KEY": "key-123",
+        "MAILGUN_SENDER_DOMAIN": "mg.example.org",
+    }
 
 
 def test_production_requires_a_secret_key():

@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import outbox
+from .models import EmailTemplate, OutboundEmail
+from .templates import PLACEHOLDERS, render
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The Secretariat sees every mail's state, attempts and last error, and can resend."""
+
+    list_display = ["created_at", "event", "to", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "event", "call"]
+    search_fields = ["to", "subject", "key"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected mails (again)"))
+    def resend(self, request, queryset):
+        count = outbox.resend(queryset)
+        self.message_user(
+            request, _("%(count)d mails queued.") % {"count": count}, messages.SUCCESS
+        )
+
+
+SAMPLE_VALUES = {
+    "applicant_name": "Aminata",
+    "recipient_name": "Sanne",
+    "reviewer_name": "Jonas",
+    "call_title": "Knowledge Management Fund 2021",
+    "call_headline": "Asymmetric Power & Partnerships",
+    "deadline_local": "27 January 2027, 23:59 CET",
+    "submitted_local": "20 January 2027, 14:02 CET",
+    "reference": "KMF21-0042",
+    "eoi_title": "Community justice forums in Mopti",
+    "eoi_url": "https://grants.example.org/eois/…/",
+    "site_url": "https://grants.example.org",
+    "answers": "…",
+    "time_left": "2 days",
+    "submitted_count": 214,
+    "draft_count": 37,
+    "withdrawn_count": 5,
+    "dashboard_url": "https://grants.example.org/admin/",
+    "eoi_count": 12,
+    "review_due": "15 February 2027",
+    "reviews_url": "https://grants.example.org/review/",
+    "decision": "Invited to full proposal",
+    "feedback": "The Review Board valued…",
+}
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    list_display = ["call", "event", "language", "subject"]
+    list_filter = ["call", "event", "language"]
+    readonly_fields = ["placeholders", "preview"]
+    fields = ["call", "event", "language", "subject", "body", "placeholders", "preview"]
+
+    @admin.display(description=_("placeholders you can use"))
+    def placeholders(self, template):
+        if not template.event:
+            return "—"
+        return ", ".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS[template.event]))
+
+    @admin.display(description=_("preview"))
+    def preview(self, template):
+        if not template.pk:
+            return _("Save to see a preview.")
+        try:
+            subject, text, _html = render(
+                template.event, template.language, SAMPLE_VALUES, call=template.call
+            )
+        except ValidationError as error:
+            return "; ".join(error.messages)
+        return format_html(
+            "<strong>{}</strong><pre style='white-space:pre-wrap'>{}</pre>", subject, text
+        )

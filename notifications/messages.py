@@ -1,0 +1,109 @@
+"""One function per notification: who gets which mail about what, under which key.
+
+Call these inside the transaction of the change they announce.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.timesince import timeuntil
+
+from accounts.roles import SECRETARIAT
+
+from .models import Event
+from .outbox import queue_email
+
+
+def _local(moment, call):
+    return formats.date_format(timezone.localtime(moment, call.zone), "j F Y, H:i T")
+
+
+def _eoi_values(eoi, **extra):
+    def values():
+        call = eoi.call
+        return {
+            "applicant_name": eoi.owner.get_short_name(),
+            "call_title": call.title,
+            "call_headline": call.headline,
+            "deadline_local": _local(call.closes_at, call),
+            "reference": eoi.reference or "",
+            "eoi_title": eoi.title,
+            "eoi_url": settings.SITE_URL + eoi.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+            **{name: value() if callable(value) else value for name, value in extra.items()},
+        }
+
+    return values
+
+
+def submission_received(eoi):
+    queue_email(
+        key=f"receipt:{eoi.pk}",
+        event=Event.SUBMISSION_RECEIPT,
+        recipient=eoi.owner,
+        values=_eoi_values(
+            eoi,
+            submitted_local=lambda: _local(eoi.submitted_at, eoi.call),
+            answers=lambda: render_to_string("notifications/answers.txt", {"eoi": eoi}).strip(),
+        ),
+        call=eoi.call,
+        eoi=eoi,
+    )
+
+
+def edits_confirmed(eoi):
+    queue_email(
+        key=f"edits:{eoi.pk}:{eoi.version}",
+        event=Event.EDITS_CONFIRMED,
+        recipient=eoi.owner,
+        values=_eoi_values(eoi),
+        call=eoi.call,
+        eoi=eoi,
+    )
+
+
+def deadline_reminder(eoi, offset_hours, now):
+    queue_email(
+        key=f"reminder:{eoi.pk}:{offset_hours}",
+        event=Event.DEADLINE_REMINDER,
+        recipient=eoi.owner,
+        values=_eoi_values(eoi, time_left=lambda: timeuntil(eoi.call.closes_at, now)),
+        call=eoi.call,
+        eoi=eoi,
+    )
+
+
+def under_review(eoi):
+    queue_email(
+        key=f"under_review:{eoi.pk}",
+        event=Event.UNDER_REVIEW,
+        recipient=eoi.owner,
+        values=_eoi_values(eoi),
+        call=eoi.call,
+        eoi=eoi,
+    )
+
+
+def closing_summary(call, counts):
+    """The figures of a closed call, to every active member of the Secretariat."""
+    secretariat = get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
+    for member in secretariat:
+        queue_email(
+            key=f"closing_summary:{call.pk}:{member.pk}",
+            event=Event.CLOSING_SUMMARY,
+            recipient=member,
+            values=lambda member=member: {
+                "recipient_name": member.get_short_name(),
+                "call_title": call.title,
+                "call_headline": call.headline,
+                "deadline_local": _local(call.closes_at, call),
+                "submitted_count": counts["submitted"],
+                "draft_count": counts["draft"],
+                "withdrawn_count": counts["withdrawn"],
+                "dashboard_url": f"{settings.SITE_URL}/admin/submissions/expressionofinterest/"
+                f"?call__id__exact={call.pk}",
+                "site_url": settings.SITE_URL,
+            },
+            call=call,
+        )

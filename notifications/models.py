@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    SUBMISSION_RECEIPT = "submission_receipt", _("Submission receipt")
+    EDITS_CONFIRMED = "edits_confirmed", _("Changes after submitting")
+    DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder for drafts")
+    UNDER_REVIEW = "under_review", _("Under review (the call closed)")
+    CLOSING_SUMMARY = "closing_summary", _("Closing summary for the Secretariat")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
+    REVIEW_DUE = "review_due", _("Review due reminder")
+    DECISION = "decision", _("Decision with feedback")
+
+
+class EmailTemplate(models.Model):
+    """The Secretariat's wording of one event's mail in one language, for one call."""
+
+    call = models.ForeignKey(
+        "submissions.Call", on_delete=models.CASCADE, related_name="email_templates"
+    )
+    event = models.CharField(_("event"), max_length=32, choices=Event)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Plain text. Placeholders in braces, e.g. {applicant_name}, are filled in."),
+    )
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "event", "language"], name="one_template_per_event_and_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call} · {self.get_event_display()} · {self.language}"
+
+    def clean(self):
+        from .templates import check_placeholders
+
+        check_placeholders(self.event, self.subject, self.body)
+
+
+class OutboundEmail(models.Model):
+    """One mail, written in the transaction of the change that causes it, then delivered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(
+        _("event key"),
+        max_length=200,
+        unique=True,
+        help_text=_("One mail per key: the same event never sends twice."),
+    )
+    event = models.CharField(_("event"), max_length=32, choices=Event)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    call = models.ForeignKey(
+        "submissions.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

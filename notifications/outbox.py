@@ -1,0 +1,143 @@
+"""Writing notifications into the outbox, and delivering them exactly once.
+
+A mail is a row first, written in the transaction of the change that causes it, under a key
+unique to its event (for instance ``reminder:<eoi>:<offset>``): a rolled-back change leaves no
+mail, and one event never yields two. After commit a Celery task delivers it; a periodic sweep
+re-queues the rows whose task was lost (broker down, worker killed).
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from .models import OutboundEmail
+from .templates import render
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# A pending mail whose task has not run for this long is queued again by the sweep.
+SWEEP_AFTER = timedelta(minutes=10)
+
+
+class TransientDeliveryError(Exception):
+    """The mail server could not take the mail now; trying again later may work."""
+
+
+def is_transient(error):
+    """Worth another try later: the server was unreachable or answered with a 4xx code."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    # Refused or reset connections, timeouts, name resolution: the network, not the mail.
+    return isinstance(error, OSError)
+
+
+def queue_email(*, key, event, recipient, values, call=None, eoi=None):
+    """Write a mail for `recipient` in their language; deliver it after commit. One per key.
+
+    `values` is a function of no arguments returning the placeholder values; it is called in
+    the recipient's language so that dates and labels come out in it.
+    """
+    if OutboundEmail.objects.filter(key=key).exists():
+        return None
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, text, html = render(event, language, values(), call=call)
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                key=key,
+                event=event,
+                recipient=recipient,
+                to=recipient.email,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                call=call,
+                eoi=eoi,
+            )
+    except IntegrityError:
+        return None  # the same event was written by another process a moment ago
+    email_id = email.pk
+    transaction.on_commit(lambda: enqueue(email_id), robust=True)
+    return email
+
+
+def enqueue(email_id):
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.delay(email_id)
+    except Exception:
+        # The row stays pending and the sweep queues it again.
+        logger.warning("Could not queue email %s for delivery", email_id, exc_info=True)
+
+
+def deliver(email_id):
+    """Send one pending mail. True when sent; raises TransientDeliveryError to be retried."""
+    error = None
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False  # sent already, given up, or another worker is sending it right now
+        email.attempts += 1
+        email.last_attempt_at = timezone.now()
+        message = EmailMultiAlternatives(email.subject, email.body_text, None, [email.to])
+        message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send()
+        except Exception as failure:
+            email.last_error = f"{type(failure).__name__}: {failure}"[:1000]
+            if is_transient(failure) and email.attempts < MAX_ATTEMPTS:
+                error = TransientDeliveryError(email.last_error)
+            else:
+                email.status = OutboundEmail.Status.FAILED
+                logger.error("Giving up on email %s: %s", email.pk, email.last_error)
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+        email.save()
+    if error:
+        raise error
+    return email.status == OutboundEmail.Status.SENT
+
+
+def sweep(now=None):
+    """Queue again every pending mail that nobody has tried for a while. Returns how many."""
+    stale = (now or timezone.now()) - SWEEP_AFTER
+    ids = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, created_at__lt=stale)
+        .exclude(last_attempt_at__gte=stale)
+        .values_list("pk", flat=True)
+    )
+    for email_id in ids:
+        enqueue(email_id)
+    return len(ids)
+
+
+def resend(emails):
+    """Send these mails (again): the Secretariat's action in the outbox."""
+    ids = list(emails.values_list("pk", flat=True))
+    OutboundEmail.objects.filter(pk__in=ids).update(
+        status=OutboundEmail.Status.PENDING, attempts=0, last_error=""
+    )
+    for email_id in ids:
+        transaction.on_commit(lambda email_id=email_id: enqueue(email_id), robust=True)
+    return len(ids)

@@ -1,0 +1,102 @@
+"""The periodic work of a call: reminders, confirmations and closing. Each job is idempotent:
+run twice, or twice at once, it sends each mail once (the outbox keys see to that)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from audit import trail
+from notifications import messages
+
+from .models import Call, ExpressionOfInterest, Extension
+
+Status = ExpressionOfInterest.Status
+
+# Changes after submitting are confirmed once the applicant has left them alone this long.
+EDITS_QUIET_PERIOD = timedelta(minutes=30)
+
+
+def send_deadline_reminders(now=None):
+    """Remind owners of drafts at each of the call's offsets before its deadline."""
+    now = now or timezone.now()
+    sent = 0
+    for call in Call.objects.open(now):
+        due = [
+            hours
+            for hours in call.reminder_offsets
+            if now >= call.closes_at - timedelta(hours=hours)
+        ]
+        if not due:
+            continue
+        # Only the latest offset reached: a draft started late gets one reminder, not three.
+        offset = min(due)
+        extended = Extension.objects.filter(
+            call=call, applicant=OuterRef("owner"), until__gt=call.closes_at
+        )
+        drafts = (
+            call.eois.filter(status=Status.DRAFT)
+            .exclude(Exists(extended))
+            .select_related("owner", "call")
+        )
+        for eoi in drafts.iterator(chunk_size=500):
+            with transaction.atomic():
+                messages.deadline_reminder(eoi, offset, now)
+            sent += 1
+    return sent
+
+
+def confirm_edits(now=None):
+    """One mail per burst of changes to a submitted EOI, once the applicant has paused."""
+    now = now or timezone.now()
+    edited = ExpressionOfInterest.objects.filter(
+        status=Status.SUBMITTED,
+        updated_at__gt=F("submitted_at"),
+        updated_at__lte=now - EDITS_QUIET_PERIOD,
+    ).exclude(edits_confirmed_version=F("version"))
+    confirmed = 0
+    for eoi in edited.select_related("owner", "call"):
+        with transaction.atomic():
+            messages.edits_confirmed(eoi)
+            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+                edits_confirmed_version=eoi.version
+            )
+        confirmed += 1
+    return confirmed
+
+
+def close_calls(now=None):
+    """After a deadline: submitted EOIs go under review (each owner is told), and the
+    Secretariat gets the call's figures once."""
+    from .domain import deadline_for
+
+    now = now or timezone.now()
+    moved = 0
+    for call in Call.objects.filter(closes_at__lte=now):
+        submitted = call.eois.filter(status=Status.SUBMITTED).select_related("owner", "call")
+        for eoi in submitted:
+            if deadline_for(eoi) > now:
+                continue  # a personal extension is still running
+            with transaction.atomic():
+                locked = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
+                if locked.status != Status.SUBMITTED:
+                    continue
+                ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=Status.UNDER_REVIEW)
+                trail.record(None, "eoi.under_review", eoi, status=Status.UNDER_REVIEW)
+                messages.under_review(eoi)
+            moved += 1
+        if call.closing_done_at is None:
+            with transaction.atomic():
+                if Call.objects.filter(pk=call.pk, closing_done_at=None).update(
+                    closing_done_at=now
+                ):
+                    counts = call.eois.aggregate(
+                        submitted=Count(
+                            "pk", filter=Q(status__in=[Status.SUBMITTED, Status.UNDER_REVIEW])
+                        ),
+                        draft=Count("pk", filter=Q(status=Status.DRAFT)),
+                        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+                    )
+                    messages.closing_summary(call, counts)
+    return moved

@@ -1,0 +1,187 @@
+"""Reminders, confirmations of changes and the closing of a call, with time travel."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.db import connection
+
+from accounts.roles import SECRETARIAT
+from notifications.models import OutboundEmail
+from submissions import domain, jobs
+from submissions.models import ExpressionOfInterest, Extension
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory
+from tests.files import attach_budget
+
+DEADLINE = datetime(2027, 1, 27, 22, 59, 59, tzinfo=UTC)
+Status = ExpressionOfInterest.Status
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(
+        opens_at=DEADLINE - timedelta(days=60), closes_at=DEADLINE, reference_prefix="KMF21"
+    )
+
+
+def run_at(moment, job):
+    with time_machine.travel(moment, tick=False):
+        return job()
+
+
+def reminder_keys():
+    return sorted(
+        OutboundEmail.objects.filter(event="deadline_reminder").values_list("key", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drafts_are_reminded_once_at_each_offset(call):
+    draft = EOIFactory(call=call)
+    EOIFactory(call=call, status=Status.SUBMITTED, reference="KMF21-0001")
+    EOIFactory(call=call, status=Status.WITHDRAWN)
+
+    for moment in [
+        DEADLINE - timedelta(days=8),  # no offset reached yet
+        DEADLINE - timedelta(days=7),
+        DEADLINE - timedelta(days=6),  # the 7-day reminder went out already
+        DEADLINE - timedelta(hours=48),
+        DEADLINE - timedelta(hours=47),
+        DEADLINE - timedelta(hours=24),
+        DEADLINE - timedelta(hours=1),
+        DEADLINE + timedelta(hours=1),  # closed: nothing more
+    ]:
+        run_at(moment, jobs.send_deadline_reminders)
+
+    assert reminder_keys() == [f"reminder:{draft.pk}:{hours}" for hours in (168, 24, 48)]
+    assert [m.to for m in mail.outbox] == [[draft.owner.email]] * 3
+    assert [m.subject.split(" left")[0] for m in mail.outbox] == ["1 week", "2 days", "1 day"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_started_late_gets_only_the_latest_reminder(call):
+    draft = EOIFactory(call=call)
+
+    run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
+
+    assert reminder_keys() == [f"reminder:{draft.pk}:24"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_reminder_for_an_applicant_with_a_later_personal_deadline(call):
+    draft = EOIFactory(call=call)
+    Extension.objects.create(call=call, applicant=draft.owner, until=DEADLINE + timedelta(days=3))
+
+    run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
+
+    assert reminder_keys() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_job_run_twice_sends_each_mail_once(call):
+    EOIFactory.create_batch(3, call=call)
+
+    run_at(DEADLINE - timedelta(days=2), jobs.send_deadline_reminders)
+    run_at(DEADLINE - timedelta(days=2), jobs.send_deadline_reminders)
+
+    assert len(reminder_keys()) == 3
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_jobs_at_once_send_each_mail_once(call):
+    EOIFactory.create_batch(20, call=call)
+    start = threading.Barrier(2)
+    errors = []
+
+    def job():
+        try:
+            start.wait()
+            jobs.send_deadline_reminders(now=DEADLINE - timedelta(days=2))
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(reminder_keys()) == 20
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ExpressionOfInterest.objects.values_list("owner__email", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_closing_moves_submissions_under_review_and_tells_everyone_once(call):
+    submitted = EOIFactory(call=call, status=Status.SUBMITTED, reference="KMF21-0001")
+    EOIFactory(call=call)  # a draft nobody finished
+    staff = ApplicantFactory(name="Sanne Bakker")
+    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+
+    assert run_at(DEADLINE - timedelta(seconds=1), jobs.close_calls) == 0
+    run_at(DEADLINE + timedelta(minutes=5), jobs.close_calls)
+    run_at(DEADLINE + timedelta(minutes=10), jobs.close_calls)
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.UNDER_REVIEW
+    sent = sorted((m.to[0], m.subject) for m in mail.outbox)
+    assert sent == sorted(
+        [
+            (submitted.owner.email, "Your expression of interest KMF21-0001 is under review"),
+            (staff.email, f"{call.title} has closed: 1 expressions of interest"),
+        ]
+    )
+    summary = next(m for m in mail.outbox if m.to == [staff.email])
+    assert "Submitted: 1\nStill drafts: 1\nWithdrawn: 0" in summary.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_with_a_running_extension_waits_for_its_own_deadline(call):
+    extended = EOIFactory(call=call, status=Status.SUBMITTED, reference="KMF21-0001")
+    Extension.objects.create(
+        call=call, applicant=extended.owner, until=DEADLINE + timedelta(days=2)
+    )
+
+    run_at(DEADLINE + timedelta(hours=1), jobs.close_calls)
+    extended.refresh_from_db()
+    assert extended.status == Status.SUBMITTED
+
+    run_at(DEADLINE + timedelta(days=2, minutes=1), jobs.close_calls)
+    extended.refresh_from_db()
+    assert extended.status == Status.UNDER_REVIEW
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_after_submitting_are_confirmed_in_one_mail_after_a_pause(call):
+    with time_machine.travel(DEADLINE - timedelta(days=3), tick=False):
+        eoi = domain.submit_eoi(
+            attach_budget(EOIFactory(call=call)),
+            None,
+            {"declares_accuracy": True, "declares_consent": True},
+        )
+    mail.outbox.clear()
+
+    for minute, title in enumerate(["Forums I", "Forums II", "Forums III"]):
+        with time_machine.travel(
+            DEADLINE - timedelta(days=2) + timedelta(minutes=minute), tick=False
+        ):
+            eoi = domain.save_step(eoi, eoi.owner, eoi.version, {"title": title})
+
+    assert run_at(DEADLINE - timedelta(days=2) + timedelta(minutes=10), jobs.confirm_edits) == 0
+    assert run_at(DEADLINE - timedelta(days=2) + timedelta(minutes=40), jobs.confirm_edits) == 1
+    assert run_at(DEADLINE - timedelta(days=2) + timedelta(minutes=50), jobs.confirm_edits) == 0
+    assert [m.subject for m in mail.outbox] == [f"Your changes to {eoi.reference} are saved"]
+
+    with time_machine.travel(DEADLINE - timedelta(days=1), tick=False):
+        eoi = domain.save_step(eoi, eoi.owner, eoi.version, {"title": "Forums IV"})
+    run_at(DEADLINE - timedelta(days=1) + timedelta(hours=1), jobs.confirm_edits)
+    assert len(mail.outbox) == 2

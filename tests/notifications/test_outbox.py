@@ -1,0 +1,181 @@
+"""The outbox: one row per event, written with the change, delivered once, never lost."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import SECRETARIAT
+from notifications import outbox
+from notifications.models import Event, OutboundEmail
+from submissions import domain
+from tests.factories import ApplicantFactory, EOIFactory
+from tests.files import attach_budget
+
+DECLARED = {"declares_accuracy": True, "declares_consent": True}
+
+
+def queue_one(recipient, key="test:1"):
+    return outbox.queue_email(
+        key=key,
+        event=Event.UNDER_REVIEW,
+        recipient=recipient,
+        values=lambda: dict.fromkeys(outbox_placeholders(), "x"),
+    )
+
+
+def outbox_placeholders():
+    from notifications.templates import PLACEHOLDERS
+
+    return PLACEHOLDERS[Event.UNDER_REVIEW]
+
+
+@pytest.mark.django_db
+def test_one_key_gives_one_mail(django_capture_on_commit_callbacks):
+    applicant = ApplicantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_one(applicant)
+        second = queue_one(applicant)
+
+    assert first is not None
+    assert second is None
+    assert OutboundEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+    first.refresh_from_db()
+    assert first.status == OutboundEmail.Status.SENT
+    assert first.attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_that_rolls_back_writes_no_mail():
+    eoi = attach_budget(EOIFactory())
+
+    def submit_then_fail():
+        with transaction.atomic():
+            domain.submit_eoi(eoi, eoi.owner, DECLARED)
+            raise RuntimeError("something after the submit failed")
+
+    with pytest.raises(RuntimeError):
+        submit_then_fail()
+
+    assert not OutboundEmail.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receipt_is_a_row_with_a_text_and_an_html_part_in_the_applicants_language():
+    eoi = attach_budget(EOIFactory(owner__preferred_language="fr", owner__name="Awa Diop"))
+
+    eoi = domain.submit_eoi(eoi, eoi.owner, DECLARED)
+
+    row = OutboundEmail.objects.get()
+    assert (row.key, row.event, row.language) == (f"receipt:{eoi.pk}", "submission_receipt", "fr")
+    message = mail.outbox[0]
+    assert message.subject == f"Nous avons reçu votre manifestation d’intérêt {eoi.reference}"
+    assert message.body.startswith("Bonjour Awa,")
+    assert eoi.summary in message.body
+    assert message.alternatives[0][1] == "text/html"
+
+
+@pytest.mark.django_db
+def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
+    row = OutboundEmail.objects.create(
+        key="k",
+        event=Event.UNDER_REVIEW,
+        to="a@example.org",
+        language="en",
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+    )
+    smtp_server.refusals = 1
+
+    with pytest.raises(outbox.TransientDeliveryError):
+        outbox.deliver(row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.PENDING, 1)
+    assert "451" in row.last_error
+
+    assert outbox.deliver(row.pk) is True
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == (OutboundEmail.Status.SENT, 2, "")
+    assert len(smtp_server.messages) == 1
+    assert outbox.deliver(row.pk) is False  # sent already: never twice
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
+    row = OutboundEmail.objects.create(
+        key="k",
+        event=Event.UNDER_REVIEW,
+        to="a@example.org",
+        language="en",
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+    )
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+
+    assert outbox.deliver(row.pk) is False
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.FAILED
+    assert "SMTPRecipientsRefused" in row.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_down():
+    from kmf.celery import app
+
+    eoi = attach_budget(EOIFactory())
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
+    app.conf.broker_connection_retry = False
+    app.conf.broker_transport_options = {"socket_connect_timeout": 1, "max_retries": 0}
+    try:
+        domain.submit_eoi(eoi, eoi.owner, DECLARED)  # saved, though the receipt cannot be queued
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://")
+    row = OutboundEmail.objects.get()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert mail.outbox == []
+
+    assert outbox.sweep() == 0  # too fresh: its task may still be on its way
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert outbox.sweep() == 1
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_commit_callbacks):
+    applicant = ApplicantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue_one(applicant)
+    staff = ApplicantFactory(is_staff=True)
+    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:notifications_outboundemail_changelist"))
+    assert row.subject in listing.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:notifications_outboundemail_changelist"),
+            {"action": "resend", "_selected_action": [row.pk]},
+        )
+
+    row.refresh_from_db()
+    assert len(mail.outbox) == 2
+    assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 1)

@@ -1,0 +1,82 @@
+"""Delivery as in production: a real Redis broker, a real Celery worker, a real SMTP server."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from notifications.models import OutboundEmail
+from submissions import domain
+from tests.factories import EOIFactory
+from tests.files import attach_budget
+
+pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def celery_worker():
+    """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
+    from celery.contrib.testing.worker import start_worker
+
+    from kmf.celery import app
+
+    app.conf.update(task_always_eager=False, broker_url=django_settings.REDIS_URL)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://")
+
+
+def wait_for(check, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+def test_the_worker_delivers_the_receipt_to_the_smtp_server(celery_worker, smtp_server):
+    eoi = attach_budget(EOIFactory())
+
+    eoi = domain.submit_eoi(eoi, eoi.owner, {"declares_accuracy": True, "declares_consent": True})
+
+    assert wait_for(lambda: smtp_server.messages)
+    message = smtp_server.messages[0]
+    assert message["To"] == eoi.owner.email
+    assert message["Subject"] == f"We received your expression of interest {eoi.reference}"
+    assert message.get_body(("plain",)).get_content().startswith("Dear ")
+    assert "<p>" in message.get_body(("html",)).get_content()
+    assert wait_for(lambda: OutboundEmail.objects.get().status == OutboundEmail.Status.SENT)
+    time.sleep(0.5)
+    assert len(smtp_server.messages) == 1
+
+
+def test_the_sweep_through_the_broker_delivers_each_pending_mail_once(celery_worker, smtp_server):
+    from notifications import outbox
+
+    for n in range(5):
+        OutboundEmail.objects.create(
+            key=f"k{n}",
+            event="under_review",
+            to=f"a{n}@example.org",
+            language="en",
+            subject=f"Mail {n}",
+            body_text="t",
+            body_html="<p>t</p>",
+        )
+    # Written an hour ago, and their tasks lost with a broker that went down.
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(hours=1))
+
+    assert outbox.sweep() == 5
+    outbox.sweep()  # a second sweep before the first is done queues them again: still once each
+
+    assert wait_for(lambda: len(smtp_server.messages) == 5)
+    assert wait_for(
+        lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 5
+    )
+    time.sleep(1)
+    assert sorted(m["Subject"] for m in smtp_server.messages) == [f"Mail {n}" for n in range(5)]
