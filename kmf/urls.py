@@ -7,6 +7,7 @@ from . import health, views
 
 urlpatterns = [
     path("", include("submissions.urls")),
+    path("review/", include("review.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),

@@ -6,6 +6,7 @@ Call these inside the transaction of the change they announce.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.timesince import timeuntil
 
@@ -107,3 +108,53 @@ def closing_summary(call, counts):
             },
             call=call,
         )
+
+
+def _reviewer_values(reviewer, call, assignments):
+    due = min(assignment.due_at for assignment in assignments)
+    return lambda: {
+        "reviewer_name": reviewer.get_short_name(),
+        "call_title": call.title,
+        "eoi_count": len(assignments),
+        "review_due": _local(due, call),
+        "reviews_url": settings.SITE_URL + reverse("review:assignments"),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def reviews_assigned(reviewer, assignments):
+    """One mail for a batch of new assignments of one reviewer."""
+    call = assignments[0].eoi.call
+    first = min(assignment.pk for assignment in assignments)
+    queue_email(
+        key=f"assigned:{reviewer.pk}:{first}",
+        event=Event.REVIEWER_ASSIGNED,
+        recipient=reviewer,
+        values=_reviewer_values(reviewer, call, assignments),
+        call=call,
+    )
+
+
+def reviews_due(reviewer, call, assignments):
+    due = min(assignment.due_at for assignment in assignments)
+    queue_email(
+        key=f"review_due:{reviewer.pk}:{call.pk}:{due:%Y%m%d}",
+        event=Event.REVIEW_DUE,
+        recipient=reviewer,
+        values=_reviewer_values(reviewer, call, assignments),
+        call=call,
+    )
+
+
+def decision_released(decision):
+    eoi = decision.eoi
+    queue_email(
+        key=f"decision:{eoi.pk}",
+        event=Event.DECISION,
+        recipient=eoi.owner,
+        values=_eoi_values(
+            eoi, decision=lambda: decision.get_outcome_display(), feedback=decision.feedback
+        ),
+        call=eoi.call,
+        eoi=eoi,
+    )

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from review.models import Criterion
+
 from .models import Call, Challenge, Milestone, Question
 
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
@@ -68,6 +70,37 @@ QUESTIONS = [
         "The Secretariat and the Review Board score every expression of interest against the "
         "published criteria. Selected applicants are invited to submit a full proposal; every "
         "applicant hears the outcome, with feedback.",
+    ),
+]
+
+
+SCALE = ["Weak", "Fair", "Good", "Very good", "Excellent"]
+
+# The 2021 rubric: (criterion, weight, what reviewers look for). Weights sum to 100.
+RUBRIC = [
+    (
+        "Relevance to the theme and its challenges",
+        25,
+        "Addresses asymmetric power in SRoL policies, programmes or partnerships, and one or "
+        "more of the three challenges.",
+    ),
+    (
+        "Local ownership and shift of power",
+        25,
+        "Led or co-led from the places it concerns; decisions, budget and credit move toward "
+        "local actors.",
+    ),
+    (
+        "Feasibility and value for money",
+        20,
+        "Realistic activities and timeline for about nine months; a budget that fits the work, "
+        "with personnel at most 30% and no overheads.",
+    ),
+    ("Innovation", 15, "New ideas, methods or partnerships, beyond business as usual."),
+    (
+        "Knowledge uptake",
+        15,
+        "Results that the Platform community, policymakers and practitioners will use.",
     ),
 ]
 
@@ -156,6 +189,17 @@ def load_2021_call(today=None):
             ("Award decisions", 84),
             ("Cohort kick-off", 98),
         ]
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            call=call,
+            position=position,
+            title=title,
+            weight=weight,
+            description=description,
+            descriptors=SCALE,
+        )
+        for position, (title, weight, description) in enumerate(RUBRIC, start=1)
     )
     Question.objects.bulk_create(
         Question(call=call, position=position, question=question, answer=answer)

@@ -91,6 +91,12 @@ class Call(models.Model):
         validators=[MinValueValidator(2)],
         help_text=_("Criteria are scored from 1 to this number."),
     )
+    disagreement_threshold = models.PositiveSmallIntegerField(
+        _("disagreement threshold"),
+        default=25,
+        help_text=_("Reviews of one EOI further apart than this (on 0–100) are flagged."),
+    )
+    review_due_at = models.DateTimeField(_("reviews due"), null=True, blank=True)
     reminder_offsets = models.JSONField(
         _("reminder offsets (hours before the deadline)"),
         default=default_reminder_offsets,

@@ -329,12 +329,14 @@ def eoi_withdraw(request, uuid):
 
 @login_required
 def attachment_download(request, uuid, pk):
-    eoi = get_eoi(request, uuid, "submissions.view_eoi")
+    eoi = get_eoi(request, uuid, "submissions.download_attachments")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=attachment.original_name
+        if request.user.has_perm("submissions.view_eoi", eoi) or not eoi.call.blind_review
+        else f"{eoi.reference}-{attachment.kind}{attachment.extension}",
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -28,6 +28,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "close-calls": {"task": "submissions.tasks.close_calls", "schedule": crontab(minute="*/5")},
+    "remind-reviewers": {"task": "review.tasks.remind_reviewers", "schedule": crontab(minute=7)},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": crontab(minute="*/5")},
     "clear-expired-sessions": {
         "task": "kmf.tasks.clear_expired_sessions",

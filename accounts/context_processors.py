@@ -1,0 +1,20 @@
+from django.utils.functional import SimpleLazyObject
+
+from .roles import REVIEWERS, SECRETARIAT
+
+
+def roles(request):
+    """The signed-in person's roles, looked up once per page and only if the page asks."""
+
+    def lookup():
+        user = request.user
+        if not user.is_authenticated:
+            return set()
+        names = set(user.groups.values_list("name", flat=True))
+        return {role for role in (SECRETARIAT, REVIEWERS) if role in names}
+
+    found = SimpleLazyObject(lookup)
+    return {
+        "is_secretariat": SimpleLazyObject(lambda: SECRETARIAT in found),
+        "is_reviewer": SimpleLazyObject(lambda: REVIEWERS in found),
+    }

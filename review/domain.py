@@ -1,0 +1,224 @@
+"""Every change in the review of EOIs, with its audit entry and its mail."""
+
+from collections import Counter
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import REVIEWERS
+from audit import trail
+from notifications import messages
+from submissions.domain import DomainError
+from submissions.models import ExpressionOfInterest
+
+from . import scoring
+from .models import Assignment, Conflict, Decision, Review, Score
+
+EOIStatus = ExpressionOfInterest.Status
+REVIEWABLE = [EOIStatus.SUBMITTED, EOIStatus.UNDER_REVIEW]
+DEFAULT_REVIEW_TIME = timedelta(days=21)
+
+
+def reviewers():
+    return get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True)
+
+
+def active_assignments():
+    return Assignment.objects.filter(released_at=None)
+
+
+def _due(call, due_at):
+    return due_at or call.review_due_at or timezone.now() + DEFAULT_REVIEW_TIME
+
+
+def assign(eois, reviewer, actor, due_at=None):
+    """Ask `reviewer` to review these EOIs (one or in bulk). Returns the new assignments."""
+    created = []
+    with transaction.atomic():
+        for eoi in eois:
+            if eoi.owner_id == reviewer.pk:
+                raise DomainError(_("Nobody reviews their own expression of interest."))
+            if Conflict.objects.filter(eoi=eoi, reviewer=reviewer).exists():
+                raise DomainError(
+                    _("%(reviewer)s declared a conflict of interest with %(eoi)s.")
+                    % {"reviewer": reviewer, "eoi": eoi}
+                )
+            assignment, new = Assignment.objects.get_or_create(
+                eoi=eoi,
+                reviewer=reviewer,
+                defaults={"due_at": _due(eoi.call, due_at), "assigned_by": actor},
+            )
+            if new:
+                trail.record(actor, "review.assigned", eoi, reviewer=reviewer.email)
+                created.append(assignment)
+        _tell_reviewers(created)
+    return created
+
+
+def auto_assign(call, actor, per_eoi=None, due_at=None):
+    """Give every reviewable EOI of the call `per_eoi` reviewers (the call's setting by
+    default), choosing the least loaded reviewers and skipping owners and conflicts."""
+    per_eoi = per_eoi or call.reviews_per_eoi
+    pool = list(reviewers().order_by("pk"))
+    load = Counter(
+        dict(
+            active_assignments()
+            .filter(eoi__call=call)
+            .values_list("reviewer")
+            .annotate(n=Count("pk"))
+        )
+    )
+    taken = set(Assignment.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
+    conflicts = set(Conflict.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
+    eois = (
+        call.eois.filter(status__in=REVIEWABLE)
+        .annotate(active=Count("assignments", filter=Q(assignments__released_at=None)))
+        .filter(active__lt=per_eoi)
+        .order_by("reference")
+    )
+    created = []
+    with transaction.atomic():
+        for eoi in eois:
+            candidates = [
+                reviewer
+                for reviewer in pool
+                if reviewer.pk != eoi.owner_id
+                and (eoi.pk, reviewer.pk) not in taken
+                and (eoi.pk, reviewer.pk) not in conflicts
+            ]
+            candidates.sort(key=lambda reviewer: load[reviewer.pk])
+            for reviewer in candidates[: per_eoi - eoi.active]:
+                created.append(
+                    Assignment.objects.create(
+                        eoi=eoi, reviewer=reviewer, due_at=_due(call, due_at), assigned_by=actor
+                    )
+                )
+                trail.record(actor, "review.assigned", eoi, reviewer=reviewer.email, automatic=True)
+                load[reviewer.pk] += 1
+        _tell_reviewers(created)
+    return created
+
+
+def _tell_reviewers(assignments):
+    by_reviewer = {}
+    for assignment in assignments:
+        by_reviewer.setdefault(assignment.reviewer, []).append(assignment)
+    for reviewer, theirs in by_reviewer.items():
+        messages.reviews_assigned(reviewer, theirs)
+
+
+def declare_conflict(assignment, reason, actor):
+    """The reviewer declares a conflict: the assignment is released and they never see the EOI."""
+    with transaction.atomic():
+        Conflict.objects.get_or_create(
+            eoi=assignment.eoi, reviewer=assignment.reviewer, defaults={"reason": reason}
+        )
+        assignment.released_at = timezone.now()
+        assignment.release_reason = Assignment.Release.CONFLICT
+        assignment.save(update_fields=["released_at", "release_reason"])
+        Review.objects.filter(eoi=assignment.eoi, reviewer=assignment.reviewer).delete()
+        trail.record(actor, "review.conflict_declared", assignment.eoi, reason=reason)
+        scoring.refresh_call_scores(assignment.eoi.call)
+
+
+def review_is_open(eoi):
+    """Reviews can change until the EOI's decision is released to the applicant."""
+    return not Decision.objects.filter(eoi=eoi).exclude(released_at=None).exists()
+
+
+def save_review(assignment, actor, scores, recommendation, internal_comment, feedback, submit):
+    """Save a reviewer's scores ({criterion: (value, comment)}) and texts; submit if asked and
+    complete. Returns the review."""
+    eoi = assignment.eoi
+    if assignment.released_at or not review_is_open(eoi):
+        raise DomainError(_("This review can no longer be changed."))
+    criteria = list(eoi.call.criteria.all())
+    with transaction.atomic():
+        review, _new = Review.objects.select_for_update().get_or_create(
+            eoi=eoi, reviewer=assignment.reviewer
+        )
+        for criterion in criteria:
+            if criterion in scores and scores[criterion][0] is not None:
+                value, comment = scores[criterion]
+                Score.objects.update_or_create(
+                    review=review,
+                    criterion=criterion,
+                    defaults={"value": value, "comment": comment},
+                )
+        review.recommendation = recommendation
+        review.internal_comment = internal_comment
+        review.applicant_feedback = feedback
+        review.total = scoring.weighted_total(review)
+        if submit:
+            if review.scores.count() < len(criteria) or not recommendation:
+                raise DomainError(_("Score every criterion and give a recommendation to submit."))
+            review.status = Review.Status.SUBMITTED
+            review.submitted_at = review.submitted_at or timezone.now()
+        review.save()
+        if review.status == Review.Status.SUBMITTED:
+            trail.record(
+                actor,
+                "review.scored",
+                eoi,
+                reviewer=assignment.reviewer.email,
+                total=str(review.total),
+            )
+            scoring.refresh_call_scores(eoi.call)
+    return review
+
+
+def decide(eoi, outcome, feedback, actor):
+    """Record the outcome; it stays internal until released."""
+    with transaction.atomic():
+        decision = Decision.objects.select_for_update().filter(eoi=eoi).first()
+        if decision and decision.released_at:
+            raise DomainError(_("This decision was released already."))
+        Decision.objects.update_or_create(
+            eoi=eoi, defaults={"outcome": outcome, "feedback": feedback, "decided_by": actor}
+        )
+        trail.record(actor, "decision.made", eoi, outcome=outcome)
+
+
+def release(decisions, actor):
+    """Tell the applicants: each EOI takes its outcome as status and its owner gets the mail."""
+    released = 0
+    with transaction.atomic():
+        for decision in (
+            decisions.select_for_update()
+            .filter(released_at=None)
+            .select_related("eoi__owner", "eoi__call")
+        ):
+            decision.released_at = timezone.now()
+            decision.save(update_fields=["released_at"])
+            eoi = decision.eoi
+            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=decision.outcome)
+            eoi.status = decision.outcome
+            trail.record(actor, "decision.released", eoi, outcome=decision.outcome)
+            messages.decision_released(decision)
+            released += 1
+    return released
+
+
+def remind_reviewers(now=None):
+    """Once per reviewer, call and due date: reviews due within two days and not submitted."""
+    now = now or timezone.now()
+    submitted = Review.objects.filter(
+        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
+    )
+    open_assignments = (
+        active_assignments()
+        .filter(due_at__lte=now + timedelta(days=2))
+        .exclude(Exists(submitted))
+        .select_related("reviewer", "eoi__call")
+    )
+    batches = {}
+    for assignment in open_assignments:
+        batches.setdefault((assignment.reviewer, assignment.eoi.call), []).append(assignment)
+    for (reviewer, call), theirs in batches.items():
+        with transaction.atomic():
+            messages.reviews_due(reviewer, call, theirs)
+    return len(batches)

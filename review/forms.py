@@ -1,0 +1,121 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from submissions.models import ExpressionOfInterest
+
+from .models import Decision, Recommendation
+
+
+class ReviewForm(forms.Form):
+    """A score (with its descriptors) and a comment per criterion, then the reviewer's texts."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices], required=False
+    )
+    internal_comment = forms.CharField(
+        label=_("Comment for the Secretariat and the Board"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    applicant_feedback = forms.CharField(
+        label=_("Feedback for the applicant"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("The Secretariat may pass it on with the decision. No names, please."),
+    )
+
+    def __init__(self, *args, criteria, scale, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        existing = {score.criterion_id: score for score in review.scores.all()} if review else {}
+        for criterion in criteria:
+            descriptors = list(criterion.descriptors) + [""] * scale
+            choices = [
+                (
+                    value,
+                    f"{value} · {descriptors[value - 1]}" if descriptors[value - 1] else str(value),
+                )
+                for value in range(1, scale + 1)
+            ]
+            score = existing.get(criterion.pk)
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=f"{criterion.title} ({criterion.weight}%)",
+                help_text=criterion.description,
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect(attrs={"data-weight": criterion.weight}),
+                initial=score.value if score else None,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s” (optional)") % {"criterion": criterion.title},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                initial=score.comment if score else "",
+            )
+        if review:
+            self.initial.update(
+                recommendation=review.recommendation,
+                internal_comment=review.internal_comment,
+                applicant_feedback=review.applicant_feedback,
+            )
+
+    def scores(self):
+        return {
+            criterion: (
+                self.cleaned_data.get(f"score_{criterion.pk}") or None,
+                self.cleaned_data.get(f"comment_{criterion.pk}", ""),
+            )
+            for criterion in self.criteria
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you cannot review this expression of interest"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "feedback"]
+        widgets = {"feedback": forms.Textarea(attrs={"rows": 5})}
+
+
+class EOIFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), *ExpressionOfInterest.Status.choices],
+    )
+    challenge = forms.IntegerField(label=_("Challenge"), required=False, widget=forms.Select)
+    country = forms.CharField(label=_("Country (code)"), required=False, max_length=2)
+    min_score = forms.FloatField(label=_("Mean score at least"), required=False)
+    max_score = forms.FloatField(label=_("Mean score at most"), required=False)
+    disagreement = forms.BooleanField(label=_("Reviewers disagree"), required=False)
+    unassigned = forms.BooleanField(label=_("No reviewer yet"), required=False)
+    reviewer = forms.IntegerField(label=_("Reviewer"), required=False, widget=forms.Select)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("reference", _("Reference")),
+            ("-normalised", _("Normalised score")),
+            ("-mean", _("Mean score")),
+            ("-spread", _("Spread")),
+            ("-budget", _("Budget")),
+        ],
+    )
+
+    def __init__(self, *args, call, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].widget.choices = [("", _("Any"))] + [
+            (c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()
+        ]
+        self.fields["reviewer"].widget.choices = [("", _("Any"))] + [
+            (r.pk, str(r)) for r in reviewers
+        ]

@@ -1,0 +1,193 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Criterion(models.Model):
+    """One line of a call's rubric: scored from 1 to the call's highest score, weighted."""
+
+    call = models.ForeignKey("submissions.Call", on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("criterion"), max_length=200)
+    description = models.TextField(_("what reviewers look for"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    descriptors = models.JSONField(
+        _("descriptor of each score"),
+        default=list,
+        blank=True,
+        help_text=_('One text per score, lowest first, e.g. ["Weak", "Fair", "Good", …].'),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.weight}%)"
+
+
+class Assignment(models.Model):
+    """A reviewer asked to review one EOI by a due date. Released, it stays on the record."""
+
+    class Release(models.TextChoices):
+        CONFLICT = "conflict", _("Conflict of interest declared")
+        REMOVED = "removed", _("Removed by the Secretariat")
+
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    due_at = models.DateTimeField(_("due"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    release_reason = models.CharField(_("why released"), max_length=16, choices=Release, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_assignment_per_reviewer")
+        ]
+        indexes = [models.Index(fields=["reviewer", "released_at"])]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.eoi}"
+
+
+class Conflict(models.Model):
+    """A reviewer's declared conflict of interest with an EOI: they never see or review it."""
+
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_conflict_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} ✕ {self.eoi}"
+
+
+class Recommendation(models.TextChoices):
+    INVITE = "invite", _("Invite to full proposal")
+    WAITLIST = "waitlist", _("Waitlist")
+    DECLINE = "decline", _("Do not select")
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT, db_index=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=Recommendation, blank=True
+    )
+    internal_comment = models.TextField(_("comment for the Secretariat and the Board"), blank=True)
+    applicant_feedback = models.TextField(_("feedback for the applicant"), blank=True)
+    # Weighted total on a 0–100 scale, computed in the database from the scores on every save.
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.eoi}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.value}"
+
+
+class Decision(models.Model):
+    """The Secretariat's outcome for an EOI: internal until released to the applicant."""
+
+    class Outcome(models.TextChoices):
+        INVITED = "invited", _("Invited to full proposal")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    eoi = models.OneToOneField(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome)
+    feedback = models.TextField(_("feedback for the applicant"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.eoi}: {self.get_outcome_display()}"
+
+
+class EOIScore(models.Model):
+    """An EOI's figures over its submitted reviews, computed in the database (review/scoring.py)
+    and refreshed in the transaction of every review submission."""
+
+    eoi = models.OneToOneField(
+        "submissions.ExpressionOfInterest",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="score",
+    )
+    review_count = models.PositiveSmallIntegerField(_("reviews"))
+    mean = models.FloatField(_("mean"))
+    median = models.FloatField(_("median"))
+    spread = models.FloatField(_("spread (highest − lowest)"))
+    normalised = models.FloatField(_("normalised (mean z-score)"), db_index=True)
+    disagreement = models.BooleanField(_("reviewers disagree"), default=False)
+    rank = models.PositiveIntegerField(_("rank"), db_index=True)
+
+    class Meta:
+        verbose_name = _("EOI score")
+        verbose_name_plural = _("EOI scores")
+
+    def __str__(self):
+        return f"{self.eoi}: {self.mean:.1f}"

@@ -1,0 +1,21 @@
+"""Who may do what in the review. A denied EOI is answered with a 404."""
+
+import rules
+
+from accounts.rules import is_secretariat
+
+from .models import Assignment, Conflict
+
+
+@rules.predicate
+def is_assigned_reviewer(user, eoi):
+    """An active assignment, and no conflict of interest declared on this EOI."""
+    return (
+        eoi is not None
+        and Assignment.objects.filter(eoi=eoi, reviewer=user, released_at=None).exists()
+        and not Conflict.objects.filter(eoi=eoi, reviewer=user).exists()
+    )
+
+
+rules.add_perm("review.review_eoi", is_assigned_reviewer)
+rules.add_perm("review.manage_review", is_secretariat)

@@ -1,0 +1,85 @@
+"""The figures the Secretariat compares, computed in the database on SQLite and PostgreSQL alike.
+
+- Each review's weighted total is on a 0–100 scale: a score s of 1…S on a criterion of weight w
+  counts w·(s−1)/(S−1), and the weights of a call sum to 100.
+- Per EOI: the number of submitted reviews, their mean, their true median (the middle total, or
+  the mean of the two middle ones), the spread (highest − lowest, flagged above the call's
+  disagreement threshold), and the normalised score: the mean of its reviews' z-scores, each
+  review measured against all of its reviewer's reviews in the call (population standard
+  deviation), so a harsh or lenient reviewer does not decide the ranking. A reviewer with one
+  review, or with identical totals, contributes z = 0.
+- Rank 1 is the highest normalised score (ties share a rank).
+"""
+
+from django.db import connection, transaction
+from django.db.models import F, Sum
+
+from .models import EOIScore, Score
+
+STATISTICS_SQL = """
+WITH totals AS (
+    SELECT review.eoi_id, review.reviewer_id,
+           CAST(review.total AS DOUBLE PRECISION) AS total
+    FROM review_review AS review
+    JOIN submissions_expressionofinterest AS eoi ON eoi.id = review.eoi_id
+    WHERE review.status = 'submitted' AND review.total IS NOT NULL AND eoi.call_id = %(call)s
+),
+reviewers AS (
+    SELECT reviewer_id, COUNT(*) AS reviews, AVG(total) AS mean,
+           AVG(total * total) - AVG(total) * AVG(total) AS variance
+    FROM totals GROUP BY reviewer_id
+),
+normalised AS (
+    SELECT totals.eoi_id, totals.total,
+           CASE WHEN reviewers.reviews > 1 AND reviewers.variance > 1e-9
+                THEN (totals.total - reviewers.mean) / SQRT(reviewers.variance)
+                ELSE 0 END AS z
+    FROM totals JOIN reviewers ON reviewers.reviewer_id = totals.reviewer_id
+),
+ranked AS (
+    SELECT eoi_id, total, z,
+           ROW_NUMBER() OVER (PARTITION BY eoi_id ORDER BY total) AS position,
+           COUNT(*) OVER (PARTITION BY eoi_id) AS reviews
+    FROM normalised
+)
+SELECT eoi_id,
+       COUNT(*) AS review_count,
+       AVG(total) AS mean,
+       AVG(CASE WHEN position IN ((reviews + 1) / 2, (reviews + 2) / 2) THEN total END) AS median,
+       MAX(total) - MIN(total) AS spread,
+       AVG(z) AS normalised,
+       RANK() OVER (ORDER BY AVG(z) DESC) AS rank
+FROM ranked
+GROUP BY eoi_id
+"""
+
+
+def weighted_total(review):
+    """The review's weighted total (0–100) over the criteria scored so far, from the database."""
+    top = review.eoi.call.score_scale_max
+    points = Score.objects.filter(review=review).aggregate(
+        points=Sum((F("value") - 1) * F("criterion__weight"))
+    )["points"]
+    return None if points is None else round(points / (top - 1), 2)
+
+
+def refresh_call_scores(call):
+    """Recompute every EOI figure of the call; run it in the transaction that changed a review."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(STATISTICS_SQL, {"call": call.pk})
+        rows = cursor.fetchall()
+        EOIScore.objects.filter(eoi__call=call).delete()
+        EOIScore.objects.bulk_create(
+            EOIScore(
+                eoi_id=eoi_id,
+                review_count=count,
+                mean=mean,
+                median=median,
+                spread=spread,
+                normalised=normalised,
+                disagreement=spread > call.disagreement_threshold,
+                rank=rank,
+            )
+            for eoi_id, count, mean, median, spread, normalised, rank in rows
+        )
+    return len(rows)

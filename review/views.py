@@ -1,0 +1,254 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Avg
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.trail import entries_for
+from submissions.domain import DomainError
+from submissions.models import Call, ExpressionOfInterest
+
+from . import domain
+from .forms import ConflictForm, DecisionForm, EOIFilterForm, ReviewForm
+from .models import Assignment, Decision, Review, Score
+from .selectors import reviewer_assignments, secretariat_eois
+
+
+def secretariat_only(request):
+    if not request.user.has_perm("review.manage_review"):
+        raise Http404
+
+
+def eoi_for_reviewer(request, uuid):
+    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
+    if not request.user.has_perm("review.review_eoi", eoi):
+        raise Http404
+    return eoi
+
+
+@login_required
+def assignments(request):
+    return render(
+        request,
+        "review/assignments.html",
+        {
+            "assignments": reviewer_assignments(request.user),
+            "calls": Call.objects.order_by("-opens_at"),
+        },
+    )
+
+
+@login_required
+def review_eoi(request, uuid):
+    eoi = eoi_for_reviewer(request, uuid)
+    assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+    review = (
+        Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
+    )
+    criteria = list(eoi.call.criteria.all())
+    form = ReviewForm(
+        request.POST or None, criteria=criteria, scale=eoi.call.score_scale_max, review=review
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.save_review(
+                assignment,
+                request.user,
+                form.scores(),
+                form.cleaned_data["recommendation"],
+                form.cleaned_data["internal_comment"],
+                form.cleaned_data["applicant_feedback"],
+                submit="submit" in request.POST,
+            )
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Your review is saved."))
+            return redirect("review:review_eoi", uuid=eoi.uuid)
+    return render(
+        request,
+        "review/review_eoi.html",
+        {
+            "eoi": eoi,
+            "call": eoi.call,
+            "assignment": assignment,
+            "review": review,
+            "form": form,
+            "blind": eoi.call.blind_review,
+            "challenges": eoi.challenges.all(),
+            "partners": eoi.partners.all(),
+            "attachments": eoi.attachments.all(),
+        },
+    )
+
+
+@login_required
+def declare_conflict(request, uuid):
+    eoi = eoi_for_reviewer(request, uuid)
+    form = ConflictForm(request.POST or None)
+    if form.is_valid():
+        assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+        domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
+        messages.success(
+            request, _("Thank you. This expression of interest is no longer yours to review.")
+        )
+        return redirect("review:assignments")
+    # Only the reference: a reviewer with a conflict should not read the content.
+    return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
+
+
+def current_call(request, slug):
+    return get_object_or_404(Call, slug=slug)
+
+
+@login_required
+def eoi_list(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    reviewers = list(domain.reviewers().order_by("name", "email"))
+    filters = EOIFilterForm(request.GET or None, call=call, reviewers=reviewers)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = Paginator(secretariat_eois(call, cleaned), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "review/eoi_list.html",
+        {"call": call, "filters": filters, "page": page, "reviewers": reviewers},
+    )
+
+
+@login_required
+@require_POST
+def bulk_action(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    chosen = call.eois.filter(uuid__in=request.POST.getlist("eoi"))
+    action = request.POST.get("action")
+    try:
+        if action == "assign":
+            reviewer = get_object_or_404(domain.reviewers(), pk=request.POST.get("reviewer"))
+            done = domain.assign(list(chosen), reviewer, request.user)
+            messages.success(request, _("%(count)d assignments made.") % {"count": len(done)})
+        elif action == "auto_assign":
+            done = domain.auto_assign(call, request.user)
+            messages.success(request, _("%(count)d assignments made.") % {"count": len(done)})
+        elif action == "release":
+            count = domain.release(Decision.objects.filter(eoi__in=chosen), request.user)
+            messages.success(request, _("%(count)d decisions released.") % {"count": count})
+        elif action == "export":
+            return export_csv(call, chosen)
+        else:
+            messages.error(request, _("Choose an action."))
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("review:eoi_list", slug=call.slug)
+
+
+@login_required
+def secretariat_eoi(request, uuid):
+    secretariat_only(request)
+    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
+    decision = Decision.objects.filter(eoi=eoi).first()
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.decide(
+                eoi, form.cleaned_data["outcome"], form.cleaned_data["feedback"], request.user
+            )
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Decision saved. The applicant learns it on release."))
+            return redirect("review:secretariat_eoi", uuid=eoi.uuid)
+    reviews = (
+        Review.objects.filter(eoi=eoi)
+        .select_related("reviewer")
+        .prefetch_related("scores__criterion")
+        .order_by("reviewer__name")
+    )
+    return render(
+        request,
+        "review/secretariat_eoi.html",
+        {
+            "eoi": eoi,
+            "call": eoi.call,
+            "reviews": reviews,
+            "criteria": eoi.call.criteria.all(),
+            "assignments": eoi.assignments.select_related("reviewer"),
+            "decision": decision,
+            "form": form,
+            "audit": entries_for(eoi),
+            "challenges": eoi.challenges.all(),
+            "partners": eoi.partners.all(),
+            "attachments": eoi.attachments.all(),
+            "reviewers": domain.reviewers().order_by("name", "email"),
+        },
+    )
+
+
+def spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula is quoted instead."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_csv(call, eois):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{call.slug}-eois.csv"'
+    writer = csv.writer(response)
+    criteria = list(call.criteria.all())
+    writer.writerow(
+        [
+            "reference",
+            "status",
+            "title",
+            "organisation",
+            "country",
+            "budget",
+            "reviews",
+            "mean",
+            "median",
+            "spread",
+            "normalised",
+            "rank",
+        ]
+        + [f"mean: {c.title}" for c in criteria]
+    )
+    per_criterion = {
+        (row["review__eoi"], row["criterion"]): row["mean"]
+        for row in Score.objects.filter(
+            review__eoi__in=eois, review__status=Review.Status.SUBMITTED
+        )
+        .values("review__eoi", "criterion")
+        .annotate(mean=Avg("value"))
+    }
+    for eoi in secretariat_eois(call).filter(pk__in=eois):
+        score = getattr(eoi, "score", None)
+        writer.writerow(
+            [
+                spreadsheet_safe(v)
+                for v in [
+                    eoi.reference,
+                    eoi.get_status_display(),
+                    eoi.title,
+                    eoi.organisation_name,
+                    eoi.organisation_country.code,
+                    eoi.budget_requested,
+                    score.review_count if score else 0,
+                    f"{score.mean:.2f}" if score else "",
+                    f"{score.median:.2f}" if score else "",
+                    f"{score.spread:.2f}" if score else "",
+                    f"{score.normalised:.3f}" if score else "",
+                    score.rank if score else "",
+                ]
+            ]
+            + [
+                f"{per_criterion[(eoi.pk, c.pk)]:.2f}" if (eoi.pk, c.pk) in per_criterion else ""
+                for c in criteria
+            ]
+        )
+    return response
