@@ -1,0 +1,222 @@
+"""The review pages: who sees what (a 404 for anyone else), the forms, the list and the export."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from review import domain
+from review.models import Conflict, Review
+from tests.factories import ApplicantFactory
+from tests.files import attach_budget
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(rubric_call, make_eoi, make_reviewer, secretariat):
+    eoi = make_eoi(title="Forums in Mopti", organisation_name="Réseau Justice Locale")
+    # The budget file came with the submission, before the review began.
+    eoi.status = "draft"
+    eoi.save()
+    attach_budget(eoi)
+    eoi.status = "under_review"
+    eoi.save()
+    assigned, unassigned, conflicted = make_reviewer(), make_reviewer(), make_reviewer()
+    domain.assign([eoi], assigned, secretariat)
+    (conflict_assignment,) = domain.assign([eoi], conflicted, secretariat)
+    domain.declare_conflict(conflict_assignment, "Former employer", conflicted)
+    return {
+        "eoi": eoi,
+        "call": rubric_call,
+        "anonymous": None,
+        "applicant": eoi.owner,
+        "other applicant": ApplicantFactory(),
+        "reviewer assigned": assigned,
+        "reviewer unassigned": unassigned,
+        "reviewer with a conflict": conflicted,
+        "secretariat": secretariat,
+    }
+
+
+def pages(world):
+    eoi, call = world["eoi"], world["call"]
+    attachment = eoi.attachments.get()
+    return {
+        "my reviews": reverse("review:assignments"),
+        "review form": reverse("review:review_eoi", args=[eoi.uuid]),
+        "conflict form": reverse("review:declare_conflict", args=[eoi.uuid]),
+        "eoi list": reverse("review:eoi_list", args=[call.slug]),
+        "secretariat eoi": reverse("review:secretariat_eoi", args=[eoi.uuid]),
+        "attachment": reverse("submissions:attachment", args=[eoi.uuid, attachment.pk]),
+    }
+
+
+EXPECTED = {
+    # role:                      my reviews, review form, conflict, list, secretariat eoi, file
+    "anonymous": (302, 302, 302, 302, 302, 302),
+    "applicant": (200, 404, 404, 404, 404, 200),
+    "other applicant": (200, 404, 404, 404, 404, 404),
+    "reviewer assigned": (200, 200, 200, 404, 404, 200),
+    "reviewer unassigned": (200, 404, 404, 404, 404, 404),
+    "reviewer with a conflict": (200, 404, 404, 404, 404, 404),
+    "secretariat": (200, 404, 404, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_permission_matrix(client, world, role):
+    if world[role]:
+        client.force_login(world[role])
+
+    statuses = tuple(client.get(url).status_code for url in pages(world).values())
+
+    assert statuses == EXPECTED[role]
+
+
+def test_applicants_never_see_reviews_or_reviewer_names(client, world):
+    reviewer = world["reviewer assigned"]
+    Review.objects.create(eoi=world["eoi"], reviewer=reviewer, internal_comment="Weak budget")
+    client.force_login(world["applicant"])
+
+    page = client.get(world["eoi"].get_absolute_url()).content.decode()
+
+    assert reviewer.name not in page
+    assert "Weak budget" not in page
+
+
+def test_a_reviewer_scores_sees_the_running_total_and_submits(client, world):
+    eoi, reviewer = world["eoi"], world["reviewer assigned"]
+    relevance, feasibility = world["call"].rubric
+    client.force_login(reviewer)
+    url = reverse("review:review_eoi", args=[eoi.uuid])
+
+    page = client.get(url).content.decode()
+    assert 'data-weight="60"' in page
+    assert "Forums in Mopti" in page
+
+    response = client.post(
+        url,
+        {
+            f"score_{relevance.pk}": "4",
+            f"score_{feasibility.pk}": "5",
+            f"comment_{relevance.pk}": "Clear link to challenge 3",
+            "recommendation": "invite",
+            "internal_comment": "Strong",
+            "applicant_feedback": "Well argued.",
+            "submit": "",
+        },
+    )
+
+    review = Review.objects.get(reviewer=reviewer)
+    assert response.status_code == 302
+    assert review.status == Review.Status.SUBMITTED
+    assert float(review.total) == 85  # 60·3/4 + 40·4/4
+    assert review.scores.get(criterion=relevance).comment == "Clear link to challenge 3"
+
+
+def test_blind_review_hides_names(client, world):
+    call = world["call"]
+    call.blind_review = True
+    call.save()
+    eoi = world["eoi"]
+    eoi.partners.create(name="Association des Femmes", country="ML", role="Hosts")
+    client.force_login(world["reviewer assigned"])
+
+    page = client.get(reverse("review:review_eoi", args=[eoi.uuid])).content.decode()
+
+    assert "Réseau Justice Locale" not in page
+    assert "Association des Femmes" not in page
+    assert eoi.owner.name not in page
+    assert eoi.owner.email not in page
+    assert "Forums in Mopti" not in page.split("<main")[0]  # not even in the title
+
+
+def test_declaring_a_conflict_through_the_page(client, world):
+    eoi, reviewer = world["eoi"], world["reviewer assigned"]
+    client.force_login(reviewer)
+
+    client.post(
+        reverse("review:declare_conflict", args=[eoi.uuid]), {"reason": "My sister leads it"}
+    )
+
+    assert Conflict.objects.filter(eoi=eoi, reviewer=reviewer).exists()
+    assert client.get(reverse("review:review_eoi", args=[eoi.uuid])).status_code == 404
+
+
+def test_the_eoi_list_keeps_a_constant_number_of_queries(
+    client, world, make_eoi, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world["secretariat"])
+    url = reverse("review:eoi_list", args=[world["call"].slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+
+    for _ in range(49):
+        make_eoi()
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count('name="eoi"') == 50
+
+
+def test_filters_and_sorting(client, world, make_eoi):
+    make_eoi(title="Radio dramas on police accountability")
+    client.force_login(world["secretariat"])
+    url = reverse("review:eoi_list", args=[world["call"].slug])
+
+    page = client.get(url, {"q": "radio"}).content.decode()
+    assert "Radio dramas" in page
+    assert "Forums in Mopti" not in page
+
+    page = client.get(url, {"unassigned": "on"}).content.decode()
+    assert "Radio dramas" in page
+    assert "Forums in Mopti" not in page
+
+    page = client.get(url, {"reviewer": world["reviewer assigned"].pk}).content.decode()
+    assert "Forums in Mopti" in page
+    assert "Radio dramas" not in page
+
+
+def test_the_csv_export_holds_figures_and_defuses_formulas(client, world, make_eoi):
+    formula = make_eoi(title='=HYPERLINK("http://evil.example","click")')
+    client.force_login(world["secretariat"])
+
+    response = client.post(
+        reverse("review:bulk_action", args=[world["call"].slug]),
+        {"action": "export", "eoi": [world["eoi"].uuid, formula.uuid]},
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows[0][:4] == ["reference", "status", "title", "organisation"]
+    assert rows[0][-2:] == ["mean: Relevance", "mean: Feasibility"]
+    titles = {row[0]: row[2] for row in rows[1:]}
+    assert titles[world["eoi"].reference] == "Forums in Mopti"
+    assert titles[formula.reference] == '\'=HYPERLINK("http://evil.example","click")'
+
+
+def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi):
+    from review.models import Decision
+
+    other = make_eoi()
+    client.force_login(world["secretariat"])
+    url = reverse("review:bulk_action", args=[world["call"].slug])
+
+    client.post(
+        url, {"action": "assign", "eoi": [other.uuid], "reviewer": world["reviewer unassigned"].pk}
+    )
+    assert other.assignments.get().reviewer == world["reviewer unassigned"]
+
+    client.post(
+        reverse("review:secretariat_eoi", args=[other.uuid]),
+        {"outcome": "waitlisted", "feedback": "Close call."},
+    )
+    client.post(url, {"action": "release", "eoi": [other.uuid]})
+    other.refresh_from_db()
+    assert other.status == "waitlisted"
+    assert Decision.objects.get(eoi=other).released_at is not None
