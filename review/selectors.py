@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from submissions.models import ExpressionOfInterest
@@ -79,3 +79,72 @@ def reviewer_assignments(reviewer):
         )
         .order_by("due_at", "eoi__reference")
     )
+
+
+def _bars(rows):
+    """[(label, count)] with each bar's share of the largest, for the dashboard's charts."""
+    rows = list(rows)
+    top = max((count for _label, count in rows), default=0) or 1
+    return [
+        {"label": label, "count": count, "percent": round(100 * count / top)}
+        for label, count in rows
+    ]
+
+
+def intake(call):
+    """The figures of the Secretariat's dashboard, each from one aggregate query."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncDate
+    from django_countries import countries
+
+    from submissions.models import OrganisationType
+
+    Status = ExpressionOfInterest.Status
+    sent = call.eois.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+    statuses = dict(call.eois.values_list("status").annotate(n=Count("pk")))
+    by_challenge = call.challenges.annotate(
+        n=Count("eois", filter=~Q(eois__status__in=[Status.DRAFT, Status.WITHDRAWN]))
+    ).order_by("number")
+    by_country = (
+        sent.values_list("organisation_country").annotate(n=Count("pk")).order_by("-n")[:15]
+    )
+    by_type = dict(sent.values_list("organisation_type").annotate(n=Count("pk")))
+    per_day = (
+        sent.exclude(submitted_at=None)
+        .annotate(day=TruncDate("submitted_at", tzinfo=call.zone))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    requested = sent.aggregate(total=Sum("budget_requested"))["total"] or 0
+    progress = (
+        Assignment.objects.filter(eoi__call=call, released_at=None)
+        .values_list("reviewer__name", "reviewer__email")
+        .annotate(
+            assigned=Count("pk"),
+            done=Count(
+                "eoi__reviews",
+                filter=Q(
+                    eoi__reviews__reviewer=F("reviewer"),
+                    eoi__reviews__status=Review.Status.SUBMITTED,
+                ),
+            ),
+        )
+        .order_by("reviewer__name", "reviewer__email")
+    )
+    return {
+        "statuses": _bars((label, statuses.get(value, 0)) for value, label in Status.choices),
+        "challenges": _bars((f"{c.number}. {c.title}", c.n) for c in by_challenge),
+        "countries": _bars((countries.name(code) or "—", n) for code, n in by_country),
+        "types": _bars((label, by_type.get(value, 0)) for value, label in OrganisationType.choices),
+        "per_day": _bars((f"{day:%d %b}", n) for day, n in per_day),
+        "requested": requested,
+        "available": call.budget_available,
+        "requested_percent": round(100 * requested / call.budget_available)
+        if call.budget_available
+        else None,
+        "progress": [
+            {"reviewer": name or email, "assigned": assigned, "done": done}
+            for name, email, assigned, done in progress
+        ],
+    }

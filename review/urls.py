@@ -8,7 +8,13 @@ urlpatterns = [
     path("", views.assignments, name="assignments"),
     path("eois/<uuid:uuid>/", views.review_eoi, name="review_eoi"),
     path("eois/<uuid:uuid>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
+    path(
+        "calls/<slug:slug>/reviews.<str:file_format>",
+        views.export_reviews,
+        name="export_reviews",
+    ),
     path("secretariat/eois/<uuid:uuid>/", views.secretariat_eoi, name="secretariat_eoi"),
 ]

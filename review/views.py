@@ -1,10 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Avg
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +10,10 @@ from audit.trail import entries_for
 from submissions.domain import DomainError
 from submissions.models import Call, ExpressionOfInterest
 
-from . import domain
+from . import domain, exports
 from .forms import ConflictForm, DecisionForm, EOIFilterForm, ReviewForm
-from .models import Assignment, Decision, Review, Score
-from .selectors import reviewer_assignments, secretariat_eois
+from .models import Assignment, Decision, Review
+from .selectors import intake, reviewer_assignments, secretariat_eois
 
 
 def secretariat_only(request):
@@ -122,6 +119,13 @@ def eoi_list(request, slug):
 
 
 @login_required
+def dashboard(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    return render(request, "review/dashboard.html", {"call": call, **intake(call)})
+
+
+@login_required
 @require_POST
 def bulk_action(request, slug):
     secretariat_only(request)
@@ -139,8 +143,16 @@ def bulk_action(request, slug):
         elif action == "release":
             count = domain.release(Decision.objects.filter(eoi__in=chosen), request.user)
             messages.success(request, _("%(count)d decisions released.") % {"count": count})
+        elif action == "decide":
+            if request.POST.get("outcome") not in Decision.Outcome.values:
+                raise DomainError(_("Choose an outcome."))
+            for eoi in chosen:
+                domain.decide(eoi, request.POST.get("outcome"), "", request.user)
+            messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
-            return export_csv(call, chosen)
+            return exports.as_csv(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
+        elif action == "export_xlsx":
+            return exports.as_xlsx(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
         else:
             messages.error(request, _("Choose an action."))
     except DomainError as refusal:
@@ -190,65 +202,9 @@ def secretariat_eoi(request, uuid):
     )
 
 
-def spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula is quoted instead."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def export_csv(call, eois):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{call.slug}-eois.csv"'
-    writer = csv.writer(response)
-    criteria = list(call.criteria.all())
-    writer.writerow(
-        [
-            "reference",
-            "status",
-            "title",
-            "organisation",
-            "country",
-            "budget",
-            "reviews",
-            "mean",
-            "median",
-            "spread",
-            "normalised",
-            "rank",
-        ]
-        + [f"mean: {c.title}" for c in criteria]
-    )
-    per_criterion = {
-        (row["review__eoi"], row["criterion"]): row["mean"]
-        for row in Score.objects.filter(
-            review__eoi__in=eois, review__status=Review.Status.SUBMITTED
-        )
-        .values("review__eoi", "criterion")
-        .annotate(mean=Avg("value"))
-    }
-    for eoi in secretariat_eois(call).filter(pk__in=eois):
-        score = getattr(eoi, "score", None)
-        writer.writerow(
-            [
-                spreadsheet_safe(v)
-                for v in [
-                    eoi.reference,
-                    eoi.get_status_display(),
-                    eoi.title,
-                    eoi.organisation_name,
-                    eoi.organisation_country.code,
-                    eoi.budget_requested,
-                    score.review_count if score else 0,
-                    f"{score.mean:.2f}" if score else "",
-                    f"{score.median:.2f}" if score else "",
-                    f"{score.spread:.2f}" if score else "",
-                    f"{score.normalised:.3f}" if score else "",
-                    score.rank if score else "",
-                ]
-            ]
-            + [
-                f"{per_criterion[(eoi.pk, c.pk)]:.2f}" if (eoi.pk, c.pk) in per_criterion else ""
-                for c in criteria
-            ]
-        )
-    return response
+@login_required
+def export_reviews(request, slug, file_format):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    write = exports.as_xlsx if file_format == "xlsx" else exports.as_csv
+    return write(exports.review_rows(call), f"{call.slug}-reviews")

@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from review.models import Criterion
 
 from .models import (
     Attachment,
@@ -10,6 +15,35 @@ from .models import (
     Partner,
     Question,
 )
+
+
+class RubricFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        weights = [
+            form.cleaned_data["weight"]
+            for form in self.forms
+            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
+        ]
+        if weights and sum(weights) != 100:
+            raise ValidationError(
+                _("The weights of the criteria must add up to 100 (now %(total)d).")
+                % {"total": sum(weights)}
+            )
+        scale = self.instance.score_scale_max
+        for form in self.forms:
+            descriptors = form.cleaned_data.get("descriptors") or []
+            if descriptors and len(descriptors) != scale:
+                form.add_error(
+                    "descriptors",
+                    _("Give one descriptor per score: %(scale)d of them.") % {"scale": scale},
+                )
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    formset = RubricFormSet
+    extra = 0
 
 
 class ChallengeInline(admin.StackedInline):
@@ -34,7 +68,7 @@ class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ChallengeInline, MilestoneInline, QuestionInline]
+    inlines = [ChallengeInline, MilestoneInline, QuestionInline, CriterionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "headline", "body", "eligibility", "is_published"]}),
         ("Dates", {"fields": ["opens_at", "closes_at", "time_zone"]}),
@@ -44,6 +78,7 @@ class CallAdmin(admin.ModelAdmin):
                 "fields": [
                     "max_amount",
                     "max_duration_months",
+                    "budget_available",
                     "reference_prefix",
                     "one_eoi_per_applicant",
                     "contact_email",
@@ -51,7 +86,18 @@ class CallAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Review", {"fields": ["reviews_per_eoi", "blind_review", "score_scale_max"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    "reviews_per_eoi",
+                    "blind_review",
+                    "score_scale_max",
+                    "disagreement_threshold",
+                    "review_due_at",
+                ]
+            },
+        ),
     ]
 
 

@@ -73,6 +73,14 @@ class Call(models.Model):
     max_duration_months = models.PositiveSmallIntegerField(
         _("maximum duration (months)"), default=9
     )
+    budget_available = models.DecimalField(
+        _("funds available for the call (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Shown against the budgets requested on the Secretariat's dashboard."),
+    )
     reference_prefix = models.CharField(
         _("reference prefix"),
         max_length=12,

@@ -220,3 +220,87 @@ def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi):
     other.refresh_from_db()
     assert other.status == "waitlisted"
     assert Decision.objects.get(eoi=other).released_at is not None
+
+
+def test_the_xlsx_export_and_the_per_review_export(client, world):
+    import openpyxl
+
+    relevance, feasibility = world["call"].rubric
+    (assignment,) = world["eoi"].assignments.filter(reviewer=world["reviewer assigned"])
+    domain.save_review(
+        assignment,
+        assignment.reviewer,
+        {relevance: (5, ""), feasibility: (3, "")},
+        "invite",
+        "=1+1",
+        "Good",
+        submit=True,
+    )
+    client.force_login(world["secretariat"])
+
+    response = client.post(
+        reverse("review:bulk_action", args=[world["call"].slug]),
+        {"action": "export_xlsx", "eoi": [world["eoi"].uuid]},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("reference", "status", "title")
+    assert rows[1][0] == world["eoi"].reference
+    header = rows[0]
+    assert rows[1][header.index("mean")] == 80  # 60·4/4 + 40·2/4
+    assert rows[1][header.index("mean: Relevance")] == 5
+
+    reviews = client.get(reverse("review:export_reviews", args=[world["call"].slug, "csv"]))
+    rows = list(csv.reader(io.StringIO(reviews.content.decode())))
+    assert rows[0] == [
+        "reference",
+        "reviewer",
+        "status",
+        "total",
+        "recommendation",
+        "comment",
+        "feedback",
+        "Relevance",
+        "Feasibility",
+    ]
+    assert rows[1][:4] == [world["eoi"].reference, assignment.reviewer.email, "Submitted", "80.00"]
+    assert rows[1][5] == "'=1+1"
+    assert rows[1][7:] == ["5", "3"]
+
+
+def test_the_dashboard_shows_intake_and_progress_in_constant_queries(
+    client, world, make_eoi, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world["call"].budget_available = 250000
+    world["call"].save()
+    client.force_login(world["secretariat"])
+    url = reverse("review:dashboard", args=[world["call"].slug])
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert "Under review" in page
+    assert "of €250,000 available" in page
+    assert world["reviewer assigned"].name in page
+
+    for _ in range(49):
+        make_eoi(organisation_country="SN", budget_requested=1000)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Senegal" in page
+
+
+def test_bulk_decisions(client, world, make_eoi):
+    from review.models import Decision
+
+    first, second = make_eoi(), make_eoi()
+    client.force_login(world["secretariat"])
+
+    client.post(
+        reverse("review:bulk_action", args=[world["call"].slug]),
+        {"action": "decide", "outcome": "not_selected", "eoi": [first.uuid, second.uuid]},
+    )
+
+    assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["not_selected"] * 2
+    assert Decision.objects.filter(released_at=None).count() == 2
