@@ -1,0 +1,161 @@
+"""Every URL of the project against every role: the expected status in each cell, never a 500.
+
+The URLs come from the resolver, so a new URL fails this test until its row is added below.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLResolver, get_resolver, reverse
+
+from accounts.roles import REVIEWERS, SECRETARIAT
+from review import domain as review_domain
+from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory
+from tests.files import attach_budget
+
+ROLES = [
+    "anonymous",
+    "applicant A",
+    "applicant B",
+    "reviewer assigned",
+    "reviewer unassigned",
+    "reviewer with a conflict",
+    "secretariat",
+]
+
+# GET status per role, in the order of ROLES.
+PUBLIC = (200,) * 7
+SIGNED_IN = (302,) + (200,) * 6
+ANONYMOUS_ONLY = (200,) + (302,) * 6  # allauth sends signed-in people on
+OWNER = (302, 200, 404, 404, 404, 404, 404)
+OWNER_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200)
+OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200)
+ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404)
+SECRETARIAT_ONLY = (302, 404, 404, 404, 404, 404, 200)
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
+
+EXPECTED = {
+    "submissions:home": PUBLIC,
+    "submissions:call_detail": PUBLIC,
+    "submissions:apply": POST_ONLY,
+    "submissions:dashboard": SIGNED_IN,
+    "submissions:eoi_detail": OWNER_OR_SECRETARIAT,
+    "submissions:eoi_receipt": (302, 302, 404, 404, 404, 404, 404),  # a draft has no receipt yet
+    "submissions:eoi_pdf": OWNER_OR_SECRETARIAT,
+    "submissions:eoi_withdraw": OWNER,
+    "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
+    "submissions:attachment_delete": POST_ONLY,
+    "submissions:eoi_step": OWNER,
+    "submissions:eoi_autosave": POST_ONLY,
+    "review:assignments": SIGNED_IN,
+    "review:review_eoi": ASSIGNED_REVIEWER,
+    "review:declare_conflict": ASSIGNED_REVIEWER,
+    "review:dashboard": SECRETARIAT_ONLY,
+    "review:eoi_list": SECRETARIAT_ONLY,
+    "review:bulk_action": POST_ONLY,
+    "review:export_reviews": SECRETARIAT_ONLY,
+    "review:secretariat_eoi": SECRETARIAT_ONLY,
+    "accounts:profile": SIGNED_IN,
+    "account_login": ANONYMOUS_ONLY,
+    "account_logout": (302,) + (200,) * 6,
+    "account_inactive": PUBLIC,
+    "account_signup": ANONYMOUS_ONLY,
+    "account_reauthenticate": SIGNED_IN,
+    "account_request_reauthentication_code": SIGNED_IN,
+    "account_confirm_reauthentication_code": (302,) * 7,
+    "account_email": SIGNED_IN,
+    "account_email_verification_sent": PUBLIC,
+    "account_change_password": SIGNED_IN,
+    "account_set_password": (302,) * 7,  # everyone here has a password already
+    "account_reset_password": PUBLIC,
+    "account_confirm_login_code": (302,) * 7,
+    "account_confirm_email": PUBLIC,  # an unknown key is an explained dead end, not an error
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "choose_time_zone": PUBLIC,
+    "set_language": (405,) * 7,
+    "healthz": PUBLIC,
+    "admin": (302, 302, 302, 302, 302, 302, 200),
+}
+
+
+def url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin"
+                continue
+            yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def world(db, settings):
+    call = CallFactory(reference_prefix="KMF21")
+    ChallengeFactory(call=call)
+    people = dict.fromkeys(ROLES)
+    people["applicant A"] = ApplicantFactory()
+    people["applicant B"] = ApplicantFactory()
+    for role in ("reviewer assigned", "reviewer unassigned", "reviewer with a conflict"):
+        people[role] = ApplicantFactory()
+        people[role].groups.add(Group.objects.get(name=REVIEWERS))
+    people["secretariat"] = ApplicantFactory(is_staff=True)
+    people["secretariat"].groups.add(Group.objects.get(name=SECRETARIAT))
+    eoi = attach_budget(EOIFactory(call=call, owner=people["applicant A"]))
+    review_domain.assign([eoi], people["reviewer assigned"], people["secretariat"])
+    (conflicted,) = review_domain.assign(
+        [eoi], people["reviewer with a conflict"], people["secretariat"]
+    )
+    review_domain.declare_conflict(
+        conflicted, "Former employer", people["reviewer with a conflict"]
+    )
+    return {"call": call, "eoi": eoi, "people": people}
+
+
+def address(name, world):
+    eoi, call = world["eoi"], world["call"]
+    arguments = {
+        "submissions:call_detail": [call.slug],
+        "submissions:apply": [call.slug],
+        "submissions:attachment": [eoi.uuid, eoi.attachments.get().pk],
+        "submissions:attachment_delete": [eoi.uuid, eoi.attachments.get().pk],
+        "submissions:eoi_step": [eoi.uuid, "project"],
+        "submissions:eoi_autosave": [eoi.uuid, "project"],
+        "review:dashboard": [call.slug],
+        "review:eoi_list": [call.slug],
+        "review:bulk_action": [call.slug],
+        "review:export_reviews": [call.slug, "csv"],
+        "account_confirm_email": ["no-such-key"],
+        "account_reset_password_from_key": ["1", "no-such-key"],
+    }
+    if name == "admin":
+        return reverse("admin:index")
+    if name in arguments:
+        return reverse(name, args=arguments[name])
+    if name.startswith(
+        ("submissions:eoi", "review:review_eoi", "review:declare", "review:secretariat")
+    ):
+        return reverse(name, args=[eoi.uuid])
+    return reverse(name)
+
+
+def test_every_url_is_in_the_table():
+    names = set(url_names(get_resolver().url_patterns))
+
+    assert names - set(EXPECTED) == set(), "add the new URLs to EXPECTED"
+    assert set(EXPECTED) - names == set(), "remove the URLs that are gone"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_expected_status(client, world, name):
+    url = address(name, world)
+    statuses = []
+    for role in ROLES:
+        client.logout()
+        if world["people"][role]:
+            client.force_login(world["people"][role])
+        statuses.append(client.get(url).status_code)
+
+    assert all(status < 500 for status in statuses)
+    assert tuple(statuses) == EXPECTED[name], url
