@@ -114,6 +114,23 @@ def phone(browser):
     )
     page = context.new_page()
     page.requested_urls = []
+    page.console_errors = []
     page.on("request", lambda request: page.requested_urls.append(request.url))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and page.console_errors.append(f"{response.status} {response.url}")
+        ),
+    )
+    # Content-Security-Policy violations and script errors show up here.
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")  # reported with its URL
+            and page.console_errors.append(message.text)
+        ),
+    )
     yield page
     context.close()

@@ -92,6 +92,7 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     expect(phone.get_by_text("KMF21-0001")).to_be_visible()
     eoi.refresh_from_db()
     assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
+    assert phone.console_errors == []  # the scripts ran under the site's CSP
     phone.screenshot(path=tmp_path / "receipt.png")
 
 

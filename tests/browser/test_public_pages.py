@@ -26,6 +26,7 @@ def test_pages_fit_a_360_px_screen_and_load_nothing_from_elsewhere(live_server, 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.requested_urls
     assert all(url.startswith(live_server.url) for url in phone.requested_urls)
+    assert phone.console_errors == []
     screenshot(phone, "360px" + path.replace("/", "_"))
 
 
