@@ -12,7 +12,16 @@ from .templates import PLACEHOLDERS, render
 class OutboundEmailAdmin(admin.ModelAdmin):
     """The Secretariat sees every mail's state, attempts and last error, and can resend."""
 
-    list_display = ["created_at", "event", "to", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "event",
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
     list_filter = ["status", "event", "call"]
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"

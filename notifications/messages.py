@@ -102,8 +102,7 @@ def closing_summary(call, counts):
                 "submitted_count": counts["submitted"],
                 "draft_count": counts["draft"],
                 "withdrawn_count": counts["withdrawn"],
-                "dashboard_url": f"{settings.SITE_URL}/admin/submissions/expressionofinterest/"
-                f"?call__id__exact={call.pk}",
+                "dashboard_url": settings.SITE_URL + reverse("review:dashboard", args=[call.slug]),
                 "site_url": settings.SITE_URL,
             },
             call=call,

@@ -51,6 +51,7 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -76,6 +77,7 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     call = models.ForeignKey(
         "submissions.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

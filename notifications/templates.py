@@ -178,8 +178,21 @@ DEFAULTS = {
 }
 
 
-def check_placeholders(event, *texts):
-    """Refuse placeholders that this event does not fill in."""
+# Long texts belong in the body: a subject naming one is refused.
+BODY_ONLY = {"answers", "feedback"}
+SUBJECT_LENGTH = 200
+
+
+def check_placeholders(event, subject, *texts):
+    """Refuse placeholders that this event does not fill in, and long ones in the subject."""
+    in_subject = set(PLACEHOLDER.findall(subject)) & BODY_ONLY
+    if in_subject:
+        raise ValidationError(
+            _("These placeholders belong in the text, not the subject: %(names)s."),
+            params={"names": ", ".join(f"{{{name}}}" for name in sorted(in_subject))},
+            code="long_placeholder_in_subject",
+        )
+    texts = (subject, *texts)
     unknown = sorted(
         {name for text in texts for name in PLACEHOLDER.findall(text)} - PLACEHOLDERS[event]
     )
@@ -218,4 +231,7 @@ def render(event, language, values, call=None):
         f'<!doctype html><html lang="{language}"><body style="font-family:sans-serif;'
         f'line-height:1.5;max-width:40em">{paragraphs}</body></html>'
     )
-    return " ".join(fill(subject, values).split()), text, html
+    subject = " ".join(fill(subject, values).split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    return subject, text, html

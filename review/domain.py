@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,10 @@ def assign(eois, reviewer, actor, due_at=None):
     created = []
     with transaction.atomic():
         for eoi in eois:
+            if eoi.status not in REVIEWABLE:
+                raise DomainError(
+                    _("%(eoi)s is not up for review.") % {"eoi": eoi.reference or eoi.title}
+                )
             if eoi.owner_id == reviewer.pk:
                 raise DomainError(_("Nobody reviews their own expression of interest."))
             if Conflict.objects.filter(eoi=eoi, reviewer=reviewer).exists():
@@ -171,15 +175,21 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
     return review
 
 
-def decide(eoi, outcome, feedback, actor):
-    """Record the outcome; it stays internal until released."""
+def decide(eoi, outcome, actor, feedback=None):
+    """Record the outcome (and feedback, unless None: then the written one stays); it stays
+    internal until released."""
+    if eoi.status not in REVIEWABLE:
+        raise DomainError(
+            _("%(eoi)s is not up for a decision.") % {"eoi": eoi.reference or eoi.title}
+        )
     with transaction.atomic():
         decision = Decision.objects.select_for_update().filter(eoi=eoi).first()
         if decision and decision.released_at:
             raise DomainError(_("This decision was released already."))
-        Decision.objects.update_or_create(
-            eoi=eoi, defaults={"outcome": outcome, "feedback": feedback, "decided_by": actor}
-        )
+        changes = {"outcome": outcome, "decided_by": actor}
+        if feedback is not None:
+            changes["feedback"] = feedback
+        Decision.objects.update_or_create(eoi=eoi, defaults=changes)
         trail.record(actor, "decision.made", eoi, outcome=outcome)
 
 
@@ -195,7 +205,9 @@ def release(decisions, actor):
             decision.released_at = timezone.now()
             decision.save(update_fields=["released_at"])
             eoi = decision.eoi
-            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=decision.outcome)
+            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+                status=decision.outcome, version=F("version") + 1
+            )
             eoi.status = decision.outcome
             trail.record(actor, "decision.released", eoi, outcome=decision.outcome)
             messages.decision_released(decision)
@@ -211,14 +223,16 @@ def remind_reviewers(now=None):
     )
     open_assignments = (
         active_assignments()
-        .filter(due_at__lte=now + timedelta(days=2))
+        .filter(due_at__lte=now + timedelta(days=2), eoi__status__in=REVIEWABLE)
+        .exclude(eoi__decision__released_at__isnull=False)
         .exclude(Exists(submitted))
         .select_related("reviewer", "eoi__call")
     )
     batches = {}
     for assignment in open_assignments:
-        batches.setdefault((assignment.reviewer, assignment.eoi.call), []).append(assignment)
-    for (reviewer, call), theirs in batches.items():
+        key = (assignment.reviewer, assignment.eoi.call, assignment.due_at.date())
+        batches.setdefault(key, []).append(assignment)
+    for (reviewer, call, _due_day), theirs in batches.items():
         with transaction.atomic():
             messages.reviews_due(reviewer, call, theirs)
     return len(batches)

@@ -8,7 +8,7 @@
   review measured against all of its reviewer's reviews in the call (population standard
   deviation), so a harsh or lenient reviewer does not decide the ranking. A reviewer with one
   review, or with identical totals, contributes z = 0.
-- Rank 1 is the highest normalised score (ties share a rank).
+- Rank 1 is the highest normalised score; the mean breaks ties, and equal both share a rank.
 """
 
 from django.db import connection, transaction
@@ -48,7 +48,7 @@ SELECT eoi_id,
        AVG(CASE WHEN position IN ((reviews + 1) / 2, (reviews + 2) / 2) THEN total END) AS median,
        MAX(total) - MIN(total) AS spread,
        AVG(z) AS normalised,
-       RANK() OVER (ORDER BY AVG(z) DESC) AS rank
+       RANK() OVER (ORDER BY AVG(z) DESC, AVG(total) DESC) AS rank
 FROM ranked
 GROUP BY eoi_id
 """
@@ -66,6 +66,8 @@ def weighted_total(review):
 def refresh_call_scores(call):
     """Recompute every EOI figure of the call; run it in the transaction that changed a review."""
     with transaction.atomic(), connection.cursor() as cursor:
+        # One refresh per call at a time: two reviews submitted together both end up counted.
+        type(call).objects.select_for_update().filter(pk=call.pk).exists()
         cursor.execute(STATISTICS_SQL, {"call": call.pk})
         rows = cursor.fetchall()
         EOIScore.objects.filter(eoi__call=call).delete()

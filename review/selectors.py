@@ -5,12 +5,13 @@ from submissions.models import ExpressionOfInterest
 
 from .models import Assignment, Review
 
+# Unscored EOIs come last on SQLite and PostgreSQL alike.
 SORTS = {
-    "reference": ["reference"],
-    "-normalised": ["score__rank", "reference"],
-    "-mean": ["-score__mean", "reference"],
-    "-spread": ["-score__spread", "reference"],
-    "-budget": ["-budget_requested", "reference"],
+    "reference": [F("reference").asc()],
+    "-normalised": [F("score__rank").asc(nulls_last=True), F("reference").asc()],
+    "-mean": [F("score__mean").desc(nulls_last=True), F("reference").asc()],
+    "-spread": [F("score__spread").desc(nulls_last=True), F("reference").asc()],
+    "-budget": [F("budget_requested").desc(nulls_last=True), F("reference").asc()],
 }
 
 

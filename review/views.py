@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -99,6 +101,24 @@ def declare_conflict(request, uuid):
     return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
 
 
+def valid_uuids(values):
+    """The values that are UUIDs; anything else a browser or a person sent is left out."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    return found
+
+
+def as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def current_call(request, slug):
     return get_object_or_404(Call, slug=slug)
 
@@ -130,11 +150,13 @@ def dashboard(request, slug):
 def bulk_action(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    chosen = call.eois.filter(uuid__in=request.POST.getlist("eoi"))
+    chosen = call.eois.filter(uuid__in=valid_uuids(request.POST.getlist("eoi")))
     action = request.POST.get("action")
     try:
         if action == "assign":
-            reviewer = get_object_or_404(domain.reviewers(), pk=request.POST.get("reviewer"))
+            reviewer = domain.reviewers().filter(pk=as_int(request.POST.get("reviewer"))).first()
+            if reviewer is None:
+                raise DomainError(_("Choose a reviewer."))
             done = domain.assign(list(chosen), reviewer, request.user)
             messages.success(request, _("%(count)d assignments made.") % {"count": len(done)})
         elif action == "auto_assign":
@@ -147,7 +169,7 @@ def bulk_action(request, slug):
             if request.POST.get("outcome") not in Decision.Outcome.values:
                 raise DomainError(_("Choose an outcome."))
             for eoi in chosen:
-                domain.decide(eoi, request.POST.get("outcome"), "", request.user)
+                domain.decide(eoi, request.POST.get("outcome"), request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
             return exports.as_csv(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
@@ -169,7 +191,10 @@ def secretariat_eoi(request, uuid):
     if request.method == "POST" and form.is_valid():
         try:
             domain.decide(
-                eoi, form.cleaned_data["outcome"], form.cleaned_data["feedback"], request.user
+                eoi,
+                form.cleaned_data["outcome"],
+                request.user,
+                feedback=form.cleaned_data["feedback"],
             )
         except DomainError as refusal:
             form.add_error(None, refusal.message)

@@ -51,7 +51,8 @@ def confirm_edits(now=None):
     """One mail per burst of changes to a submitted EOI, once the applicant has paused."""
     now = now or timezone.now()
     edited = ExpressionOfInterest.objects.filter(
-        status=Status.SUBMITTED,
+        # Changes made just before the deadline are confirmed after the call moved them on.
+        status__in=[Status.SUBMITTED, Status.UNDER_REVIEW],
         updated_at__gt=F("submitted_at"),
         updated_at__lte=now - EDITS_QUIET_PERIOD,
     ).exclude(edits_confirmed_version=F("version"))

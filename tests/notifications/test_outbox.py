@@ -179,3 +179,77 @@ def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_c
     row.refresh_from_db()
     assert len(mail.outbox) == 2
     assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 1)
+
+
+def pending_row(**fields):
+    return OutboundEmail.objects.create(
+        key=fields.pop("key", "k"),
+        event=Event.UNDER_REVIEW,
+        to="a@example.org",
+        language="en",
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+        next_attempt_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_a_mail_being_sent_is_not_sent_again_by_a_second_task():
+    row = pending_row(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
+
+    assert outbox.deliver(row.pk) is False
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_sweep_takes_back_a_mail_whose_worker_died_while_sending():
+    row = pending_row(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
+
+    assert outbox.sweep() == 0
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert outbox.sweep() == 1
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_mail_waiting_for_its_retry(smtp_server):
+    row = pending_row()
+    smtp_server.refusals = 6
+    for _ in range(6):
+        with pytest.raises(outbox.TransientDeliveryError):
+            outbox.deliver(row.pk)
+    row.refresh_from_db()
+    assert row.next_attempt_at - row.last_attempt_at >= timedelta(minutes=16)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert outbox.sweep() == 0  # its own retry is still to come
+    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+        assert outbox.sweep() == 1  # that retry is overdue: its task was lost
+
+
+@pytest.mark.parametrize(
+    ("status", "transient"), [(400, False), (422, False), (429, True), (503, True)]
+)
+def test_provider_errors_are_retried_only_when_the_provider_may_succeed_later(status, transient):
+    from anymail.exceptions import AnymailAPIError
+
+    error = AnymailAPIError("provider said no", status_code=status)
+
+    assert outbox.is_transient(error) is transient
+
+
+@pytest.mark.django_db
+def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callbacks):
+    row = pending_row(key="receipt:42")
+    outbox.deliver(row.pk)
+    other = pending_row(key="receipt:43")
+    outbox.deliver(other.pk)
+
+    first, second = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    assert first != second
+    assert first.split("@")[0].endswith(outbox.sha256(b"receipt:42").hexdigest()[:32])

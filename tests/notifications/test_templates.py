@@ -86,3 +86,17 @@ def test_values_are_escaped_in_the_html_part_and_kept_in_the_text():
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert '<a href="https://grants.example.org' in html
+
+
+def test_long_texts_may_not_go_in_a_subject():
+    with pytest.raises(ValidationError, match=r"belong in the text, not the subject: \{answers\}"):
+        check_placeholders(Event.SUBMISSION_RECEIPT, "Your {answers}", "Body")
+
+
+def test_a_long_subject_is_cut_to_fit():
+    values = {**SAMPLE_VALUES, "call_title": "A very long call title " * 20}
+
+    subject, _, _ = render(Event.CLOSING_SUMMARY, "en", values)
+
+    assert len(subject) == 200
+    assert subject.endswith("…")

@@ -40,11 +40,7 @@ def make_eoi(rubric_call):
 
     def make(**fields):
         number = next(counter)
-        return EOIFactory(
-            call=rubric_call,
-            status=ExpressionOfInterest.Status.UNDER_REVIEW,
-            reference=f"KMF21-{number:04d}",
-            **fields,
-        )
+        fields.setdefault("status", ExpressionOfInterest.Status.UNDER_REVIEW)
+        return EOIFactory(call=rubric_call, reference=f"KMF21-{number:04d}", **fields)
 
     return make

@@ -78,7 +78,7 @@ def test_decisions_stay_internal_until_released_then_mail_the_feedback(
 ):
     eoi = make_eoi(owner__preferred_language="fr", owner__name="Awa Diop")
     domain.decide(
-        eoi, Decision.Outcome.INVITED, "Le comité a apprécié l’ancrage local.", secretariat
+        eoi, Decision.Outcome.INVITED, secretariat, feedback="Le comité a apprécié l’ancrage local."
     )
     eoi.refresh_from_db()
     assert eoi.status == ExpressionOfInterest.Status.UNDER_REVIEW
@@ -97,8 +97,8 @@ def test_decisions_stay_internal_until_released_then_mail_the_feedback(
         "decision.made",
         "decision.released",
     ]
-    with pytest.raises(DomainError, match="released already"):
-        domain.decide(eoi, Decision.Outcome.NOT_SELECTED, "", secretariat)
+    with pytest.raises(DomainError, match="not up for a decision"):
+        domain.decide(eoi, Decision.Outcome.NOT_SELECTED, secretariat)
 
 
 def test_reviewers_are_reminded_once_of_reviews_due_within_two_days(
