@@ -82,3 +82,14 @@ class EOIFactory(factory.django.DjangoModelFactory):
         if create:
             chosen = extracted if extracted is not None else [ChallengeFactory(call=obj.call)]
             obj.challenges.set(chosen)
+
+
+def give_role(user, group_name):
+    """Put someone in a role group; staff roles also get an authenticator app, as required."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=group_name))
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user

@@ -1,5 +1,7 @@
 """Sign-up, sign-in and password reset with django-allauth: the email address is the login."""
 
+from .environment import env
+
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
@@ -13,3 +15,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Five wrong passwords for one account within five minutes, or twenty from one address,
 # and further attempts are refused for a while.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key,20/5m/ip"}
+
+# Two-factor authentication (an authenticator app, with recovery codes). Secretariat members,
+# reviewers and anyone with admin access must set it up before they can do anything else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "KMF Grants"
+KMF_STAFF_2FA = env.bool("KMF_STAFF_2FA", default=True)

@@ -3,14 +3,14 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain
 from review.models import Review
 from submissions.kmf2021 import load_2021_call
-from tests.factories import ApplicantFactory, EOIFactory
+from tests.accounts.test_two_factor import current_code
+from tests.factories import ApplicantFactory, EOIFactory, give_role
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,9 +24,9 @@ def test_a_reviewer_scores_and_submits_with_a_running_total(live_server, browser
         challenges=[call.challenges.first()],
     )
     reviewer = ApplicantFactory(name="Jonas de Vries")
-    reviewer.groups.add(Group.objects.get(name=REVIEWERS))
+    give_role(reviewer, REVIEWERS)
     secretariat = ApplicantFactory()
-    secretariat.groups.add(Group.objects.get(name=SECRETARIAT))
+    give_role(secretariat, SECRETARIAT)
     domain.assign([eoi], reviewer, secretariat)
 
     context = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -35,6 +35,9 @@ def test_a_reviewer_scores_and_submits_with_a_running_total(live_server, browser
     page.get_by_label("Email").fill(reviewer.email)
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(current_code(reviewer.totp_secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile("/2fa/"))
     page.goto(live_server.url + "/review/")
     page.get_by_role("link", name=re.compile("KMF21-0001")).click()
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 
@@ -13,7 +12,7 @@ from accounts.roles import SECRETARIAT
 from notifications.models import OutboundEmail
 from submissions import domain, jobs
 from submissions.models import ExpressionOfInterest, Extension
-from tests.factories import ApplicantFactory, CallFactory, EOIFactory
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
 DEADLINE = datetime(2027, 1, 27, 22, 59, 59, tzinfo=UTC)
@@ -125,7 +124,7 @@ def test_closing_moves_submissions_under_review_and_tells_everyone_once(call):
     submitted = EOIFactory(call=call, status=Status.SUBMITTED, reference="KMF21-0001")
     EOIFactory(call=call)  # a draft nobody finished
     staff = ApplicantFactory(name="Sanne Bakker")
-    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+    give_role(staff, SECRETARIAT)
 
     assert run_at(DEADLINE - timedelta(seconds=1), jobs.close_calls) == 0
     run_at(DEADLINE + timedelta(minutes=5), jobs.close_calls)

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -15,7 +14,7 @@ from accounts.roles import SECRETARIAT
 from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
-from tests.factories import ApplicantFactory, EOIFactory
+from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
 DECLARED = {"declares_accuracy": True, "declares_consent": True}
@@ -164,7 +163,7 @@ def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         row = queue_one(applicant)
     staff = ApplicantFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+    give_role(staff, SECRETARIAT)
     client.force_login(staff)
 
     listing = client.get(reverse("admin:notifications_outboundemail_changelist"))

@@ -1,10 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review.models import Criterion
 from submissions.models import ExpressionOfInterest
-from tests.factories import ApplicantFactory, CallFactory, EOIFactory
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def rubric_call(db):
 
 def in_group(group, **fields):
     person = ApplicantFactory(**fields)
-    person.groups.add(Group.objects.get(name=group))
+    give_role(person, group)
     return person
 
 

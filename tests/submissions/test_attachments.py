@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.roles import SECRETARIAT
 from submissions.models import Attachment
-from tests.factories import ApplicantFactory, EOIFactory
+from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import budget_pdf, office_bytes, ole2_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,6 @@ def test_downloads_are_attachments_that_browsers_do_not_sniff(applicant_client, 
 
 
 def test_another_applicant_gets_404_and_the_secretariat_may_download(client, applicant_client, eoi):
-    from django.contrib.auth.models import Group
 
     attach(applicant_client, eoi, budget=budget_pdf())
     attachment = eoi.attachments.get()
@@ -168,7 +167,7 @@ def test_another_applicant_gets_404_and_the_secretariat_may_download(client, app
     assert client.post(delete).status_code == 404
 
     staff = ApplicantFactory()
-    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+    give_role(staff, SECRETARIAT)
     client.force_login(staff)
     assert client.get(download).status_code == 200
     assert client.post(delete).status_code == 404

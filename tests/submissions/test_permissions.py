@@ -1,12 +1,11 @@
 """Nobody sees or changes an EOI that is not theirs: every such address answers 404."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from submissions.models import ExpressionOfInterest
-from tests.factories import ApplicantFactory, EOIFactory
+from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +51,7 @@ def test_another_applicant_gets_404_everywhere_and_changes_nothing(client, eoi):
 
 def test_a_reviewer_does_not_see_eois_through_the_applicant_pages(client, eoi):
     reviewer = ApplicantFactory()
-    reviewer.groups.add(Group.objects.get(name=REVIEWERS))
+    give_role(reviewer, REVIEWERS)
     client.force_login(reviewer)
 
     for method, url in eoi_addresses(eoi):
@@ -61,7 +60,7 @@ def test_a_reviewer_does_not_see_eois_through_the_applicant_pages(client, eoi):
 
 def test_the_secretariat_reads_but_does_not_edit_an_applicants_eoi(client, eoi):
     staff = ApplicantFactory()
-    staff.groups.add(Group.objects.get(name=SECRETARIAT))
+    give_role(staff, SECRETARIAT)
     client.force_login(staff)
 
     assert client.get(eoi.get_absolute_url()).status_code == 200

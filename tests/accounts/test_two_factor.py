@@ -1,0 +1,74 @@
+"""Secretariat members, reviewers and admin users sign in with a second factor."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.roles import REVIEWERS, SECRETARIAT
+from tests.factories import ApplicantFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(secret):
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+@pytest.mark.parametrize("role", [SECRETARIAT, REVIEWERS, "admin"])
+def test_staff_without_an_authenticator_are_sent_to_set_one_up(client, role):
+    person = ApplicantFactory(is_staff=role == "admin")
+    if role != "admin":
+        person.groups.add(Group.objects.get(name=role))
+    client.force_login(person)
+
+    for path in ("/review/", "/eois/", "/admin/", "/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == reverse("mfa_activate_totp")
+    # The set-up page itself stays open (allauth first asks for the password again).
+    setup = client.get(reverse("mfa_activate_totp"))
+    assert setup.status_code == 302
+    assert setup["Location"].startswith(reverse("account_reauthenticate"))
+    assert client.get(setup["Location"]).status_code == 200
+    assert client.get("/healthz").status_code == 200
+
+    TOTP.activate(person, generate_totp_secret())
+    assert client.get("/review/").status_code == 200
+
+
+def test_applicants_are_not_asked_for_a_second_factor(applicant_client):
+    assert applicant_client.get("/eois/").status_code == 200
+
+
+def test_signing_in_with_an_authenticator_asks_for_its_code(client):
+    reviewer = give_role(ApplicantFactory(), REVIEWERS)
+
+    response = client.post(
+        reverse("account_login"), {"login": reviewer.email, "password": "correct horse battery"}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    assert wrong.status_code == 200
+
+    client.post(reverse("mfa_authenticate"), {"code": current_code(reviewer.totp_secret)})
+    assert client.session["_auth_user_id"] == str(reviewer.pk)
+
+
+def test_recovery_codes_can_be_generated(client):
+    reviewer = give_role(ApplicantFactory(), REVIEWERS)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("mfa_index"))
+
+    assert page.status_code == 200
+    assert reverse("mfa_generate_recovery_codes") in page.content.decode()
