@@ -9,6 +9,8 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from . import antivirus
+
 PDF = ("pdf", "application/pdf")
 XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DOCX = ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -98,6 +100,7 @@ def sniff(upload, allowed, max_bytes):
             params={"name": upload.name, "types": names},
             code="file_type",
         )
+    antivirus.check(upload)
     extension, content_type = kind
     try:
         stem = get_valid_filename(PurePath(upload.name).stem)[:100]

@@ -133,6 +133,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Attachments to an EOI (the budget on the KMF template, supporting documents).
 KMF_MAX_UPLOAD_MB = env.int("KMF_MAX_UPLOAD_MB", default=10)
+# host:port of a ClamAV daemon that scans every upload (submissions/antivirus.py); empty: no scan.
+CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
