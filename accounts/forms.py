@@ -34,3 +34,19 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "preferred_language": _("The site and our emails to you use this language."),
         }
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"), widget=forms.PasswordInput, strip=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

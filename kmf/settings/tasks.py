@@ -30,6 +30,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-calls": {"task": "submissions.tasks.close_calls", "schedule": crontab(minute="*/5")},
     "remind-reviewers": {"task": "review.tasks.remind_reviewers", "schedule": crontab(minute=7)},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": crontab(minute="*/5")},
+    "apply-retention": {
+        "task": "accounts.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=41),
+    },
     "clear-expired-sessions": {
         "task": "kmf.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

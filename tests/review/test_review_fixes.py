@@ -162,7 +162,8 @@ def test_bulk_actions_ignore_eois_of_another_call(client, make_eoi, make_reviewe
 @pytest.mark.django_db
 def test_unscored_eois_sort_last(client, make_eoi, make_reviewer, secretariat):
     relevance, feasibility = make_eoi().call.rubric
-    unscored, scored = make_eoi(title="Unscored"), make_eoi(title="Scored")
+    make_eoi(title="Unscored")
+    scored = make_eoi(title="Scored")
     reviewer = make_reviewer()
     (assignment,) = domain.assign([scored], reviewer, secretariat)
     domain.save_review(
@@ -180,4 +181,3 @@ def test_unscored_eois_sort_last(client, make_eoi, make_reviewer, secretariat):
 
     text = page.content.decode()
     assert text.index("Scored") < text.index("Unscored")
-    del unscored
