@@ -38,52 +38,42 @@ def _eoi_values(eoi, **extra):
     return values
 
 
-def submission_received(eoi):
+def _to_applicant(eoi, key, event, **extra):
     queue_email(
-        key=f"receipt:{eoi.pk}",
-        event=Event.SUBMISSION_RECEIPT,
+        key=key,
+        event=event,
         recipient=eoi.owner,
-        values=_eoi_values(
-            eoi,
-            submitted_local=lambda: _local(eoi.submitted_at, eoi.call),
-            answers=lambda: render_to_string("notifications/answers.txt", {"eoi": eoi}).strip(),
-        ),
+        values=_eoi_values(eoi, **extra),
         call=eoi.call,
         eoi=eoi,
+    )
+
+
+def submission_received(eoi):
+    _to_applicant(
+        eoi,
+        f"receipt:{eoi.pk}",
+        Event.SUBMISSION_RECEIPT,
+        submitted_local=lambda: _local(eoi.submitted_at, eoi.call),
+        answers=lambda: render_to_string("notifications/answers.txt", {"eoi": eoi}).strip(),
     )
 
 
 def edits_confirmed(eoi):
-    queue_email(
-        key=f"edits:{eoi.pk}:{eoi.version}",
-        event=Event.EDITS_CONFIRMED,
-        recipient=eoi.owner,
-        values=_eoi_values(eoi),
-        call=eoi.call,
-        eoi=eoi,
-    )
+    _to_applicant(eoi, f"edits:{eoi.pk}:{eoi.version}", Event.EDITS_CONFIRMED)
 
 
 def deadline_reminder(eoi, offset_hours, now):
-    queue_email(
-        key=f"reminder:{eoi.pk}:{offset_hours}",
-        event=Event.DEADLINE_REMINDER,
-        recipient=eoi.owner,
-        values=_eoi_values(eoi, time_left=lambda: timeuntil(eoi.call.closes_at, now)),
-        call=eoi.call,
-        eoi=eoi,
+    _to_applicant(
+        eoi,
+        f"reminder:{eoi.pk}:{offset_hours}",
+        Event.DEADLINE_REMINDER,
+        time_left=lambda: timeuntil(eoi.call.closes_at, now),
     )
 
 
 def under_review(eoi):
-    queue_email(
-        key=f"under_review:{eoi.pk}",
-        event=Event.UNDER_REVIEW,
-        recipient=eoi.owner,
-        values=_eoi_values(eoi),
-        call=eoi.call,
-        eoi=eoi,
-    )
+    _to_applicant(eoi, f"under_review:{eoi.pk}", Event.UNDER_REVIEW)
 
 
 def closing_summary(call, counts):
@@ -147,13 +137,10 @@ def reviews_due(reviewer, call, assignments):
 
 def decision_released(decision):
     eoi = decision.eoi
-    queue_email(
-        key=f"decision:{eoi.pk}",
-        event=Event.DECISION,
-        recipient=eoi.owner,
-        values=_eoi_values(
-            eoi, decision=lambda: decision.get_outcome_display(), feedback=decision.feedback
-        ),
-        call=eoi.call,
-        eoi=eoi,
+    _to_applicant(
+        eoi,
+        f"decision:{eoi.pk}",
+        Event.DECISION,
+        decision=lambda: decision.get_outcome_display(),
+        feedback=decision.feedback,
     )

@@ -35,6 +35,20 @@ def outbox_placeholders():
     return PLACEHOLDERS[Event.UNDER_REVIEW]
 
 
+def pending_row(**fields):
+    return OutboundEmail.objects.create(
+        key=fields.pop("key", "k"),
+        event=Event.UNDER_REVIEW,
+        to="a@example.org",
+        language="en",
+        subject="s",
+        body_text="t",
+        body_html="<p>t</p>",
+        next_attempt_at=timezone.now(),
+        **fields,
+    )
+
+
 @pytest.mark.django_db
 def test_one_key_gives_one_mail(django_capture_on_commit_callbacks):
     applicant = ApplicantFactory()
@@ -84,15 +98,7 @@ def test_the_receipt_is_a_row_with_a_text_and_an_html_part_in_the_applicants_lan
 
 @pytest.mark.django_db
 def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
-    row = OutboundEmail.objects.create(
-        key="k",
-        event=Event.UNDER_REVIEW,
-        to="a@example.org",
-        language="en",
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
+    row = pending_row()
     smtp_server.refusals = 1
 
     with pytest.raises(outbox.TransientDeliveryError):
@@ -111,15 +117,7 @@ def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
 
 @pytest.mark.django_db
 def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
-    row = OutboundEmail.objects.create(
-        key="k",
-        event=Event.UNDER_REVIEW,
-        to="a@example.org",
-        language="en",
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
+    row = pending_row()
 
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})
@@ -178,20 +176,6 @@ def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_c
     row.refresh_from_db()
     assert len(mail.outbox) == 2
     assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 1)
-
-
-def pending_row(**fields):
-    return OutboundEmail.objects.create(
-        key=fields.pop("key", "k"),
-        event=Event.UNDER_REVIEW,
-        to="a@example.org",
-        language="en",
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-        next_attempt_at=timezone.now(),
-        **fields,
-    )
 
 
 @pytest.mark.django_db
