@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from audit import trail
 from review.models import Criterion
 
 from .models import (
@@ -69,36 +70,28 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ChallengeInline, MilestoneInline, QuestionInline, CriterionInline]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "headline", "body", "eligibility", "is_published"]}),
-        ("Dates", {"fields": ["opens_at", "closes_at", "time_zone"]}),
-        (
-            "Applications",
-            {
-                "fields": [
-                    "max_amount",
-                    "max_duration_months",
-                    "budget_available",
-                    "reference_prefix",
-                    "one_eoi_per_applicant",
-                    "contact_email",
-                    "reminder_offsets",
-                ]
-            },
-        ),
-        (
-            "Review",
-            {
-                "fields": [
-                    "reviews_per_eoi",
-                    "blind_review",
-                    "score_scale_max",
-                    "disagreement_threshold",
-                    "review_due_at",
-                ]
-            },
-        ),
-    ]
+
+    # What the audit trail records is what changed in the database, not what the form thinks.
+    def save_model(self, request, obj, form, change):
+        before = Call.objects.filter(pk=obj.pk).values().first() if change else {}
+        super().save_model(request, obj, form, change)
+        after = Call.objects.filter(pk=obj.pk).values().get()
+        changed = sorted(
+            name
+            for name, value in after.items()
+            if name not in ("updated_at", "created_at") and before.get(name) != value
+        )
+        if changed:
+            trail.record(
+                request.user, "call.changed" if change else "call.created", obj, fields=changed
+            )
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.model.objects.filter(call=form.instance)
+        before = list(rows.order_by("pk").values())
+        super().save_formset(request, form, formset, change)
+        if list(rows.order_by("pk").values()) != before:
+            trail.record(request.user, "call.changed", form.instance, fields=[formset.prefix])
 
 
 @admin.register(Extension)

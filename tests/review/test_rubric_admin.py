@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -21,22 +23,22 @@ def test_the_2021_rubric_weighs_100_with_a_descriptor_per_score():
     assert all(len(c.descriptors) == call.score_scale_max for c in criteria)
 
 
-def test_the_admin_refuses_weights_that_do_not_add_up_to_100(client, secretariat):
-    from django.contrib.auth.models import Permission
+def admin_form_data(page):
+    """The call's admin change form as the browser would send it back, inlines included."""
 
-    call, _ = load_2021_call()
-    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
-    client.force_login(secretariat)
-    url = reverse("admin:submissions_call_change", args=[call.pk])
-    page = client.get(url)
+    def posted(bound):
+        value = bound.value()
+        return json.dumps(value) if isinstance(value, list | dict) else value
+
     form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = {name: posted(form[name]) for name in form.fields if form[name].value() is not None}
+    call = form.instance
     data.update(
         {
             "opens_at_0": call.opens_at.date(),
-            "opens_at_1": "00:00:00",
+            "opens_at_1": call.opens_at.time().replace(microsecond=0),
             "closes_at_0": call.closes_at.date(),
-            "closes_at_1": "23:00:00",
+            "closes_at_1": call.closes_at.time().replace(microsecond=0),
         }
     )
     for formset in page.context["inline_admin_formsets"]:
@@ -45,9 +47,40 @@ def test_the_admin_refuses_weights_that_do_not_add_up_to_100(client, secretariat
             data[f"{formset.formset.prefix}-{name}"] = management[name].value()
         for index, inline in enumerate(formset.formset.forms):
             for name in inline.fields:
-                value = inline[name].value()
-                if value is not None and value is not False:
-                    data[f"{formset.formset.prefix}-{index}-{name}"] = value
+                if inline[name].value() not in (None, False):
+                    data[f"{formset.formset.prefix}-{index}-{name}"] = posted(inline[name])
+    return data
+
+
+def test_changes_to_call_settings_go_into_the_audit_trail(client, secretariat):
+    from django.contrib.auth.models import Permission
+
+    from audit.models import AuditEntry
+
+    call, _ = load_2021_call()
+    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
+    client.force_login(secretariat)
+    url = reverse("admin:submissions_call_change", args=[call.pk])
+    data = admin_form_data(client.get(url))
+    data["max_amount"] = "15000"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="call.changed")
+    assert entry.actor == secretariat
+    assert entry.details == {"fields": ["max_amount"]}
+
+
+def test_the_admin_refuses_weights_that_do_not_add_up_to_100(client, secretariat):
+    from django.contrib.auth.models import Permission
+
+    call, _ = load_2021_call()
+    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
+    client.force_login(secretariat)
+    url = reverse("admin:submissions_call_change", args=[call.pk])
+    page = client.get(url)
+    data = admin_form_data(page)
     rubric = next(
         f.formset.prefix
         for f in page.context["inline_admin_formsets"]
