@@ -135,13 +135,20 @@ def test_the_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_dow
     from kmf.celery import app
 
     eoi = attach_budget(EOIFactory())
-    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0")
-    app.conf.broker_connection_retry = False
-    app.conf.broker_transport_options = {"socket_connect_timeout": 1, "max_retries": 0}
+    saved = {
+        name: app.conf[name] for name in ("broker_transport_options", "broker_connection_retry")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        broker_url="redis://127.0.0.1:1/0",
+        broker_connection_retry=False,
+        broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0},
+    )
     try:
         domain.submit_eoi(eoi, eoi.owner, DECLARED)  # saved, though the receipt cannot be queued
     finally:
-        app.conf.update(task_always_eager=True, broker_url="memory://")
+        app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
+        app.close()
     row = OutboundEmail.objects.get()
     assert row.status == OutboundEmail.Status.PENDING
     assert mail.outbox == []

@@ -1,0 +1,125 @@
+"""Faults with real services: the broker goes away while an applicant submits."""
+
+import shutil
+import subprocess
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import outbox
+from notifications.models import OutboundEmail
+from submissions.models import ExpressionOfInterest
+from tests.conftest import free_port
+from tests.factories import EOIFactory
+from tests.files import attach_budget
+
+pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, which the test stops and starts again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.fixture
+def broker(private_redis):
+    from kmf.celery import app
+
+    saved = {
+        name: app.conf[name] for name in ("broker_transport_options", "broker_connection_retry")
+    }
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=private_redis.url,
+        # Fail fast while the broker is down, as a web process should.
+        broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0},
+        broker_connection_retry=False,
+    )
+    app.close()
+    yield app
+    app.close()
+    app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
+
+
+def test_a_submission_while_redis_is_down_is_saved_and_its_receipt_goes_out_later(
+    client, broker, private_redis, smtp_server
+):
+    from celery.contrib.testing.worker import start_worker
+
+    eoi = attach_budget(EOIFactory())
+    client.force_login(eoi.owner)
+    private_redis.stop()
+
+    response = client.post(
+        reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "submit"}),
+        {"declares_accuracy": "on", "declares_consent": "on"},
+    )
+
+    eoi.refresh_from_db()
+    assert response.status_code == 302
+    assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
+    assert eoi.reference
+    receipt = OutboundEmail.objects.get()
+    assert receipt.status == OutboundEmail.Status.PENDING
+
+    private_redis.start()
+    broker.close()
+    with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=True):
+            assert outbox.sweep() == 1
+        for _ in range(200):
+            receipt.refresh_from_db()
+            if receipt.status == OutboundEmail.Status.SENT:
+                break
+            time.sleep(0.1)
+
+    assert receipt.status == OutboundEmail.Status.SENT
+    assert [m["Subject"] for m in smtp_server.messages] == [
+        f"We received your expression of interest {eoi.reference}"
+    ]
