@@ -175,3 +175,10 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield handler
     controller.stop()
+
+
+def forget_broker_connections(app):
+    """Drop the Celery app's pooled broker connections and producers (as after a fork), so
+    that the next task goes to the broker its configuration names now."""
+    app.close()
+    app.amqp._producer_pool = None

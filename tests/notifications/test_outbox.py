@@ -14,6 +14,7 @@ from accounts.roles import SECRETARIAT
 from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
+from tests.conftest import forget_broker_connections
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
@@ -148,7 +149,7 @@ def test_the_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_dow
         domain.submit_eoi(eoi, eoi.owner, DECLARED)  # saved, though the receipt cannot be queued
     finally:
         app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
-        app.close()
+        forget_broker_connections(app)
     row = OutboundEmail.objects.get()
     assert row.status == OutboundEmail.Status.PENDING
     assert mail.outbox == []

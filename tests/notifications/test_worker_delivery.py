@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from submissions import domain
+from tests.conftest import forget_broker_connections
 from tests.factories import EOIFactory
 from tests.files import attach_budget
 
@@ -23,11 +24,13 @@ def celery_worker():
     from kmf.celery import app
 
     app.conf.update(task_always_eager=False, broker_url=django_settings.REDIS_URL)
+    forget_broker_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(task_always_eager=True, broker_url="memory://")
+        forget_broker_connections(app)
 
 
 def wait_for(check, seconds=20):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from notifications import outbox
 from notifications.models import OutboundEmail
 from submissions.models import ExpressionOfInterest
-from tests.conftest import free_port
+from tests.conftest import forget_broker_connections, free_port
 from tests.factories import EOIFactory
 from tests.files import attach_budget
 
@@ -81,9 +81,9 @@ def broker(private_redis):
         broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0},
         broker_connection_retry=False,
     )
-    app.close()
+    forget_broker_connections(app)
     yield app
-    app.close()
+    forget_broker_connections(app)
     app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
 
 
@@ -109,7 +109,7 @@ def test_a_submission_while_redis_is_down_is_saved_and_its_receipt_goes_out_late
     assert receipt.status == OutboundEmail.Status.PENDING
 
     private_redis.start()
-    broker.close()
+    forget_broker_connections(broker)
     with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=True):
             assert outbox.sweep() == 1
