@@ -10,10 +10,13 @@ five years are over.
 import uuid
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.utils import timezone
 
 from audit import trail
+from notifications.models import OutboundEmail
 from submissions.models import ExpressionOfInterest
 
 DRAFTS_KEPT = timedelta(days=90)
@@ -70,8 +73,6 @@ def personal_data(user):
 
 
 def user_emails(user):
-    from notifications.models import OutboundEmail
-
     return OutboundEmail.objects.filter(recipient=user)
 
 
@@ -86,9 +87,6 @@ def _delete_eois(eois):
 @transaction.atomic
 def delete_account(user):
     """Erase the person: drafts go, submitted EOIs stay without their name, the login ends."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
     _delete_eois(user.eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]))
     user_emails(user).update(to="deleted@invalid", body_text="", body_html="")
     EmailAddress.objects.filter(user=user).delete()

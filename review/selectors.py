@@ -1,7 +1,8 @@
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django_countries import countries
 
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, OrganisationType
 
 from .models import Assignment, Review
 
@@ -94,12 +95,6 @@ def _bars(rows):
 
 def intake(call):
     """The figures of the Secretariat's dashboard, each from one aggregate query."""
-    from django.db.models import Sum
-    from django.db.models.functions import TruncDate
-    from django_countries import countries
-
-    from submissions.models import OrganisationType
-
     Status = ExpressionOfInterest.Status
     sent = call.eois.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
     statuses = dict(call.eois.values_list("status").annotate(n=Count("pk")))

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
 from submissions.domain import DomainError
-from submissions.models import Call, ExpressionOfInterest
+from submissions.models import Call
+from submissions.selectors import eoi_answers, eoi_or_404
 
 from . import domain, exports
 from .forms import ConflictForm, DecisionForm, EOIFilterForm, ReviewForm
@@ -21,13 +22,6 @@ from .selectors import intake, reviewer_assignments, secretariat_eois
 def secretariat_only(request):
     if not request.user.has_perm("review.manage_review"):
         raise Http404
-
-
-def eoi_for_reviewer(request, uuid):
-    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
-    if not request.user.has_perm("review.review_eoi", eoi):
-        raise Http404
-    return eoi
 
 
 @login_required
@@ -44,7 +38,7 @@ def assignments(request):
 
 @login_required
 def review_eoi(request, uuid):
-    eoi = eoi_for_reviewer(request, uuid)
+    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
@@ -79,16 +73,14 @@ def review_eoi(request, uuid):
             "review": review,
             "form": form,
             "blind": eoi.call.blind_review,
-            "challenges": eoi.challenges.all(),
-            "partners": eoi.partners.all(),
-            "attachments": eoi.attachments.all(),
+            **eoi_answers(eoi),
         },
     )
 
 
 @login_required
 def declare_conflict(request, uuid):
-    eoi = eoi_for_reviewer(request, uuid)
+    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     form = ConflictForm(request.POST or None)
     if form.is_valid():
         assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
@@ -184,8 +176,7 @@ def bulk_action(request, slug):
 
 @login_required
 def secretariat_eoi(request, uuid):
-    secretariat_only(request)
-    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
+    eoi = eoi_or_404(request.user, uuid, "review.manage_review")
     decision = Decision.objects.filter(eoi=eoi).first()
     form = DecisionForm(request.POST or None, instance=decision)
     if request.method == "POST" and form.is_valid():
@@ -219,9 +210,7 @@ def secretariat_eoi(request, uuid):
             "decision": decision,
             "form": form,
             "audit": entries_for(eoi),
-            "challenges": eoi.challenges.all(),
-            "partners": eoi.partners.all(),
-            "attachments": eoi.attachments.all(),
+            **eoi_answers(eoi),
             "reviewers": domain.reviewers().order_by("name", "email"),
         },
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from audit import trail
 from notifications import messages
 
+from .domain import deadline_for
 from .models import Call, ExpressionOfInterest, Extension
 
 Status = ExpressionOfInterest.Status
@@ -70,8 +71,6 @@ def confirm_edits(now=None):
 def close_calls(now=None):
     """After a deadline: submitted EOIs go under review (each owner is told), and the
     Secretariat gets the call's figures once."""
-    from .domain import deadline_for
-
     now = now or timezone.now()
     moved = 0
     for call in Call.objects.filter(closes_at__lte=now):

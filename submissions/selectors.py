@@ -1,4 +1,6 @@
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import ExpressionOfInterest, Extension
 
@@ -12,3 +14,20 @@ def applicant_eois(applicant):
         .annotate(extension_until=Subquery(extension.values("until")[:1]))
         .order_by("-updated_at")
     )
+
+
+def eoi_or_404(user, uuid, permission):
+    """The EOI if `user` may see it this way; a 404 otherwise, so nobody learns it exists."""
+    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
+    if not user.has_perm(permission, eoi):
+        raise Http404
+    return eoi
+
+
+def eoi_answers(eoi):
+    """The related answers that the read-only answers template shows beside the EOI."""
+    return {
+        "challenges": eoi.challenges.all(),
+        "partners": eoi.partners.all(),
+        "attachments": eoi.attachments.all(),
+    }

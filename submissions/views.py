@@ -23,7 +23,7 @@ from .forms import (
     step_by_slug,
 )
 from .models import Attachment, Call, ExpressionOfInterest
-from .selectors import applicant_eois
+from .selectors import applicant_eois, eoi_answers, eoi_or_404
 
 Status = ExpressionOfInterest.Status
 
@@ -74,14 +74,6 @@ def dashboard(request):
     return render(request, "submissions/dashboard.html", {"eois": eois})
 
 
-def get_eoi(request, uuid, permission):
-    """The EOI if the person may see it this way; a 404 otherwise, so nobody learns it exists."""
-    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
-    if not request.user.has_perm(permission, eoi):
-        raise Http404
-    return eoi
-
-
 def step_context(eoi, step, **extra):
     index = STEP_SLUGS.index(step.slug)
     return {
@@ -111,7 +103,7 @@ def eoi_step(request, uuid, step):
     step = step_by_slug(step)
     if step is None:
         raise Http404
-    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
     if not domain.is_editable(eoi):
         messages.info(request, _("This expression of interest can no longer be changed."))
         return redirect(eoi)
@@ -178,7 +170,7 @@ def eoi_autosave(request, uuid, step):
     step = step_by_slug(step)
     if step is None or step.form_class is None:
         raise Http404
-    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
     if not domain.is_editable(eoi):
         return JsonResponse(
             {"error": _("This expression of interest can no longer be changed.")}, status=403
@@ -265,18 +257,10 @@ def submit_step(request, eoi, step):
     )
 
 
-def eoi_answers(eoi):
-    return {
-        "challenges": eoi.challenges.all(),
-        "partners": eoi.partners.all(),
-        "attachments": eoi.attachments.all(),
-    }
-
-
 @login_required
 def eoi_detail(request, uuid):
     """Everything the applicant answered, read-only and printable."""
-    eoi = get_eoi(request, uuid, "submissions.view_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
     return render(
         request,
         "submissions/eoi_detail.html",
@@ -293,7 +277,7 @@ def eoi_detail(request, uuid):
 
 @login_required
 def eoi_pdf(request, uuid):
-    eoi = get_eoi(request, uuid, "submissions.view_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
     response = HttpResponse(pdf.eoi_pdf(eoi), content_type="application/pdf")
     name = eoi.reference or "expression-of-interest"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
@@ -303,7 +287,7 @@ def eoi_pdf(request, uuid):
 
 @login_required
 def eoi_receipt(request, uuid):
-    eoi = get_eoi(request, uuid, "submissions.fill_in_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
     if not eoi.reference:
         return redirect(eoi)
     return render(
@@ -315,7 +299,7 @@ def eoi_receipt(request, uuid):
 
 @login_required
 def eoi_withdraw(request, uuid):
-    eoi = get_eoi(request, uuid, "submissions.withdraw_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.withdraw_eoi")
     if request.method == "POST":
         try:
             domain.withdraw_eoi(eoi, request.user)
@@ -329,7 +313,7 @@ def eoi_withdraw(request, uuid):
 
 @login_required
 def attachment_download(request, uuid, pk):
-    eoi = get_eoi(request, uuid, "submissions.download_attachments")
+    eoi = eoi_or_404(request.user, uuid, "submissions.download_attachments")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -346,7 +330,7 @@ def attachment_download(request, uuid, pk):
 @login_required
 @require_POST
 def attachment_delete(request, uuid, pk):
-    eoi = get_eoi(request, uuid, "submissions.edit_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.edit_eoi")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
     try:
         domain.remove_attachment(attachment, request.user)

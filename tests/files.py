@@ -71,3 +71,11 @@ def attach_budget(eoi):
     budget.sniffed = sniff(budget, BUDGET_TYPES, 10 * 1024 * 1024)
     domain.add_attachments(eoi, eoi.owner, budget=budget)
     return eoi
+
+
+def attach(client, eoi, **files):
+    """Post files to the attachments step, as the applicant's browser does."""
+    from django.urls import reverse
+
+    url = reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "attachments"})
+    return client.post(url, {"go": "stay", **files})

@@ -5,10 +5,8 @@ import struct
 import threading
 
 import pytest
-from django.urls import reverse
 
-from tests.factories import EOIFactory
-from tests.files import budget_pdf, pdf_bytes, upload
+from tests.files import attach, budget_pdf, pdf_bytes, upload
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -44,16 +42,6 @@ def clamd(settings):
     yield server
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def eoi(applicant):
-    return EOIFactory(owner=applicant)
-
-
-def attach(client, eoi, **files):
-    url = reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "attachments"})
-    return client.post(url, {"go": "stay", **files})
 
 
 @pytest.mark.django_db

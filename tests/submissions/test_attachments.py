@@ -5,20 +5,10 @@ from django.urls import reverse
 
 from accounts.roles import SECRETARIAT
 from submissions.models import Attachment
-from tests.factories import ApplicantFactory, EOIFactory, give_role
-from tests.files import budget_pdf, office_bytes, ole2_bytes, pdf_bytes, upload
+from tests.factories import ApplicantFactory, give_role
+from tests.files import attach, budget_pdf, office_bytes, ole2_bytes, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eoi(applicant):
-    return EOIFactory(owner=applicant)
-
-
-def attach(client, eoi, **files):
-    url = reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "attachments"})
-    return client.post(url, {"go": "stay", **files})
 
 
 @pytest.mark.parametrize(

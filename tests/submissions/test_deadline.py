@@ -177,9 +177,3 @@ def test_nobody_can_start_an_eoi_before_the_call_opens(applicant_client, call):
 
     assert response["Location"] == call.get_absolute_url()
     assert not ExpressionOfInterest.objects.exists()
-
-
-def sniffed_pdf():
-    from submissions.uploads import PDF, SniffedFile
-
-    return SniffedFile(extension=".pdf", content_type=PDF[1], safe_name="budget.pdf")

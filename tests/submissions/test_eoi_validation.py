@@ -180,12 +180,6 @@ def no_partners(total=0):
     return {"partners-TOTAL_FORMS": str(total), "partners-INITIAL_FORMS": "0"}
 
 
-def sniffed_pdf():
-    from submissions.uploads import PDF, SniffedFile
-
-    return SniffedFile(extension=".pdf", content_type=PDF[1], safe_name="budget.pdf")
-
-
 def test_an_invalid_budget_with_a_new_partner_saves_once_and_autosave_goes_on(
     applicant_client, draft
 ):
