@@ -18,6 +18,7 @@ install: $(BIN)/uv
 
 install-dev: $(BIN)/uv
 	$(BIN)/uv pip sync --quiet --require-hashes requirements/dev.txt
+	npm ci --no-audit --no-fund --silent
 
 # Zero setup: SQLite under var/, tasks in-process, mail to the console.
 run: install .env
