@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from audit import trail
 from review.models import Criterion
@@ -47,24 +52,25 @@ class CriterionInline(admin.StackedInline):
     extra = 0
 
 
-class ChallengeInline(admin.StackedInline):
+class ChallengeInline(TranslationStackedInline):
     model = Challenge
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TranslationTabularInline):
     model = Milestone
     extra = 0
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
-    """Where the Secretariat configures each call: text, dates, limits and review settings."""
+class CallAdmin(TranslationAdmin):
+    """Where the Secretariat configures each call: its text in English and French, dates,
+    limits and review settings."""
 
     list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published"]

@@ -20,6 +20,8 @@ from review.models import Criterion
 from .models import Call, Challenge, Milestone, Question
 
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
+# The Secretariat's courtesy translation, already in Markdown; the English text prevails.
+FRENCH_BODY_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.fr.md"
 SLUG = "kmf-2021"
 TIME_ZONE = "Europe/Amsterdam"
 
@@ -72,6 +74,70 @@ QUESTIONS = [
         "applicant hears the outcome, with feedback.",
     ),
 ]
+
+FRENCH = {
+    "title": "Fonds de gestion des connaissances 2021",
+    "headline": "Pouvoir asymétrique et partenariats",
+    "eligibility": """\
+Tout le monde peut postuler : personnes, consortiums, groupes de réflexion, ONG et ONG
+internationales, universitaires, journalistes et secteur privé. Les organisations et initiatives
+locales, conduites depuis les lieux qu'elles concernent, sont expressément encouragées.
+
+- Des subventions jusqu'à **20 000 €** pour des projets d'environ **9 mois** : événements,
+  recherche, innovation ou autres initiatives.
+- Les frais de personnel ne peuvent dépasser 30 % du budget ; les frais généraux ne sont pas
+  financés.
+- Les manifestations d'intérêt peuvent être rédigées en anglais ou en français.""",
+    "challenges": [
+        "Monde multipolaire",
+        "Espace pour des programmes locaux",
+        "Transférer le pouvoir",
+    ],
+    "milestones": [
+        "Webinaire d'information",
+        "Invitations à soumettre une proposition complète",
+        "Date limite des propositions complètes",
+        "Entretiens",
+        "Décisions d'attribution",
+        "Lancement de la cohorte",
+    ],
+    "questions": [
+        (
+            "Qui peut postuler ?",
+            "Tout le monde : personnes, consortiums, groupes de réflexion, ONG et ONG "
+            "internationales, universitaires, journalistes et secteur privé, de tout pays.",
+        ),
+        (
+            "Combien puis-je demander, et pour quelle durée ?",
+            "Jusqu'à 20 000 € pour un projet de 9 mois au plus.",
+        ),
+        (
+            "Que peut contenir le budget ?",
+            "Utilisez le modèle de budget du KMF. Les frais de personnel ne peuvent dépasser 30 % "
+            "du budget ; les frais généraux ne sont pas éligibles.",
+        ),
+        (
+            "Quelle est l'heure exacte de la date limite ?",
+            "23 h 59, heure d'Amsterdam, le jour de la date limite. Cette page indique aussi la "
+            "date limite dans votre propre fuseau horaire.",
+        ),
+        (
+            "Puis-je soumettre plus d'une manifestation d'intérêt ?",
+            "Non : une manifestation d'intérêt par candidat. Vous pouvez la modifier jusqu'à la "
+            "date limite.",
+        ),
+        (
+            "Dans quelle langue puis-je postuler ?",
+            "En anglais ou en français.",
+        ),
+        (
+            "Que se passe-t-il après la date limite ?",
+            "Le Secrétariat et le comité d'évaluation notent chaque manifestation d'intérêt selon "
+            "les critères publiés. Les candidats retenus sont invités à soumettre une proposition "
+            "complète ; chaque candidat est informé du résultat, avec un retour.",
+        ),
+    ],
+}
 
 
 SCALE = ["Weak", "Fair", "Good", "Very good", "Excellent"]
@@ -155,6 +221,7 @@ def load_2021_call(today=None):
     """Create the 2021 call once; return (call, created). A second load changes nothing."""
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
+        add_french_text(existing)
         return existing, False
     parsed = parse_call_text(SEED_FILE.read_text(encoding="utf-8"))
     opens, closes = demo_dates(today or timezone.localdate(timezone=ZoneInfo(TIME_ZONE)))
@@ -205,4 +272,39 @@ def load_2021_call(today=None):
         Question(call=call, position=position, question=question, answer=answer)
         for position, (question, answer) in enumerate(QUESTIONS, start=1)
     )
+    add_french_text(call)
     return call, True
+
+
+def add_french_text(call):
+    """Fill the French fields of the 2021 call that are still empty, keeping any the
+    Secretariat has written."""
+
+    def fill(obj, **french):
+        empty = {
+            f"{name}_fr": value for name, value in french.items() if not getattr(obj, f"{name}_fr")
+        }
+        if empty:
+            type(obj).objects.filter(pk=obj.pk).update(**empty)
+
+    body = FRENCH_BODY_FILE.read_text(encoding="utf-8").strip()
+    fill(
+        call,
+        title=FRENCH["title"],
+        headline=FRENCH["headline"],
+        body=body,
+        eligibility=FRENCH["eligibility"],
+    )
+    descriptions = [line[2:].strip() for line in body.splitlines() if line.startswith("- ")]
+    for challenge, title, description in zip(
+        call.challenges.order_by("number"), FRENCH["challenges"], descriptions, strict=False
+    ):
+        fill(challenge, title=title, description=description)
+    for milestone, title in zip(
+        call.milestones.order_by("date"), FRENCH["milestones"], strict=False
+    ):
+        fill(milestone, title=title)
+    for question, (asked, answer) in zip(
+        call.questions.order_by("position"), FRENCH["questions"], strict=False
+    ):
+        fill(question, question=asked, answer=answer)

@@ -68,6 +68,16 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request in French leaves French active in the thread,
+    and translated call fields written then would go into their French columns."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def call(db):
     """An open call with three challenges."""
