@@ -1,7 +1,13 @@
+import sys
+
 from django import forms
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
@@ -45,3 +51,14 @@ def choose_time_zone(request):
         )
         return response
     return render(request, "time_zone.html", {"form": form})
+
+
+def server_error(request):
+    """A 500 page; a 503 one while the database cannot be reached (it restarts, or fails
+    over). Django calls this inside its exception handler, where the cause is still known."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # Rendered without the request: the context processors would query the database.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)

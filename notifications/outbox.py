@@ -142,10 +142,16 @@ def deliver(email_id):
             email.status = OutboundEmail.Status.PENDING
             email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
             email.save(update_fields=["status", "last_error", "next_attempt_at"])
-            raise TransientDeliveryError(email.last_error) from failure
+            # The server's words stay in the outbox: they may quote the recipient's address.
+            raise TransientDeliveryError(type(failure).__name__) from failure
         email.status = OutboundEmail.Status.FAILED
         email.save(update_fields=["status", "last_error"])
-        logger.error("Giving up on email %s: %s", email.pk, email.last_error)
+        logger.error(
+            "Giving up on email %s after %s attempts: %s",
+            email.pk,
+            email.attempts,
+            type(failure).__name__,
+        )
         return False
     email.status = OutboundEmail.Status.SENT
     email.sent_at = timezone.now()

@@ -1,0 +1,25 @@
+"""Logs carry no personal data: email addresses are masked wherever they turn up.
+
+Our own log lines name mails and EOIs by ID only, but exception texts we do not write (an SMTP
+server refusing <amina@example.org>, a unique-key violation) can carry an applicant's address.
+"""
+
+import logging
+import re
+import traceback
+
+EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def redact(text):
+    return EMAIL_ADDRESS.sub("[email]", text)
+
+
+class RedactPersonalData(logging.Filter):
+    def filter(self, record):
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        if record.exc_info:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+            record.exc_info = None
+        return True

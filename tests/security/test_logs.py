@@ -1,0 +1,97 @@
+"""Logs carry no personal data: what the configured handler writes, after real failures whose
+texts quote an applicant's address."""
+
+import io
+import logging
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import IntegrityError
+from django.urls import path
+
+from kmf.urls import urlpatterns as site_urls
+from notifications import outbox
+from notifications.models import OutboundEmail
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = "amina.diallo@justice-locale.ml"
+
+
+def duplicate_account(request):
+    raise IntegrityError(f"duplicate key value violates unique constraint: (email)=({ADDRESS})")
+
+
+urlpatterns = [*site_urls, path("duplicate/", duplicate_account)]
+
+
+@pytest.fixture
+def log_output():
+    """Everything the console handler configured in settings.LOGGING writes."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    yield buffer
+    handler.setStream(previous)
+
+
+class RefusingHandler:
+    """An SMTP server that refuses the recipient, quoting the address as real servers do."""
+
+    def __init__(self, code):
+        self.code = code
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"{self.code} 5.1.1 <{address}>: Recipient address rejected"
+
+
+@pytest.fixture
+def refusing_smtp(settings):
+    def start(code):
+        controller = Controller(RefusingHandler(code), hostname="127.0.0.1", port=free_port())
+        controller.start()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+        settings.EMAIL_USE_TLS = False
+        started.append(controller)
+
+    started = []
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def pending_mail(key):
+    return OutboundEmail.objects.create(
+        key=key,
+        event="under_review",
+        to=ADDRESS,
+        language="en",
+        subject="Under review",
+        body_text="t",
+        body_html="<p>t</p>",
+    )
+
+
+def test_mail_failures_and_server_errors_are_logged_without_the_address(
+    client, settings, log_output, refusing_smtp
+):
+    refusing_smtp(550)
+    outbox.deliver(pending_mail("refused").pk)  # given up: logged as an error
+    refusing_smtp(450)
+    outbox.enqueue(pending_mail("deferred").pk)  # the in-process task fails: logged with its cause
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    assert client.get("/duplicate/").status_code == 500
+
+    written = log_output.getvalue()
+    assert "Giving up on email" in written
+    assert "Could not queue email" in written
+    assert "Internal Server Error: /duplicate/" in written
+    assert "IntegrityError" in written
+    assert "[email]" in written
+    assert ADDRESS not in written
+    assert "amina.diallo" not in written
+    # The outbox keeps the server's words for the Secretariat.
+    assert ADDRESS in OutboundEmail.objects.get(key="refused").last_error

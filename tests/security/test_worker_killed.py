@@ -1,0 +1,172 @@
+"""Faults with real processes: a Celery worker killed with SIGKILL in the middle of a batch."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from notifications import outbox
+from notifications.models import OutboundEmail
+from tests.conftest import RecordingHandler, forget_broker_connections
+from tests.security.test_faults import private_redis  # noqa: F401  (a fixture)
+
+pytestmark = [
+    pytest.mark.needs_redis,
+    pytest.mark.needs_postgres,
+    pytest.mark.django_db(transaction=True),
+]
+
+BATCH = 30
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+class HoldingHandler(RecordingHandler):
+    """Takes mail until told to hold; from then on it keeps every new message waiting without
+    an answer, as a slow server would, so that a worker can be killed mid-conversation."""
+
+    def __init__(self):
+        super().__init__()
+        self.hold_after = None
+        self.holding = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+            self.holding.set()
+            # Never answered: the client's death cancels this, and the mail was not taken.
+            while self.hold_after is not None:
+                await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def holding_smtp_server():
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import free_port
+
+    handler = HoldingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    handler.hold_after = None
+    controller.stop()
+
+
+class WorkerProcess:
+    """`celery worker` as production runs it: its own process group, prefork pool, the test
+    database and a Redis broker of the test's own."""
+
+    def __init__(self, broker_url, smtp_port):
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "kmf.settings.base",
+            "DEBUG": "0",
+            "SECRET_KEY": "worker-under-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "ALLOWED_HOSTS": "localhost",
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
+                f"/{db['NAME']}"
+            ),
+            "REDIS_URL": broker_url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        }
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kmf", "worker", "--pool=prefork",
+             "--concurrency=2", "--loglevel=WARNING", "--without-mingle", "--without-gossip"],
+            cwd=PROJECT,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_for(check, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+def sent():
+    return OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
+
+
+def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_after_restart(
+    private_redis,  # noqa: F811
+    holding_smtp_server,
+):
+    from kmf.celery import app
+
+    handler, smtp_port = holding_smtp_server
+    app.conf.update(task_always_eager=False, broker_url=private_redis.url)
+    forget_broker_connections(app)
+    first = WorkerProcess(private_redis.url, smtp_port)
+    second = WorkerProcess(private_redis.url, smtp_port)
+    try:
+        for n in range(BATCH):
+            email = OutboundEmail.objects.create(
+                key=f"batch:{n}",
+                event="under_review",
+                to=f"applicant{n}@example.org",
+                language="en",
+                subject=f"Mail {n:02d}",
+                body_text="t",
+                body_html="<p>t</p>",
+                next_attempt_at=timezone.now(),
+            )
+            outbox.enqueue(email.pk)
+        handler.hold_after = 10
+        first.start()
+
+        assert handler.holding.wait(60), "the worker never reached the eleventh mail"
+        # Every mail the server took has been recorded as sent: kill now, mid-conversation.
+        assert wait_for(lambda: sent() == len(handler.messages), seconds=10)
+        first.kill()
+        handler.hold_after = None
+
+        assert len(handler.messages) == 10
+        being_sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING)
+        assert 1 <= being_sent.count() <= 2  # one per pool process, claimed when it died
+
+        second.start()
+        # The beat's next sweep, past SWEEP_AFTER: it requeues the claimed mails of the dead
+        # worker and the pending ones whose task died with it.
+        outbox.sweep(now=timezone.now() + outbox.SWEEP_AFTER + timedelta(seconds=1))
+
+        assert wait_for(lambda: sent() == BATCH), f"only {sent()} of {BATCH} sent"
+        time.sleep(1)  # anything sent twice would arrive now
+    finally:
+        first.stop()
+        second.stop()
+        app.conf.update(task_always_eager=True, broker_url="memory://")
+        forget_broker_connections(app)
+
+    assert sorted(m["Subject"] for m in handler.messages) == [f"Mail {n:02d}" for n in range(BATCH)]
+    assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
