@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
+from kmf.money import euros
 from notifications import messages
 
 from .models import (
@@ -188,7 +189,7 @@ def missing_items(eoi):
         missing.append(
             MissingItem(
                 "budget",
-                _("A budget of at most €%(amount)s") % {"amount": f"{eoi.call.max_amount:,.0f}"},
+                _("A budget of at most %(amount)s") % {"amount": euros(eoi.call.max_amount)},
             )
         )
     need("budget", eoi.personnel_share is not None, _("The share of personnel costs"))

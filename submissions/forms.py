@@ -8,6 +8,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kmf.money import euros
+
 from .models import ExpressionOfInterest, Partner
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 from .validators import MaxWordsValidator
@@ -142,8 +144,8 @@ class BudgetForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_requested"].help_text = _("At most €%(amount)s.") % {
-            "amount": f"{self.instance.call.max_amount:,.0f}"
+        self.fields["budget_requested"].help_text = _("At most %(amount)s.") % {
+            "amount": euros(self.instance.call.max_amount)
         }
 
     def clean_budget_requested(self):
@@ -151,7 +153,7 @@ class BudgetForm(StepForm):
         limit = self.instance.call.max_amount
         if amount and amount > limit:
             raise forms.ValidationError(
-                _("This call funds at most €%(limit)s."), params={"limit": f"{limit:,.0f}"}
+                _("This call funds at most %(limit)s."), params={"limit": euros(limit)}
             )
         return amount
 

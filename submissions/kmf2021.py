@@ -222,6 +222,7 @@ def load_2021_call(today=None):
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_french_text(existing)
+        existing.refresh_from_db()
         return existing, False
     parsed = parse_call_text(SEED_FILE.read_text(encoding="utf-8"))
     opens, closes = demo_dates(today or timezone.localdate(timezone=ZoneInfo(TIME_ZONE)))
@@ -273,6 +274,7 @@ def load_2021_call(today=None):
         for position, (question, answer) in enumerate(QUESTIONS, start=1)
     )
     add_french_text(call)
+    call.refresh_from_db()
     return call, True
 
 

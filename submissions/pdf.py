@@ -14,6 +14,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from kmf.money import euros
+
 # Bitstream Vera ships with ReportLab and covers French and the typographic quotes.
 FONTS = Path(reportlab.__file__).parent / "fonts"
 pdfmetrics.registerFont(TTFont("Vera", FONTS / "Vera.ttf"))
@@ -69,11 +71,14 @@ def _answers(eoi):
         [
             (
                 field("budget_requested").verbose_name,
-                f"€ {formats.number_format(eoi.budget_requested, 2, force_grouping=True)}"
-                if eoi.budget_requested is not None
+                euros(eoi.budget_requested, 2) if eoi.budget_requested is not None else None,
+            ),
+            (
+                field("personnel_share").verbose_name,
+                formats.number_format(eoi.personnel_share, 2, use_l10n=True)
+                if eoi.personnel_share is not None
                 else None,
             ),
-            (field("personnel_share").verbose_name, eoi.personnel_share),
             (
                 _("Partners"),
                 "\n".join(

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -30,18 +31,20 @@ def test_the_owner_downloads_the_eoi_as_a_pdf_with_every_answer(applicant_client
     assert "Community justice forums in Mopti" in text
     assert "Décisions « locales » : l’argent suit les forums – 100 %." in text
     assert "Mali" in text
-    assert "€ 18,000.00" in text
+    assert "€18,000.00" in text
 
 
 def test_the_pdf_speaks_the_readers_language(applicant_client, applicant):
     applicant.preferred_language = "fr"
     applicant.save()
-    eoi = EOIFactory(owner=applicant)
+    eoi = EOIFactory(owner=applicant, budget_requested=18000)
 
     text = pdf_text(applicant_client.get(reverse("submissions:eoi_pdf", args=[eoi.uuid])))
 
     assert "Projet" in text
     assert "Défis et asymétrie" in text
+    assert re.search(r"18\s000,00 €", text)
+    assert "25,00" in text  # a narrow no-break space groups the thousands
 
 
 def test_markup_in_answers_does_not_break_the_pdf(applicant_client, applicant):

@@ -111,6 +111,7 @@ def test_the_call_page_speaks_french(client, call_2021):
     assert '<html lang="fr">' in response.content.decode()
     assert "Date limite" in text
     assert "mercredi 27 janvier 2027, 23:59" in text
+    assert "Subvention maximale 20 000 €" in text  # page_text makes every space plain
 
 
 def test_home_lists_open_upcoming_and_closed_calls(client):
