@@ -46,7 +46,7 @@ class RubricFormSet(BaseInlineFormSet):
                 )
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(TranslationStackedInline):
     model = Criterion
     formset = RubricFormSet
     extra = 0

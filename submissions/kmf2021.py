@@ -101,6 +101,33 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
         "Décisions d'attribution",
         "Lancement de la cohorte",
     ],
+    "rubric": [
+        (
+            "Pertinence pour le thème et ses défis",
+            "Traite du pouvoir asymétrique dans les politiques, programmes ou partenariats SRoL, "
+            "et d'un ou plusieurs des trois défis.",
+        ),
+        (
+            "Appropriation locale et transfert de pouvoir",
+            "Conduit ou codirigé depuis les lieux qu'il concerne ; les décisions, le budget et la "
+            "reconnaissance vont vers les acteurs locaux.",
+        ),
+        (
+            "Faisabilité et rapport coût-efficacité",
+            "Des activités et un calendrier réalistes pour environ neuf mois ; un budget adapté "
+            "au travail, avec 30 % de frais de personnel au plus et sans frais généraux.",
+        ),
+        (
+            "Innovation",
+            "Des idées, des méthodes ou des partenariats nouveaux, au-delà des pratiques "
+            "habituelles.",
+        ),
+        (
+            "Appropriation des connaissances",
+            "Des résultats que la communauté de la Plateforme, les décideurs et les praticiens "
+            "utiliseront.",
+        ),
+    ],
     "questions": [
         (
             "Qui peut postuler ?",
@@ -310,3 +337,7 @@ def add_french_text(call):
         call.questions.order_by("position"), FRENCH["questions"], strict=False
     ):
         fill(question, question=asked, answer=answer)
+    for criterion, (title, description) in zip(
+        call.criteria.order_by("position"), FRENCH["rubric"], strict=False
+    ):
+        fill(criterion, title=title, description=description)

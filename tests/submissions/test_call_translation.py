@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import SECRETARIAT
 from submissions.kmf2021 import FRENCH_BODY_FILE, SEED_FILE, load_2021_call, parse_call_text
@@ -106,3 +107,13 @@ def test_the_secretariat_edits_both_languages_in_the_admin(client):
     client.logout()  # the Secretariat's own language is English
     french = page_in(client, reverse("submissions:call_detail", args=[call.slug]), "fr")
     assert "Pouvoir asymétrique &amp; partenariats équitables" in french
+
+
+def test_reviewers_reading_french_see_the_rubric_in_french():
+    call, _ = load_2021_call()
+
+    with translation.override("fr"):
+        titles = [criterion.title for criterion in call.criteria.all()]
+
+    assert titles[1] == "Appropriation locale et transfert de pouvoir"
+    assert call.criteria.get(position=2).title == "Local ownership and shift of power"
