@@ -5,6 +5,7 @@ import gettext
 import re
 from pathlib import Path
 
+ENTRY_LINE = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
 CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES"
 
 
@@ -16,7 +17,7 @@ def po_entries():
         fields = {}
         key = None
         for line in block.splitlines():
-            if match := re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$", line):
+            if match := ENTRY_LINE.match(line):
                 key, value = match.groups()
                 fields[key] = ast.literal_eval(value)
             elif line.startswith('"') and key:
