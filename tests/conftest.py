@@ -11,6 +11,7 @@ import email
 import os
 import shutil
 import socket
+import time
 from email.policy import default
 
 import pytest
@@ -162,6 +163,16 @@ class RecordingHandler:
             return "451 4.3.0 Try again later"
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
         return "250 OK"
+
+
+def wait_for(check, seconds=20):
+    """Poll `check` until it holds or `seconds` pass; its last answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
 
 
 def free_port():

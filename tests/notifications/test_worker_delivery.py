@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from submissions import domain
-from tests.conftest import forget_broker_connections
+from tests.conftest import forget_broker_connections, wait_for
 from tests.factories import EOIFactory
 from tests.files import attach_budget
 
@@ -31,15 +31,6 @@ def celery_worker():
     finally:
         app.conf.update(task_always_eager=True, broker_url="memory://")
         forget_broker_connections(app)
-
-
-def wait_for(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
 
 
 def test_the_worker_delivers_the_receipt_to_the_smtp_server(celery_worker, smtp_server):

@@ -23,6 +23,16 @@ def test_the_2021_rubric_weighs_100_with_a_descriptor_per_score():
     assert all(len(c.descriptors) == call.score_scale_max for c in criteria)
 
 
+def open_call_in_admin(client, secretariat, call):
+    """The Secretariat, allowed to edit rubrics, opens the call's admin page: (url, page)."""
+    from django.contrib.auth.models import Permission
+
+    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
+    client.force_login(secretariat)
+    url = reverse("admin:submissions_call_change", args=[call.pk])
+    return url, client.get(url)
+
+
 def admin_form_data(page):
     """The call's admin change form as the browser would send it back, inlines included."""
 
@@ -53,15 +63,12 @@ def admin_form_data(page):
 
 
 def test_changes_to_call_settings_go_into_the_audit_trail(client, secretariat):
-    from django.contrib.auth.models import Permission
 
     from audit.models import AuditEntry
 
     call, _ = load_2021_call()
-    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
-    client.force_login(secretariat)
-    url = reverse("admin:submissions_call_change", args=[call.pk])
-    data = admin_form_data(client.get(url))
+    url, page = open_call_in_admin(client, secretariat, call)
+    data = admin_form_data(page)
     data["max_amount"] = "15000"
 
     response = client.post(url, data)
@@ -73,13 +80,9 @@ def test_changes_to_call_settings_go_into_the_audit_trail(client, secretariat):
 
 
 def test_the_admin_refuses_weights_that_do_not_add_up_to_100(client, secretariat):
-    from django.contrib.auth.models import Permission
 
     call, _ = load_2021_call()
-    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
-    client.force_login(secretariat)
-    url = reverse("admin:submissions_call_change", args=[call.pk])
-    page = client.get(url)
+    url, page = open_call_in_admin(client, secretariat, call)
     data = admin_form_data(page)
     rubric = next(
         f.formset.prefix

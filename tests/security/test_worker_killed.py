@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import OutboundEmail
-from tests.conftest import RecordingHandler, forget_broker_connections
+from tests.conftest import RecordingHandler, forget_broker_connections, wait_for
 from tests.security.test_faults import private_redis  # noqa: F401  (a fixture)
 
 pytestmark = [
@@ -105,15 +105,6 @@ class WorkerProcess:
                 self.kill()
 
 
-def wait_for(check, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
-
-
 def sent():
     return OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count()
 
@@ -160,7 +151,7 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_afte
         # worker and the pending ones whose task died with it.
         outbox.sweep(now=timezone.now() + outbox.SWEEP_AFTER + timedelta(seconds=1))
 
-        assert wait_for(lambda: sent() == BATCH), f"only {sent()} of {BATCH} sent"
+        assert wait_for(lambda: sent() == BATCH, seconds=60), f"only {sent()} of {BATCH} sent"
         time.sleep(1)  # anything sent twice would arrive now
     finally:
         first.stop()

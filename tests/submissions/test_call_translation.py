@@ -4,7 +4,6 @@ readers; English wherever a French field is empty."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,7 +12,7 @@ from submissions.kmf2021 import FRENCH_BODY_FILE, SEED_FILE, load_2021_call, par
 from submissions.models import Call
 from tests.factories import CallFactory, ChallengeFactory
 from tests.review.conftest import in_group
-from tests.review.test_rubric_admin import admin_form_data
+from tests.review.test_rubric_admin import admin_form_data, open_call_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +87,7 @@ def test_loading_again_adds_missing_french_and_keeps_the_secretariats(client):
 def test_the_secretariat_edits_both_languages_in_the_admin(client):
     secretariat = in_group(SECRETARIAT, is_staff=True)
     call, _ = load_2021_call()
-    secretariat.user_permissions.add(*Permission.objects.filter(content_type__app_label="review"))
-    client.force_login(secretariat)
-    url = reverse("admin:submissions_call_change", args=[call.pk])
-    page = client.get(url)
+    url, page = open_call_in_admin(client, secretariat, call)
     data = admin_form_data(page)
     assert {"headline_en", "headline_fr", "body_en", "body_fr"} <= set(data)
     data["headline_fr"] = "Pouvoir asymétrique & partenariats équitables"
