@@ -180,5 +180,8 @@ def smtp_server(settings):
 def forget_broker_connections(app):
     """Drop the Celery app's pooled broker connections and producers (as after a fork), so
     that the next task goes to the broker its configuration names now."""
-    app.close()
+    # Not app.close(): it also takes the app off Celery's list of live apps, and the shared
+    # tasks of modules imported after that (autodiscovery, when a worker starts) are then
+    # never registered with it.
+    app._pool = None
     app.amqp._producer_pool = None
