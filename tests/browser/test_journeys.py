@@ -280,8 +280,8 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     expect(desk.get_by_role("heading", name=re.compile("KMF21-0001"))).to_be_visible()
     desk.get_by_label("Reviewer").select_option(label=str(reviewer))
     desk.get_by_role("button", name="Assign").click()
-    expect(desk.get_by_text("1 assignments made.")).to_be_visible()  # back on the list
-    expect(desk.get_by_role("row", name=re.compile("KMF21-0001"))).to_contain_text("0/1")
+    expect(desk.get_by_text("1 assignment made.")).to_be_visible()  # on the EOI's page still
+    expect(desk.locator("li", has_text="Jonas de Vries")).to_contain_text("due")
     assignment = Assignment.objects.get(eoi=eoi)
     assert assignment.reviewer == reviewer
     assignment_mail = text_of(mail_to(mailbox, reviewer.email, "1 expression"))
@@ -313,7 +313,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     phone.context.close()
 
     # The Secretariat sees the scores, decides with feedback, and releases the decision.
-    desk.get_by_role("link", name="KMF21-0001").click()
+    desk.reload()
     reviews = desk.locator("table", has_text="Weighted total")
     expect(reviews).to_contain_text("Jonas de Vries")
     expect(reviews).to_contain_text("72.50")
@@ -326,10 +326,13 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     expect(desk.get_by_text("Decision saved.")).to_be_visible()
     assert not mailbox_has(mailbox, applicant.email, "Le résultat")  # not before release
     desk.get_by_role("button", name="Release this decision to the applicant").click()
-    expect(desk.get_by_text("1 decisions released.")).to_be_visible()
-    expect(desk.get_by_role("row", name=re.compile("KMF21-0001"))).to_contain_text(
-        "Invited to full proposal"
-    )
+    expect(desk.get_by_text("1 decision released.")).to_be_visible()
+    expect(desk.get_by_text("Invited to full proposal · released")).to_be_visible()
+    desk.get_by_role("link", name="All expressions of interest").click()
+    row = desk.get_by_role("row", name=re.compile("KMF21-0001"))
+    expect(row).to_contain_text("1/1")  # submitted reviews / reviewers
+    expect(row).to_contain_text("72.5")
+    expect(row).to_contain_text("Invited to full proposal")
     assert Decision.objects.get(eoi=eoi).released_at is not None
     eoi.refresh_from_db()
     assert eoi.status == ExpressionOfInterest.Status.INVITED
