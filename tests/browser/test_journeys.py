@@ -102,19 +102,41 @@ def text_of(message):
     return message.get_body(("plain",)).get_content()
 
 
-def new_page(browser, errors, **options):
-    """A page in a fresh context (no cookies: a new sitting), recording what goes wrong."""
-    page = browser.new_context(**options).new_page()
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not m.text.startswith("Failed to load resource")
-            and errors.append(m.text)
-        ),
-    )
-    return page
+@pytest.fixture
+def sitting(browser, live_server):
+    """Open a page in a fresh context (no cookies: a new sitting). What goes wrong on any of
+    them lands in `sitting.errors`, and so does a request to anywhere but the site."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                r.url.startswith((live_server.url, "data:"))
+                or open_page.errors.append(f"left the site: {r.url}")
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and open_page.errors.append(f"{r.status} {r.url}"),
+        )
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and not m.text.startswith("Failed to load resource")  # reported with its URL
+                and open_page.errors.append(m.text)
+            ),
+        )
+        return page
+
+    open_page.errors = []
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def fits_the_screen(page):
@@ -140,17 +162,16 @@ def staff(name, role):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
-    live_server, browser, mailbox, tmp_path, language
+    live_server, sitting, mailbox, tmp_path, language
 ):
     call, _ = load_2021_call()
-    errors = []
     email = f"awa.{language}@example.org"
 
     def _(text):
         return t(language, text)
 
     # First sitting: the language, the sign-up form, the link in the mail.
-    page = new_page(browser, errors, **PHONE)
+    page = sitting(**PHONE)
     page.goto(live_server.url + "/")
     if language == "fr":
         page.get_by_role("button", name="Français").click()
@@ -196,7 +217,7 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
     page.context.close()
 
     # Second sitting: a new context, signed in again; the draft kept what was typed.
-    page = new_page(browser, errors, **PHONE)
+    page = sitting(**PHONE)
     sign_in(page, live_server.url, email)
     expect(page.locator("html")).to_have_attribute("lang", language)  # the account's language
     expect(page.get_by_role("heading", name=LITERALLY[language]["dashboard"])).to_be_visible()
@@ -251,12 +272,11 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
     assert f"{_('Project title')}: Community justice forums" in body
     assert "Budget decisions move to the forums." in body
     assert "- budget.pdf" in body
-    assert errors == []
-    page.context.close()
+    assert sitting.errors == []
 
 
 def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
-    live_server, browser, mailbox
+    live_server, sitting, mailbox
 ):
     call, _ = load_2021_call()
     applicant = ApplicantFactory(name="Awa Traoré", preferred_language="fr")
@@ -268,8 +288,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     )
     secretariat = staff("Sara Secretariat", SECRETARIAT)
     reviewer = staff("Jonas de Vries", REVIEWERS)
-    errors = []
-    desk = new_page(browser, errors, viewport={"width": 1200, "height": 900})
+    desk = sitting(viewport={"width": 1200, "height": 900})
     sign_in(desk, live_server.url, secretariat.email, secretariat.totp_secret)
 
     # The Secretariat finds the EOI in the call's list and assigns the reviewer.
@@ -289,7 +308,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     assert "/review/" in assignment_mail
 
     # The reviewer, on a phone, scores every criterion with a comment and submits.
-    phone = new_page(browser, errors, **PHONE)
+    phone = sitting(**PHONE)
     sign_in(phone, live_server.url, reviewer.email, reviewer.totp_secret)
     phone.goto(live_server.url + "/review/")
     phone.get_by_role("link", name=re.compile("KMF21-0001")).click()
@@ -345,8 +364,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     assert body.startswith("Bonjour Awa")
     assert f"La décision : {t('fr', 'Invited to full proposal')}." in body
     assert feedback in body
-    assert errors == []
-    desk.context.close()
+    assert sitting.errors == []
 
 
 def mailbox_has(mailbox, address, subject_start):
