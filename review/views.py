@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
@@ -111,6 +113,12 @@ def as_int(value):
         return None
 
 
+def assignments_made(count):
+    return ngettext("%(count)d assignment made.", "%(count)d assignments made.", count) % {
+        "count": count
+    }
+
+
 def current_call(request, slug):
     return get_object_or_404(Call, slug=slug)
 
@@ -150,13 +158,17 @@ def bulk_action(request, slug):
             if reviewer is None:
                 raise DomainError(_("Choose a reviewer."))
             done = domain.assign(list(chosen), reviewer, request.user)
-            messages.success(request, _("%(count)d assignments made.") % {"count": len(done)})
+            messages.success(request, assignments_made(len(done)))
         elif action == "auto_assign":
             done = domain.auto_assign(call, request.user)
-            messages.success(request, _("%(count)d assignments made.") % {"count": len(done)})
+            messages.success(request, assignments_made(len(done)))
         elif action == "release":
             count = domain.release(Decision.objects.filter(eoi__in=chosen), request.user)
-            messages.success(request, _("%(count)d decisions released.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("%(count)d decision released.", "%(count)d decisions released.", count)
+                % {"count": count},
+            )
         elif action == "decide":
             if request.POST.get("outcome") not in Decision.Outcome.values:
                 raise DomainError(_("Choose an outcome."))
@@ -171,6 +183,10 @@ def bulk_action(request, slug):
             messages.error(request, _("Choose an action."))
     except DomainError as refusal:
         messages.error(request, refusal.message)
+    # The EOI's own page sends its assign and release forms here too: back there, then.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect("review:eoi_list", slug=call.slug)
 
 

@@ -201,5 +201,25 @@ def smtp_server(settings):
 def forget_broker_connections(app):
     """Drop the Celery app's pooled broker connections and producers (as after a fork), so
     that the next task goes to the broker its configuration names now."""
-    app.close()
+    # Not app.close(): it also takes the app off Celery's list of live apps, and the shared
+    # tasks of modules imported after that (autodiscovery, when a worker starts) are then
+    # never registered with it.
+    app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker():
+    """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
+    from celery.contrib.testing.worker import start_worker
+
+    from kmf.celery import app
+
+    app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL)
+    forget_broker_connections(app)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://")
+        forget_broker_connections(app)

@@ -4,33 +4,15 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
 from submissions import domain
-from tests.conftest import forget_broker_connections, wait_for
+from tests.conftest import wait_for
 from tests.factories import EOIFactory
 from tests.files import attach_budget
 
 pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def celery_worker():
-    """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
-    from celery.contrib.testing.worker import start_worker
-
-    from kmf.celery import app
-
-    app.conf.update(task_always_eager=False, broker_url=django_settings.REDIS_URL)
-    forget_broker_connections(app)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(task_always_eager=True, broker_url="memory://")
-        forget_broker_connections(app)
 
 
 def test_the_worker_delivers_the_receipt_to_the_smtp_server(celery_worker, smtp_server):

@@ -304,3 +304,22 @@ def test_bulk_decisions(client, world, make_eoi):
 
     assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["not_selected"] * 2
     assert Decision.objects.filter(released_at=None).count() == 2
+
+
+def test_assigning_and_releasing_from_the_eoi_page_come_back_to_it(client, world):
+    eoi = world["eoi"]
+    client.force_login(world["secretariat"])
+    url = reverse("review:bulk_action", args=[world["call"].slug])
+    page = reverse("review:secretariat_eoi", args=[eoi.uuid])
+    assign = {"action": "assign", "eoi": [eoi.uuid], "reviewer": world["reviewer unassigned"].pk}
+
+    response = client.post(url, {**assign, "next": page}, follow=True)
+
+    assert response.redirect_chain == [(page, 302)]
+    assert "1 assignment made." in response.content.decode()
+    domain.decide(eoi, "invited", world["secretariat"])
+    response = client.post(url, {"action": "release", "eoi": [eoi.uuid], "next": page})
+    assert response.url == page
+    # Anywhere else is not followed.
+    response = client.post(url, {**assign, "next": "https://evil.example/"})
+    assert response.url == reverse("review:eoi_list", args=[world["call"].slug])
