@@ -1,7 +1,13 @@
 from django import forms
+from django.conf import settings
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from submissions.forms import MAX_SUPPORTING_FILES
 
 from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
@@ -45,3 +51,19 @@ def choose_time_zone(request):
         )
         return response
     return render(request, "time_zone.html", {"form": form})
+
+
+def help_page(request):
+    return render(
+        request,
+        "help.html",
+        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_SUPPORTING_FILES},
+    )
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page: rendered without context processors, the session or the database, any
+    of which may be what failed."""
+    page = loader.get_template("500.html").render({"contact_email": settings.KMF_CONTACT_EMAIL})
+    return HttpResponseServerError(page)
