@@ -3,9 +3,9 @@ from django.conf import settings
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.views.decorators.csrf import requires_csrf_token
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import requires_csrf_token
 
 from submissions.forms import MAX_SUPPORTING_FILES
 
