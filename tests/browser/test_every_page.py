@@ -42,7 +42,9 @@ class Walk:
 
     def finish(self):
         self.context.close()
-        weights = ", ".join(f"{name} {size / 1024:.0f} KB" for name, size in self.page.weights.items())
+        weights = ", ".join(
+            f"{name} {size / 1024:.0f} KB" for name, size in self.page.weights.items()
+        )
         print(f"\nFirst-load weights: {weights}")
         assert self.problems == [], "\n" + "\n".join(self.problems)
 
@@ -105,9 +107,20 @@ def test_applicant_pages(site, browser, language):
     page.locator("form button[type=submit]").last.click()
     expect(page.get_by_text("KMF21-0001").first).to_be_visible()
     walk.check("receipt")
-    walk.visit(steps, "eoi-detail")
     walk.visit("/eois/", "dashboard")
-    walk.visit(steps + "withdraw/", "withdraw-confirmation")
+    walk.visit(steps, "eoi-detail")
+    page.locator(f"a[href$='/{eoi.uuid}/withdraw/']").click()
+    walk.check("withdraw-confirmation")
+    page.locator("main form a.btn").click()  # "No, keep it"
+    expect(page).to_have_url(site.url + steps)
+    eoi.refresh_from_db()
+    assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
+    page.locator(f"a[href$='/{eoi.uuid}/withdraw/']").click()
+    page.locator("main form button[type=submit]").click()  # "Yes, withdraw it"
+    expect(page).to_have_url(site.url + "/eois/")
+    eoi.refresh_from_db()
+    assert eoi.status == ExpressionOfInterest.Status.WITHDRAWN
+    walk.check("after-withdrawal")
     walk.finish()
 
 
@@ -125,7 +138,10 @@ def test_review_pages(site, browser, language):
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list-empty")
 
     eoi = EOIFactory(
-        call=call, status="under_review", reference="KMF21-0001", challenges=[call.challenges.first()]
+        call=call,
+        status="under_review",
+        reference="KMF21-0001",
+        challenges=[call.challenges.first()],
     )
     review_domain.assign([eoi], reviewer, secretariat)
     walk.visit("/review/", "secretariat-home")

@@ -31,9 +31,7 @@ class Keyboard:
         self.unseen_focus = []
 
     def focused(self, selector):
-        return self.page.evaluate(
-            "selector => document.activeElement.matches(selector)", selector
-        )
+        return self.page.evaluate("selector => document.activeElement.matches(selector)", selector)
 
     def tab_to(self, selector, limit=80):
         for _ in range(limit):

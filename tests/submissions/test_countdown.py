@@ -47,7 +47,9 @@ def test_the_call_page_shows_the_time_left_in_the_visitors_language(client):
 
 
 @pytest.mark.django_db
-def test_the_applicant_sees_the_time_left_on_the_dashboard_and_every_step(applicant_client, applicant):
+def test_the_applicant_sees_the_time_left_on_the_dashboard_and_every_step(
+    applicant_client, applicant
+):
     eoi = EOIFactory(
         owner=applicant,
         call=CallFactory(closes_at=DEADLINE, opens_at=DEADLINE - timedelta(days=60)),
