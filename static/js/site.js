@@ -24,8 +24,8 @@
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
-    if (days) return amount(days, "day") + ", " + amount(hours, "hour");
-    if (hours) return amount(hours, "hour") + ", " + amount(minutes, "minute");
+    if (days) return amount(days, "day") + (hours ? ", " + amount(hours, "hour") : "");
+    if (hours) return amount(hours, "hour") + (minutes ? ", " + amount(minutes, "minute") : "");
     return amount(minutes, "minute");
   }
 

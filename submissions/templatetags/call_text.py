@@ -27,16 +27,20 @@ def local_deadline(context, moment, call):
 
 
 def time_left(deadline, now=None):
-    """'12 days, 5 hours', or '5 hours, 20 minutes' on the last day: precise enough to plan
-    by, the same in every time zone."""
+    """'12 days, 5 hours', or '5 hours, 20 minutes' on the last day (a nought left out):
+    precise enough to plan by, the same in every time zone."""
     seconds = max(0, int((deadline - (now or timezone.now())).total_seconds()))
     days, hours, minutes = seconds // 86400, seconds % 86400 // 3600, seconds % 3600 // 60
     day_text = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
     hour_text = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     minute_text = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     if days:
+        if not hours:
+            return day_text
         return _("%(days)s, %(hours)s") % {"days": day_text, "hours": hour_text}
     if hours:
+        if not minutes:
+            return hour_text
         return _("%(hours)s, %(minutes)s") % {"hours": hour_text, "minutes": minute_text}
     return minute_text
 

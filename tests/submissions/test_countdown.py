@@ -17,7 +17,8 @@ DEADLINE = datetime(2026, 6, 30, 21, 59, tzinfo=UTC)  # 23:59 in Amsterdam
     ("before", "english", "french"),
     [
         (timedelta(days=12, hours=5, minutes=40), "12 days, 5 hours", "12 jours, 5 heures"),
-        (timedelta(days=1, minutes=5), "1 day, 0 hours", "1 jour, 0 heure"),
+        (timedelta(days=1, minutes=5), "1 day", "1 jour"),
+        (timedelta(hours=2, seconds=30), "2 hours", "2 heures"),
         (timedelta(hours=5, minutes=20), "5 hours, 20 minutes", "5 heures, 20 minutes"),
         (timedelta(minutes=1, seconds=30), "1 minute", "1 minute"),
         (-timedelta(hours=2), "0 minutes", "0 minute"),
