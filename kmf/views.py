@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import requires_csrf_token
 
 from submissions.forms import MAX_SUPPORTING_FILES
 
@@ -61,7 +60,6 @@ def help_page(request):
     )
 
 
-@requires_csrf_token
 def server_error(request):
     """The 500 page: rendered without context processors, the session or the database, any
     of which may be what failed."""
