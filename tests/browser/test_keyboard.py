@@ -60,6 +60,10 @@ def test_an_applicant_fills_in_and_submits_an_eoi_by_keyboard_alone(live_server,
     page = record(context.new_page())
     sign_in(context, live_server.url, applicant)
     keys = Keyboard(page)
+    budget = tmp_path / "budget.pdf"
+    budget.write_bytes(pdf_bytes())
+    # Listening from the start makes Playwright intercept the chooser before any key opens it.
+    page.on("filechooser", lambda chooser: chooser.set_files(budget))
     page.goto(live_server.url + call.get_absolute_url())
 
     keys.press_on("form[action$='/apply/'] button")
@@ -90,12 +94,8 @@ def test_an_applicant_fills_in_and_submits_an_eoi_by_keyboard_alone(live_server,
     keys.press_on("button[value=next]")
 
     expect(page.get_by_role("heading", name="Attachments", exact=True)).to_be_visible()
-    budget = tmp_path / "budget.pdf"
-    budget.write_bytes(pdf_bytes())
-    keys.tab_to("#id_budget")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(budget)
+    keys.press_on("#id_budget", " ")  # opens the file chooser, answered above
+    expect(page.locator("#id_budget")).to_have_value(re.compile(r"budget\.pdf$"))
     keys.press_on("button[value=next]")
 
     expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
