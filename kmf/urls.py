@@ -10,10 +10,11 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("help/", views.help_page, name="help"),
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "kmf.views.server_error"
+handler500 = views.server_error

@@ -1,13 +1,15 @@
 import sys
 
 from django import forms
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
+
+from submissions.forms import MAX_SUPPORTING_FILES
 
 from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
@@ -53,12 +55,22 @@ def choose_time_zone(request):
     return render(request, "time_zone.html", {"form": form})
 
 
+def help_page(request):
+    return render(
+        request,
+        "help.html",
+        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_SUPPORTING_FILES},
+    )
+
+
 def server_error(request):
-    """A 500 page; a 503 one while the database cannot be reached (it restarts, or fails
-    over). Django calls this inside its exception handler, where the cause is still known."""
+    """The 500 page, or a 503 one while the database cannot be reached (it restarts, or fails
+    over): Django calls this inside its exception handler, where the cause is still known.
+    Both are rendered without context processors, the session or the database, any of which
+    may be what failed."""
+    context = {"contact_email": settings.KMF_CONTACT_EMAIL}
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        # Rendered without the request: the context processors would query the database.
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
         response["Retry-After"] = "30"
         return response
-    return defaults.server_error(request)
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

@@ -17,6 +17,8 @@ from email.policy import default
 import pytest
 from django.conf import settings
 
+from tests.browser.pages import record
+
 REQUIRE_SERVICES = os.environ.get("KMF_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -127,25 +129,7 @@ def phone(browser):
         viewport={"width": 360, "height": 740}, timezone_id="Africa/Bamako"
     )
     page = context.new_page()
-    page.requested_urls = []
-    page.console_errors = []
-    page.on("request", lambda request: page.requested_urls.append(request.url))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and page.console_errors.append(f"{response.status} {response.url}")
-        ),
-    )
-    # Content-Security-Policy violations and script errors show up here.
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error"
-            and not message.text.startswith("Failed to load resource")  # reported with its URL
-            and page.console_errors.append(message.text)
-        ),
-    )
+    record(page)
     yield page
     context.close()
 

@@ -85,6 +85,7 @@ EXPECTED = {
     "mfa_view_recovery_codes": (302, 404, 404, 404, 404, 404, 404),
     "mfa_download_recovery_codes": (302, 404, 404, 404, 404, 404, 404),
     "choose_time_zone": PUBLIC,
+    "help": PUBLIC,
     "set_language": (405,) * 7,
     "healthz": PUBLIC,
     "admin": (302, 302, 302, 302, 302, 302, 200),

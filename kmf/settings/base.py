@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "kmf.context_processors.site",
             ],
         },
     },
@@ -137,6 +138,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Attachments to an EOI (the budget on the KMF template, supporting documents).
+# Where applicants write with questions: shown in the footer, the help page and error pages.
+KMF_CONTACT_EMAIL = env("KMF_CONTACT_EMAIL", default="kmf@example.org")
 KMF_MAX_UPLOAD_MB = env.int("KMF_MAX_UPLOAD_MB", default=10)
 # host:port of a ClamAV daemon that scans every upload (submissions/antivirus.py); empty: no scan.
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")

@@ -129,3 +129,18 @@ def test_the_profile_needs_a_signed_in_person(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_refused_sign_up_lists_each_problem_with_a_link_to_its_field(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "not an address", "password1": "short", "password2": "other", "name": ""},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in page
+    assert "Please check these answers.</h2>" in page  # passwords are not sent back
+    assert 'href="#id_email">Email</a>' in page
+    assert 'href="#id_name">' in page
+    assert 'aria-invalid="true"' in page

@@ -1,19 +1,11 @@
 """The public pages in a real browser, on a phone-sized screen."""
 
-from pathlib import Path
-
 import pytest
 
 from submissions.kmf2021 import load_2021_call
+from tests.browser.pages import screenshot
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/calls/kmf-2021/", "/timezone/"])

@@ -95,7 +95,8 @@ def test_from_kiritimati_the_deadline_is_already_the_next_day(client, complete_d
         )
         page = client.get(step).content.decode()
 
-    assert "Deadline: 28 January 2027, 12:59 +14 (5\xa0hours left)." in page
+    assert "Deadline: 28 January 2027, 12:59 +14 (<span data-countdown" in page
+    assert ">5 hours</span> left)." in page
 
 
 def test_withdrawing_after_the_deadline_is_not_possible(client, complete_draft):
@@ -157,7 +158,7 @@ def test_the_dashboard_shows_the_time_left(client, complete_draft):
     with signed_in_at(DEADLINE - timedelta(days=2, hours=3), client, complete_draft.owner):
         page = client.get(reverse("submissions:dashboard")).content.decode()
 
-    assert "2\xa0days, 3\xa0hours left" in page
+    assert ">2 days, 3 hours</span> left" in page
     assert "27 January 2027, 23:59 CET" in page  # the call's zone while the visitor's is unknown
 
 

@@ -87,7 +87,9 @@ def test_a_partner_row_needs_its_name_country_and_role(applicant_client, draft):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Half a partner" in page
-    assert page.count("This field is required.") == 2
+    # Country and role: under each field, and again in the summary at the top with a link.
+    assert page.count("This field is required.") == 4
+    assert 'href="#id_partners-0-country">Partner 1: Country</a>' in page
     assert not draft.partners.exists()
     draft.refresh_from_db()
     assert draft.budget_requested == Decimal("1000")

@@ -1,0 +1,167 @@
+"""Every applicant page and the main review pages, in English and French, on a 360-px phone:
+no serious or critical WCAG 2.1 AA violation (axe-core), no sideways scrolling, applicant pages
+under 200 KB on a first visit, and no request to another origin. Full-page screenshots land in
+test-results/screenshots/."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.roles import REVIEWERS, SECRETARIAT
+from review import domain as review_domain
+from submissions.kmf2021 import load_2021_call
+from submissions.models import ExpressionOfInterest
+from tests.browser.pages import inspect, no_cache, record, sign_in
+from tests.factories import ApplicantFactory, EOIFactory, give_role
+from tests.files import attach_budget
+
+pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = ["en", "fr"]
+PHONE = {"viewport": {"width": 360, "height": 740}, "timezone_id": "Africa/Bamako"}
+
+
+class Walk:
+    """Goes from page to page on one phone, collecting what is wrong with each."""
+
+    def __init__(self, browser, site, language, *, weigh):
+        self.context = browser.new_context(**PHONE, locale=language)
+        self.page = record(self.context.new_page())
+        no_cache(self.page)
+        self.site, self.language, self.weigh = site, language, weigh
+        self.problems = []
+
+    def check(self, name):
+        self.problems += inspect(
+            self.page, f"{self.language}-{name}", origin=self.site.url, weigh=self.weigh
+        )
+
+    def visit(self, path, name, status=200):
+        response = self.page.goto(self.site.url + path)
+        assert response.status == status, f"{path}: {response.status}"
+        self.check(name)
+
+    def finish(self):
+        self.context.close()
+        weights = ", ".join(
+            f"{name} {size / 1024:.0f} KB" for name, size in self.page.weights.items()
+        )
+        print(f"\nFirst-load weights: {weights}")
+        assert self.problems == [], "\n" + "\n".join(self.problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_applicant_pages(site, browser, language):
+    call, _ = load_2021_call()
+    walk = Walk(browser, site, language, weigh=True)
+    page = walk.page
+
+    walk.visit("/", "home")
+    walk.visit(call.get_absolute_url(), "call")
+    walk.visit("/accounts/signup/", "signup")
+    page.locator("#id_email").fill("amina@example.org")
+    page.locator("#id_name").fill("Amina Diallo")
+    page.locator("#id_country").select_option("ML")
+    page.locator("#id_password1").fill("short")
+    page.locator("#id_password2").fill("different")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    walk.check("signup-errors")
+    walk.visit("/accounts/login/", "login")
+    walk.visit("/accounts/password/reset/", "password-reset")
+    walk.visit("/accounts/confirm-email/", "verification-sent")
+    walk.visit("/accounts/privacy/", "privacy")
+    walk.visit("/help/", "help")
+    walk.visit("/timezone/", "time-zone")
+    walk.visit("/no-such-page/", "not-found", status=404)
+
+    applicant = ApplicantFactory(preferred_language=language)
+    sign_in(walk.context, site.url, applicant)
+    walk.visit("/eois/", "dashboard-empty")
+    walk.visit("/accounts/profile/", "profile")
+    walk.visit(call.get_absolute_url(), "call-signed-in")
+    page.locator("form[action$='/apply/'] button").click()
+    expect(page.locator("[aria-current=step]")).to_have_count(1)
+    walk.check("step-1-organisation")
+
+    eoi = ExpressionOfInterest.objects.get(owner=applicant)
+    steps = f"/eois/{eoi.uuid}/"
+    walk.visit(steps + "project/", "step-2-project")
+    page.locator("input[name=duration_months]").fill("99")  # the call allows 9 months
+    page.locator("button[value=stay]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    walk.check("step-2-project-errors")
+    walk.visit(steps + "challenges/", "step-3-challenges")
+    walk.visit(steps + "budget/", "step-4-budget")
+    walk.visit(steps + "attachments/", "step-5-attachments")
+    walk.visit(steps + "submit/", "step-6-submit-incomplete")
+
+    # The rest of the answers, as if typed in.
+    complete = EOIFactory.build(call=call)
+    for field in ("organisation_name", "organisation_country", "title", "summary"):
+        setattr(eoi, field, getattr(complete, field))
+    for field in ("problem_context", "activities_timeline", "outcomes_uptake", "asymmetry"):
+        setattr(eoi, field, getattr(complete, field))
+    for field in ("countries", "duration_months", "budget_requested", "personnel_share"):
+        setattr(eoi, field, getattr(complete, field))
+    eoi.organisation_type = complete.organisation_type
+    eoi.save()
+    eoi.challenges.set([call.challenges.first()])
+    attach_budget(eoi)
+
+    walk.visit(steps + "attachments/", "step-5-attachments-with-file")
+    walk.visit(steps + "submit/", "step-6-submit")
+    for box in page.locator("form input[type=checkbox]").all():
+        box.check()
+    page.locator("form button[type=submit]").last.click()
+    expect(page.get_by_text("KMF21-0001").first).to_be_visible()
+    walk.check("receipt")
+    walk.visit("/eois/", "dashboard")
+    walk.visit(steps, "eoi-detail")
+    page.locator(f"a[href$='/{eoi.uuid}/withdraw/']").click()
+    walk.check("withdraw-confirmation")
+    page.locator("main form a.btn").click()  # "No, keep it"
+    expect(page).to_have_url(site.url + steps)
+    eoi.refresh_from_db()
+    assert eoi.status == ExpressionOfInterest.Status.SUBMITTED
+    page.locator(f"a[href$='/{eoi.uuid}/withdraw/']").click()
+    page.locator("main form button[type=submit]").click()  # "Yes, withdraw it"
+    expect(page).to_have_url(site.url + "/eois/")
+    eoi.refresh_from_db()
+    assert eoi.status == ExpressionOfInterest.Status.WITHDRAWN
+    walk.check("after-withdrawal")
+    walk.finish()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_review_pages(site, browser, language):
+    call, _ = load_2021_call()
+    secretariat = give_role(ApplicantFactory(preferred_language=language), SECRETARIAT)
+    reviewer = give_role(ApplicantFactory(preferred_language=language), REVIEWERS)
+
+    walk = Walk(browser, site, language, weigh=False)
+    sign_in(walk.context, site.url, reviewer)
+    walk.visit("/review/", "reviewer-no-assignments")
+    walk.context.clear_cookies()
+    sign_in(walk.context, site.url, secretariat)
+    walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list-empty")
+
+    eoi = EOIFactory(
+        call=call,
+        status="under_review",
+        reference="KMF21-0001",
+        challenges=[call.challenges.first()],
+    )
+    review_domain.assign([eoi], reviewer, secretariat)
+    walk.visit("/review/", "secretariat-home")
+    walk.visit(f"/review/calls/{call.slug}/", "secretariat-dashboard")
+    walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list")
+    walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi")
+
+    walk.context.clear_cookies()
+    sign_in(walk.context, site.url, reviewer)
+    walk.visit("/review/", "reviewer-assignments")
+    walk.visit(f"/review/eois/{eoi.uuid}/", "review-scoring")
+    walk.page.locator("button[type=submit][name=submit]").click()  # nothing scored yet
+    walk.check("review-scoring-errors")
+    walk.visit(f"/review/eois/{eoi.uuid}/conflict/", "review-conflict")
+    walk.finish()
