@@ -18,7 +18,9 @@ install: $(BIN)/uv
 
 install-dev: $(BIN)/uv
 	$(BIN)/uv pip sync --quiet --require-hashes requirements/dev.txt
-	npm ci --no-audit --no-fund --silent
+	@# axe-core for the browser tests' accessibility checks; they fail, loudly, without it.
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	else echo "npm not found: the browser tests need node_modules/axe-core (npm ci)"; fi
 
 # Zero setup: SQLite under var/, tasks in-process, mail to the console.
 run: install .env
