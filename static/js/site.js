@@ -19,8 +19,15 @@
     return count + " " + units[unit][singular ? 0 : 1];
   }
 
-  function timeLeft(deadline) {
-    var seconds = Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+  // Count on the server's clock: how far the visitor's is off was known when the page came.
+  var loadedAt = Date.now();
+  function serverNow(clock) {
+    var sent = Date.parse(clock.getAttribute("data-now"));
+    return isNaN(sent) ? Date.now() : sent + (Date.now() - loadedAt);
+  }
+
+  function timeLeft(deadline, now) {
+    var seconds = Math.max(0, Math.floor((deadline - now) / 1000));
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
@@ -32,7 +39,7 @@
   function update() {
     clocks.forEach(function (clock) {
       var deadline = Date.parse(clock.getAttribute("data-countdown"));
-      if (!isNaN(deadline)) clock.textContent = timeLeft(deadline);
+      if (!isNaN(deadline)) clock.textContent = timeLeft(deadline, serverNow(clock));
     });
   }
   setInterval(update, 30000);

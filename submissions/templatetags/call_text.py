@@ -47,7 +47,11 @@ def time_left(deadline, now=None):
 
 @register.simple_tag
 def countdown(deadline):
-    """The time left until `deadline`, rendered here and kept current by static/js/site.js."""
+    """The time left until `deadline`, rendered here and kept current by static/js/site.js.
+    The server's clock goes along: a phone's clock may be hours off."""
     return format_html(
-        '<span data-countdown="{}">{}</span>', deadline.isoformat(), time_left(deadline)
+        '<span data-countdown="{}" data-now="{}">{}</span>',
+        deadline.isoformat(),
+        timezone.now().isoformat(),
+        time_left(deadline),
     )

@@ -163,3 +163,17 @@ def test_the_countdown_follows_the_clock_in_the_visitors_language(live_server, b
         page.clock.run_for("01:00:00")
         expect(page.locator(".deadline")).to_contain_text(after)
         context.close()
+
+
+def test_the_countdown_keeps_to_the_servers_clock_when_the_phones_is_wrong(live_server, browser):
+    call = CallFactory(closes_at=timezone.now() + timedelta(days=3, hours=5, minutes=30))
+    context = browser.new_context(locale="en")
+    page = context.new_page()
+    # The phone believes it is two days later than it is.
+    page.clock.install(time=timezone.now() + timedelta(days=2))
+    page.goto(live_server.url + call.get_absolute_url())
+
+    page.clock.run_for("01:00:00")
+
+    expect(page.locator(".deadline")).to_contain_text("3 days, 4 hours left")
+    context.close()

@@ -36,13 +36,17 @@ def test_time_left_counts_days_and_hours_then_hours_and_minutes(before, english,
 def test_the_call_page_shows_the_time_left_in_the_visitors_language(client):
     call = CallFactory(closes_at=DEADLINE, opens_at=DEADLINE - timedelta(days=60))
 
-    with time_machine.travel(DEADLINE - timedelta(days=3, hours=7, minutes=10), tick=False):
+    now = DEADLINE - timedelta(days=3, hours=7, minutes=10)
+    with time_machine.travel(now, tick=False):
         english = client.get(call.get_absolute_url()).content.decode()
         french = client.get(
             call.get_absolute_url(), headers={"accept-language": "fr"}
         ).content.decode()
 
-    assert f'data-countdown="{DEADLINE.isoformat()}">3 days, 7 hours</span> left' in english
+    assert (
+        f'data-countdown="{DEADLINE.isoformat()}" data-now="{now.isoformat()}">'
+        "3 days, 7 hours</span> left"
+    ) in english
     assert "il reste <span data-countdown" in french
     assert ">3 jours, 7 heures</span>" in french
 
