@@ -17,9 +17,16 @@ def redact(text):
 
 class RedactPersonalData(logging.Filter):
     def filter(self, record):
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A bad format string must not break the code that logs; keep the raw text.
+            message = f"{record.msg} {record.args!r}"
+        record.msg = redact(message)
         record.args = ()
         if record.exc_info:
             record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
             record.exc_info = None
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

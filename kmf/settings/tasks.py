@@ -15,6 +15,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
+# The worker logs through settings.LOGGING, whose filter masks email addresses: by default
+# Celery would replace the root logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Project-level tasks; the apps' tasks.py modules are found by autodiscovery.
 CELERY_IMPORTS = ["kmf.tasks"]
 

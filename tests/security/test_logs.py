@@ -95,3 +95,23 @@ def test_mail_failures_and_server_errors_are_logged_without_the_address(
     assert "amina.diallo" not in written
     # The outbox keeps the server's words for the Secretariat.
     assert ADDRESS in OutboundEmail.objects.get(key="refused").last_error
+
+
+def test_the_celery_worker_keeps_the_filter_that_masks_addresses(log_output):
+    from kmf.celery import app
+
+    # What `celery worker` does to logging when it starts.
+    app.log.setup_logging_subsystem(loglevel="INFO")
+    logging.getLogger("celery.worker").error("Refused <%s>", ADDRESS)
+
+    written = log_output.getvalue()
+    assert "Refused <[email]>" in written
+    assert ADDRESS not in written
+
+
+def test_a_broken_log_call_is_written_not_raised(log_output):
+    logging.getLogger("kmf").warning("two %s %s", f"<{ADDRESS}>")
+
+    written = log_output.getvalue()
+    assert "two %s %s" in written
+    assert ADDRESS not in written
