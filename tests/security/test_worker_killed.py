@@ -41,9 +41,11 @@ class HoldingHandler(RecordingHandler):
     async def handle_DATA(self, server, session, envelope):
         if self.hold_after is not None and len(self.messages) >= self.hold_after:
             self.holding.set()
-            # Never answered: the client's death cancels this, and the mail was not taken.
-            while self.hold_after is not None:
+            # Never answered while the client lives: its death cancels this, and a mail held
+            # past a minute is refused; either way the server did not take it.
+            for _ in range(1200):
                 await asyncio.sleep(0.05)
+            return "451 4.3.0 Held too long"
         return await super().handle_DATA(server, session, envelope)
 
 
