@@ -57,7 +57,8 @@ def eoi_rows(call, eois):
     yield (
         [label for label, _attribute in EOI_ANSWERS]
         + FIGURES
-        + [f"mean: {criterion.title}" for criterion in criteria]
+        # Column names stay in English, as the rest of the header, whoever exports.
+        + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
     for eoi in secretariat_eois(call).filter(pk__in=eois).prefetch_related(None):
         score = getattr(eoi, "score", None)
@@ -87,7 +88,7 @@ def eoi_rows(call, eois):
 def review_rows(call):
     criteria = list(call.criteria.all())
     yield ["reference", "reviewer", "status", "total", "recommendation", "comment", "feedback"] + [
-        criterion.title for criterion in criteria
+        criterion.title_en for criterion in criteria
     ]
     reviews = (
         Review.objects.filter(eoi__call=call)

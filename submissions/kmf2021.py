@@ -245,7 +245,8 @@ def demo_dates(today):
 
 @transaction.atomic
 def load_2021_call(today=None):
-    """Create the 2021 call once; return (call, created). A second load changes nothing."""
+    """Create the 2021 call once; return (call, created). A second load only adds French
+    texts that are still missing, and never changes what the Secretariat wrote."""
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_french_text(existing)

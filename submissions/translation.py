@@ -1,4 +1,10 @@
-"""The parts of a call that applicants read, in each of the site's languages."""
+"""The parts of a call that applicants read, in each of the site's languages.
+
+`call.title` reads the active language's column (English where it is empty). The original
+`title` column holds whichever language was saved last: code outside the ORM's translated
+access (raw SQL, reports, data migrations with historical models) reads `title_en` and
+`title_fr`.
+"""
 
 from modeltranslation.translator import TranslationOptions, register
 

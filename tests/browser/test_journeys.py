@@ -11,7 +11,6 @@ in the live server's thread.
 """
 
 import re
-import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -26,6 +25,7 @@ from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
 from tests.accounts.test_two_factor import current_code
+from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget, pdf_bytes
 
@@ -84,16 +84,16 @@ def subject(message):
 
 def mail_to(mailbox, address, subject_start, seconds=20):
     """The one message to `address` whose subject starts so, once it has arrived."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = [
+
+    def found():
+        return [
             message
             for message in mailbox.messages
             if message["To"] == address and subject(message).startswith(subject_start)
         ]
-        if found or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+
+    wait_for(found, seconds)
+    found = found()
     assert len(found) == 1, [(m["To"], subject(m)) for m in mailbox.messages]
     return found[0]
 
@@ -208,10 +208,12 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
     # Typing is saved by itself: the applicant closes the phone without pressing a button.
     expect(page.locator("[data-save-status]")).not_to_be_empty()
     eoi = ExpressionOfInterest.objects.get(owner=user)
-    deadline = time.monotonic() + 10
-    while eoi.summary != "Local forums decide what matters." and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
+
+    def summary_saved():
         eoi.refresh_from_db()
+        return eoi.summary == "Local forums decide what matters."
+
+    wait_for(summary_saved, seconds=10)
     assert eoi.title == "Community justice forums"
     assert eoi.summary == "Local forums decide what matters."
     page.context.close()

@@ -43,7 +43,7 @@ def test_the_pdf_speaks_the_readers_language(applicant_client, applicant):
 
     assert "Projet" in text
     assert "Défis et asymétrie" in text
-    assert re.search(r"18\s000,00 €", text)
+    assert re.search(r"18\s000,00\s€", text)
     assert "25,00" in text  # a narrow no-break space groups the thousands
 
 
