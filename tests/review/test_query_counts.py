@@ -30,7 +30,7 @@ def reviewed_eoi(make_eoi, panel, secretariat, rubric_call):
             domain.save_review(
                 assignment,
                 reviewer,
-                {criterion: (value, "") for criterion in rubric_call.rubric},
+                dict.fromkeys(rubric_call.rubric, (value, "")),
                 "invite",
                 "Solid.",
                 "Well argued.",
@@ -137,7 +137,7 @@ def test_the_secretariat_eoi_page_with_more_reviews(
         domain.save_review(
             assignment,
             reviewer,
-            {criterion: (4, "Fine.") for criterion in rubric_call.rubric},
+            dict.fromkeys(rubric_call.rubric, (4, "Fine.")),
             "waitlist",
             "",
             "",
