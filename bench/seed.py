@@ -2,7 +2,7 @@
 with three reviews per EOI, figures and a few decisions. Rows go in with bulk_create, so 50,000
 EOIs take minutes, not hours.
 
-    python -m bench.seed 5000      (DJANGO_SETTINGS_MODULE and DATABASE_URL set by the caller)
+    python -m bench.seed 5000      (drops and recreates BENCH_DATABASE_URL first)
 """
 
 import random
@@ -74,13 +74,9 @@ def staff(prefix, count, group, password):
     return people
 
 
-@transaction.atomic
-def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
-    """Seed one open call with `n` EOIs; returns a dict of the people the benchmarks sign in as."""
-    from accounts.roles import REVIEWERS, SECRETARIAT
-    from review.models import Assignment, Criterion, Decision, Review, Score
-    from review.scoring import refresh_call_scores
-    from submissions.kmf2021 import load_2021_call
+def complete_eois(rng, call, owners, statuses):
+    """One EOI per owner with every answer, 1–3 challenges, partners and a budget attachment
+    record; sent ones numbered in order. Returns the EOIs."""
     from submissions.models import (
         Attachment,
         ExpressionOfInterest,
@@ -89,29 +85,13 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         ReferenceCounter,
     )
 
-    rng = random.Random(random_seed)  # noqa: S311 (reproducible sample data, not secrets)
-    now = timezone.now()
-    call, _created = load_2021_call()
-    call.budget_available = Decimal("250000")
-    call.save(update_fields=["budget_available"])
-    password = make_password("bench-password-not-secret")
-    secretariat = staff("secretariat", 2, SECRETARIAT, password)
-    panel = staff("reviewer", reviewers, REVIEWERS, password)
-    applicants = _users("applicant", n, password, organisation="Bench CSO")
-
     Status = ExpressionOfInterest.Status
-    # Most EOIs were sent; some are drafts, a few withdrawn: the shape of a call after its deadline.
-    weights = [
-        (Status.UNDER_REVIEW, 80),
-        (Status.SUBMITTED, 6),
-        (Status.DRAFT, 11),
-        (Status.WITHDRAWN, 3),
-    ]
-    statuses = rng.choices([s for s, _w in weights], [w for _s, w in weights], k=n)
+    now = timezone.now()
+    counter, _new = ReferenceCounter.objects.get_or_create(call=call)
+    number = counter.last_number
     types = [value for value, _label in OrganisationType.choices]
-    number = 0
     eois = []
-    for i, (owner, status) in enumerate(zip(applicants, statuses, strict=True)):
+    for i, (owner, status) in enumerate(zip(owners, statuses, strict=True)):
         sent = status != Status.DRAFT
         if sent:
             number += 1
@@ -123,7 +103,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
                 reference=f"{call.reference_prefix}-{number:04d}" if sent else None,
                 updated_at=now - timedelta(minutes=i),
                 submitted_at=now - timedelta(days=rng.randint(0, 40), minutes=i) if sent else None,
-                organisation_name=f"Organisation {i}",
+                organisation_name=f"Organisation {owner.pk}",
                 organisation_type=rng.choice(types),
                 organisation_country=rng.choice(COUNTRIES),
                 title=sentence(rng, 6),
@@ -141,7 +121,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
             )
         )
     eois = ExpressionOfInterest.objects.bulk_create(eois, batch_size=BATCH)
-    ReferenceCounter.objects.update_or_create(call=call, defaults={"last_number": number})
+    ReferenceCounter.objects.filter(call=call).update(last_number=number)
 
     challenges = list(call.challenges.all())
     Through = ExpressionOfInterest.challenges.through
@@ -183,6 +163,56 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         ),
         batch_size=BATCH,
     )
+    return eois
+
+
+def drafts(call, count, prefix="late", random_seed=7):
+    """`count` applicants, each with a complete draft ready to submit: the deadline crowd."""
+    from submissions.models import ExpressionOfInterest
+
+    rng = random.Random(random_seed)
+    owners = _users(prefix, count, make_password("bench-password-not-secret"))
+    with transaction.atomic():
+        return complete_eois(rng, call, owners, [ExpressionOfInterest.Status.DRAFT] * count)
+
+
+def analyze():
+    """Fresh planner statistics, as autovacuum would gather them on a live site."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+@transaction.atomic
+def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
+    """Seed one open call with `n` EOIs; returns a dict of the people the benchmarks sign in as."""
+    from accounts.roles import REVIEWERS, SECRETARIAT
+    from review.models import Assignment, Criterion, Decision, Review, Score
+    from review.scoring import refresh_call_scores
+    from submissions.kmf2021 import load_2021_call
+    from submissions.models import ExpressionOfInterest
+
+    rng = random.Random(random_seed)
+    now = timezone.now()
+    call, _created = load_2021_call()
+    call.budget_available = Decimal("250000")
+    call.save(update_fields=["budget_available"])
+    password = make_password("bench-password-not-secret")
+    secretariat = staff("secretariat", 2, SECRETARIAT, password)
+    panel = staff("reviewer", reviewers, REVIEWERS, password)
+    applicants = _users("applicant", n, password, organisation="Bench CSO")
+
+    Status = ExpressionOfInterest.Status
+    # Most EOIs were sent; some are drafts, a few withdrawn: the shape of a call after its deadline.
+    weights = [
+        (Status.UNDER_REVIEW, 80),
+        (Status.SUBMITTED, 6),
+        (Status.DRAFT, 11),
+        (Status.WITHDRAWN, 3),
+    ]
+    statuses = rng.choices([s for s, _w in weights], [w for _s, w in weights], k=n)
+    eois = complete_eois(rng, call, applicants, statuses)
 
     reviewed = [e for e in eois if e.status in (Status.UNDER_REVIEW, Status.SUBMITTED)]
     criteria = list(Criterion.objects.filter(call=call))
@@ -249,12 +279,21 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
 
 
 def main(argv):
+    """Seed a fresh benchmark database (BENCH_DATABASE_URL) with N EOIs, to explore by hand."""
+    import time
+
     import django
 
+    from . import common
+
+    common.configure()
+    common.recreate_database()
     django.setup()
     n = int(argv[1]) if len(argv) > 1 else 5000
-    people = seed(n)
-    print(f"seeded {n} EOIs in {people['call'].slug}")
+    started = time.perf_counter()
+    seed(n)
+    analyze()
+    print(f"seeded {n} EOIs in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
