@@ -49,7 +49,10 @@ def start_workers(count):
             "--hostname", f"bench{number}@%h", "--loglevel", "WARNING",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
-        workers.append(subprocess.Popen(command, cwd=common.PROJECT, start_new_session=True))
+        # The workers' banners and logs go to stderr: stdout carries the result only.
+        workers.append(
+            subprocess.Popen(command, cwd=common.PROJECT, start_new_session=True, stdout=sys.stderr)
+        )
     from kmf.celery import app
 
     for _attempt in range(60):

@@ -17,7 +17,9 @@ VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
 class LateApplicant(HttpUser):
-    wait_time = between(1, 3)
+    # The page autosaves 1.5 s after the last keystroke: someone typing with pauses sends one
+    # every few seconds.
+    wait_time = between(3, 8)
 
     def on_start(self):
         self.applicant = APPLICANTS[next(NEXT) % len(APPLICANTS)]

@@ -42,7 +42,7 @@ def run_locust(base, applicants_file, users, seconds, folder):
     environment = {**os.environ, "BENCH_SPIKE_APPLICANTS": str(applicants_file)}
     command = [
         sys.executable, "-m", "locust", "-f", str(common.PROJECT / "bench" / "locustfile.py"),
-        "--headless", "--host", base, "--users", str(users), "--spawn-rate", str(users / 10),
+        "--headless", "--host", base, "--users", str(users), "--spawn-rate", str(users / 20),
         "--run-time", f"{seconds}s", "--stop-timeout", "10", "--csv", str(folder / "spike"),
         "--only-summary", "--loglevel", "WARNING",
     ]  # fmt: skip
