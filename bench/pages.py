@@ -76,6 +76,17 @@ def time_page(base, path, session_key, requests_per_page):
     return timings
 
 
+def figures(page, n, timings, queries):
+    """One output line: the page, the number of EOIs, median and p95 in ms, the SQL queries."""
+    return {
+        "page": page,
+        "n": n,
+        "median_ms": round(common.percentile(timings, 0.5), 1),
+        "p95_ms": round(common.percentile(timings, 0.95), 1),
+        "queries": queries,
+    }
+
+
 def run(n, requests_per_page):
     common.configure()
     common.recreate_database()
@@ -101,13 +112,7 @@ def run(n, requests_per_page):
             # The export takes seconds at scale: fewer samples keep the run bounded.
             samples = max(5, requests_per_page // 5) if "export" in name else requests_per_page
             timings = time_page(base, path, sessions[who.pk], samples)
-            result = {
-                "page": name,
-                "n": n,
-                "median_ms": round(common.percentile(timings, 0.5), 1),
-                "p95_ms": round(common.percentile(timings, 0.95), 1),
-                "queries": queries[name],
-            }
+            result = figures(name, n, timings, queries[name])
             print(json.dumps(result), flush=True)
             results.append(result)
     return results

@@ -212,6 +212,8 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         (Status.WITHDRAWN, 3),
     ]
     statuses = rng.choices([s for s, _w in weights], [w for _s, w in weights], k=n)
+    # The pages measured need one draft and one EOI under review, however small the sample.
+    statuses[:2] = [Status.DRAFT, Status.UNDER_REVIEW][: len(statuses)]
     eois = complete_eois(rng, call, applicants, statuses)
 
     reviewed = [e for e in eois if e.status in (Status.UNDER_REVIEW, Status.SUBMITTED)]
