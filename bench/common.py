@@ -86,6 +86,7 @@ def gunicorn(workers=None, threads=None):
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=PROJECT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = server.pid
     try:
         for _attempt in range(100):
             try:
@@ -99,6 +100,25 @@ def gunicorn(workers=None, threads=None):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+SERVERS = {}
+
+
+def server_cpu_seconds(base):
+    """CPU time (user + system) used so far by the gunicorn serving `base` and its workers:
+    unlike wall-clock times, it does not grow when other processes share the machine."""
+    master = SERVERS[base]
+    total = 0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just ended
+        pid, parent = int(stat_file.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def session_for(user):

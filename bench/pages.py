@@ -4,7 +4,7 @@ from a client over HTTP, and count its SQL queries by running the same request i
     python -m bench.pages [N]        (N defaults to BENCH_N, then 5000)
 
 Prints one JSON object per page on stdout:
-    {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ...}
+    {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...}
 Progress and the seeding time go to stderr.
 """
 
@@ -60,12 +60,15 @@ def count_queries(path, user):
 
 
 def time_page(base, path, session_key, requests_per_page):
+    """Wall-clock ms of each request, and the server's CPU ms per request over them all."""
     import requests
 
     client = requests.Session()
     client.cookies.set("sessionid", session_key, domain="127.0.0.1")
     timings = []
     for attempt in range(WARM_UP + requests_per_page):
+        if attempt == WARM_UP:
+            cpu_before = common.server_cpu_seconds(base)
         started = time.perf_counter()
         response = client.get(base + path, allow_redirects=False)
         elapsed = (time.perf_counter() - started) * 1000
@@ -73,17 +76,20 @@ def time_page(base, path, session_key, requests_per_page):
             raise RuntimeError(f"{path} answered {response.status_code} over HTTP")
         if attempt >= WARM_UP:
             timings.append(elapsed)
-    return timings
+    cpu_ms = (common.server_cpu_seconds(base) - cpu_before) * 1000 / requests_per_page
+    return timings, cpu_ms
 
 
-def figures(page, n, timings, queries):
-    """One output line: the page, the number of EOIs, median and p95 in ms, the SQL queries."""
+def figures(page, n, timings, queries, cpu_ms=None):
+    """One output line: the page, the number of EOIs, median and p95 in ms, the SQL queries,
+    and the web server's CPU ms per request (what the page costs, whatever else runs)."""
     return {
         "page": page,
         "n": n,
         "median_ms": round(common.percentile(timings, 0.5), 1),
         "p95_ms": round(common.percentile(timings, 0.95), 1),
         "queries": queries,
+        "server_cpu_ms": None if cpu_ms is None else round(cpu_ms, 1),
     }
 
 
@@ -111,8 +117,8 @@ def run(n, requests_per_page):
         for name, path, who in measured:
             # The export takes seconds at scale: fewer samples keep the run bounded.
             samples = max(5, requests_per_page // 5) if "export" in name else requests_per_page
-            timings = time_page(base, path, sessions[who.pk], samples)
-            result = figures(name, n, timings, queries[name])
+            timings, cpu_ms = time_page(base, path, sessions[who.pk], samples)
+            result = figures(name, n, timings, queries[name], cpu_ms)
             print(json.dumps(result), flush=True)
             results.append(result)
     return results

@@ -51,7 +51,9 @@ def test_late_drafts_are_complete_and_can_be_submitted():
 
 
 def test_an_output_line_is_json_with_the_page_figures():
-    line = json.dumps(pages.figures("secretariat eoi list", 5000, [30.0, 10.0, 20.0, 40.0], 9))
+    line = json.dumps(
+        pages.figures("secretariat eoi list", 5000, [30.0, 10.0, 20.0, 40.0], 9, 12.345)
+    )
 
     assert json.loads(line) == {
         "page": "secretariat eoi list",
@@ -59,6 +61,7 @@ def test_an_output_line_is_json_with_the_page_figures():
         "median_ms": 20.0,
         "p95_ms": 40.0,
         "queries": 9,
+        "server_cpu_ms": 12.3,
     }
 
 
