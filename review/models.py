@@ -120,8 +120,6 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_review_per_reviewer")
         ]
-        # The list counts each EOI's submitted reviews.
-        indexes = [models.Index(fields=["eoi", "status"], name="review_eoi_status")]
 
     def __str__(self):
         return f"{self.reviewer} · {self.eoi}"
@@ -190,11 +188,8 @@ class EOIScore(models.Model):
     class Meta:
         verbose_name = _("EOI score")
         verbose_name_plural = _("EOI scores")
-        # The list's filters by mean score and sorts by mean and spread (review/selectors.py).
-        indexes = [
-            models.Index(fields=["mean"], name="eoiscore_mean"),
-            models.Index(fields=["spread"], name="eoiscore_spread"),
-        ]
+        # The list's filter by mean score (review/selectors.py); EXPLAIN in docs/BENCHMARKS.md.
+        indexes = [models.Index(fields=["mean"], name="eoiscore_mean")]
 
     def __str__(self):
         return f"{self.eoi}: {self.mean:.1f}"
