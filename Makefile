@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 PORT ?= 8000
 export UV_PYTHON := $(BIN)/python
 
-.PHONY: run test install install-dev lint format lock messages
+.PHONY: run test install install-dev lint format lock messages bench bench-pages bench-spike bench-fanout
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "KMF Grants needs Python 3.11: set PYTHON=/path/to/python3.11")'
@@ -53,3 +53,22 @@ lock: $(BIN)/uv
 messages: install-dev
 	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Benchmarks (docs/BENCHMARKS.md): PostgreSQL and Redis on loopback; never part of `make test`.
+# The database named by BENCH_DATABASE_URL is dropped and recreated (its name must contain "bench").
+BENCH_N ?= 5000
+BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/kmf_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/4
+BENCH_FANOUT_REDIS_URL ?= redis://127.0.0.1:6379/5
+export BENCH_N BENCH_DATABASE_URL BENCH_REDIS_URL BENCH_FANOUT_REDIS_URL
+
+bench: bench-pages bench-spike bench-fanout
+
+bench-pages: install-dev
+	$(BIN)/python -m bench.pages $(BENCH_N)
+
+bench-spike: install-dev
+	$(BIN)/python -m bench.spike
+
+bench-fanout: install-dev
+	$(BIN)/python -m bench.fanout

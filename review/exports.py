@@ -7,15 +7,16 @@ from django.db.models import Avg
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from submissions.models import ExpressionOfInterest
+
 from .models import Review, Score
-from .selectors import secretariat_eois
 
 EOI_ANSWERS = [
     ("reference", "reference"),
-    ("status", "get_status_display"),
+    ("status", "status"),
     ("title", "title"),
     ("organisation", "organisation_name"),
-    ("organisation type", "get_organisation_type_display"),
+    ("organisation type", "organisation_type"),
     ("country", "organisation_country"),
     ("budget (€)", "budget_requested"),
     ("personnel (%)", "personnel_share"),
@@ -39,17 +40,31 @@ def spreadsheet_safe(value):
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _value(eoi, attribute):
-    value = getattr(eoi, attribute)
-    return value() if callable(value) else value
+def choice_labels(model, *names):
+    """{field: {value: label}} for choice fields, built once per export in the active language:
+    get_FOO_display() hashes every translated choice again on each call, which cost seconds
+    over a call's EOIs (docs/BENCHMARKS.md)."""
+    return {
+        name: {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        for name in names
+    }
+
+
+def _value(instance, attribute, labels):
+    value = getattr(instance, attribute)
+    return labels[attribute].get(value, value) if attribute in labels else value
 
 
 def eoi_rows(call, eois):
+    """The header and one row per EOI of `eois` (any queryset of the call's EOIs)."""
     criteria = list(call.criteria.all())
+    labels = choice_labels(ExpressionOfInterest, "status", "organisation_type")
+    # Only the ids of `eois`: its figures and filters are not recomputed for every row.
+    chosen = eois.values("pk")
     means = {
         (row["review__eoi"], row["criterion"]): row["mean"]
         for row in Score.objects.filter(
-            review__eoi__in=eois, review__status=Review.Status.SUBMITTED
+            review__eoi__in=chosen, review__status=Review.Status.SUBMITTED
         )
         .values("review__eoi", "criterion")
         .annotate(mean=Avg("value"))
@@ -60,7 +75,12 @@ def eoi_rows(call, eois):
         # Column names stay in English, as the rest of the header, whoever exports.
         + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
-    for eoi in secretariat_eois(call).filter(pk__in=eois).prefetch_related(None):
+    answers = (
+        ExpressionOfInterest.objects.filter(pk__in=chosen)
+        .select_related("score")
+        .order_by("reference")
+    )
+    for eoi in answers.iterator(chunk_size=500):
         score = getattr(eoi, "score", None)
         figures = (
             [
@@ -76,7 +96,7 @@ def eoi_rows(call, eois):
             else [0, None, None, None, None, None, None]
         )
         yield (
-            [_value(eoi, attribute) for _label, attribute in EOI_ANSWERS]
+            [_value(eoi, attribute, labels) for _label, attribute in EOI_ANSWERS]
             + figures
             + [
                 round(means[(eoi.pk, c.pk)], 2) if (eoi.pk, c.pk) in means else None
@@ -87,34 +107,52 @@ def eoi_rows(call, eois):
 
 def review_rows(call):
     criteria = list(call.criteria.all())
+    labels = choice_labels(Review, "status", "recommendation")
     yield ["reference", "reviewer", "status", "total", "recommendation", "comment", "feedback"] + [
         criterion.title_en for criterion in criteria
     ]
+    # Plain values rather than model instances: a call has tens of thousands of scores.
+    marks = {}
+    for review, criterion, value in Score.objects.filter(review__eoi__call=call).values_list(
+        "review", "criterion", "value"
+    ):
+        marks.setdefault(review, {})[criterion] = value
     reviews = (
         Review.objects.filter(eoi__call=call)
-        .select_related("eoi", "reviewer")
-        .prefetch_related("scores")
         .order_by("eoi__reference", "reviewer__email")
+        .values_list(
+            "pk",
+            "eoi__reference",
+            "reviewer__email",
+            "status",
+            "total",
+            "recommendation",
+            "internal_comment",
+            "applicant_feedback",
+        )
     )
-    for review in reviews:
-        values = {score.criterion_id: score.value for score in review.scores.all()}
+    for pk, reference, email, status, total, recommendation, comment, feedback in reviews:
+        values = marks.get(pk, {})
         yield [
-            review.eoi.reference,
-            review.reviewer.email,
-            review.get_status_display(),
-            review.total,
-            review.get_recommendation_display(),
-            review.internal_comment,
-            review.applicant_feedback,
+            reference,
+            email,
+            labels["status"].get(status, status),
+            total,
+            labels["recommendation"].get(recommendation, recommendation),
+            comment,
+            feedback,
         ] + [values.get(criterion.pk) for criterion in criteria]
 
 
 def as_csv(rows, filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
+    # Written to memory and handed over once: a write to the response per row cost more
+    # than the rows themselves.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     for row in rows:
         writer.writerow([spreadsheet_safe(value) for value in row])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 

@@ -188,6 +188,8 @@ class EOIScore(models.Model):
     class Meta:
         verbose_name = _("EOI score")
         verbose_name_plural = _("EOI scores")
+        # The list's filter by mean score (review/selectors.py); EXPLAIN in docs/BENCHMARKS.md.
+        indexes = [models.Index(fields=["mean"], name="eoiscore_mean")]
 
     def __str__(self):
         return f"{self.eoi}: {self.mean:.1f}"

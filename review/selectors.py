@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django_countries import countries
@@ -21,12 +22,18 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# The long answers are read on an EOI's own page and in exports, never in the list: leaving them
+# out keeps the rows that PostgreSQL sorts and Python builds small.
+LONG_ANSWERS = ["summary", "problem_context", "activities_timeline", "outcomes_uptake", "asymmetry"]
+
+
 def secretariat_eois(call, filters=None):
     """The call's EOIs (drafts aside) with their figures, filtered and sorted, in few queries."""
     filters = filters or {}
     eois = (
         call.eois.exclude(status=ExpressionOfInterest.Status.DRAFT)
-        .select_related("owner", "score", "decision")
+        .select_related("score", "decision")
+        .defer(*LONG_ANSWERS)
         .annotate(
             reviewer_count=_count(Assignment.objects.filter(eoi=OuterRef("pk"), released_at=None)),
             submitted_reviews=_count(
@@ -113,20 +120,23 @@ def intake(call):
         .order_by("day")
     )
     requested = sent.aggregate(total=Sum("budget_requested"))["total"] or 0
-    progress = (
+    own_review_done = Review.objects.filter(
+        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
+    )
+    # Counted per reviewer id, names looked up after: the thousands of assignments are neither
+    # joined to their people nor to every review of their EOI.
+    per_reviewer = (
         Assignment.objects.filter(eoi__call=call, released_at=None)
-        .values_list("reviewer__name", "reviewer__email")
-        .annotate(
-            assigned=Count("pk"),
-            done=Count(
-                "eoi__reviews",
-                filter=Q(
-                    eoi__reviews__reviewer=F("reviewer"),
-                    eoi__reviews__status=Review.Status.SUBMITTED,
-                ),
-            ),
-        )
-        .order_by("reviewer__name", "reviewer__email")
+        .values_list("reviewer")
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(Exists(own_review_done))))
+        .order_by()
+    )
+    counts = {reviewer: (assigned, done) for reviewer, assigned, done in per_reviewer}
+    panel = (
+        get_user_model()
+        .objects.filter(pk__in=counts)
+        .order_by("name", "email")
+        .values_list("pk", "name", "email")
     )
     return {
         "statuses": _bars((label, statuses.get(value, 0)) for value, label in Status.choices),
@@ -140,7 +150,7 @@ def intake(call):
         if call.budget_available
         else None,
         "progress": [
-            {"reviewer": name or email, "assigned": assigned, "done": done}
-            for name, email, assigned, done in progress
+            {"reviewer": name or email, "assigned": counts[pk][0], "done": counts[pk][1]}
+            for pk, name, email in panel
         ],
     }

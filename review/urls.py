@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
+    path("calls/<slug:slug>/eois.<str:file_format>", views.export_eois, name="export_eois"),
     path(
         "calls/<slug:slug>/reviews.<str:file_format>",
         views.export_reviews,

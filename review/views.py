@@ -233,6 +233,17 @@ def secretariat_eoi(request, uuid):
 
 
 @login_required
+def export_eois(request, slug, file_format):
+    """Every EOI the list's filters select (all but drafts by default), answers and figures."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    filters = EOIFilterForm(request.GET or None, call=call, reviewers=list(domain.reviewers()))
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    write = exports.as_xlsx if file_format == "xlsx" else exports.as_csv
+    return write(exports.eoi_rows(call, secretariat_eois(call, cleaned)), f"{call.slug}-eois")
+
+
+@login_required
 def export_reviews(request, slug, file_format):
     secretariat_only(request)
     call = current_call(request, slug)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kmf.money import euros
 
+from . import widgets as fast_widgets
 from .models import ExpressionOfInterest, Partner
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 from .validators import MaxWordsValidator
@@ -78,6 +79,7 @@ class OrganisationForm(StepForm):
             "organisation_country",
             "organisation_website",
         ]
+        widgets = {"organisation_country": fast_widgets.Select}
 
 
 class ProjectForm(StepForm):
@@ -102,7 +104,7 @@ class ProjectForm(StepForm):
             "countries",
             "duration_months",
         ]
-        widgets = {"countries": forms.SelectMultiple(attrs={"size": 6})}
+        widgets = {"countries": fast_widgets.SelectMultiple(attrs={"size": 6})}
         help_texts = {
             "countries": _("Hold Ctrl (or Cmd) to choose several."),
         }

@@ -17,6 +17,8 @@ Status = ExpressionOfInterest.Status
 
 # Changes after submitting are confirmed once the applicant has left them alone this long.
 EDITS_QUIET_PERIOD = timedelta(minutes=30)
+# Reminders written per transaction.
+REMINDER_BATCH = 200
 
 
 def send_deadline_reminders(now=None):
@@ -41,11 +43,23 @@ def send_deadline_reminders(now=None):
             .exclude(Exists(extended))
             .select_related("owner", "call")
         )
-        for eoi in drafts.iterator(chunk_size=500):
-            with transaction.atomic():
-                messages.deadline_reminder(eoi, offset, now)
-            sent += 1
+        batch = []
+        for eoi in drafts.iterator(chunk_size=REMINDER_BATCH):
+            batch.append(eoi)
+            if len(batch) == REMINDER_BATCH:
+                sent += _remind(batch, offset, now)
+                batch = []
+        sent += _remind(batch, offset, now)
     return sent
+
+
+def _remind(drafts, offset, now):
+    """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
+    time (docs/BENCHMARKS.md). Their deliveries are queued when it commits."""
+    with transaction.atomic():
+        for eoi in drafts:
+            messages.deadline_reminder(eoi, offset, now)
+    return len(drafts)
 
 
 def confirm_edits(now=None):

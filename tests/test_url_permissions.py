@@ -52,6 +52,7 @@ EXPECTED = {
     "review:eoi_list": SECRETARIAT_ONLY,
     "review:bulk_action": POST_ONLY,
     "review:export_reviews": SECRETARIAT_ONLY,
+    "review:export_eois": SECRETARIAT_ONLY,
     "review:secretariat_eoi": SECRETARIAT_ONLY,
     "accounts:profile": SIGNED_IN,
     "accounts:privacy": PUBLIC,
@@ -141,6 +142,7 @@ def address(name, world):
         "review:eoi_list": [call.slug],
         "review:bulk_action": [call.slug],
         "review:export_reviews": [call.slug, "csv"],
+        "review:export_eois": [call.slug, "csv"],
         "account_confirm_email": ["no-such-key"],
         "account_reset_password_from_key": ["1", "no-such-key"],
     }

@@ -123,15 +123,6 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Where the site is reached from outside: links in emails point here.
@@ -164,4 +155,5 @@ from .accounts import *  # noqa: E402
 from .database import *  # noqa: E402
 from .email import *  # noqa: E402
 from .security import *  # noqa: E402
+from .storage import *  # noqa: E402
 from .tasks import *  # noqa: E402

@@ -16,6 +16,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     # Reconnect by itself after the database restarts.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The site's queries are short; PostgreSQL's JIT compiler costs them more than it saves
+    # (tens of milliseconds on the dashboard at 5,000 EOIs, see docs/BENCHMARKS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 REDIS_URL = env("REDIS_URL", default="")
 

@@ -18,6 +18,8 @@ SETTINGS_ENV = (
     "DEBUG",
     "ALLOWED_HOSTS",
     "EMAIL_BACKEND",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
 )
 
@@ -171,3 +173,48 @@ def test_production_mode_passes_the_deploy_check():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_uploads_stay_on_disk_and_sessions_in_the_database_by_default():
+    settings = load_settings("STORAGES", "SESSION_ENGINE", DEBUG="1")
+
+    assert settings["STORAGES"]["default"]["BACKEND"] == (
+        "django.core.files.storage.FileSystemStorage"
+    )
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+
+
+def test_a_bucket_puts_uploads_on_private_s3_storage_and_redis_caches_sessions():
+    environment = clean_environment(
+        DEBUG="1",
+        REDIS_URL="redis://cache.internal:6379/2",
+        AWS_STORAGE_BUCKET_NAME="kmf-uploads",
+        AWS_S3_ENDPOINT_URL="http://minio.internal:9000",
+    )
+    # The storage object itself, as the web nodes build it (no request leaves the machine).
+    script = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(json.dumps({'backend': type(s).__module__ + '.' + type(s).__name__, "
+        "'bucket': s.bucket_name, 'endpoint': s.endpoint_url, 'acl': s.default_acl, "
+        "'overwrite': s.file_overwrite, 'sessions': settings.SESSION_ENGINE, "
+        "'static': settings.STORAGES['staticfiles']['BACKEND']}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert json.loads(result.stdout) == {
+        "backend": "storages.backends.s3.S3Storage",
+        "bucket": "kmf-uploads",
+        "endpoint": "http://minio.internal:9000",
+        "acl": "private",
+        "overwrite": False,
+        "sessions": "django.contrib.sessions.backends.cached_db",
+        "static": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }

@@ -1,0 +1,141 @@
+"""What every benchmark shares: a production-like environment, a fresh database, gunicorn on
+loopback, signed-in sessions, and the percentiles."""
+
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/kmf_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/4"
+
+
+def configure():
+    """The settings production runs with (DEBUG off, Redis, PostgreSQL), on plain loopback HTTP.
+    Call before django.setup(); child processes inherit the same environment."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="kmf.settings.base",
+        KMF_ENV_FILE=str(PROJECT / "bench" / "no-such.env"),
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_COOKIES="false",
+        LOG_LEVEL="WARNING",
+        MEDIA_ROOT=str(PROJECT / "var" / "bench-media"),
+        EMAIL_URL=os.environ.get("BENCH_EMAIL_URL", "smtp://127.0.0.1:1"),
+    )
+
+
+def recreate_database():
+    """Drop and create the benchmark database, then migrate it. Refuses any non-bench name."""
+    import psycopg2
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
+    connection = psycopg2.connect(url._replace(path="/postgres").geturl())
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    manage("migrate", "--no-input", "-v", "0")
+    # DEBUG is off: pages name the hashed static files of the manifest.
+    manage("collectstatic", "--no-input", "-v", "0")
+
+
+def flush_redis():
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def manage(*arguments):
+    subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT, check=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(workers=None, threads=None):
+    """The site under gunicorn on a free loopback port; yields its base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "kmf.wsgi",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers or os.environ.get("BENCH_WORKERS", "3")),
+        "--threads", str(threads or os.environ.get("BENCH_THREADS", "1")),
+        "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=PROJECT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = server.pid
+    try:
+        for _attempt in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer on /healthz")
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+SERVERS = {}
+
+
+def server_cpu_seconds(base):
+    """CPU time (user + system) used so far by the gunicorn serving `base` and its workers:
+    unlike wall-clock times, it does not grow when other processes share the machine."""
+    master = SERVERS[base]
+    total = 0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just ended
+        pid, parent = int(stat_file.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def session_for(user):
+    """A signed-in session for `user`, as the sign-in page would leave it; returns its key."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def percentile(values, share):
+    """The nearest-rank percentile of `values` (share 0.5 is the median, 0.95 the p95)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]

@@ -1,0 +1,133 @@
+"""Page timings at scale: seed N EOIs, serve the site with gunicorn on loopback, time each page
+from a client over HTTP, and count its SQL queries by running the same request in-process.
+
+    python -m bench.pages [N]        (N defaults to BENCH_N, then 5000)
+
+Prints one JSON object per page on stdout:
+    {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...}
+Progress and the seeding time go to stderr.
+"""
+
+import json
+import os
+import sys
+import time
+
+from . import common
+
+WARM_UP = 3
+
+
+def pages(people):
+    """(name, path, who) of every page measured."""
+    from django.urls import reverse
+
+    call, draft, reviewed = people["call"], people["draft"], people["reviewed"]
+    eoi_list = reverse("review:eoi_list", args=[call.slug])
+    return [
+        ("applicant dashboard", reverse("submissions:dashboard"), people["applicant"]),
+        ("eoi form step", reverse("submissions:eoi_step", args=[draft.uuid, "project"]),
+         people["applicant"]),
+        ("secretariat eoi list", eoi_list, people["secretariat"]),
+        ("secretariat eoi list, filtered and sorted by score",
+         eoi_list + "?status=under_review&min_score=40&sort=-mean", people["secretariat"]),
+        ("dashboard with charts", reverse("review:dashboard", args=[call.slug]),
+         people["secretariat"]),
+        ("eoi page with 3 reviews", reverse("review:secretariat_eoi", args=[reviewed.uuid]),
+         people["secretariat"]),
+        ("reviewer scoring page", reverse("review:review_eoi", args=[reviewed.uuid]),
+         people["reviewer"]),
+        ("full csv export", reverse("review:export_eois", args=[call.slug, "csv"]),
+         people["secretariat"]),
+    ]  # fmt: skip
+
+
+def count_queries(path, user):
+    """The SQL queries of one request to `path`, run in this process against the same database
+    (the second of two, so per-process caches are warm as in a running web node)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in-process")
+    return len(captured.captured_queries)
+
+
+def time_page(base, path, session_key, requests_per_page):
+    """Wall-clock ms of each request, and the server's CPU ms per request over them all."""
+    import requests
+
+    client = requests.Session()
+    client.cookies.set("sessionid", session_key, domain="127.0.0.1")
+    timings = []
+    for attempt in range(WARM_UP + requests_per_page):
+        if attempt == WARM_UP:
+            cpu_before = common.server_cpu_seconds(base)
+        started = time.perf_counter()
+        response = client.get(base + path, allow_redirects=False)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code} over HTTP")
+        if attempt >= WARM_UP:
+            timings.append(elapsed)
+    cpu_ms = (common.server_cpu_seconds(base) - cpu_before) * 1000 / requests_per_page
+    return timings, cpu_ms
+
+
+def figures(page, n, timings, queries, cpu_ms=None):
+    """One output line: the page, the number of EOIs, median and p95 in ms, the SQL queries,
+    and the web server's CPU ms per request (what the page costs, whatever else runs)."""
+    return {
+        "page": page,
+        "n": n,
+        "median_ms": round(common.percentile(timings, 0.5), 1),
+        "p95_ms": round(common.percentile(timings, 0.95), 1),
+        "queries": queries,
+        "server_cpu_ms": None if cpu_ms is None else round(cpu_ms, 1),
+    }
+
+
+def run(n, requests_per_page):
+    common.configure()
+    common.recreate_database()
+    common.flush_redis()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from .seed import analyze, seed
+
+    started = time.perf_counter()
+    people = seed(n)
+    analyze()
+    print(f"seeded {n} EOIs in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    measured = pages(people)
+    sessions = {who.pk: common.session_for(who) for _name, _path, who in measured}
+    queries = {name: count_queries(path, who) for name, path, who in measured}
+    connection.close()
+    results = []
+    with common.gunicorn() as base:
+        for name, path, who in measured:
+            # The export takes seconds at scale: fewer samples keep the run bounded.
+            samples = max(5, requests_per_page // 5) if "export" in name else requests_per_page
+            timings, cpu_ms = time_page(base, path, sessions[who.pk], samples)
+            result = figures(name, n, timings, queries[name], cpu_ms)
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    return results
+
+
+def main(argv):
+    n = int(argv[1]) if len(argv) > 1 else int(os.environ.get("BENCH_N", "5000"))
+    run(n, int(os.environ.get("BENCH_REQUESTS", "50")))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,46 @@
+"""Uploaded files and sessions for one web node or many.
+
+- Uploads stay on the local disk (MEDIA_ROOT) unless AWS_STORAGE_BUCKET_NAME names a bucket on
+  S3-compatible storage (AWS, MinIO, Scaleway, …), which every web node and worker then shares.
+  The bucket stays private: files are read through the site's permission-checked views, never
+  from a public or signed URL handed to the browser.
+- With Redis, sessions are "cached_db": read from Redis on each request and written through to
+  the database, so a Redis restart or eviction signs nobody out in the middle of an EOI.
+"""
+
+from .database import REDIS_URL
+from .environment import DEBUG, env
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Empty for AWS itself; the URL of MinIO or another S3-compatible service.
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            "location": env("AWS_LOCATION", default="media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+    # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (or
+    # the instance's role), which boto3 reads by itself: they never pass through settings.
+
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)

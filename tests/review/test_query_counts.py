@@ -1,0 +1,154 @@
+"""Every list page and export runs the same number of SQL queries for 1 row as for many.
+
+Each page is requested once to warm per-process caches (content types, the session), counted on
+its second request with one row, then counted again after more rows exist: the two must match.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from review import domain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def panel(make_reviewer, secretariat, rubric_call):
+    return [make_reviewer() for _ in range(3)]
+
+
+@pytest.fixture
+def reviewed_eoi(make_eoi, panel, secretariat, rubric_call):
+    """An EOI under review with a submitted review from each member of the panel."""
+
+    def make(**fields):
+        eoi = make_eoi(**fields)
+        for value, reviewer in enumerate(panel, start=2):
+            (assignment,) = domain.assign([eoi], reviewer, secretariat)
+            domain.save_review(
+                assignment,
+                reviewer,
+                dict.fromkeys(rubric_call.rubric, (value, "")),
+                "invite",
+                "Solid.",
+                "Well argued.",
+                submit=True,
+            )
+        return eoi
+
+    return make
+
+
+def queries_for(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as counted:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(counted.captured_queries), response
+
+
+def assert_constant(client, url, add_rows, django_assert_num_queries):
+    before, _response = queries_for(client, url)
+    add_rows()
+    with django_assert_num_queries(before):
+        return client.get(url)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "-mean"},
+        {"sort": "-normalised", "min_score": "10", "status": "under_review"},
+        {"q": "forums", "country": "ML", "disagreement": "", "sort": "-spread"},
+    ],
+)
+def test_the_filtered_and_sorted_eoi_list(
+    client, secretariat, rubric_call, reviewed_eoi, query, django_assert_num_queries
+):
+    reviewed_eoi(title="Forums 1")
+    client.force_login(secretariat)
+    url = (
+        reverse("review:eoi_list", args=[rubric_call.slug])
+        + "?"
+        + "&".join(f"{name}={value}" for name, value in query.items())
+    )
+
+    page = assert_constant(
+        client,
+        url,
+        lambda: [reviewed_eoi(title=f"Forums {n}") for n in range(2, 6)],
+        django_assert_num_queries,
+    )
+    assert page.content.decode().count('name="eoi"') == 5
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_eoi_exports(
+    client, secretariat, rubric_call, reviewed_eoi, file_format, django_assert_num_queries
+):
+    reviewed_eoi()
+    client.force_login(secretariat)
+    url = reverse("review:export_eois", args=[rubric_call.slug, file_format])
+
+    response = assert_constant(
+        client, url, lambda: [reviewed_eoi() for _ in range(4)], django_assert_num_queries
+    )
+    if file_format == "csv":
+        assert len(response.content.decode().strip().splitlines()) == 1 + 5
+
+
+def test_the_review_export(
+    client, secretariat, rubric_call, reviewed_eoi, django_assert_num_queries
+):
+    reviewed_eoi()
+    client.force_login(secretariat)
+    url = reverse("review:export_reviews", args=[rubric_call.slug, "csv"])
+
+    response = assert_constant(
+        client, url, lambda: [reviewed_eoi() for _ in range(4)], django_assert_num_queries
+    )
+    assert len(response.content.decode().strip().splitlines()) == 1 + 5 * 3
+
+
+def test_a_reviewers_assignments(client, panel, secretariat, make_eoi, django_assert_num_queries):
+    reviewer = panel[0]
+    domain.assign([make_eoi(title="Assigned 0")], reviewer, secretariat)
+    client.force_login(reviewer)
+
+    def more():
+        domain.assign([make_eoi(title=f"Assigned {n}") for n in range(1, 8)], reviewer, secretariat)
+
+    page = assert_constant(
+        client, reverse("review:assignments"), more, django_assert_num_queries
+    ).content.decode()
+    assert all(f"Assigned {n}" in page for n in range(8))
+
+
+def test_the_secretariat_eoi_page_with_more_reviews(
+    client, secretariat, rubric_call, make_eoi, make_reviewer, django_assert_num_queries
+):
+    eoi = make_eoi()
+    reviewers = [make_reviewer() for _ in range(5)]
+
+    def review(reviewer):
+        (assignment,) = domain.assign([eoi], reviewer, secretariat)
+        domain.save_review(
+            assignment,
+            reviewer,
+            dict.fromkeys(rubric_call.rubric, (4, "Fine.")),
+            "waitlist",
+            "",
+            "",
+            submit=True,
+        )
+
+    review(reviewers[0])
+    client.force_login(secretariat)
+    url = reverse("review:secretariat_eoi", args=[eoi.uuid])
+
+    page = assert_constant(
+        client, url, lambda: [review(r) for r in reviewers[1:]], django_assert_num_queries
+    ).content.decode()
+    assert all(r.name in page for r in reviewers)
