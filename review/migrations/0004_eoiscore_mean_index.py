@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0002_eoi_scores'),
+        ('review', '0003_criterion_translations'),
         ('submissions', '0006_funds_available'),
     ]
 
