@@ -25,6 +25,7 @@ from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
 from tests.accounts.test_two_factor import current_code
+from tests.browser.pages import record
 from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget, pdf_bytes
@@ -102,41 +103,45 @@ def text_of(message):
     return message.get_body(("plain",)).get_content()
 
 
-@pytest.fixture
-def sitting(browser, live_server):
-    """Open a page in a fresh context (no cookies: a new sitting). What goes wrong on any of
-    them lands in `sitting.errors`, and so does a request to anywhere but the site."""
-    contexts = []
+class Sittings:
+    """Pages, each in a fresh context (no cookies: a new sitting). What goes wrong on any of
+    them is in `errors`: a failed response, a script or CSP error, a request off the site."""
 
-    def open_page(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: (
-                r.url.startswith((live_server.url, "data:"))
-                or open_page.errors.append(f"left the site: {r.url}")
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: r.status >= 400 and open_page.errors.append(f"{r.status} {r.url}"),
-        )
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and not m.text.startswith("Failed to load resource")  # reported with its URL
-                and open_page.errors.append(m.text)
-            ),
-        )
+    def __init__(self, browser, origin):
+        self.browser = browser
+        self.origin = origin
+        self.contexts = []
+        self.pages = []
+
+    def __call__(self, **options):
+        context = self.browser.new_context(**options)
+        self.contexts.append(context)
+        page = record(context.new_page())
+        self.pages.append(page)
         return page
 
-    open_page.errors = []
-    yield open_page
-    for context in contexts:
-        context.close()
+    @property
+    def errors(self):
+        return [
+            *(error for page in self.pages for error in page.console_errors),
+            *(
+                f"left the site: {url}"
+                for page in self.pages
+                for url in page.requested_urls
+                if not url.startswith((self.origin, "data:"))
+            ),
+        ]
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def sitting(browser, live_server):
+    sittings = Sittings(browser, live_server.url)
+    yield sittings
+    sittings.close()
 
 
 def fits_the_screen(page):
