@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import time
+from contextlib import contextmanager
 from email.policy import default
 
 import pytest
@@ -165,12 +166,12 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on loopback, and the site's mail sent to it."""
+@contextmanager
+def smtp_sink(settings, handler):
+    """A real SMTP server (aiosmtpd) on loopback answering with `handler`, and the site's mail
+    sent to it (`settings` is pytest-django's fixture, which restores the mail settings)."""
     from aiosmtpd.controller import Controller
 
-    handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -178,8 +179,17 @@ def smtp_server(settings):
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield handler
-    controller.stop()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that keeps every message the site sends."""
+    with smtp_sink(settings, RecordingHandler()) as controller:
+        yield controller.handler
 
 
 def forget_broker_connections(app):
@@ -192,18 +202,36 @@ def forget_broker_connections(app):
     app.amqp._producer_pool = None
 
 
+# A broker that is down is reported at once, as a web process should see it.
+BROKER_FAILS_FAST = {
+    "broker_transport_options": {"socket_connect_timeout": 1, "max_retries": 0},
+    "broker_connection_retry": False,
+}
+
+
+@contextmanager
+def tasks_through_broker(url, **conf):
+    """Inside the block, tasks go to the broker at `url` (with Celery settings `conf`) instead
+    of running in-process; after it, everything is as the test settings have it."""
+    from kmf.celery import app
+
+    saved = {name: app.conf[name] for name in conf}
+    app.conf.update(task_always_eager=False, broker_url=url, **conf)
+    forget_broker_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
+        forget_broker_connections(app)
+
+
 @pytest.fixture
 def celery_worker():
     """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
     from celery.contrib.testing.worker import start_worker
 
-    from kmf.celery import app
-
-    app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL)
-    forget_broker_connections(app)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(task_always_eager=True, broker_url="memory://")
-        forget_broker_connections(app)
+    with (
+        tasks_through_broker(settings.REDIS_URL) as app,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield app

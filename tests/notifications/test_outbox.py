@@ -14,7 +14,7 @@ from accounts.roles import SECRETARIAT
 from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
-from tests.conftest import forget_broker_connections
+from tests.conftest import BROKER_FAILS_FAST, tasks_through_broker
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
@@ -133,23 +133,9 @@ def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_down():
-    from kmf.celery import app
-
     eoi = attach_budget(EOIFactory())
-    saved = {
-        name: app.conf[name] for name in ("broker_transport_options", "broker_connection_retry")
-    }
-    app.conf.update(
-        task_always_eager=False,
-        broker_url="redis://127.0.0.1:1/0",
-        broker_connection_retry=False,
-        broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0},
-    )
-    try:
+    with tasks_through_broker("redis://127.0.0.1:1/0", **BROKER_FAILS_FAST):
         domain.submit_eoi(eoi, eoi.owner, DECLARED)  # saved, though the receipt cannot be queued
-    finally:
-        app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
-        forget_broker_connections(app)
     row = OutboundEmail.objects.get()
     assert row.status == OutboundEmail.Status.PENDING
     assert mail.outbox == []

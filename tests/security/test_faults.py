@@ -14,7 +14,12 @@ from django.utils import timezone
 from notifications import outbox
 from notifications.models import OutboundEmail
 from submissions.models import ExpressionOfInterest
-from tests.conftest import forget_broker_connections, free_port
+from tests.conftest import (
+    BROKER_FAILS_FAST,
+    forget_broker_connections,
+    free_port,
+    tasks_through_broker,
+)
 from tests.factories import EOIFactory
 from tests.files import attach_budget
 
@@ -69,22 +74,8 @@ def private_redis():
 
 @pytest.fixture
 def broker(private_redis):
-    from kmf.celery import app
-
-    saved = {
-        name: app.conf[name] for name in ("broker_transport_options", "broker_connection_retry")
-    }
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=private_redis.url,
-        # Fail fast while the broker is down, as a web process should.
-        broker_transport_options={"socket_connect_timeout": 1, "max_retries": 0},
-        broker_connection_retry=False,
-    )
-    forget_broker_connections(app)
-    yield app
-    forget_broker_connections(app)
-    app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
+    with tasks_through_broker(private_redis.url, **BROKER_FAILS_FAST) as app:
+        yield app
 
 
 def test_a_submission_while_redis_is_down_is_saved_and_its_receipt_goes_out_later(

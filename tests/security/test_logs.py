@@ -5,14 +5,13 @@ import io
 import logging
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import IntegrityError
 from django.urls import path
 
 from kmf.urls import urlpatterns as site_urls
 from notifications import outbox
 from notifications.models import OutboundEmail
-from tests.conftest import free_port
+from tests.conftest import smtp_sink
 
 pytestmark = pytest.mark.django_db
 
@@ -46,22 +45,6 @@ class RefusingHandler:
         return f"{self.code} 5.1.1 <{address}>: Recipient address rejected"
 
 
-@pytest.fixture
-def refusing_smtp(settings):
-    def start(code):
-        controller = Controller(RefusingHandler(code), hostname="127.0.0.1", port=free_port())
-        controller.start()
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-        settings.EMAIL_USE_TLS = False
-        started.append(controller)
-
-    started = []
-    yield start
-    for controller in started:
-        controller.stop()
-
-
 def pending_mail(key):
     return OutboundEmail.objects.create(
         key=key,
@@ -75,12 +58,13 @@ def pending_mail(key):
 
 
 def test_mail_failures_and_server_errors_are_logged_without_the_address(
-    client, settings, log_output, refusing_smtp
+    client, settings, log_output
 ):
-    refusing_smtp(550)
-    outbox.deliver(pending_mail("refused").pk)  # given up: logged as an error
-    refusing_smtp(450)
-    outbox.enqueue(pending_mail("deferred").pk)  # the in-process task fails: logged with its cause
+    with smtp_sink(settings, RefusingHandler(550)):
+        outbox.deliver(pending_mail("refused").pk)  # given up: logged as an error
+    with smtp_sink(settings, RefusingHandler(450)):
+        # The in-process task fails: logged with its cause.
+        outbox.enqueue(pending_mail("deferred").pk)
     settings.ROOT_URLCONF = __name__
     client.raise_request_exception = False
     assert client.get("/duplicate/").status_code == 500

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import OutboundEmail
-from tests.conftest import RecordingHandler, forget_broker_connections, wait_for
+from tests.conftest import RecordingHandler, smtp_sink, tasks_through_broker, wait_for
 from tests.security.test_faults import private_redis  # noqa: F401  (a fixture)
 
 pytestmark = [
@@ -50,17 +51,10 @@ class HoldingHandler(RecordingHandler):
 
 
 @pytest.fixture
-def holding_smtp_server():
-    from aiosmtpd.controller import Controller
-
-    from tests.conftest import free_port
-
-    handler = HoldingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield handler, controller.port
-    handler.hold_after = None
-    controller.stop()
+def holding_smtp_server(settings):
+    with smtp_sink(settings, HoldingHandler()) as controller:
+        yield controller.handler, controller.port
+        controller.handler.hold_after = None
 
 
 class WorkerProcess:
@@ -115,14 +109,12 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_afte
     private_redis,  # noqa: F811
     holding_smtp_server,
 ):
-    from kmf.celery import app
-
     handler, smtp_port = holding_smtp_server
-    app.conf.update(task_always_eager=False, broker_url=private_redis.url)
-    forget_broker_connections(app)
     first = WorkerProcess(private_redis.url, smtp_port)
     second = WorkerProcess(private_redis.url, smtp_port)
-    try:
+    with tasks_through_broker(private_redis.url), ExitStack() as workers:
+        workers.callback(second.stop)
+        workers.callback(first.stop)
         for n in range(BATCH):
             email = OutboundEmail.objects.create(
                 key=f"batch:{n}",
@@ -155,11 +147,6 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_afte
 
         assert wait_for(lambda: sent() == BATCH, seconds=60), f"only {sent()} of {BATCH} sent"
         time.sleep(1)  # anything sent twice would arrive now
-    finally:
-        first.stop()
-        second.stop()
-        app.conf.update(task_always_eager=True, broker_url="memory://")
-        forget_broker_connections(app)
 
     assert sorted(m["Subject"] for m in handler.messages) == [f"Mail {n:02d}" for n in range(BATCH)]
     assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
