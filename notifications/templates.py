@@ -25,6 +25,15 @@ EOI_PLACEHOLDERS = {
     "eoi_url",
     "site_url",
 }
+# What a reviewer's mails about their assignments can say.
+REVIEWER_PLACEHOLDERS = {
+    "reviewer_name",
+    "call_title",
+    "eoi_count",
+    "review_due",
+    "reviews_url",
+    "site_url",
+}
 PLACEHOLDERS = {
     Event.SUBMISSION_RECEIPT: EOI_PLACEHOLDERS | {"submitted_local", "answers"},
     Event.EDITS_CONFIRMED: EOI_PLACEHOLDERS,
@@ -41,22 +50,8 @@ PLACEHOLDERS = {
         "dashboard_url",
         "site_url",
     },
-    Event.REVIEWER_ASSIGNED: {
-        "reviewer_name",
-        "call_title",
-        "eoi_count",
-        "review_due",
-        "reviews_url",
-        "site_url",
-    },
-    Event.REVIEW_DUE: {
-        "reviewer_name",
-        "call_title",
-        "eoi_count",
-        "review_due",
-        "reviews_url",
-        "site_url",
-    },
+    Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
+    Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
     Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
 }
 
