@@ -14,6 +14,7 @@ import socket
 import time
 from contextlib import contextmanager
 from email.policy import default
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -158,6 +159,30 @@ def wait_for(check, seconds=20):
             return True
         time.sleep(0.1)
     return check()
+
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def production_env(**variables):
+    """The environment of a web or worker process as production starts it (DEBUG off, strict
+    settings), on plain loopback HTTP, for tests that run the site in processes of its own.
+    `variables` name its database, broker, mail server and anything else."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "REDIS_URL", "KMF_REQUIRE_SERVICES")
+    }
+    return {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "kmf.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": "process-under-test-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        **variables,
+    }
 
 
 def free_port():

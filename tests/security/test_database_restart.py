@@ -15,11 +15,9 @@ import psycopg2
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import PROJECT, free_port, production_env
 
 pytestmark = pytest.mark.needs_postgres
-
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 class PrivateCluster:
@@ -73,19 +71,11 @@ def cluster():
 @pytest.fixture
 def site(cluster):
     """gunicorn with two workers and persistent database connections, as in production."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kmf.settings.base",
-        "DEBUG": "0",
-        "SECRET_KEY": "site-under-test-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "DATABASE_URL": cluster.url,
-        "CONN_MAX_AGE": "600",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    env.pop("REDIS_URL", None)
+    env = production_env(
+        DATABASE_URL=cluster.url,
+        CONN_MAX_AGE="600",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--no-input"], ["load_2021_call"], ["collectstatic", "--no-input"]):
         subprocess.run([*manage, *command], cwd=PROJECT, env=env, check=True, capture_output=True)

@@ -9,7 +9,6 @@ import threading
 import time
 from contextlib import ExitStack
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -17,7 +16,14 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import OutboundEmail
-from tests.conftest import RecordingHandler, smtp_sink, tasks_through_broker, wait_for
+from tests.conftest import (
+    PROJECT,
+    RecordingHandler,
+    production_env,
+    smtp_sink,
+    tasks_through_broker,
+    wait_for,
+)
 from tests.security.test_faults import private_redis  # noqa: F401  (a fixture)
 
 pytestmark = [
@@ -27,7 +33,6 @@ pytestmark = [
 ]
 
 BATCH = 30
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 class HoldingHandler(RecordingHandler):
@@ -63,19 +68,14 @@ class WorkerProcess:
 
     def __init__(self, broker_url, smtp_port):
         db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "kmf.settings.base",
-            "DEBUG": "0",
-            "SECRET_KEY": "worker-under-test-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "ALLOWED_HOSTS": "localhost",
-            "DATABASE_URL": (
+        self.env = production_env(
+            DATABASE_URL=(
                 f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
                 f"/{db['NAME']}"
             ),
-            "REDIS_URL": broker_url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        }
+            REDIS_URL=broker_url,
+            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        )
         self.process = None
 
     def start(self):
