@@ -1,17 +1,16 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import outbox
 
 
 @shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS)
-def deliver_email(self, email_id):
+def deliver_emails(self, email_ids):
     try:
-        outbox.deliver(email_id)
+        outbox.deliver(email_ids)
     except outbox.TransientDeliveryError as error:
-        attempts = self.request.retries + 1
-        raise self.retry(
-            exc=error, countdown=outbox.retry_delay(attempts).total_seconds()
-        ) from error
+        countdown = max((error.retry_at - timezone.now()).total_seconds(), 0)
+        raise self.retry(args=[error.email_ids], exc=error, countdown=countdown) from error
 
 
 @shared_task

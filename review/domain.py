@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import REVIEWERS
 from audit import trail
 from notifications import messages
+from notifications.outbox import delivered_together
 from submissions.domain import DomainError
 from submissions.models import ExpressionOfInterest
 
@@ -111,8 +112,9 @@ def _tell_reviewers(assignments):
     by_reviewer = {}
     for assignment in assignments:
         by_reviewer.setdefault(assignment.reviewer, []).append(assignment)
-    for reviewer, theirs in by_reviewer.items():
-        messages.reviews_assigned(reviewer, theirs)
+    with delivered_together():
+        for reviewer, theirs in by_reviewer.items():
+            messages.reviews_assigned(reviewer, theirs)
 
 
 def declare_conflict(assignment, reason, actor):
@@ -196,7 +198,7 @@ def decide(eoi, outcome, actor, feedback=None):
 def release(decisions, actor):
     """Tell the applicants: each EOI takes its outcome as status and its owner gets the mail."""
     released = 0
-    with transaction.atomic():
+    with transaction.atomic(), delivered_together():
         for decision in (
             decisions.select_for_update()
             .filter(released_at=None)

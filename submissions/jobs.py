@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit import trail
 from notifications import messages
+from notifications.outbox import delivered_together
 
 from .domain import deadline_for
 from .models import Call, ExpressionOfInterest, Extension
@@ -55,8 +56,8 @@ def send_deadline_reminders(now=None):
 
 def _remind(drafts, offset, now):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
-    time (docs/BENCHMARKS.md). Their deliveries are queued when it commits."""
-    with transaction.atomic():
+    time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
+    with transaction.atomic(), delivered_together():
         for eoi in drafts:
             messages.deadline_reminder(eoi, offset, now)
     return len(drafts)

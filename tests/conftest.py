@@ -142,8 +142,10 @@ class RecordingHandler:
     def __init__(self):
         self.messages = []
         self.refusals = 0
+        self.peers = set()  # one client address per SMTP connection
 
     async def handle_DATA(self, server, session, envelope):
+        self.peers.add(session.peer)
         if self.refusals:
             self.refusals -= 1
             return "451 4.3.0 Try again later"

@@ -14,7 +14,7 @@ from accounts.roles import SECRETARIAT
 from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
-from tests.conftest import BROKER_FAILS_FAST, tasks_through_broker
+from tests.conftest import BROKER_FAILS_FAST, free_port, tasks_through_broker
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
@@ -40,7 +40,7 @@ def pending_row(**fields):
     return OutboundEmail.objects.create(
         key=fields.pop("key", "k"),
         event=Event.UNDER_REVIEW,
-        to="a@example.org",
+        to=fields.pop("to", "a@example.org"),
         language="en",
         subject="s",
         body_text="t",
@@ -103,16 +103,16 @@ def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
     smtp_server.refusals = 1
 
     with pytest.raises(outbox.TransientDeliveryError):
-        outbox.deliver(row.pk)
+        outbox.deliver([row.pk])
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboundEmail.Status.PENDING, 1)
     assert "451" in row.last_error
 
-    assert outbox.deliver(row.pk) is True
+    assert outbox.deliver([row.pk]) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (OutboundEmail.Status.SENT, 2, "")
     assert len(smtp_server.messages) == 1
-    assert outbox.deliver(row.pk) is False  # sent already: never twice
+    assert outbox.deliver([row.pk]) == 0  # sent already: never twice
     assert len(smtp_server.messages) == 1
 
 
@@ -123,9 +123,9 @@ def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
 
-    assert outbox.deliver(row.pk) is False
+    assert outbox.deliver([row.pk]) == 0
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.FAILED
     assert "SMTPRecipientsRefused" in row.last_error
@@ -176,7 +176,7 @@ def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_c
 def test_a_mail_being_sent_is_not_sent_again_by_a_second_task():
     row = pending_row(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
 
-    assert outbox.deliver(row.pk) is False
+    assert outbox.deliver([row.pk]) == 0
     assert mail.outbox == []
 
 
@@ -199,7 +199,7 @@ def test_the_sweep_leaves_a_mail_waiting_for_its_retry(smtp_server):
     smtp_server.refusals = 6
     for _ in range(6):
         with pytest.raises(outbox.TransientDeliveryError):
-            outbox.deliver(row.pk)
+            outbox.deliver([row.pk])
     row.refresh_from_db()
     assert row.next_attempt_at - row.last_attempt_at >= timedelta(minutes=16)
 
@@ -223,10 +223,74 @@ def test_provider_errors_are_retried_only_when_the_provider_may_succeed_later(st
 @pytest.mark.django_db
 def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callbacks):
     row = pending_row(key="receipt:42")
-    outbox.deliver(row.pk)
+    outbox.deliver([row.pk])
     other = pending_row(key="receipt:43")
-    outbox.deliver(other.pk)
+    outbox.deliver([other.pk])
 
     first, second = (m.extra_headers["Message-ID"] for m in mail.outbox)
     assert first != second
     assert first.split("@")[0].endswith(outbox.sha256(b"receipt:42").hexdigest()[:32])
+
+
+@pytest.mark.django_db
+def test_a_batch_goes_over_one_connection_and_each_mail_is_recorded(smtp_server):
+    rows = [pending_row(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(5)]
+
+    assert outbox.deliver([row.pk for row in rows]) == 5
+
+    assert sorted(m["To"] for m in smtp_server.messages) == [row.to for row in rows]
+    assert len(smtp_server.peers) == 1
+    assert set(OutboundEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_mail_refused_in_a_batch_leaves_the_rest_to_go_out(smtp_server):
+    rows = [pending_row(key=f"batch:{n}") for n in range(3)]
+    smtp_server.refusals = 1  # the first mail's DATA gets a 451
+
+    with pytest.raises(outbox.TransientDeliveryError) as retry:
+        outbox.deliver([row.pk for row in rows])
+
+    assert retry.value.email_ids == [rows[0].pk]
+    assert len(smtp_server.messages) == 2
+    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert statuses == {rows[0].pk: "pending", rows[1].pk: "sent", rows[2].pk: "sent"}
+    assert retry.value.retry_at == OutboundEmail.objects.get(pk=rows[0].pk).next_attempt_at
+
+
+@pytest.mark.django_db
+def test_when_the_server_is_down_the_whole_batch_waits_for_one_retry(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    rows = [pending_row(key=f"batch:{n}") for n in range(3)]
+
+    with pytest.raises(outbox.TransientDeliveryError) as retry:
+        outbox.deliver([row.pk for row in rows])
+
+    assert retry.value.email_ids == [row.pk for row in rows]
+    first, *rest = OutboundEmail.objects.order_by("pk")
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert "ConnectionRefusedError" in first.last_error
+    # Not tried: no attempt counted, no error of their own, the same time for the retry.
+    assert {(row.status, row.attempts, row.last_error) for row in rest} == {("pending", 0, "")}
+    assert {row.next_attempt_at for row in rest} == {first.next_attempt_at}
+    assert first.next_attempt_at > timezone.now()
+
+
+@pytest.mark.django_db
+def test_mails_written_together_go_to_the_workers_in_batches(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import deliver_emails
+
+    batches = []
+    monkeypatch.setattr(deliver_emails, "delay", batches.append)
+    applicants = ApplicantFactory.create_batch(outbox.BATCH_SIZE + 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic(), outbox.delivered_together():
+            for n, applicant in enumerate(applicants):
+                queue_one(applicant, key=f"together:{n}")
+        assert batches == []  # nothing leaves before the commit
+
+    assert [len(batch) for batch in batches] == [outbox.BATCH_SIZE, 3]
+    assert sorted(sum(batches, [])) == sorted(OutboundEmail.objects.values_list("pk", flat=True))

@@ -61,10 +61,10 @@ def test_mail_failures_and_server_errors_are_logged_without_the_address(
     client, settings, log_output
 ):
     with smtp_sink(settings, RefusingHandler(550)):
-        outbox.deliver(pending_mail("refused").pk)  # given up: logged as an error
+        outbox.deliver([pending_mail("refused").pk])  # given up: logged as an error
     with smtp_sink(settings, RefusingHandler(450)):
         # The in-process task fails: logged with its cause.
-        outbox.enqueue(pending_mail("deferred").pk)
+        outbox.enqueue([pending_mail("deferred").pk])
     settings.ROOT_URLCONF = __name__
     client.raise_request_exception = False
     assert client.get("/duplicate/").status_code == 500
