@@ -293,4 +293,5 @@ def test_mails_written_together_go_to_the_workers_in_batches(
         assert batches == []  # nothing leaves before the commit
 
     assert [len(batch) for batch in batches] == [outbox.BATCH_SIZE, 3]
-    assert sorted(sum(batches, [])) == sorted(OutboundEmail.objects.values_list("pk", flat=True))
+    queued = sorted(email_id for batch in batches for email_id in batch)
+    assert queued == sorted(OutboundEmail.objects.values_list("pk", flat=True))
