@@ -1,6 +1,18 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import formats, timezone
 from django_countries import countries
 
 from submissions.models import ExpressionOfInterest, OrganisationType
@@ -100,18 +112,67 @@ def _bars(rows):
     ]
 
 
+# The dashboard's figures are counted at most once a minute per call: their SQL is most of the
+# page's time (docs/BENCHMARKS.md), and a minute-old count is as good on a deadline day.
+INTAKE_FRESH_FOR = 60
+
+
 def intake(call):
-    """The figures of the Secretariat's dashboard, each from one aggregate query."""
+    """The figures of the Secretariat's dashboard, labelled in the active language."""
+    key = f"review:intake:{call.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = count_intake(call)
+        cache.set(key, figures, INTAKE_FRESH_FOR)
     Status = ExpressionOfInterest.Status
-    sent = call.eois.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
-    statuses = dict(call.eois.values_list("status").annotate(n=Count("pk")))
-    by_challenge = call.challenges.annotate(
-        n=Count("eois", filter=~Q(eois__status__in=[Status.DRAFT, Status.WITHDRAWN]))
-    ).order_by("number")
+    titles = {challenge.pk: challenge.title for challenge in call.challenges.all()}
+    requested = figures["requested"]
+    return {
+        "counted_at": figures["counted_at"],
+        "statuses": _bars(
+            (label, figures["statuses"].get(value, 0)) for value, label in Status.choices
+        ),
+        "challenges": _bars(
+            (f"{number}. {titles[pk]}", n) for pk, number, n in figures["challenges"]
+        ),
+        "countries": _bars((countries.name(code) or "—", n) for code, n in figures["countries"]),
+        "types": _bars(
+            (label, figures["types"].get(value, 0)) for value, label in OrganisationType.choices
+        ),
+        "per_day": _bars((formats.date_format(day, "j M"), n) for day, n in figures["per_day"]),
+        "requested": requested,
+        "available": call.budget_available,
+        "requested_percent": round(100 * requested / call.budget_available)
+        if call.budget_available
+        else None,
+        "progress": figures["progress"],
+    }
+
+
+def count_intake(call):
+    """The dashboard's counts, from six aggregate queries; plain values, fit for the cache."""
+    Status = ExpressionOfInterest.Status
+    is_sent = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+    sent = call.eois.filter(is_sent)
+    # Statuses, types and the amount requested in one pass over the call's EOIs.
+    totals = call.eois.aggregate(
+        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
+        **{
+            f"type_{value}": Count("pk", filter=is_sent & Q(organisation_type=value))
+            for value in OrganisationType.values
+        },
+        requested=Sum("budget_requested", filter=is_sent),
+    )
+    by_challenge = (
+        call.challenges.annotate(
+            n=Count("eois", filter=~Q(eois__status__in=[Status.DRAFT, Status.WITHDRAWN]))
+        )
+        .order_by("number")
+        .values_list("pk", "number", "n")
+    )
     by_country = (
         sent.values_list("organisation_country").annotate(n=Count("pk")).order_by("-n")[:15]
     )
-    by_type = dict(sent.values_list("organisation_type").annotate(n=Count("pk")))
     per_day = (
         sent.exclude(submitted_at=None)
         .annotate(day=TruncDate("submitted_at", tzinfo=call.zone))
@@ -119,16 +180,21 @@ def intake(call):
         .annotate(n=Count("pk"))
         .order_by("day")
     )
-    requested = sent.aggregate(total=Sum("budget_requested"))["total"] or 0
-    own_review_done = Review.objects.filter(
-        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
-    )
     # Counted per reviewer id, names looked up after: the thousands of assignments are neither
-    # joined to their people nor to every review of their EOI.
+    # joined to their people nor to every review of their EOI, only to the reviewer's own.
     per_reviewer = (
         Assignment.objects.filter(eoi__call=call, released_at=None)
+        .annotate(
+            own_review=FilteredRelation(
+                "eoi__reviews",
+                condition=Q(
+                    eoi__reviews__reviewer=F("reviewer"),
+                    eoi__reviews__status=Review.Status.SUBMITTED,
+                ),
+            )
+        )
         .values_list("reviewer")
-        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(Exists(own_review_done))))
+        .annotate(assigned=Count("pk"), done=Count("own_review"))
         .order_by()
     )
     counts = {reviewer: (assigned, done) for reviewer, assigned, done in per_reviewer}
@@ -139,16 +205,13 @@ def intake(call):
         .values_list("pk", "name", "email")
     )
     return {
-        "statuses": _bars((label, statuses.get(value, 0)) for value, label in Status.choices),
-        "challenges": _bars((f"{c.number}. {c.title}", c.n) for c in by_challenge),
-        "countries": _bars((countries.name(code) or "—", n) for code, n in by_country),
-        "types": _bars((label, by_type.get(value, 0)) for value, label in OrganisationType.choices),
-        "per_day": _bars((f"{day:%d %b}", n) for day, n in per_day),
-        "requested": requested,
-        "available": call.budget_available,
-        "requested_percent": round(100 * requested / call.budget_available)
-        if call.budget_available
-        else None,
+        "counted_at": timezone.now(),
+        "statuses": {value: totals[f"status_{value}"] for value in Status.values},
+        "types": {value: totals[f"type_{value}"] for value in OrganisationType.values},
+        "requested": totals["requested"] or 0,
+        "challenges": list(by_challenge),
+        "countries": list(by_country),
+        "per_day": list(per_day),
         "progress": [
             {"reviewer": name or email, "assigned": counts[pk][0], "done": counts[pk][1]}
             for pk, name, email in panel

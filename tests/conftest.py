@@ -83,6 +83,14 @@ def english_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: the cache outlives the rows it was counted from."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def call(db):
     """An open call with three challenges."""

@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 
 from review import domain
@@ -286,9 +288,29 @@ def test_the_dashboard_shows_intake_and_progress_in_constant_queries(
 
     for _ in range(49):
         make_eoi(organisation_country="SN", budget_requested=1000)
+    cache.clear()  # counted afresh, as a minute later
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert "Senegal" in page
+
+
+def test_the_dashboard_counts_at_most_once_a_minute(client, world, make_eoi):
+    client.force_login(world["secretariat"])
+    url = reverse("review:dashboard", args=[world["call"].slug])
+    with time_machine.travel("2026-11-28 14:03:00 +00:00", tick=False):
+        first = client.get(url).content.decode()
+    assert "Counted at 14:03" in first
+    make_eoi(organisation_country="SN")
+
+    with time_machine.travel("2026-11-28 14:03:59 +00:00", tick=False):
+        cached = client.get(url).content.decode()
+    with time_machine.travel("2026-11-28 14:04:01 +00:00", tick=False):
+        counted = client.get(url).content.decode()
+
+    assert "Senegal" not in cached
+    assert "Counted at 14:03" in cached
+    assert "Senegal" in counted
+    assert "Counted at 14:04" in counted
 
 
 def test_bulk_decisions(client, world, make_eoi):
