@@ -80,7 +80,7 @@ def gunicorn(workers=None, threads=None):
     command = [
         sys.executable, "-m", "gunicorn", "kmf.wsgi",
         "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers or os.environ.get("BENCH_WORKERS", "3")),
+        "--workers", str(workers or web_workers()),
         "--threads", str(threads or os.environ.get("BENCH_THREADS", "1")),
         "--log-level", "warning",
     ]  # fmt: skip
@@ -103,6 +103,10 @@ def gunicorn(workers=None, threads=None):
 
 
 SERVERS = {}
+
+
+def web_workers():
+    return int(os.environ.get("BENCH_WORKERS", "3"))
 
 
 def server_cpu_seconds(base):
