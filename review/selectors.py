@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -10,6 +11,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
@@ -98,7 +100,12 @@ def reviewer_assignments(reviewer):
             review_status=Subquery(mine.values("status")[:1]),
             review_total=Subquery(mine.values("total")[:1]),
         )
-        .order_by("due_at", "eoi__reference")
+        # What is still to do first, the soonest due at the top; submitted reviews after.
+        .order_by(
+            Case(When(review_status=Review.Status.SUBMITTED, then=1), default=0),
+            "due_at",
+            "eoi__reference",
+        )
     )
 
 

@@ -28,11 +28,13 @@ def secretariat_only(request):
 
 @login_required
 def assignments(request):
+    mine = reviewer_assignments(request.user)
     return render(
         request,
         "review/assignments.html",
         {
-            "assignments": reviewer_assignments(request.user),
+            "page": Paginator(mine, 50).get_page(request.GET.get("page")),
+            "submitted": mine.filter(review_status=Review.Status.SUBMITTED).count(),
             "calls": Call.objects.order_by("-opens_at"),
         },
     )

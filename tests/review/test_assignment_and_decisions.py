@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -117,3 +118,31 @@ def test_reviewers_are_reminded_once_of_reviews_due_within_two_days(
     assert [m.subject for m in mail.outbox] == [
         f"Reminder: 2 reviews due {timezone.localtime(due, rubric_call.zone):%-d %B %Y, %H:%M %Z}"
     ]
+
+
+def test_a_reviewer_sees_what_is_left_to_do_first_fifty_to_a_page(
+    client, rubric_call, make_eoi, make_reviewer, secretariat
+):
+    reviewer = make_reviewer()
+    eois = [make_eoi(title=f"Proposal {n:02d}") for n in range(53)]
+    assignments = domain.assign(eois, reviewer, secretariat)
+    relevance, feasibility = rubric_call.rubric
+    for assignment in assignments[:3]:  # the first three references are reviewed already
+        domain.save_review(
+            assignment, reviewer, {relevance: (4, ""), feasibility: (3, "")}, "invite", "", "",
+            submit=True,
+        )  # fmt: skip
+    client.force_login(reviewer)
+
+    first = client.get(reverse("review:assignments")).content.decode()
+    second = client.get(reverse("review:assignments"), {"page": 2}).content.decode()
+
+    assert "Reviews submitted: 3 of 53." in first
+    assert first.count('class="card mb-2"') == 50
+    assert "Proposal 03" in first
+    assert "Proposal 00" not in first
+    assert "Page 1 of 2 (53 in all)" in first
+    assert '<a href="?page=2">Next</a>' in first
+    assert second.count('class="card mb-2"') == 3
+    assert all(f"Proposal {n:02d}" in second for n in range(3))
+    assert second.count("Submitted (") == 3
