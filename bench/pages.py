@@ -53,6 +53,7 @@ def pages(people):
          people["secretariat"]),
         ("reviewer scoring page", reverse("review:review_eoi", args=[reviewed.uuid]),
          people["reviewer"]),
+        ("reviewer's assignments", reverse("review:assignments"), people["reviewer"]),
         ("full csv export", reverse("review:export_eois", args=[call.slug, "csv"]),
          people["secretariat"]),
     ]  # fmt: skip
