@@ -27,9 +27,10 @@ def forget_figures(name):
         return lambda: None
     from django.core.cache import cache
 
+    from review.selectors import intake_key
     from submissions.models import Call
 
-    key = f"review:intake:{Call.objects.get(slug='kmf-2021').pk}"
+    key = intake_key(Call.objects.get(slug="kmf-2021"))
     return lambda: cache.delete(key)
 
 

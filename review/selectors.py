@@ -124,13 +124,16 @@ def _bars(rows):
 INTAKE_FRESH_FOR = 60
 
 
+def intake_key(call):
+    return f"review:intake:{call.pk}"
+
+
 def intake(call):
     """The figures of the Secretariat's dashboard, labelled in the active language."""
-    key = f"review:intake:{call.pk}"
-    figures = cache.get(key)
+    figures = cache.get(intake_key(call))
     if figures is None:
         figures = count_intake(call)
-        cache.set(key, figures, INTAKE_FRESH_FOR)
+        cache.set(intake_key(call), figures, INTAKE_FRESH_FOR)
     Status = ExpressionOfInterest.Status
     titles = {challenge.pk: challenge.title for challenge in call.challenges.all()}
     requested = figures["requested"]

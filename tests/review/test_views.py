@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from review import domain
 from review.models import Conflict, Review
+from review.selectors import intake_key
 from tests.factories import ApplicantFactory
 from tests.files import attach_budget
 
@@ -288,7 +289,7 @@ def test_the_dashboard_shows_intake_and_progress_in_constant_queries(
 
     for _ in range(49):
         make_eoi(organisation_country="SN", budget_requested=1000)
-    cache.clear()  # counted afresh, as a minute later
+    cache.delete(intake_key(world["call"]))  # counted afresh, as a minute later
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert "Senegal" in page
