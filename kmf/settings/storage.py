@@ -20,22 +20,34 @@ STORAGES = {
     },
 }
 
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
+
+def private_bucket(bucket_name, endpoint_url=None, region_name=None, location="media"):
+    """The uploads' storage on an S3-compatible bucket: private objects, never overwritten,
+    never cached by a browser or a proxy."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            # Empty for AWS itself; the URL of MinIO or another S3-compatible service.
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            "location": env("AWS_LOCATION", default="media"),
+            "bucket_name": bucket_name,
+            # None for AWS itself; the URL of MinIO or another S3-compatible service.
+            "endpoint_url": endpoint_url,
+            "region_name": region_name,
+            "location": location,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = private_bucket(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default="") or None,
+        region_name=env("AWS_S3_REGION_NAME", default="") or None,
+        location=env("AWS_LOCATION", default="media"),
+    )
     # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (or
     # the instance's role), which boto3 reads by itself: they never pass through settings.
 
