@@ -15,11 +15,17 @@ from email.utils import make_msgid
 from functools import partial
 from hashlib import sha256
 
-from anymail.exceptions import AnymailError
+from anymail.exceptions import (
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+    AnymailSerializationError,
+    AnymailUnsupportedFeature,
+)
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
@@ -36,16 +42,27 @@ BATCH_SIZE = 50
 
 
 class TransientDeliveryError(Exception):
-    """The mail server could not take these mails now; trying again at `retry_at` may work."""
+    """The mail server could not take some mails now. `retries` maps the time to try again to
+    the IDs of the mails due then."""
 
-    def __init__(self, email_ids, retry_at):
-        super().__init__(f"{len(email_ids)} mails to try again")
-        self.email_ids = email_ids
-        self.retry_at = retry_at
+    def __init__(self, retries):
+        super().__init__(retries)
+        self.retries = retries
+
+
+# A provider's refusals that no later attempt will change.
+PERMANENT_PROVIDER_ERRORS = (
+    AnymailRecipientsRefused,
+    AnymailInvalidAddress,
+    AnymailUnsupportedFeature,
+    AnymailSerializationError,
+)
 
 
 def is_transient(error):
     """Worth another try later: the server was unreachable, busy, or answered with a 4xx code."""
+    if isinstance(error, PERMANENT_PROVIDER_ERRORS):
+        return False
     status = getattr(error, "status_code", None)  # a provider's API error (django-anymail)
     if isinstance(error, AnymailError):
         return status is None or status == 429 or status >= 500
@@ -63,6 +80,8 @@ def is_transient(error):
 
 def is_unreachable(error):
     """Transient, and about the server rather than one mail: the rest of a batch would fail too."""
+    if isinstance(error, AnymailError):
+        return is_transient(error)  # the provider answered 429 or 5xx, or not at all
     if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -128,36 +147,42 @@ def delivered_together():
         yield
     finally:
         del _together.ids
-    if ids:
-        transaction.on_commit(partial(enqueue, ids), robust=True)
+        # Also after an error: if the transaction still commits, so do the mails written
+        # before it; if it rolls back, Django drops this callback with it.
+        if ids:
+            transaction.on_commit(partial(enqueue, ids), robust=True)
 
 
-def enqueue(email_ids):
+def enqueue(email_ids, eta=None):
+    """Hand these mails to the workers, BATCH_SIZE a task; at `eta` if given."""
     from .tasks import deliver_emails
 
     for start in range(0, len(email_ids), BATCH_SIZE):
         batch = email_ids[start : start + BATCH_SIZE]
         try:
-            deliver_emails.delay(batch)
+            deliver_emails.apply_async([batch], eta=eta)
         except Exception:
             # The rows stay pending and the sweep queues them again.
             logger.warning("Could not queue emails %s for delivery", batch, exc_info=True)
 
 
-def _claim(email_ids):
-    """Mark the pending mails among these as being sent, in a transaction of its own. Mails
-    sent, given up, or held by another worker are left out."""
-    with transaction.atomic():
-        claimed = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
-            .order_by("pk")
-        )
-        now = timezone.now()
-        OutboundEmail.objects.filter(pk__in=[email.pk for email in claimed]).update(
-            status=OutboundEmail.Status.SENDING, last_attempt_at=now
-        )
-    return claimed
+# Web nodes' and workers' clocks differ a little: a retry that arrives this early is still due.
+CLOCK_SLACK = timedelta(seconds=5)
+
+
+def _claim(email):
+    """Mark one pending, due mail as being sent and count the attempt, in one statement that
+    commits at once. False when it is not ours: sent, given up, not due, or another worker's."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(
+        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now + CLOCK_SLACK),
+        pk=email.pk,
+        status=OutboundEmail.Status.PENDING,
+    ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    if claimed:
+        email.attempts += 1
+        email.last_attempt_at = now
+    return bool(claimed)
 
 
 def _message(email):
@@ -173,53 +198,73 @@ def _message(email):
 
 
 def deliver(email_ids):
-    """Send these mails where still pending, over one connection. Returns how many were sent;
-    raises TransientDeliveryError naming the mails to try again later.
+    """Send those of these mails that are pending and due, over one connection. Returns how
+    many were sent; raises TransientDeliveryError naming the mails to try again, and when.
 
-    The mails are claimed (committed) before they are sent and each is recorded as soon as the
-    server took it, so no lock is held while the server talks, a task delivered twice finds
-    them claimed, and a worker that dies leaves at most the mail it was sending unrecorded.
-    The Message-ID comes from the event key: the copy the sweep sends again of that mail
-    carries the same ID, which receiving servers and clients recognise.
+    Each mail is claimed (committed) just before it is sent and recorded as soon as the server
+    has taken it: no lock is held while the server talks, a mail another worker has claimed is
+    skipped, and a worker that dies leaves only the mail it was sending to the sweep. The
+    Message-ID comes from the event key: should that mail go out twice, both copies carry the
+    same ID, which receiving servers and clients recognise.
     """
-    claimed = _claim(email_ids)
-    if not claimed:
-        return 0
+    pending = list(
+        OutboundEmail.objects.filter(
+            pk__in=email_ids, status=OutboundEmail.Status.PENDING
+        ).order_by("pk")
+    )
     sent = 0
-    retry, retry_at = [], None
-    connection = get_connection()
+    retries = {}
+    connection = None
     try:
-        for position, email in enumerate(claimed):
-            email.attempts += 1
+        for position, email in enumerate(pending):
+            if not _claim(email):
+                continue
             try:
-                # Opened here, not by send_messages, which would close it after each mail.
-                connection.open()
-                connection.send_messages([_message(email)])
+                # Made at the first mail: a backend that cannot be made fails that mail.
+                connection = connection or get_connection()
+                _send(connection, _message(email))
             except Exception as failure:
-                _hang_up(connection)  # a connection that failed once is not trusted again
+                if connection is not None:
+                    _hang_up(connection)  # a connection that failed once is not trusted again
                 if not _record_failure(email, failure):
                     continue
-                retry.append(email)
-                retry_at = min(retry_at or email.next_attempt_at, email.next_attempt_at)
+                retries.setdefault(email.next_attempt_at, []).append(email.pk)
                 if is_unreachable(failure):
-                    # The server is down: the rest of the batch waits for the same retry.
-                    rest = claimed[position + 1 :]
-                    OutboundEmail.objects.filter(pk__in=[other.pk for other in rest]).update(
-                        status=OutboundEmail.Status.PENDING, next_attempt_at=email.next_attempt_at
-                    )
-                    retry += rest
+                    # The server is down: the rest wait for the same retry, no attempt counted.
+                    rest = [other.pk for other in pending[position + 1 :]]
+                    OutboundEmail.objects.filter(
+                        pk__in=rest, status=OutboundEmail.Status.PENDING
+                    ).update(next_attempt_at=email.next_attempt_at)
+                    retries[email.next_attempt_at] += rest
                     break
                 continue
             email.status = OutboundEmail.Status.SENT
             email.sent_at = timezone.now()
             email.last_error = ""
-            email.save(update_fields=["status", "attempts", "sent_at", "last_error"])
+            email.save(update_fields=["status", "sent_at", "last_error"])
             sent += 1
     finally:
-        _hang_up(connection)
-    if retry:
-        raise TransientDeliveryError([email.pk for email in retry], retry_at)
+        if connection is not None:
+            _hang_up(connection)
+    if retries:
+        raise TransientDeliveryError(retries)
     return sent
+
+
+def _send(connection, message):
+    """Send one message over the open connection. A reused connection that the server has
+    dropped (an idle timeout, a limit of messages per connection) is opened again once: only
+    a failure on a fresh connection says something about the server or the mail."""
+    fresh = connection.open()  # opened here, not by send_messages, which would close it after
+    try:
+        connection.send_messages([message])
+    except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as failure:
+        dropped = getattr(failure, "smtp_code", 421) == 421
+        if fresh or not dropped:
+            raise
+        _hang_up(connection)
+        connection.open()
+        connection.send_messages([message])
 
 
 def _hang_up(connection):
@@ -234,10 +279,10 @@ def _record_failure(email, failure):
         email.status = OutboundEmail.Status.PENDING
         email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
         # The server's words stay in the outbox: they may quote the recipient's address.
-        email.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+        email.save(update_fields=["status", "last_error", "next_attempt_at"])
         return True
     email.status = OutboundEmail.Status.FAILED
-    email.save(update_fields=["status", "attempts", "last_error"])
+    email.save(update_fields=["status", "last_error"])
     logger.error(
         "Giving up on email %s after %s attempts: %s",
         email.pk,
@@ -272,8 +317,9 @@ def sweep(now=None):
 
 
 def resend(emails):
-    """Send these mails (again): the Secretariat's action in the outbox."""
-    ids = list(emails.values_list("pk", flat=True))
+    """Send these mails (again): the Secretariat's action in the outbox. A mail being sent
+    right now is left to its worker."""
+    ids = list(emails.exclude(status=OutboundEmail.Status.SENDING).values_list("pk", flat=True))
     OutboundEmail.objects.filter(pk__in=ids).update(
         status=OutboundEmail.Status.PENDING,
         attempts=0,

@@ -1,16 +1,23 @@
+import logging
+
 from celery import shared_task
-from django.utils import timezone
 
 from . import outbox
 
+logger = logging.getLogger(__name__)
 
-@shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS)
+
+@shared_task(bind=True)
 def deliver_emails(self, email_ids):
     try:
         outbox.deliver(email_ids)
     except outbox.TransientDeliveryError as error:
-        countdown = max((error.retry_at - timezone.now()).total_seconds(), 0)
-        raise self.retry(args=[error.email_ids], exc=error, countdown=countdown) from error
+        for retry_at, ids in error.retries.items():
+            logger.warning("Emails %s not sent yet; next attempt at %s", ids, retry_at.isoformat())
+            # Run in-process (no broker), a retry would run at once, again and again: the
+            # sweep sends them later instead.
+            if not self.request.is_eager:
+                outbox.enqueue(ids, eta=retry_at)
 
 
 @shared_task

@@ -125,7 +125,8 @@ INTAKE_FRESH_FOR = 60
 
 
 def intake_key(call):
-    return f"review:intake:{call.pk}"
+    # The version changes with the figures' shape: a deploy must not read the last one's.
+    return f"review:intake:1:{call.pk}"
 
 
 def intake(call):
@@ -143,7 +144,7 @@ def intake(call):
             (label, figures["statuses"].get(value, 0)) for value, label in Status.choices
         ),
         "challenges": _bars(
-            (f"{number}. {titles[pk]}", n) for pk, number, n in figures["challenges"]
+            (f"{number}. {titles.get(pk, '')}", n) for pk, number, n in figures["challenges"]
         ),
         "countries": _bars((countries.name(code) or "—", n) for code, n in figures["countries"]),
         "types": _bars(

@@ -1,6 +1,7 @@
 """The outbox: one row per event, written with the change, delivered once, never lost."""
 
 import smtplib
+from contextlib import suppress
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,13 @@ from accounts.roles import SECRETARIAT
 from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
-from tests.conftest import BROKER_FAILS_FAST, free_port, tasks_through_broker
+from tests.conftest import (
+    BROKER_FAILS_FAST,
+    RecordingHandler,
+    free_port,
+    smtp_sink,
+    tasks_through_broker,
+)
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
@@ -102,13 +109,16 @@ def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
     row = pending_row()
     smtp_server.refusals = 1
 
-    with pytest.raises(outbox.TransientDeliveryError):
+    with pytest.raises(outbox.TransientDeliveryError) as retry:
         outbox.deliver([row.pk])
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboundEmail.Status.PENDING, 1)
     assert "451" in row.last_error
+    assert retry.value.retries == {row.next_attempt_at: [row.pk]}
+    assert outbox.deliver([row.pk]) == 0  # not due yet: a task arriving early sends nothing
 
-    assert outbox.deliver([row.pk]) == 1
+    with time_machine.travel(row.next_attempt_at):
+        assert outbox.deliver([row.pk]) == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == (OutboundEmail.Status.SENT, 2, "")
     assert len(smtp_server.messages) == 1
@@ -198,14 +208,14 @@ def test_the_sweep_leaves_a_mail_waiting_for_its_retry(smtp_server):
     row = pending_row()
     smtp_server.refusals = 6
     for _ in range(6):
-        with pytest.raises(outbox.TransientDeliveryError):
+        with time_machine.travel(row.next_attempt_at), pytest.raises(outbox.TransientDeliveryError):
             outbox.deliver([row.pk])
-    row.refresh_from_db()
+        row.refresh_from_db()
     assert row.next_attempt_at - row.last_attempt_at >= timedelta(minutes=16)
 
-    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+    with time_machine.travel(row.next_attempt_at - timedelta(minutes=1)):
         assert outbox.sweep() == 0  # its own retry is still to come
-    with time_machine.travel(timezone.now() + timedelta(minutes=40)):
+    with time_machine.travel(row.next_attempt_at + outbox.SWEEP_AFTER + timedelta(minutes=1)):
         assert outbox.sweep() == 1  # that retry is overdue: its task was lost
 
 
@@ -251,11 +261,11 @@ def test_a_mail_refused_in_a_batch_leaves_the_rest_to_go_out(smtp_server):
     with pytest.raises(outbox.TransientDeliveryError) as retry:
         outbox.deliver([row.pk for row in rows])
 
-    assert retry.value.email_ids == [rows[0].pk]
+    refused = OutboundEmail.objects.get(pk=rows[0].pk)
+    assert retry.value.retries == {refused.next_attempt_at: [refused.pk]}
     assert len(smtp_server.messages) == 2
     statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
     assert statuses == {rows[0].pk: "pending", rows[1].pk: "sent", rows[2].pk: "sent"}
-    assert retry.value.retry_at == OutboundEmail.objects.get(pk=rows[0].pk).next_attempt_at
 
 
 @pytest.mark.django_db
@@ -267,8 +277,8 @@ def test_when_the_server_is_down_the_whole_batch_waits_for_one_retry(settings):
     with pytest.raises(outbox.TransientDeliveryError) as retry:
         outbox.deliver([row.pk for row in rows])
 
-    assert retry.value.email_ids == [row.pk for row in rows]
     first, *rest = OutboundEmail.objects.order_by("pk")
+    assert retry.value.retries == {first.next_attempt_at: [row.pk for row in rows]}
     assert (first.status, first.attempts) == ("pending", 1)
     assert "ConnectionRefusedError" in first.last_error
     # Not tried: no attempt counted, no error of their own, the same time for the retry.
@@ -284,7 +294,9 @@ def test_mails_written_together_go_to_the_workers_in_batches(
     from notifications.tasks import deliver_emails
 
     batches = []
-    monkeypatch.setattr(deliver_emails, "delay", batches.append)
+    monkeypatch.setattr(
+        deliver_emails, "apply_async", lambda args, eta=None: batches.append(args[0])
+    )
     applicants = ApplicantFactory.create_batch(outbox.BATCH_SIZE + 3)
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic(), outbox.delivered_together():
@@ -295,3 +307,98 @@ def test_mails_written_together_go_to_the_workers_in_batches(
     assert [len(batch) for batch in batches] == [outbox.BATCH_SIZE, 3]
     queued = sorted(email_id for batch in batches for email_id in batch)
     assert queued == sorted(OutboundEmail.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_mails_written_together_still_go_when_an_error_is_caught_and_the_rest_commits(
+    django_capture_on_commit_callbacks,
+):
+    applicant = ApplicantFactory()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        suppress(ValueError),
+        outbox.delivered_together(),
+    ):
+        queue_one(applicant, key="together:before-the-error")
+        raise ValueError("something else went wrong, and was dealt with")
+
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_mail_another_worker_claimed_mid_batch_is_not_sent_twice(monkeypatch):
+    first, second = pending_row(key="batch:0"), pending_row(key="batch:1")
+    from django.core.mail.backends.locmem import EmailBackend
+
+    send = EmailBackend.send_messages
+
+    def send_while_another_worker_takes_the_second(self, messages):
+        if not mail.outbox:
+            # Another worker's task, with the second mail, runs while ours sends the first.
+            monkeypatch.setattr(EmailBackend, "send_messages", send)
+            assert outbox.deliver([second.pk]) == 1
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_while_another_worker_takes_the_second)
+
+    assert outbox.deliver([first.pk, second.pk]) == 1  # the second was sent by the other
+    assert len(mail.outbox) == 2
+    assert set(OutboundEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_dropped_reused_connection_is_opened_again_without_counting_a_failure(settings):
+    class ClosesAfterFirst(RecordingHandler):
+        """A server that takes one mail per connection, then says it is closing (421)."""
+
+        async def handle_DATA(self, server, session, envelope):
+            if session.peer in self.peers:
+                return "421 4.7.0 One message per connection, please"
+            return await super().handle_DATA(server, session, envelope)
+
+    with smtp_sink(settings, ClosesAfterFirst()) as controller:
+        rows = [pending_row(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(3)]
+
+        assert outbox.deliver([row.pk for row in rows]) == 3
+
+    assert len(controller.handler.messages) == 3
+    assert len(controller.handler.peers) == 3
+    assert set(OutboundEmail.objects.values_list("status", "attempts", "last_error")) == {
+        ("sent", 1, "")
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "transient", "unreachable"),
+    [
+        ("AnymailRecipientsRefused", False, False),
+        ("AnymailInvalidAddress", False, False),
+        ("AnymailAPIError", True, True),  # no answer from the provider at all
+    ],
+)
+def test_a_providers_refusal_of_one_address_does_not_hold_the_batch(error, transient, unreachable):
+    from anymail import exceptions
+
+    failure = getattr(exceptions, error)("provider said no")
+
+    assert outbox.is_transient(failure) is transient
+    assert outbox.is_unreachable(failure) is unreachable
+
+
+@pytest.mark.django_db
+def test_in_process_a_transient_failure_waits_for_the_sweep_instead_of_retrying_at_once(
+    smtp_server, django_capture_on_commit_callbacks, caplog
+):
+    smtp_server.refusals = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue_one(ApplicantFactory())  # tasks run in-process here: no broker
+
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.PENDING, 1)
+    assert smtp_server.messages == []
+    assert "not sent yet" in caplog.text
+    with time_machine.travel(row.next_attempt_at + outbox.SWEEP_AFTER + timedelta(seconds=1)):
+        assert outbox.sweep() == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 2)

@@ -63,7 +63,7 @@ def test_mail_failures_and_server_errors_are_logged_without_the_address(
     with smtp_sink(settings, RefusingHandler(550)):
         outbox.deliver([pending_mail("refused").pk])  # given up: logged as an error
     with smtp_sink(settings, RefusingHandler(450)):
-        # The in-process task fails: logged with its cause.
+        # Deferred by the server: logged by ID, for the sweep to send later.
         outbox.enqueue([pending_mail("deferred").pk])
     settings.ROOT_URLCONF = __name__
     client.raise_request_exception = False
@@ -71,7 +71,7 @@ def test_mail_failures_and_server_errors_are_logged_without_the_address(
 
     written = log_output.getvalue()
     assert "Giving up on email" in written
-    assert "Could not queue email" in written
+    assert "not sent yet" in written
     assert "Internal Server Error: /duplicate/" in written
     assert "IntegrityError" in written
     assert "[email]" in written
