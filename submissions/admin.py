@@ -103,6 +103,8 @@ class CallAdmin(TranslationAdmin):
 @admin.register(Extension)
 class ExtensionAdmin(admin.ModelAdmin):
     list_display = ["applicant", "call", "until", "granted_by"]
+    # granted_by may be empty, and the admin's own select_related() follows only required keys.
+    list_select_related = ["applicant", "call", "granted_by"]
     list_filter = ["call"]
     autocomplete_fields = ["applicant"]
     readonly_fields = ["granted_by"]
