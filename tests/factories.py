@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.models import OutboundEmail
 from submissions.models import Call, Challenge, ExpressionOfInterest, OrganisationType
 
 
@@ -93,3 +94,19 @@ def give_role(user, group_name):
     user.totp_secret = generate_totp_secret()
     TOTP.activate(user, user.totp_secret)
     return user
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """A mail in the outbox, pending and due."""
+
+    class Meta:
+        model = OutboundEmail
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    event = "under_review"
+    to = factory.Sequence(lambda n: f"applicant{n}@example.org")
+    language = "en"
+    subject = "Under review"
+    body_text = "t"
+    body_html = "<p>t</p>"
+    next_attempt_at = factory.LazyFunction(timezone.now)

@@ -9,28 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import SECRETARIAT
-from notifications.models import EmailTemplate, OutboundEmail
+from notifications.models import EmailTemplate
 from review.models import Assignment, Conflict, Decision
 from submissions.models import Extension
-from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
+from tests.factories import (
+    ApplicantFactory,
+    CallFactory,
+    EOIFactory,
+    OutboundEmailFactory,
+    give_role,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def outbound_email(staff):
     eoi = EOIFactory()
-    return OutboundEmail.objects.create(
-        key=f"under_review:{eoi.pk}",
-        event="under_review",
-        recipient=eoi.owner,
-        to=eoi.owner.email,
-        language="en",
-        subject="Under review",
-        body_text="t",
-        body_html="<p>t</p>",
-        call=eoi.call,
-        eoi=eoi,
-    )
+    return OutboundEmailFactory(recipient=eoi.owner, to=eoi.owner.email, call=eoi.call, eoi=eoi)
 
 
 def assignment(staff):

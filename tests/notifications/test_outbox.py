@@ -22,7 +22,7 @@ from tests.conftest import (
     smtp_sink,
     tasks_through_broker,
 )
-from tests.factories import ApplicantFactory, EOIFactory, give_role
+from tests.factories import ApplicantFactory, EOIFactory, OutboundEmailFactory, give_role
 from tests.files import attach_budget
 
 DECLARED = {"declares_accuracy": True, "declares_consent": True}
@@ -41,20 +41,6 @@ def outbox_placeholders():
     from notifications.templates import PLACEHOLDERS
 
     return PLACEHOLDERS[Event.UNDER_REVIEW]
-
-
-def pending_row(**fields):
-    return OutboundEmail.objects.create(
-        key=fields.pop("key", "k"),
-        event=Event.UNDER_REVIEW,
-        to=fields.pop("to", "a@example.org"),
-        language="en",
-        subject="s",
-        body_text="t",
-        body_html="<p>t</p>",
-        next_attempt_at=timezone.now(),
-        **fields,
-    )
 
 
 @pytest.mark.django_db
@@ -106,7 +92,7 @@ def test_the_receipt_is_a_row_with_a_text_and_an_html_part_in_the_applicants_lan
 
 @pytest.mark.django_db
 def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
-    row = pending_row()
+    row = OutboundEmailFactory()
     smtp_server.refusals = 1
 
     with pytest.raises(outbox.TransientDeliveryError) as retry:
@@ -128,7 +114,7 @@ def test_a_transient_smtp_error_keeps_the_mail_pending_for_a_retry(smtp_server):
 
 @pytest.mark.django_db
 def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
-    row = pending_row()
+    row = OutboundEmailFactory()
 
     def refuse(self, *args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")})
@@ -184,7 +170,7 @@ def test_the_secretariat_sees_the_outbox_and_resends(client, django_capture_on_c
 
 @pytest.mark.django_db
 def test_a_mail_being_sent_is_not_sent_again_by_a_second_task():
-    row = pending_row(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
+    row = OutboundEmailFactory(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
 
     assert outbox.deliver([row.pk]) == 0
     assert mail.outbox == []
@@ -192,7 +178,7 @@ def test_a_mail_being_sent_is_not_sent_again_by_a_second_task():
 
 @pytest.mark.django_db
 def test_the_sweep_takes_back_a_mail_whose_worker_died_while_sending():
-    row = pending_row(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
+    row = OutboundEmailFactory(status=OutboundEmail.Status.SENDING, last_attempt_at=timezone.now())
 
     assert outbox.sweep() == 0
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
@@ -205,7 +191,7 @@ def test_the_sweep_takes_back_a_mail_whose_worker_died_while_sending():
 
 @pytest.mark.django_db
 def test_the_sweep_leaves_a_mail_waiting_for_its_retry(smtp_server):
-    row = pending_row()
+    row = OutboundEmailFactory()
     smtp_server.refusals = 6
     for _ in range(6):
         with time_machine.travel(row.next_attempt_at), pytest.raises(outbox.TransientDeliveryError):
@@ -232,9 +218,9 @@ def test_provider_errors_are_retried_only_when_the_provider_may_succeed_later(st
 
 @pytest.mark.django_db
 def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callbacks):
-    row = pending_row(key="receipt:42")
+    row = OutboundEmailFactory(key="receipt:42")
     outbox.deliver([row.pk])
-    other = pending_row(key="receipt:43")
+    other = OutboundEmailFactory(key="receipt:43")
     outbox.deliver([other.pk])
 
     first, second = (m.extra_headers["Message-ID"] for m in mail.outbox)
@@ -244,7 +230,9 @@ def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callba
 
 @pytest.mark.django_db
 def test_a_batch_goes_over_one_connection_and_each_mail_is_recorded(smtp_server):
-    rows = [pending_row(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(5)]
+    rows = [
+        OutboundEmailFactory(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(5)
+    ]
 
     assert outbox.deliver([row.pk for row in rows]) == 5
 
@@ -255,7 +243,7 @@ def test_a_batch_goes_over_one_connection_and_each_mail_is_recorded(smtp_server)
 
 @pytest.mark.django_db
 def test_a_mail_refused_in_a_batch_leaves_the_rest_to_go_out(smtp_server):
-    rows = [pending_row(key=f"batch:{n}") for n in range(3)]
+    rows = [OutboundEmailFactory(key=f"batch:{n}") for n in range(3)]
     smtp_server.refusals = 1  # the first mail's DATA gets a 451
 
     with pytest.raises(outbox.TransientDeliveryError) as retry:
@@ -272,7 +260,7 @@ def test_a_mail_refused_in_a_batch_leaves_the_rest_to_go_out(smtp_server):
 def test_when_the_server_is_down_the_whole_batch_waits_for_one_retry(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
-    rows = [pending_row(key=f"batch:{n}") for n in range(3)]
+    rows = [OutboundEmailFactory(key=f"batch:{n}") for n in range(3)]
 
     with pytest.raises(outbox.TransientDeliveryError) as retry:
         outbox.deliver([row.pk for row in rows])
@@ -328,7 +316,7 @@ def test_mails_written_together_still_go_when_an_error_is_caught_and_the_rest_co
 
 @pytest.mark.django_db
 def test_a_mail_another_worker_claimed_mid_batch_is_not_sent_twice(monkeypatch):
-    first, second = pending_row(key="batch:0"), pending_row(key="batch:1")
+    first, second = OutboundEmailFactory(key="batch:0"), OutboundEmailFactory(key="batch:1")
     from django.core.mail.backends.locmem import EmailBackend
 
     send = EmailBackend.send_messages
@@ -358,7 +346,9 @@ def test_a_dropped_reused_connection_is_opened_again_without_counting_a_failure(
             return await super().handle_DATA(server, session, envelope)
 
     with smtp_sink(settings, ClosesAfterFirst()) as controller:
-        rows = [pending_row(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(3)]
+        rows = [
+            OutboundEmailFactory(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(3)
+        ]
 
         assert outbox.deliver([row.pk for row in rows]) == 3
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from notifications.models import OutboundEmail
 from submissions import domain
 from tests.conftest import wait_for
-from tests.factories import EOIFactory
+from tests.factories import EOIFactory, OutboundEmailFactory
 from tests.files import attach_budget
 
 pytestmark = [pytest.mark.needs_redis, pytest.mark.django_db(transaction=True)]
@@ -35,15 +35,7 @@ def test_the_sweep_through_the_broker_delivers_each_pending_mail_once(celery_wor
     from notifications import outbox
 
     for n in range(5):
-        OutboundEmail.objects.create(
-            key=f"k{n}",
-            event="under_review",
-            to=f"a{n}@example.org",
-            language="en",
-            subject=f"Mail {n}",
-            body_text="t",
-            body_html="<p>t</p>",
-        )
+        OutboundEmailFactory(subject=f"Mail {n}", next_attempt_at=None)
     # Written an hour ago, and their tasks lost with a broker that went down.
     OutboundEmail.objects.update(created_at=timezone.now() - timedelta(hours=1))
 

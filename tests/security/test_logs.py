@@ -12,6 +12,7 @@ from kmf.urls import urlpatterns as site_urls
 from notifications import outbox
 from notifications.models import OutboundEmail
 from tests.conftest import smtp_sink
+from tests.factories import OutboundEmailFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,26 +46,16 @@ class RefusingHandler:
         return f"{self.code} 5.1.1 <{address}>: Recipient address rejected"
 
 
-def pending_mail(key):
-    return OutboundEmail.objects.create(
-        key=key,
-        event="under_review",
-        to=ADDRESS,
-        language="en",
-        subject="Under review",
-        body_text="t",
-        body_html="<p>t</p>",
-    )
-
-
 def test_mail_failures_and_server_errors_are_logged_without_the_address(
     client, settings, log_output
 ):
     with smtp_sink(settings, RefusingHandler(550)):
-        outbox.deliver([pending_mail("refused").pk])  # given up: logged as an error
+        outbox.deliver(
+            [OutboundEmailFactory(key="refused", to=ADDRESS).pk]
+        )  # given up: logged as an error
     with smtp_sink(settings, RefusingHandler(450)):
         # Deferred by the server: logged by ID, for the sweep to send later.
-        outbox.enqueue([pending_mail("deferred").pk])
+        outbox.enqueue([OutboundEmailFactory(key="deferred", to=ADDRESS).pk])
     settings.ROOT_URLCONF = __name__
     client.raise_request_exception = False
     assert client.get("/duplicate/").status_code == 500

@@ -24,6 +24,7 @@ from tests.conftest import (
     tasks_through_broker,
     wait_for,
 )
+from tests.factories import OutboundEmailFactory
 from tests.security.test_faults import private_redis  # noqa: F401  (a fixture)
 
 pytestmark = [
@@ -115,19 +116,7 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_afte
     with tasks_through_broker(private_redis.url), ExitStack() as workers:
         workers.callback(second.stop)
         workers.callback(first.stop)
-        emails = [
-            OutboundEmail.objects.create(
-                key=f"batch:{n}",
-                event="under_review",
-                to=f"applicant{n}@example.org",
-                language="en",
-                subject=f"Mail {n:02d}",
-                body_text="t",
-                body_html="<p>t</p>",
-                next_attempt_at=timezone.now(),
-            )
-            for n in range(BATCH)
-        ]
+        emails = [OutboundEmailFactory(subject=f"Mail {n:02d}") for n in range(BATCH)]
         outbox.enqueue([email.pk for email in emails])  # one task: one batch, one connection
         handler.hold_after = 10
         first.start()
