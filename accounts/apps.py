@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import two_factor
         from .signals import ensure_role_groups
 
+        two_factor.connect_signals()
         post_migrate.connect(ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")

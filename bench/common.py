@@ -131,10 +131,13 @@ def session_for(user):
 
     from django.conf import settings
 
+    from accounts.two_factor import remember_second_factor
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(user.pk)
     store["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
+    remember_second_factor(store, user)  # staff pass their authenticator at the sign-in page
     store.create()
     return store.session_key
 

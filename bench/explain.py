@@ -17,11 +17,11 @@ def main(argv):
 
     django.setup()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from submissions.models import Call, ExpressionOfInterest
+    from tests.clients import Client
 
     from .pages import pages
 

@@ -64,8 +64,9 @@ def count_queries(path, user, before=lambda: None):
     """The SQL queries of one request to `path`, run in this process against the same database
     (the second of two, so per-process caches are warm as in a running web node)."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from tests.clients import Client
 
     client = Client()
     client.force_login(user)

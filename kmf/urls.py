@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import set_language
 
 from . import health, views
+
+# One way in: the admin's own sign-in form would take a password without the second factor or
+# the rate limits, so it sends visitors to the site's sign-in page instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("submissions.urls")),

@@ -110,6 +110,14 @@ def applicant(db):
 
 
 @pytest.fixture
+def client():
+    """pytest-django's client, whose force_login includes the second factor (tests/clients.py)."""
+    from tests.clients import Client
+
+    return Client()
+
+
+@pytest.fixture
 def applicant_client(client, applicant):
     client.force_login(applicant)
     return client
@@ -191,6 +199,8 @@ def production_env(**variables):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
+        "SITE_URL": "http://127.0.0.1",
+        "EMAIL_URL": "memorymail://",
         **variables,
     }
 

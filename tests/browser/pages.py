@@ -9,7 +9,8 @@ found, so that one test can walk through many pages and report all that is wrong
 from pathlib import Path
 
 from django.conf import settings
-from django.test import Client
+
+from tests.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
