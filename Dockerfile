@@ -13,7 +13,8 @@ RUN uv pip sync --require-hashes /tmp/requirements.txt
 
 WORKDIR /app
 COPY . .
-RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build python manage.py collectstatic --no-input \
+RUN DEBUG=0 SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build SITE_URL=http://build EMAIL_URL=dummymail:// \
+    python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 kmf && mkdir -p /app/var/media && chown -R kmf /app/var
 USER kmf
 

@@ -125,8 +125,19 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Where the site is reached from outside: links in emails point here.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where visitors reach the site (scheme, host and port, as the proxy in front serves it): every
+# link in a mail starts with it. Production must say; development serves on PORT.
+if DEBUG:
+    SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
+else:
+    try:
+        SITE_URL = env("SITE_URL")
+    except ImproperlyConfigured as missing:
+        raise ImproperlyConfigured(
+            "SITE_URL must be the site's public address when DEBUG is off, "
+            "e.g. SITE_URL=https://grants.example.org (links in mails start with it)."
+        ) from missing
+SITE_URL = SITE_URL.rstrip("/")
 
 # Attachments to an EOI (the budget on the KMF template, supporting documents).
 # Where applicants write with questions: shown in the footer, the help page and error pages.

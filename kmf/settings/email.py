@@ -9,7 +9,9 @@ neither, the console or files. Notifications go through the outbox (notification
 
 import os
 
-from .environment import env
+from django.core.exceptions import ImproperlyConfigured
+
+from .environment import DEBUG, env
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="KMF Grants <kmf@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -36,5 +38,12 @@ elif env("EMAIL_URL", default=""):
 elif env("EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH")
-else:
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # Receipts and password-reset links printed to a console nobody reads are lost mail and
+    # leaked secrets: production says where mail goes, or does not start.
+    raise ImproperlyConfigured(
+        "EMAIL_URL (or EMAIL_BACKEND) must say how mail is sent when DEBUG is off, "
+        "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587."
+    )

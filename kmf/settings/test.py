@@ -11,6 +11,9 @@ os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-with-enough-length-and-variety-0123456789"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SITE_URL", "http://testserver")
+# Kept in memory (django.core.mail.outbox); tests that need a real server start one.
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 
 from .base import *
 
@@ -19,7 +22,6 @@ SECURE_SSL_REDIRECT = False
 # Tests that need a real worker start one themselves; everything else runs tasks in-process.
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Static files come straight from the source folders; nothing is collected for tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

@@ -18,6 +18,8 @@ SETTINGS_ENV = (
     "DEBUG",
     "ALLOWED_HOSTS",
     "EMAIL_BACKEND",
+    "SITE_URL",
+    "PORT",
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_S3_ENDPOINT_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
@@ -140,6 +142,44 @@ def test_production_requires_allowed_hosts():
         load_settings("ALLOWED_HOSTS", SECRET_KEY="x" * 60)
 
 
+# What production must be told besides its secret key and host names.
+SITE_AND_MAIL = {
+    "SITE_URL": "https://grants.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+}
+
+
+def test_production_requires_the_sites_public_address():
+    with pytest.raises(RuntimeError, match="SITE_URL must be the site's public address"):
+        load_settings(
+            "SITE_URL",
+            SECRET_KEY="x" * 60,
+            ALLOWED_HOSTS="grants.example.org",
+            EMAIL_URL="smtp://m",
+        )
+
+
+def test_production_refuses_to_start_without_a_way_to_send_mail():
+    with pytest.raises(
+        RuntimeError, match=r"EMAIL_URL \(or EMAIL_BACKEND\) must say how mail is sent"
+    ):
+        load_settings(
+            "EMAIL_BACKEND",
+            SECRET_KEY="x" * 60,
+            ALLOWED_HOSTS="grants.example.org",
+            SITE_URL="https://grants.example.org",
+        )
+
+
+def test_links_in_development_follow_the_port_the_site_is_served_on():
+    assert load_settings("SITE_URL", DEBUG="1", PORT="8080") == {
+        "SITE_URL": "http://127.0.0.1:8080"
+    }
+    assert load_settings("SITE_URL", DEBUG="1", SITE_URL="https://grants.example.org/") == {
+        "SITE_URL": "https://grants.example.org"
+    }
+
+
 def test_production_takes_allowed_hosts_and_secures_cookies():
     settings = load_settings(
         "DEBUG",
@@ -149,6 +189,7 @@ def test_production_takes_allowed_hosts_and_secures_cookies():
         "SECURE_SSL_REDIRECT",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="grants.example.org,www.grants.example.org",
+        **SITE_AND_MAIL,
     )
 
     assert settings["DEBUG"] is False
@@ -158,12 +199,13 @@ def test_production_takes_allowed_hosts_and_secures_cookies():
     assert settings["SECURE_SSL_REDIRECT"] is True
 
 
-def test_production_mode_passes_the_deploy_check():
-    result = subprocess.run(
+def deploy_check(**environment):
+    return subprocess.run(
         [sys.executable, str(PROJECT / "manage.py"), "check", "--deploy", "--fail-level", "DEBUG"],
         env=clean_environment(
             SECRET_KEY="kmf-production-key-" + "9f8a7b6c5d4e3f2a1b0c" * 3,
             ALLOWED_HOSTS="grants.example.org",
+            **environment,
         ),
         cwd=PROJECT,
         capture_output=True,
@@ -171,8 +213,20 @@ def test_production_mode_passes_the_deploy_check():
         check=False,
     )
 
+
+def test_production_mode_passes_the_deploy_check():
+    result = deploy_check(**SITE_AND_MAIL)
+
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("mail", ["consolemail://", "filemail:///tmp/mail", "dummymail://"])
+def test_the_deploy_check_refuses_mail_that_reaches_nobody(mail):
+    result = deploy_check(SITE_URL="https://grants.example.org", EMAIL_URL=mail)
+
+    assert result.returncode != 0
+    assert "kmf.E001" in result.stderr
 
 
 def test_uploads_stay_on_disk_and_sessions_in_the_database_by_default():
