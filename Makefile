@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 PORT ?= 8000
+export PORT
 export UV_PYTHON := $(BIN)/python
 
 .PHONY: run test install install-dev lint format lock messages bench bench-pages bench-spike bench-fanout

@@ -1,7 +1,10 @@
-"""Logs carry no personal data: email addresses are masked wherever they turn up.
+"""Logs carry no personal data and no secrets: email addresses and the one-time keys of mailed
+links are masked wherever they turn up.
 
 Our own log lines name mails and EOIs by ID only, but exception texts we do not write (an SMTP
-server refusing <amina@example.org>, a unique-key violation) can carry an applicant's address.
+server refusing <amina@example.org>, a unique-key violation) can carry an applicant's address,
+and every request line of a confirmation or password-reset link carries a key that whoever
+reads the log could use.
 """
 
 import logging
@@ -9,10 +12,12 @@ import re
 import traceback
 
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# /accounts/confirm-email/<key>/ and /accounts/password/reset/key/<uidb36>-<key>/ (allauth).
+MAILED_KEY = re.compile(r"(/(?:confirm-email|password/reset/key)/)(?!done/)[^/\s?#\"']+")
 
 
 def redact(text):
-    return EMAIL_ADDRESS.sub("[email]", text)
+    return MAILED_KEY.sub(r"\1[key]", EMAIL_ADDRESS.sub("[email]", text))
 
 
 class RedactPersonalData(logging.Filter):

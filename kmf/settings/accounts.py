@@ -1,5 +1,7 @@
 """Sign-up, sign-in and password reset with django-allauth: the email address is the login."""
 
+from operator import attrgetter
+
 from .environment import env
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -12,6 +14,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KMF] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# allauth names the account in its mails ("user X has given your email address…"). Anyone can
+# sign up with someone else's address, so the name they typed must not travel to it: the mails
+# name the account by the address they are sent to.
+ACCOUNT_USER_DISPLAY = attrgetter("email")
 # Five wrong passwords for one account within five minutes, or twenty from one address,
 # and further attempts are refused for a while.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key,20/5m/ip"}

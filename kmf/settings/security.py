@@ -21,6 +21,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# How many proxies of ours stand in front of the web nodes (nginx in docker-compose.yml: 1).
+# Sign-in throttles count per visitor's address: behind a proxy every request comes from the
+# proxy's, and one person's wrong passwords would lock everyone out. With N proxies, the
+# visitor's address is the Nth from the right in X-Forwarded-For, which each proxy appends to.
+# Leave it 0 where nothing of ours is in front: the header would then be the visitor's to forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 SECURE_CONTENT_TYPE_NOSNIFF = True

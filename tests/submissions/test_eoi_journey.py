@@ -79,8 +79,9 @@ def fill_in_everything(client, eoi, call):
 
 
 def test_an_applicant_starts_fills_in_and_submits_an_eoi(
-    applicant_client, applicant, call, django_capture_on_commit_callbacks
+    applicant_client, applicant, call, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://grants.example.org"
     response = applicant_client.post(reverse("submissions:apply", args=[call.slug]))
     eoi = ExpressionOfInterest.objects.get(owner=applicant)
     assert response["Location"] == step_url(eoi, "organisation")
@@ -118,6 +119,8 @@ def test_an_applicant_starts_fills_in_and_submits_an_eoi(
     assert "KMF21-0001" in mail.outbox[0].subject
     assert "Community justice forums in Mopti" in mail.outbox[0].body
     assert "Budget decisions move to the forums." in mail.outbox[0].body
+    # Links start where the deployment says visitors reach the site.
+    assert f"https://grants.example.org{eoi.get_absolute_url()}" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="eoi.submitted", object_id=str(eoi.pk)).exists()
 
 
