@@ -1,7 +1,6 @@
 """Logs carry no personal data: what the configured handler writes, after real failures whose
 texts quote an applicant's address."""
 
-import io
 import logging
 
 import pytest
@@ -24,16 +23,6 @@ def duplicate_account(request):
 
 
 urlpatterns = [*site_urls, path("duplicate/", duplicate_account)]
-
-
-@pytest.fixture
-def log_output():
-    """Everything the console handler configured in settings.LOGGING writes."""
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-    yield buffer
-    handler.setStream(previous)
 
 
 class RefusingHandler:

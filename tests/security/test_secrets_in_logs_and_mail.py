@@ -1,8 +1,6 @@
 """Secrets stay out of logs and mail: the keys of mailed links never reach a log, and a mail to
 an address nobody has confirmed carries nothing its sender chose."""
 
-import io
-import logging
 import subprocess
 import sys
 
@@ -53,15 +51,6 @@ def up(url):
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:
         return False
-
-
-@pytest.fixture
-def log_output():
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-    yield buffer
-    handler.setStream(previous)
 
 
 @pytest.mark.django_db
