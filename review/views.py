@@ -49,7 +49,11 @@ def review_eoi(request, uuid):
     )
     criteria = list(eoi.call.criteria.all())
     form = ReviewForm(
-        request.POST or None, criteria=criteria, scale=eoi.call.score_scale_max, review=review
+        request.POST or None,
+        criteria=criteria,
+        scale=eoi.call.score_scale_max,
+        review=review,
+        submitting="submit" in request.POST,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +81,7 @@ def review_eoi(request, uuid):
             "review": review,
             "form": form,
             "blind": eoi.call.blind_review,
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
         },
     )
 
@@ -228,7 +232,7 @@ def secretariat_eoi(request, uuid):
             "decision": decision,
             "form": form,
             "audit": entries_for(eoi),
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers().order_by("name", "email"),
         },
     )

@@ -270,7 +270,7 @@ def eoi_detail(request, uuid):
             "editable": request.user.has_perm("submissions.edit_eoi", eoi),
             "withdrawable": request.user.has_perm("submissions.withdraw_eoi", eoi),
             "deadline": domain.deadline_for(eoi),
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
         },
     )
 
