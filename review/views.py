@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
+from kmf.permissions import can
 from submissions.domain import DomainError
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404
@@ -22,7 +23,7 @@ from .selectors import intake, reviewer_assignments, secretariat_eois
 
 
 def secretariat_only(request):
-    if not request.user.has_perm("review.manage_review"):
+    if not can(request.user, "review.manage_review"):
         raise Http404
 
 
@@ -43,7 +44,7 @@ def assignments(request):
 @login_required
 def review_eoi(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
     )
@@ -91,7 +92,7 @@ def declare_conflict(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     form = ConflictForm(request.POST or None)
     if form.is_valid():
-        assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+        assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
         domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
         messages.success(
             request, _("Thank you. This expression of interest is no longer yours to review.")
