@@ -179,8 +179,7 @@ def bulk_action(request, slug):
         elif action == "decide":
             if request.POST.get("outcome") not in Decision.Outcome.values:
                 raise DomainError(_("Choose an outcome."))
-            for eoi in chosen:
-                domain.decide(eoi, request.POST.get("outcome"), request.user)
+            domain.decide_all(list(chosen), request.POST.get("outcome"), request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
             return exports.as_csv(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
