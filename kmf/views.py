@@ -3,7 +3,7 @@ import sys
 from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -74,3 +74,11 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html", context))
+
+
+def bad_request(request, exception=None):
+    """The 400 page: for Django's refusals (too many fields, a bad host name) and for NUL
+    characters (kmf.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on
+    nothing that could be what failed."""
+    context = {"contact_email": settings.KMF_CONTACT_EMAIL}
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))

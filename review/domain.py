@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,14 +13,12 @@ from accounts.roles import REVIEWERS
 from audit import trail
 from notifications import messages
 from notifications.outbox import delivered_together
-from submissions.domain import DomainError
-from submissions.models import ExpressionOfInterest
+from submissions.domain import REVIEWABLE_STATUSES, DomainError, why_not_decidable
+from submissions.models import ExpressionOfInterest, Extension
 
 from . import scoring
 from .models import Assignment, Conflict, Decision, Review, Score
 
-EOIStatus = ExpressionOfInterest.Status
-REVIEWABLE = [EOIStatus.SUBMITTED, EOIStatus.UNDER_REVIEW]
 DEFAULT_REVIEW_TIME = timedelta(days=21)
 
 
@@ -41,7 +39,7 @@ def assign(eois, reviewer, actor, due_at=None):
     created = []
     with transaction.atomic():
         for eoi in eois:
-            if eoi.status not in REVIEWABLE:
+            if eoi.status not in REVIEWABLE_STATUSES:
                 raise DomainError(
                     _("%(eoi)s is not up for review.") % {"eoi": eoi.reference or eoi.title}
                 )
@@ -80,7 +78,7 @@ def auto_assign(call, actor, per_eoi=None, due_at=None):
     taken = set(Assignment.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
     conflicts = set(Conflict.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
     eois = (
-        call.eois.filter(status__in=REVIEWABLE)
+        call.eois.filter(status__in=REVIEWABLE_STATUSES)
         .annotate(active=Count("assignments", filter=Q(assignments__released_at=None)))
         .filter(active__lt=per_eoi)
         .order_by("reference")
@@ -131,16 +129,12 @@ def declare_conflict(assignment, reason, actor):
         scoring.refresh_call_scores(assignment.eoi.call)
 
 
-def review_is_open(eoi):
-    """Reviews can change until the EOI's decision is released to the applicant."""
-    return not Decision.objects.filter(eoi=eoi).exclude(released_at=None).exists()
-
-
 def save_review(assignment, actor, scores, recommendation, internal_comment, feedback, submit):
     """Save a reviewer's scores ({criterion: (value, comment)}) and texts; submit if asked and
-    complete. Returns the review."""
+    complete. Reviews change while the EOI is up for review: not once it is withdrawn or its
+    decision is released. Returns the review."""
     eoi = assignment.eoi
-    if assignment.released_at or not review_is_open(eoi):
+    if assignment.released_at or eoi.status not in REVIEWABLE_STATUSES:
         raise DomainError(_("This review can no longer be changed."))
     criteria = list(eoi.call.criteria.all())
     with transaction.atomic():
@@ -177,44 +171,84 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
     return review
 
 
-def decide(eoi, outcome, actor, feedback=None):
-    """Record the outcome (and feedback, unless None: then the written one stays); it stays
-    internal until released."""
-    if eoi.status not in REVIEWABLE:
-        raise DomainError(
-            _("%(eoi)s is not up for a decision.") % {"eoi": eoi.reference or eoi.title}
-        )
+def _locked_eois(pks):
+    """These EOIs, locked until commit (in one order, so two locks never wait on each other),
+    with what their deadline and the mail need. Decisions, releases and withdrawals all lock
+    the EOI first: whichever comes second sees the status the first one left."""
+    extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
+    return {
+        eoi.pk: eoi
+        for eoi in ExpressionOfInterest.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .select_related("call", "owner")
+        .annotate(extension_until=Subquery(extension.values("until")[:1]))
+        .order_by("pk")
+    }
+
+
+def _refuse_if_undecidable(eois_and_outcomes, now, nothing_done):
+    """All or nothing: the refusal names every EOI that cannot take its outcome now."""
+    reasons = [
+        reason
+        for eoi, outcome in eois_and_outcomes
+        if (reason := why_not_decidable(eoi, outcome, now))
+    ]
+    if reasons:
+        raise DomainError(f"{nothing_done} {' '.join(reasons)}")
+
+
+def decide(eoi, outcome, actor, feedback=None, now=None):
+    """Record the outcome of one EOI (and its feedback, unless None: then the written one
+    stays); it stays internal until released."""
+    decide_all([eoi], outcome, actor, feedback=feedback, now=now)
+
+
+def decide_all(eois, outcome, actor, feedback=None, now=None):
+    """Record one outcome for each of these EOIs, all or none: only once an EOI's deadline
+    (its extension counted) has passed, while it is up for review."""
+    now = now or timezone.now()
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().filter(eoi=eoi).first()
-        if decision and decision.released_at:
-            raise DomainError(_("This decision was released already."))
+        locked = _locked_eois([eoi.pk for eoi in eois])
+        _refuse_if_undecidable(
+            [(eoi, outcome) for eoi in locked.values()], now, _("Nothing was decided.")
+        )
         changes = {"outcome": outcome, "decided_by": actor}
         if feedback is not None:
             changes["feedback"] = feedback
-        Decision.objects.update_or_create(eoi=eoi, defaults=changes)
-        trail.record(actor, "decision.made", eoi, outcome=outcome)
+        for eoi in locked.values():
+            Decision.objects.update_or_create(eoi=eoi, defaults=changes)
+            trail.record(actor, "decision.made", eoi, outcome=outcome)
+    return len(locked)
 
 
-def release(decisions, actor):
-    """Tell the applicants: each EOI takes its outcome as status and its owner gets the mail."""
-    released = 0
+def release(decisions, actor, now=None):
+    """Tell the applicants, all or none: each EOI takes its outcome as status and its owner
+    gets the mail. A decision the status table or the deadline no longer allows (the EOI was
+    withdrawn, or reopened by an extension) stops the release, and the message names it."""
+    now = now or timezone.now()
     with transaction.atomic(), delivered_together():
-        for decision in (
-            decisions.select_for_update()
-            .filter(released_at=None)
-            .select_related("eoi__owner", "eoi__call")
-        ):
-            decision.released_at = timezone.now()
+        eois = _locked_eois(decisions.filter(released_at=None).values("eoi_id"))
+        pending = list(
+            Decision.objects.select_for_update()
+            .filter(eoi__in=list(eois), released_at=None)
+            .order_by("eoi_id")
+        )
+        _refuse_if_undecidable(
+            [(eois[decision.eoi_id], decision.outcome) for decision in pending],
+            now,
+            _("Nothing was released."),
+        )
+        for decision in pending:
+            decision.eoi = eoi = eois[decision.eoi_id]
+            decision.released_at = now
             decision.save(update_fields=["released_at"])
-            eoi = decision.eoi
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
                 status=decision.outcome, version=F("version") + 1
             )
             eoi.status = decision.outcome
             trail.record(actor, "decision.released", eoi, outcome=decision.outcome)
             messages.decision_released(decision)
-            released += 1
-    return released
+    return len(pending)
 
 
 def remind_reviewers(now=None):
@@ -225,7 +259,7 @@ def remind_reviewers(now=None):
     )
     open_assignments = (
         active_assignments()
-        .filter(due_at__lte=now + timedelta(days=2), eoi__status__in=REVIEWABLE)
+        .filter(due_at__lte=now + timedelta(days=2), eoi__status__in=REVIEWABLE_STATUSES)
         .exclude(eoi__decision__released_at__isnull=False)
         .exclude(Exists(submitted))
         .select_related("reviewer", "eoi__call")

@@ -7,7 +7,10 @@ from .models import Decision, Recommendation
 
 
 class ReviewForm(forms.Form):
-    """A score (with its descriptors) and a comment per criterion, then the reviewer's texts."""
+    """A score (with its descriptors) and a comment per criterion, then the reviewer's texts.
+
+    A draft may leave anything out; `submitting` asks for every score and the recommendation,
+    and names each one missing beside what the reviewer gave."""
 
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices], required=False
@@ -24,9 +27,10 @@ class ReviewForm(forms.Form):
         help_text=_("The Secretariat may pass it on with the decision. No names, please."),
     )
 
-    def __init__(self, *args, criteria, scale, review=None, **kwargs):
+    def __init__(self, *args, criteria, scale, review=None, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.submitting = submitting
         existing = {score.criterion_id: score for score in review.scores.all()} if review else {}
         for criterion in criteria:
             descriptors = list(criterion.descriptors) + [""] * scale
@@ -59,6 +63,21 @@ class ReviewForm(forms.Form):
                 internal_comment=review.internal_comment,
                 applicant_feedback=review.applicant_feedback,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.submitting:
+            return cleaned
+        missing = {
+            f"score_{criterion.pk}": _("Give a score to submit the review.")
+            for criterion in self.criteria
+        }
+        missing["recommendation"] = _("Choose a recommendation to submit the review.")
+        for name, message in missing.items():
+            # A value that was refused has its own message already.
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     def scores(self):
         return {

@@ -2,6 +2,7 @@
 
 - Each review's weighted total is on a 0–100 scale: a score s of 1…S on a criterion of weight w
   counts w·(s−1)/(S−1), and the weights of a call sum to 100.
+- Reviews of withdrawn EOIs count nowhere (withdrawing refreshes the figures).
 - Per EOI: the number of submitted reviews, their mean, their true median (the middle total, or
   the mean of the two middle ones), the spread (highest − lowest, flagged above the call's
   disagreement threshold), and the normalised score: the mean of its reviews' z-scores, each
@@ -14,7 +15,11 @@
 from django.db import connection, transaction
 from django.db.models import F, Sum
 
+from submissions.models import ExpressionOfInterest
+
 from .models import EOIScore, Score
+
+WITHDRAWN = ExpressionOfInterest.Status.WITHDRAWN.value
 
 STATISTICS_SQL = """
 WITH totals AS (
@@ -23,6 +28,7 @@ WITH totals AS (
     FROM review_review AS review
     JOIN submissions_expressionofinterest AS eoi ON eoi.id = review.eoi_id
     WHERE review.status = 'submitted' AND review.total IS NOT NULL AND eoi.call_id = %(call)s
+          AND eoi.status <> %(withdrawn)s
 ),
 reviewers AS (
     SELECT reviewer_id, COUNT(*) AS reviews, AVG(total) AS mean,
@@ -68,7 +74,7 @@ def refresh_call_scores(call):
     with transaction.atomic(), connection.cursor() as cursor:
         # One refresh per call at a time: two reviews submitted together both end up counted.
         type(call).objects.select_for_update().filter(pk=call.pk).exists()
-        cursor.execute(STATISTICS_SQL, {"call": call.pk})
+        cursor.execute(STATISTICS_SQL, {"call": call.pk, "withdrawn": WITHDRAWN})
         rows = cursor.fetchall()
         EOIScore.objects.filter(eoi__call=call).delete()
         EOIScore.objects.bulk_create(

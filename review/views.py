@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
+from kmf.permissions import can
 from submissions.domain import DomainError
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404
@@ -22,7 +23,7 @@ from .selectors import intake, reviewer_assignments, secretariat_eois
 
 
 def secretariat_only(request):
-    if not request.user.has_perm("review.manage_review"):
+    if not can(request.user, "review.manage_review"):
         raise Http404
 
 
@@ -43,13 +44,17 @@ def assignments(request):
 @login_required
 def review_eoi(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
     )
     criteria = list(eoi.call.criteria.all())
     form = ReviewForm(
-        request.POST or None, criteria=criteria, scale=eoi.call.score_scale_max, review=review
+        request.POST or None,
+        criteria=criteria,
+        scale=eoi.call.score_scale_max,
+        review=review,
+        submitting="submit" in request.POST,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +82,7 @@ def review_eoi(request, uuid):
             "review": review,
             "form": form,
             "blind": eoi.call.blind_review,
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
         },
     )
 
@@ -87,7 +92,7 @@ def declare_conflict(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     form = ConflictForm(request.POST or None)
     if form.is_valid():
-        assignment = Assignment.objects.get(eoi=eoi, reviewer=request.user)
+        assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
         domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
         messages.success(
             request, _("Thank you. This expression of interest is no longer yours to review.")
@@ -174,8 +179,7 @@ def bulk_action(request, slug):
         elif action == "decide":
             if request.POST.get("outcome") not in Decision.Outcome.values:
                 raise DomainError(_("Choose an outcome."))
-            for eoi in chosen:
-                domain.decide(eoi, request.POST.get("outcome"), request.user)
+            domain.decide_all(list(chosen), request.POST.get("outcome"), request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
             return exports.as_csv(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
@@ -228,7 +232,7 @@ def secretariat_eoi(request, uuid):
             "decision": decision,
             "form": form,
             "audit": entries_for(eoi),
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers().order_by("name", "email"),
         },
     )

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 from kmf.money import euros
 from notifications import messages
+from review import scoring
 
 from .models import (
     MAX_PERSONNEL_SHARE,
@@ -26,12 +27,19 @@ from .models import (
 
 Status = ExpressionOfInterest.Status
 
-# Who may move an EOI from which status to which; decisions are the review app's.
+# The status table: who may move an EOI from which status to which, and when. The applicant's
+# moves end at their deadline (the call's, or their extension); the Secretariat's decisions,
+# released by review.domain.release, start there. So no EOI is decided while its applicant may
+# still change or withdraw it, and no release undoes a withdrawal.
 APPLICANT_TRANSITIONS = {
     Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
     Status.SUBMITTED: {Status.WITHDRAWN},
 }
 EDITABLE_STATUSES = {Status.DRAFT, Status.SUBMITTED}
+# Reviewers score these; after the deadline the Secretariat decides on them.
+REVIEWABLE_STATUSES = {Status.SUBMITTED, Status.UNDER_REVIEW}
+OUTCOMES = {Status.INVITED, Status.WAITLISTED, Status.NOT_SELECTED}
+DECISION_TRANSITIONS = dict.fromkeys(REVIEWABLE_STATUSES, OUTCOMES)
 
 
 class DomainError(Exception):
@@ -88,6 +96,28 @@ def deadline_for(eoi):
 def is_editable(eoi, now=None):
     now = now or timezone.now()
     return eoi.status in EDITABLE_STATUSES and eoi.call.opens_at <= now < deadline_for(eoi)
+
+
+def why_not_decidable(eoi, outcome, now=None):
+    """None when the Secretariat may give the EOI this outcome now (decide or release it):
+    the status table allows it and the EOI's deadline, its extension counted, has passed.
+    Otherwise the reason, naming the EOI, for the message."""
+    now = now or timezone.now()
+    name = eoi.reference or eoi.title
+    if outcome not in DECISION_TRANSITIONS.get(eoi.status, set()):
+        return _("%(eoi)s is not up for a decision (%(status)s).") % {
+            "eoi": name,
+            "status": eoi.get_status_display(),
+        }
+    deadline = deadline_for(eoi)
+    if now < deadline:
+        return _("%(eoi)s is open to its applicant until %(deadline)s: decide after that.") % {
+            "eoi": name,
+            "deadline": formats.date_format(
+                timezone.localtime(deadline, eoi.call.zone), "j F Y, H:i T"
+            ),
+        }
+    return None
 
 
 def start_eoi(call, applicant, now=None):
@@ -247,6 +277,7 @@ def submit_eoi(eoi, actor, declarations, now=None):
 
 
 def withdraw_eoi(eoi, actor):
+    """The applicant takes their EOI back before the deadline; its reviews stop counting."""
     with transaction.atomic():
         eoi = (
             ExpressionOfInterest.objects.select_for_update(of=("self",))
@@ -263,6 +294,7 @@ def withdraw_eoi(eoi, actor):
         eoi.updated_at = timezone.now()
         eoi.save(update_fields=["status", "version", "updated_at"])
         trail.record(actor, "eoi.withdrawn", eoi, previous_status=previous)
+        scoring.refresh_call_scores(eoi.call)
     eoi.refresh_from_db()
     return eoi
 

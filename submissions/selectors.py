@@ -2,6 +2,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kmf.permissions import can
+
 from .models import ExpressionOfInterest, Extension
 
 
@@ -19,7 +21,7 @@ def applicant_eois(applicant):
 def eoi_or_404(user, uuid, permission):
     """The EOI if `user` may see it this way; a 404 otherwise, so nobody learns it exists."""
     eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
-    if not user.has_perm(permission, eoi):
+    if not can(user, permission, eoi):
         raise Http404
     return eoi
 

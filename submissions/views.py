@@ -13,6 +13,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kmf.permissions import can
+
 from . import domain, pdf
 from .forms import (
     STEP_SLUGS,
@@ -267,10 +269,10 @@ def eoi_detail(request, uuid):
         {
             "eoi": eoi,
             "call": eoi.call,
-            "editable": request.user.has_perm("submissions.edit_eoi", eoi),
-            "withdrawable": request.user.has_perm("submissions.withdraw_eoi", eoi),
+            "editable": can(request.user, "submissions.edit_eoi", eoi),
+            "withdrawable": can(request.user, "submissions.withdraw_eoi", eoi),
             "deadline": domain.deadline_for(eoi),
-            **eoi_answers(eoi),
+            "answers": eoi_answers(eoi),
         },
     )
 
@@ -319,7 +321,7 @@ def attachment_download(request, uuid, pk):
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.original_name
-        if request.user.has_perm("submissions.view_eoi", eoi) or not eoi.call.blind_review
+        if can(request.user, "submissions.view_eoi", eoi) or not eoi.call.blind_review
         else f"{eoi.reference}-{attachment.kind}{attachment.extension}",
         content_type=attachment.content_type,
     )

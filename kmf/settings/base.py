@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "kmf.middleware.VisitorTimeZoneMiddleware",
+    # Last, so that its 400 page has the language and headers of any other; no middleware above
+    # takes the query string to the database.
+    "kmf.middleware.NulCharactersRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "kmf.urls"

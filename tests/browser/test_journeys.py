@@ -11,10 +11,11 @@ in the live server's thread.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
@@ -23,7 +24,7 @@ from accounts.roles import REVIEWERS, SECRETARIAT
 from review.models import Assignment, Decision, Review
 from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
-from submissions.models import ExpressionOfInterest
+from submissions.models import Call, ExpressionOfInterest
 from tests.accounts.test_two_factor import current_code
 from tests.browser.pages import record
 from tests.conftest import wait_for
@@ -338,7 +339,9 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     }
     phone.context.close()
 
-    # The Secretariat sees the scores, decides with feedback, and releases the decision.
+    # The call closes (decisions wait for the deadline); the Secretariat sees the scores,
+    # decides with feedback, and releases the decision.
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     desk.reload()
     reviews = desk.locator("table", has_text="Weighted total")
     expect(reviews).to_contain_text("Jonas de Vries")

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review.models import Criterion
@@ -43,3 +46,11 @@ def make_eoi(rubric_call):
         return EOIFactory(call=rubric_call, reference=f"KMF21-{number:04d}", **fields)
 
     return make
+
+
+@pytest.fixture
+def after_the_deadline(rubric_call):
+    """The clock a day past the call's deadline, when the Secretariat decides (ask for it after
+    the fixtures that build EOIs before the deadline)."""
+    with time_machine.travel(rubric_call.closes_at + timedelta(days=1), tick=True):
+        yield

@@ -75,7 +75,7 @@ def test_declaring_a_conflict_releases_the_assignment_on_the_record(
 
 
 def test_decisions_stay_internal_until_released_then_mail_the_feedback(
-    rubric_call, make_eoi, secretariat
+    rubric_call, make_eoi, secretariat, after_the_deadline
 ):
     eoi = make_eoi(owner__preferred_language="fr", owner__name="Awa Diop")
     domain.decide(

@@ -84,7 +84,9 @@ def test_the_median_of_four_reviews_and_ties_in_rank(
 
 
 @pytest.mark.django_db
-def test_bulk_decisions_keep_the_feedback_written_on_the_eoi_page(client, make_eoi, secretariat):
+def test_bulk_decisions_keep_the_feedback_written_on_the_eoi_page(
+    client, make_eoi, secretariat, after_the_deadline
+):
     eoi = make_eoi()
     domain.decide(eoi, Decision.Outcome.INVITED, secretariat, feedback="Careful feedback")
     client.force_login(secretariat)

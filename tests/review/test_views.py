@@ -203,7 +203,7 @@ def test_the_csv_export_holds_figures_and_defuses_formulas(client, world, make_e
     assert titles[formula.reference] == '\'=HYPERLINK("http://evil.example","click")'
 
 
-def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi):
+def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi, after_the_deadline):
     from review.models import Decision
 
     other = make_eoi()
@@ -314,7 +314,7 @@ def test_the_dashboard_counts_at_most_once_a_minute(client, world, make_eoi):
     assert "Counted at 14:04" in counted
 
 
-def test_bulk_decisions(client, world, make_eoi):
+def test_bulk_decisions(client, world, make_eoi, after_the_deadline):
     from review.models import Decision
 
     first, second = make_eoi(), make_eoi()
@@ -329,7 +329,9 @@ def test_bulk_decisions(client, world, make_eoi):
     assert Decision.objects.filter(released_at=None).count() == 2
 
 
-def test_assigning_and_releasing_from_the_eoi_page_come_back_to_it(client, world):
+def test_assigning_and_releasing_from_the_eoi_page_come_back_to_it(
+    client, world, after_the_deadline
+):
     eoi = world["eoi"]
     client.force_login(world["secretariat"])
     url = reverse("review:bulk_action", args=[world["call"].slug])
