@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = views.bad_request
 handler500 = views.server_error

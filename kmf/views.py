@@ -3,7 +3,7 @@ import sys
 from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -74,3 +74,14 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.render_to_string("500.html", context))
+
+
+def bad_request(request, exception):
+    """The 400 page: a request Django refused before any view read it, most often a form with
+    more files or fields than it takes at once (DATA_UPLOAD_MAX_NUMBER_FILES and _FIELDS)."""
+    context = {
+        "contact_email": settings.KMF_CONTACT_EMAIL,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context))

@@ -32,6 +32,8 @@ APPLICANT_TRANSITIONS = {
     Status.SUBMITTED: {Status.WITHDRAWN},
 }
 EDITABLE_STATUSES = {Status.DRAFT, Status.SUBMITTED}
+# Beside its budget, an EOI carries at most this many supporting documents.
+MAX_SUPPORTING_FILES = 10
 
 
 class DomainError(Exception):
@@ -280,8 +282,15 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
     stored = []
     try:
         with transaction.atomic():
-            # One upload at a time per EOI, so two budget files cannot both become "the" budget.
+            # One upload at a time per EOI, so two budget files cannot both become "the" budget
+            # and two uploads side by side cannot pass the count of supporting documents.
             ExpressionOfInterest.objects.select_for_update().filter(pk=eoi.pk).first()
+            already = eoi.attachments.filter(kind=Attachment.Kind.SUPPORTING).count()
+            if supporting and already + len(supporting) > MAX_SUPPORTING_FILES:
+                raise DomainError(
+                    _("At most %(limit)d supporting documents, please.")
+                    % {"limit": MAX_SUPPORTING_FILES}
+                )
             if budget:
                 for old in eoi.attachments.filter(kind=Attachment.Kind.BUDGET):
                     _delete_attachment(old)
