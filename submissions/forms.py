@@ -192,6 +192,7 @@ PartnerFormSet = forms.inlineformset_factory(
     Partner,
     formset=PartnerRows,
     fields=["name", "country", "role", "locally_led"],
+    widgets={"country": fast_widgets.Select},
     extra=1,
     can_delete=True,
     max_num=MAX_PARTNERS,
