@@ -1,6 +1,8 @@
 """Every list a request can make long (formset rows, ticked options, files) is bounded: a
 request beyond the bound is refused at once with a message, and what was typed stays."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -167,3 +169,19 @@ def test_the_call_admin_refuses_100000_inline_rows_at_once(client, call):
     assert response.status_code == 200
     assert "Please submit at most 50 forms." in response.content.decode()
     assert call.challenges.count() == 3
+
+
+def test_the_call_admin_bounds_the_score_scale_and_the_reminders(client, call):
+    secretariat = give_role(ApplicantFactory(is_staff=True), SECRETARIAT)
+    url, page = open_call_in_admin(client, secretariat, call)
+    data = admin_form_data(page)
+    data["score_scale_max"] = "1000"  # a radio button per score, per criterion, per review
+    data["reminder_offsets"] = json.dumps(list(range(1, 14)))  # a mail per draft each
+
+    response = client.post(url, data)
+
+    page = response.content.decode()
+    assert "Ensure this value is less than or equal to 10." in page
+    assert "At most 12 reminders, please." in page
+    call.refresh_from_db()
+    assert call.score_scale_max == 5
