@@ -77,8 +77,13 @@ def server_error(request):
 
 
 def bad_request(request, exception=None):
-    """The 400 page: for Django's refusals (too many fields, a bad host name) and for NUL
-    characters (kmf.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on
-    nothing that could be what failed."""
-    context = {"contact_email": settings.KMF_CONTACT_EMAIL}
+    """The 400 page: for Django's refusals (more files or fields than a page takes at once,
+    DATA_UPLOAD_MAX_NUMBER_FILES and _FIELDS; a bad host name) and for NUL characters
+    (kmf.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on nothing that
+    could be what failed."""
+    context = {
+        "contact_email": settings.KMF_CONTACT_EMAIL,
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    }
     return HttpResponseBadRequest(loader.render_to_string("400.html", context))

@@ -102,8 +102,19 @@ def declare_conflict(request, uuid):
     return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
 
 
+# A bulk action applies to EOIs ticked on one page of the list, which shows 50.
+MAX_BULK_EOIS = 50
+
+
 def valid_uuids(values):
-    """The values that are UUIDs; anything else a browser or a person sent is left out."""
+    """The values that are UUIDs; anything else a browser or a person sent is left out.
+
+    More values than one page has are refused whole, before any work."""
+    if len(values) > MAX_BULK_EOIS:
+        raise DomainError(
+            _("Choose at most %(limit)d expressions of interest at a time.")
+            % {"limit": MAX_BULK_EOIS}
+        )
     found = []
     for value in values:
         try:
@@ -157,9 +168,9 @@ def dashboard(request, slug):
 def bulk_action(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    chosen = call.eois.filter(uuid__in=valid_uuids(request.POST.getlist("eoi")))
     action = request.POST.get("action")
     try:
+        chosen = call.eois.filter(uuid__in=valid_uuids(request.POST.getlist("eoi")))
         if action == "assign":
             reviewer = domain.reviewers().filter(pk=as_int(request.POST.get("reviewer"))).first()
             if reviewer is None:

@@ -46,23 +46,34 @@ class RubricFormSet(BaseInlineFormSet):
                 )
 
 
-class CriterionInline(TranslationStackedInline):
+class BoundedInline:
+    """Inline rows as the EOI's partners have them: a request claiming more rows than
+    max_num builds no more than that, and is refused with a message."""
+
+    max_num = 50
+
+    def get_formset(self, request, obj=None, **kwargs):
+        bounds = {"validate_max": True, "absolute_max": self.max_num}
+        return super().get_formset(request, obj, **bounds, **kwargs)
+
+
+class CriterionInline(BoundedInline, TranslationStackedInline):
     model = Criterion
     formset = RubricFormSet
     extra = 0
 
 
-class ChallengeInline(TranslationStackedInline):
+class ChallengeInline(BoundedInline, TranslationStackedInline):
     model = Challenge
     extra = 0
 
 
-class MilestoneInline(TranslationTabularInline):
+class MilestoneInline(BoundedInline, TranslationTabularInline):
     model = Milestone
     extra = 0
 
 
-class QuestionInline(TranslationStackedInline):
+class QuestionInline(BoundedInline, TranslationStackedInline):
     model = Question
     extra = 0
 
@@ -114,12 +125,12 @@ class ExtensionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class PartnerInline(admin.TabularInline):
+class PartnerInline(BoundedInline, admin.TabularInline):
     model = Partner
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(BoundedInline, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["kind", "original_name", "size", "uploaded_at"]

@@ -4,6 +4,7 @@ Views and tasks call these functions; they validate, save, write the audit trail
 mail after the transaction commits, so a change that rolls back leaves no trace anywhere.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,8 @@ from .models import (
     ReferenceCounter,
 )
 
+logger = logging.getLogger(__name__)
+
 Status = ExpressionOfInterest.Status
 
 # The status table: who may move an EOI from which status to which, and when. The applicant's
@@ -40,6 +43,8 @@ EDITABLE_STATUSES = {Status.DRAFT, Status.SUBMITTED}
 REVIEWABLE_STATUSES = {Status.SUBMITTED, Status.UNDER_REVIEW}
 OUTCOMES = {Status.INVITED, Status.WAITLISTED, Status.NOT_SELECTED}
 DECISION_TRANSITIONS = dict.fromkeys(REVIEWABLE_STATUSES, OUTCOMES)
+# Beside its budget, an EOI carries at most this many supporting documents.
+MAX_SUPPORTING_FILES = 10
 
 
 class DomainError(Exception):
@@ -66,6 +71,10 @@ class EditConflict(DomainError):
 
 class NotEditable(DomainError):
     pass
+
+
+class StorageFault(DomainError):
+    """A file could not be stored: a full disk, an unwritable folder, an unreachable bucket."""
 
 
 class Incomplete(DomainError):
@@ -303,6 +312,7 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
     """Store uploaded files under random names; a new budget file replaces the old one.
 
     `budget` and `supporting` are uploads that carry what `uploads.sniff` found as `.sniffed`.
+    All or nothing: when one file cannot be stored, no row is written and no file stays.
     """
     uploads = [(Attachment.Kind.BUDGET, budget)] if budget else []
     uploads += [(Attachment.Kind.SUPPORTING, upload) for upload in supporting]
@@ -312,8 +322,15 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
     stored = []
     try:
         with transaction.atomic():
-            # One upload at a time per EOI, so two budget files cannot both become "the" budget.
+            # One upload at a time per EOI, so two budget files cannot both become "the" budget
+            # and two uploads side by side cannot pass the count of supporting documents.
             ExpressionOfInterest.objects.select_for_update().filter(pk=eoi.pk).first()
+            already = eoi.attachments.filter(kind=Attachment.Kind.SUPPORTING).count()
+            if supporting and already + len(supporting) > MAX_SUPPORTING_FILES:
+                raise DomainError(
+                    _("At most %(limit)d supporting documents, please.")
+                    % {"limit": MAX_SUPPORTING_FILES}
+                )
             if budget:
                 for old in eoi.attachments.filter(kind=Attachment.Kind.BUDGET):
                     _delete_attachment(old)
@@ -326,8 +343,7 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
                     extension=upload.sniffed.extension,
                     size=upload.size,
                 )
-                attachment.file.save(upload.name, upload, save=False)
-                stored.append(attachment.file.name)
+                stored.append(_store_file(eoi, attachment, upload))
                 attachment.save()
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
                 version=F("version") + 1, updated_at=timezone.now()
@@ -342,16 +358,48 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
     except BaseException:
         # The rows rolled back; the files written for them must go too.
         for name in stored:
-            Attachment.file.field.storage.delete(name)
+            _discard_file(name)
         raise
     return eoi.attachments.filter(file__in=stored)
+
+
+def _store_file(eoi, attachment, upload):
+    """Write one upload to storage; its name there, or StorageFault for the applicant.
+
+    Storage backends report their faults as OSError (kmf/storage.py), and leave no part of a
+    file behind when they do."""
+    try:
+        attachment.file.save(upload.name, upload, save=False)
+    except OSError as fault:
+        logger.exception("An attachment of EOI %s could not be stored", eoi.pk)
+        raise storage_fault(upload.name) from fault
+    return attachment.file.name
+
+
+def storage_fault(file_name):
+    """What the applicant reads when their file could not be written (and operators a log)."""
+    return StorageFault(
+        _(
+            "“%(name)s” could not be stored: the fault is ours, not your file's, and it has "
+            "been reported. None of the files you chose were kept: please try again later."
+        )
+        % {"name": file_name}
+    )
+
+
+def _discard_file(name):
+    try:
+        Attachment.file.field.storage.delete(name)
+    except OSError:
+        logger.exception("The file %s of an upload that failed could not be removed", name)
 
 
 def _delete_attachment(attachment):
     """Delete the row now and the stored file once the transaction commits."""
     stored = attachment.file
     attachment.delete()
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    # A storage fault then is logged and leaves an unused file, never a failed request.
+    transaction.on_commit(lambda: stored.storage.delete(stored.name), robust=True)
 
 
 def remove_attachment(attachment, actor):

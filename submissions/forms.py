@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kmf.money import euros
 
 from . import widgets as fast_widgets
+from .domain import MAX_SUPPORTING_FILES
 from .models import ExpressionOfInterest, Partner
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 from .validators import MaxWordsValidator
@@ -31,6 +33,9 @@ def https_by_default(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+MULTIPLE_CHOICE_FIELDS = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+
+
 class StepForm(forms.ModelForm):
     """Answers of one step. When the EOI is submitted already, every answer is required."""
 
@@ -47,6 +52,15 @@ class StepForm(forms.ModelForm):
                 field.help_text = _("At most %(limit)d words.") % {"limit": limit}
             if require_answers and name in self.required_when_submitted:
                 field.required = True
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A browser sends each ticked option once; more is a crafted request, refused whole.
+        for name, field in self.fields.items():
+            chosen = self[name].data if isinstance(field, MULTIPLE_CHOICE_FIELDS) else None
+            if isinstance(chosen, list | tuple) and len(chosen) != len(set(chosen)):
+                self.add_error(name, _("Choose each option once."))
+        return cleaned_data
 
     def answers(self):
         """The valid answers, as model field values (invalid ones are left out)."""
@@ -160,16 +174,31 @@ class BudgetForm(StepForm):
         return amount
 
 
+# More than a small grant's partnership has; it bounds the rows one budget step builds.
+MAX_PARTNERS = 20
+
+
+class PartnerRows(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "At most %(num)d partner, please.", "At most %(num)d partners, please.", "num"
+        ),
+    }
+
+
+# A request claiming more rows than MAX_PARTNERS builds no more than that, and is refused.
 PartnerFormSet = forms.inlineformset_factory(
     ExpressionOfInterest,
     Partner,
+    formset=PartnerRows,
     fields=["name", "country", "role", "locally_led"],
+    widgets={"country": fast_widgets.Select},
     extra=1,
     can_delete=True,
+    max_num=MAX_PARTNERS,
+    absolute_max=MAX_PARTNERS,
+    validate_max=True,
 )
-
-
-MAX_SUPPORTING_FILES = 10
 
 
 class MultipleFileInput(forms.ClearableFileInput):

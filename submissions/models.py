@@ -96,7 +96,8 @@ class Call(models.Model):
     score_scale_max = models.PositiveSmallIntegerField(
         _("highest score"),
         default=5,
-        validators=[MinValueValidator(2)],
+        # Each score is a choice, with its descriptor, on every review form.
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
         help_text=_("Criteria are scored from 1 to this number."),
     )
     disagreement_threshold = models.PositiveSmallIntegerField(

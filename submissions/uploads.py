@@ -1,6 +1,6 @@
 """What an uploaded file really is, judged by its content and never by its name."""
 
-import zipfile
+import struct
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -9,7 +9,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from . import antivirus
+from . import antivirus, archives
 
 PDF = ("pdf", "application/pdf")
 XLSX = ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -24,6 +24,8 @@ BUDGET_TYPES = {PDF, XLSX, XLS, ODS, DOCX}
 SUPPORTING_TYPES = {PDF, XLSX, XLS, ODS, DOCX, ODT, PNG, JPEG}
 
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+# What olefile raises on a damaged or hostile container.
+OLE_DAMAGED = (OSError, ValueError, struct.error, IndexError)
 
 
 @dataclass(frozen=True)
@@ -33,29 +35,53 @@ class SniffedFile:
     safe_name: str
 
 
+# The longest OpenDocument media type is under 60 characters.
+MAX_MIMETYPE_BYTES = 100
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+
 def _zip_kind(upload):
+    """ODS, ODT, XLSX or DOCX by the members that identify them; a ValidationError for an
+    archive that cannot be read within bounds (archives.opened says which)."""
     try:
-        with zipfile.ZipFile(upload) as archive:
+        with archives.opened(upload) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return {ODS[1]: ODS, ODT[1]: ODT}.get(mimetype)
+                return _opendocument_kind(upload, archive)
             if "[Content_Types].xml" in names:
                 if any(name.startswith("xl/") for name in names):
                     return XLSX
                 if any(name.startswith("word/") for name in names):
                     return DOCX
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except archives.DAMAGED:
         return None
     return None
 
 
+def _opendocument_kind(upload, archive):
+    mimetype = archives.read_member(archive, "mimetype", MAX_MIMETYPE_BYTES) or b""
+    kind = {ODS[1]: ODS, ODT[1]: ODT}.get(mimetype.decode("ascii", "replace").strip())
+    if kind is None or "META-INF/manifest.xml" not in archive.namelist():
+        return kind
+    # OpenDocument encrypts inside the document: the manifest says so, not the ZIP flags.
+    manifest = archives.read_member(archive, "META-INF/manifest.xml", MAX_MANIFEST_BYTES)
+    if manifest is None:
+        return None
+    if b"encryption-data" in manifest:
+        raise archives.password_protected(upload)
+    return kind
+
+
 def _is_excel_workbook(upload):
-    """Old Word, Outlook and installer files share Excel's container; a workbook has its stream."""
+    """Old Word, Outlook and installer files share Excel's container; a workbook has its stream.
+
+    A password-protected XLSX or DOCX is this container too, around an encrypted package."""
     try:
         with olefile.OleFileIO(upload) as container:
+            if container.exists("EncryptedPackage"):
+                raise archives.password_protected(upload)
             return container.exists("Workbook") or container.exists("Book")
-    except (OSError, ValueError):
+    except OLE_DAMAGED:
         return False
     finally:
         upload.seek(0)

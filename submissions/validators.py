@@ -11,6 +11,10 @@ def validate_time_zone(name):
         raise ValidationError(_("“%(name)s” is not a time zone name."), params={"name": name})
 
 
+# Each offset is a reminder to every applicant with a draft; a dozen is already a lot of mail.
+MAX_REMINDER_OFFSETS = 12
+
+
 def validate_reminder_offsets(offsets):
     if not isinstance(offsets, list) or not all(
         isinstance(hours, int) and hours > 0 for hours in offsets
@@ -20,6 +24,10 @@ def validate_reminder_offsets(offsets):
                 "Give the reminder offsets as a list of whole hours before the deadline, "
                 "e.g. [168, 48, 24]."
             )
+        )
+    if len(offsets) > MAX_REMINDER_OFFSETS:
+        raise ValidationError(
+            _("At most %(limit)d reminders, please."), params={"limit": MAX_REMINDER_OFFSETS}
         )
 
 

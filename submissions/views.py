@@ -214,6 +214,8 @@ def attachments_step(request, eoi, step):
     if request.method == "POST":
         form.is_valid()
         try:
+            if getattr(request, "upload_fault", None):  # set by kmf.storage.SpoolingUploadHandler
+                raise domain.storage_fault(request.upload_fault)
             domain.add_attachments(
                 eoi,
                 request.user,

@@ -3,6 +3,8 @@
 import io
 import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -23,6 +25,68 @@ def office_bytes(kind):
             part = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}[kind]
             archive.writestr(part, "<root/>")
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a hand-made ZIP archive: its packed bytes and what it claims to be."""
+
+    name: str
+    packed: bytes
+    crc: int
+    size: int
+    method: int = zipfile.ZIP_DEFLATED
+    flags: int = 0
+
+
+def deflated(name, content, **claims):
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = packer.compress(content) + packer.flush()
+    return Member(name, packed, zlib.crc32(content), len(content), **claims)
+
+
+def spaces_after(name, head, megabytes):
+    """A member of `head` then `megabytes` MiB of spaces, packed without ever holding it: one
+    packed mebibyte of spaces, repeated (each ends on a full flush, so it stands alone)."""
+    mebibyte = b" " * (1024 * 1024)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed_head = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    packed_mebibyte = packer.compress(mebibyte) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(head)
+    for _ in range(megabytes):
+        crc = zlib.crc32(mebibyte, crc)
+    packed = packed_head + packed_mebibyte * megabytes + packer.flush()
+    return Member(name, packed, crc, len(head) + megabytes * len(mebibyte))
+
+
+def handmade_zip(*members):
+    """A ZIP archive written byte by byte, so that a member can claim what zipfile never
+    writes: an encryption flag, an unknown compression method, an enormous unpacked size."""
+    local_header = struct.Struct("<4s2B4HL2L2H")
+    central_header = struct.Struct("<4s4B4HL2L5H2L")
+    body, directory = b"", b""
+    for member in members:
+        name = member.name.encode()
+        fields = (member.flags, member.method, 0, 33, member.crc, len(member.packed), member.size)
+        directory += central_header.pack(
+            b"PK\x01\x02", 20, 3, 20, 0, *fields, len(name), 0, 0, 0, 0, 0, len(body)
+        )
+        directory += name
+        body += local_header.pack(b"PK\x03\x04", 20, 0, *fields, len(name), 0) + name
+        body += member.packed
+    end = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(body), 0
+    )
+    return body + directory + end
+
+
+def ods_bytes(*extra_members):
+    """A minimal ODS, hand-made, with any members added."""
+    return handmade_zip(
+        deflated("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        deflated("content.xml", b"<office:document-content/>"),
+        *extra_members,
+    )
 
 
 def ole2_bytes(stream_name):

@@ -149,6 +149,12 @@ KMF_MAX_UPLOAD_MB = env.int("KMF_MAX_UPLOAD_MB", default=10)
 # host:port of a ClamAV daemon that scans every upload (submissions/antivirus.py); empty: no scan.
 CLAMD_ADDRESS = env("CLAMD_ADDRESS", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's defaults, stated because they bound every request: a form with more fields or files
+# than these is refused (400) before any view reads it. The longest form, the budget step with
+# its 20 partner rows, has about 100 fields; the attachments step takes 11 files, and a larger
+# selection gets the form's own message.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -12,7 +12,8 @@ from .database import REDIS_URL
 from .environment import DEBUG, env
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's FileSystemStorage, but a write that fails midway leaves no partial file.
+    "default": {"BACKEND": "kmf.storage.WholeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -20,12 +21,20 @@ STORAGES = {
     },
 }
 
+# Uploads too large for memory are spooled to disk by a handler that reports a failing disk to
+# the view (kmf/storage.py), where Django's own would answer 500.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "kmf.storage.SpoolingUploadHandler",
+]
+
 
 def private_bucket(bucket_name, endpoint_url=None, region_name=None, location="media"):
     """The uploads' storage on an S3-compatible bucket: private objects, never overwritten,
     never cached by a browser or a proxy."""
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, with its faults raised as OSError like the disk's.
+        "BACKEND": "kmf.bucket_storage.PrivateBucketStorage",
         "OPTIONS": {
             "bucket_name": bucket_name,
             # None for AWS itself; the URL of MinIO or another S3-compatible service.

@@ -232,9 +232,8 @@ def test_the_deploy_check_refuses_mail_that_reaches_nobody(mail):
 def test_uploads_stay_on_disk_and_sessions_in_the_database_by_default():
     settings = load_settings("STORAGES", "SESSION_ENGINE", DEBUG="1")
 
-    assert settings["STORAGES"]["default"]["BACKEND"] == (
-        "django.core.files.storage.FileSystemStorage"
-    )
+    # Django's FileSystemStorage, leaving no partial file when a write fails (kmf/storage.py).
+    assert settings["STORAGES"]["default"]["BACKEND"] == "kmf.storage.WholeFileSystemStorage"
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
@@ -264,7 +263,7 @@ def test_a_bucket_puts_uploads_on_private_s3_storage_and_redis_caches_sessions()
     )
 
     assert json.loads(result.stdout) == {
-        "backend": "storages.backends.s3.S3Storage",
+        "backend": "kmf.bucket_storage.PrivateBucketStorage",  # django-storages' S3Storage
         "bucket": "kmf-uploads",
         "endpoint": "http://minio.internal:9000",
         "acl": "private",

@@ -86,3 +86,16 @@ def test_deleting_an_upload_removes_its_object(
 
     assert not eoi.attachments.exists()
     assert bucket.list_objects_v2(Bucket=BUCKET, Prefix=key)["KeyCount"] == 0
+
+
+def test_a_bucket_that_refuses_an_upload_gives_a_message_and_keeps_no_row(
+    applicant_client, eoi, bucket, caplog
+):
+    bucket.delete_bucket(Bucket=BUCKET)  # the bucket is gone, as after a wrong setting
+
+    response = attach(applicant_client, eoi, budget=upload("budget.pdf", pdf_bytes()))
+
+    assert response.status_code == 200
+    assert "“budget.pdf” could not be stored: the fault is ours" in response.content.decode()
+    assert not eoi.attachments.exists()
+    assert any(f"EOI {eoi.pk} " in record.getMessage() for record in caplog.records)
