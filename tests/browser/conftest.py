@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
@@ -7,7 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 # WhiteNoise with the encoding the browser accepts.
 PRODUCTION_STATIC = {
     "STORAGES": {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": settings.STORAGES["default"],
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     },
     "WHITENOISE_USE_FINDERS": False,
