@@ -261,6 +261,18 @@ def tasks_through_broker(url, **conf):
 
 
 @pytest.fixture
+def private_redis():
+    """A redis-server of the test's own (tests/processes.py), to stop and start again."""
+    from tests.processes import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.fixture
 def celery_worker():
     """A Celery worker thread consuming from the Redis broker named by REDIS_URL."""
     from celery.contrib.testing.worker import start_worker

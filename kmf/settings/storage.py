@@ -4,11 +4,11 @@
   S3-compatible storage (AWS, MinIO, Scaleway, …), which every web node and worker then shares.
   The bucket stays private: files are read through the site's permission-checked views, never
   from a public or signed URL handed to the browser.
-- With Redis, sessions are "cached_db": read from Redis on each request and written through to
-  the database, so a Redis restart or eviction signs nobody out in the middle of an EOI.
+- Sessions live in the database only, with or without Redis: an applicant stays signed in and
+  keeps working while Redis is down, and a session ended then cannot come back from a stale
+  copy in Redis afterwards.
 """
 
-from .database import REDIS_URL
 from .environment import DEBUG, env
 
 STORAGES = {
@@ -51,8 +51,4 @@ if AWS_STORAGE_BUCKET_NAME:
     # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (or
     # the instance's role), which boto3 reads by itself: they never pass through settings.
 
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
