@@ -237,13 +237,6 @@ def forget_broker_connections(app):
     app.amqp._producer_pool = None
 
 
-# A broker that is down is reported at once, as a web process should see it.
-BROKER_FAILS_FAST = {
-    "broker_transport_options": {"socket_connect_timeout": 1, "max_retries": 0},
-    "broker_connection_retry": False,
-}
-
-
 @contextmanager
 def tasks_through_broker(url, **conf):
     """Inside the block, tasks go to the broker at `url` (with Celery settings `conf`) instead
