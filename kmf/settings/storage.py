@@ -11,6 +11,12 @@
 
 from .environment import DEBUG, env
 
+# Uploaded files are readable by the site's own user and group only (Django's default leaves
+# them as the umask says, usually world-readable; a file moved from a temporary upload, over
+# 2.5 MB, kept its 0600).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
