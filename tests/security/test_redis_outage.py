@@ -129,6 +129,7 @@ def test_applicants_and_the_secretariat_keep_working_while_redis_is_down(
         browser, f"{eoi_url}/submit/", {"declares_accuracy": "on", "declares_consent": "on"}
     )
     assert submitted.status_code == 302, submitted.status_code
+    print(f"\nThe submit answered in {submitted.elapsed.total_seconds():.2f} s with Redis down")
     eoi.refresh_from_db()
     assert (eoi.status, eoi.title) == (ExpressionOfInterest.Status.SUBMITTED, "Forums that decide")
     receipt = OutboundEmail.objects.get(eoi=eoi)
