@@ -1,4 +1,5 @@
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from .timezones import visitor_time_zone
 from .views import bad_request
@@ -37,3 +38,20 @@ class NulCharactersRefusedMiddleware:
         ):
             return bad_request(request)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Whatever a signed-in person is shown is theirs alone: `Cache-Control: private, no-store`
+    keeps it out of shared caches and off the disk of a shared computer. Merged with what a
+    view set, so a stricter header stays; static files (served before this) and anonymous
+    pages keep their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

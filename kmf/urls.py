@@ -19,6 +19,7 @@ urlpatterns = [
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),
 ]
 

@@ -78,6 +78,9 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("written at"), auto_now_add=True, db_index=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, db_index=True)
+    # Until then a queued or running task answers for this mail; empty when none does (its
+    # publish failed, or it waits for a retry), and the sweep queues it as soon as it is due.
+    leased_until = models.DateTimeField(_("with a worker until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     call = models.ForeignKey(
         "submissions.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

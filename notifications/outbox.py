@@ -2,8 +2,13 @@
 
 A mail is a row first, written in the transaction of the change that causes it, under a key
 unique to its event (for instance ``reminder:<eoi>:<offset>``): a rolled-back change leaves no
-mail, and one event never yields two. After commit a Celery task delivers it; a periodic sweep
-re-queues the rows whose task was lost (broker down, worker killed).
+mail, and one event never yields two. After commit a Celery task delivers it.
+
+Each pending mail is leased to the task that carries it: for QUEUED_LEASE once the task is
+published, for TASK_TIME_LIMIT once it runs, and to nobody when the publish failed (broker down)
+or the mail waits for a retry. The sweep, every 20 seconds, queues every due mail that no live
+lease covers: a mail held by a broker outage goes out within a minute of its end, one left by a
+killed worker a minute after that worker's task began.
 """
 
 import logging
@@ -34,8 +39,15 @@ from .templates import render
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A pending mail whose task has not run for this long is queued again by the sweep.
-SWEEP_AFTER = timedelta(minutes=10)
+# A published task has this long to reach a worker: past it, the broker lost the task (it
+# restarted without its data), and the sweep queues its mails again.
+QUEUED_LEASE = timedelta(minutes=10)
+# The longest a delivery task lives: the worker kills it then (Celery's hard time limit). A mail
+# claimed by a task is free again after that, whether the task finished or died.
+TASK_TIME_LIMIT = timedelta(seconds=60)
+# A task claims no new mail after this long, so that the last one has time to go out within
+# TASK_TIME_LIMIT (EMAIL_TIMEOUT per exchange with the server); it queues the rest anew.
+CLAIM_FOR = timedelta(seconds=20)
 # Mails one task sends over one connection: a task and a connection per mail cost more than
 # the mail (docs/BENCHMARKS.md), and a worker that dies leaves at most this many to the sweep.
 BATCH_SIZE = 50
@@ -153,16 +165,20 @@ def delivered_together():
             transaction.on_commit(partial(enqueue, ids), robust=True)
 
 
-def enqueue(email_ids, eta=None):
-    """Hand these mails to the workers, BATCH_SIZE a task; at `eta` if given."""
+def enqueue(email_ids):
+    """Hand these mails to the workers, BATCH_SIZE a task, each batch leased to its task."""
     from .tasks import deliver_emails
 
     for start in range(0, len(email_ids), BATCH_SIZE):
         batch = email_ids[start : start + BATCH_SIZE]
+        # Leased before the publish: a worker may start on them before apply_async returns.
+        leased = OutboundEmail.objects.filter(pk__in=batch, status=OutboundEmail.Status.PENDING)
+        leased.update(leased_until=timezone.now() + QUEUED_LEASE)
         try:
-            deliver_emails.apply_async([batch], eta=eta)
+            deliver_emails.apply_async([batch])
         except Exception:
-            # The rows stay pending and the sweep queues them again.
+            # Nobody carries them now: the next sweep queues them again.
+            leased.update(leased_until=None)
             logger.warning("Could not queue emails %s for delivery", batch, exc_info=True)
 
 
@@ -199,7 +215,8 @@ def _message(email):
 
 def deliver(email_ids):
     """Send those of these mails that are pending and due, over one connection. Returns how
-    many were sent; raises TransientDeliveryError naming the mails to try again, and when.
+    many were sent; raises TransientDeliveryError naming the mails to try again, and when: the
+    sweep queues them then.
 
     Each mail is claimed (committed) just before it is sent and recorded as soon as the server
     has taken it: no lock is held while the server talks, a mail another worker has claimed is
@@ -207,16 +224,19 @@ def deliver(email_ids):
     Message-ID comes from the event key: should that mail go out twice, both copies carry the
     same ID, which receiving servers and clients recognise.
     """
-    pending = list(
-        OutboundEmail.objects.filter(
-            pk__in=email_ids, status=OutboundEmail.Status.PENDING
-        ).order_by("pk")
-    )
+    started = timezone.now()
+    batch = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
+    # Ours until this task's time limit: after that, dead or done, the sweep may take them.
+    batch.update(leased_until=started + TASK_TIME_LIMIT)
+    pending = list(batch.order_by("pk"))
     sent = 0
     retries = {}
     connection = None
     try:
         for position, email in enumerate(pending):
+            if timezone.now() - started > CLAIM_FOR:
+                enqueue([other.pk for other in pending[position:]])
+                break
             if not _claim(email):
                 continue
             try:
@@ -234,7 +254,7 @@ def deliver(email_ids):
                     rest = [other.pk for other in pending[position + 1 :]]
                     OutboundEmail.objects.filter(
                         pk__in=rest, status=OutboundEmail.Status.PENDING
-                    ).update(next_attempt_at=email.next_attempt_at)
+                    ).update(next_attempt_at=email.next_attempt_at, leased_until=None)
                     retries[email.next_attempt_at] += rest
                     break
                 continue
@@ -278,8 +298,9 @@ def _record_failure(email, failure):
     if is_transient(failure) and email.attempts < MAX_ATTEMPTS:
         email.status = OutboundEmail.Status.PENDING
         email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+        email.leased_until = None  # the sweep queues it when it is due
         # The server's words stay in the outbox: they may quote the recipient's address.
-        email.save(update_fields=["status", "last_error", "next_attempt_at"])
+        email.save(update_fields=["status", "last_error", "next_attempt_at", "leased_until"])
         return True
     email.status = OutboundEmail.Status.FAILED
     email.save(update_fields=["status", "last_error"])
@@ -293,23 +314,22 @@ def _record_failure(email, failure):
 
 
 def sweep(now=None):
-    """Queue again what a lost task left behind. Returns how many mails were queued.
+    """Queue every due mail that no task answers for. Returns how many mails were queued.
 
-    A pending mail is due at its next attempt (at once, for a new one); one still pending
-    SWEEP_AFTER past that has lost its task. A mail 'being sent' for that long lost its worker.
+    A pending mail is due at its next attempt (at once, for a new one). A mail 'being sent' by
+    a task older than TASK_TIME_LIMIT lost its worker: that task is dead by now.
     """
     now = now or timezone.now()
-    stale = now - SWEEP_AFTER
     orphaned = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.SENDING, last_attempt_at__lt=stale
+        status=OutboundEmail.Status.SENDING,
+        last_attempt_at__lt=now - TASK_TIME_LIMIT - CLOCK_SLACK,
     )
     # Whether the dead worker's copy went out is unknown: send it again (same Message-ID).
-    orphaned.update(
-        status=OutboundEmail.Status.PENDING, next_attempt_at=stale - timedelta(seconds=1)
-    )
+    orphaned.update(status=OutboundEmail.Status.PENDING, leased_until=None)
     ids = list(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
-        .filter(Q(next_attempt_at__lt=stale) | Q(next_attempt_at=None, created_at__lt=stale))
+        .filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
+        .filter(Q(leased_until=None) | Q(leased_until__lt=now))
         .values_list("pk", flat=True)
     )
     enqueue(ids)
@@ -325,6 +345,7 @@ def resend(emails):
         attempts=0,
         last_error="",
         next_attempt_at=timezone.now(),
+        leased_until=None,
     )
     transaction.on_commit(partial(enqueue, ids), robust=True)
     return len(ids)

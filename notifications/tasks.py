@@ -7,17 +7,16 @@ from . import outbox
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True)
-def deliver_emails(self, email_ids):
+# The hard limit is what frees a claimed mail for the sweep (outbox.TASK_TIME_LIMIT).
+@shared_task(time_limit=outbox.TASK_TIME_LIMIT.total_seconds())
+def deliver_emails(email_ids):
     try:
         outbox.deliver(email_ids)
     except outbox.TransientDeliveryError as error:
+        # No task waits for the retry (a task held for later would sit unacknowledged in a
+        # worker): the sweep queues each mail when it is due.
         for retry_at, ids in error.retries.items():
             logger.warning("Emails %s not sent yet; next attempt at %s", ids, retry_at.isoformat())
-            # Run in-process (no broker), a retry would run at once, again and again: the
-            # sweep sends them later instead.
-            if not self.request.is_eager:
-                outbox.enqueue(ids, eta=retry_at)
 
 
 @shared_task

@@ -285,7 +285,6 @@ def eoi_pdf(request, uuid):
     response = HttpResponse(pdf.eoi_pdf(eoi), content_type="application/pdf")
     name = eoi.reference or "expression-of-interest"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -327,7 +326,6 @@ def attachment_download(request, uuid, pk):
         else f"{eoi.reference}-{attachment.kind}{attachment.extension}",
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

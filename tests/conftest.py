@@ -247,13 +247,6 @@ def forget_broker_connections(app):
     app.amqp._producer_pool = None
 
 
-# A broker that is down is reported at once, as a web process should see it.
-BROKER_FAILS_FAST = {
-    "broker_transport_options": {"socket_connect_timeout": 1, "max_retries": 0},
-    "broker_connection_retry": False,
-}
-
-
 @contextmanager
 def tasks_through_broker(url, **conf):
     """Inside the block, tasks go to the broker at `url` (with Celery settings `conf`) instead
@@ -268,6 +261,18 @@ def tasks_through_broker(url, **conf):
     finally:
         app.conf.update(task_always_eager=True, broker_url="memory://", **saved)
         forget_broker_connections(app)
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of the test's own (tests/processes.py), to stop and start again."""
+    from tests.processes import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
 
 
 @pytest.fixture

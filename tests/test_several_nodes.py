@@ -30,14 +30,14 @@ VERSION = re.compile(r'name="version" value="(\d+)"')
 
 @pytest.fixture
 def nodes(settings, tmp_path):
-    """Two web nodes on the test database, sharing Redis (sessions, cache) and the uploads."""
+    """Two web nodes on the test database (sessions too), sharing Redis and the uploads."""
     database = connection.settings_dict
     env = production_env(
         DATABASE_URL=(
             f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
             f"{database['PORT']}/{database['NAME']}"
         ),
-        # A Redis database of its own: the nodes' sessions and cache, no one else's.
+        # A Redis database of its own: the nodes' cache, no one else's.
         REDIS_URL=settings.REDIS_URL.rsplit("/", 1)[0] + "/7",
         MEDIA_ROOT=str(tmp_path / "media"),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -92,7 +92,7 @@ def test_an_applicant_moves_between_nodes_without_noticing(nodes):
         timeout=10,
     )
     assert signed_in.status_code == 302
-    # …and on the second, which reads the same session from Redis.
+    # …and on the second, which reads the same session from the database.
     dashboard = browser.get(f"{second}/eois/", timeout=10)
     assert dashboard.status_code == 200
     assert "Awa" in dashboard.text

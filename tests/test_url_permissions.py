@@ -89,6 +89,7 @@ EXPECTED = {
     "help": PUBLIC,
     "set_language": (405,) * 7,
     "healthz": PUBLIC,
+    "healthz_ready": PUBLIC,
     "admin": (302, 302, 302, 302, 302, 302, 200),
 }
 

@@ -23,7 +23,13 @@ else:
 REDIS_URL = env("REDIS_URL", default="")
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        # Django's RedisCache that answers from the process's memory while Redis is down
+        # (kmf/cache.py); the timeouts keep a hung Redis from holding a page for long.
+        "BACKEND": "kmf.cache.FallbackRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -4,12 +4,18 @@
   S3-compatible storage (AWS, MinIO, Scaleway, …), which every web node and worker then shares.
   The bucket stays private: files are read through the site's permission-checked views, never
   from a public or signed URL handed to the browser.
-- With Redis, sessions are "cached_db": read from Redis on each request and written through to
-  the database, so a Redis restart or eviction signs nobody out in the middle of an EOI.
+- Sessions live in the database only, with or without Redis: an applicant stays signed in and
+  keeps working while Redis is down, and a session ended then cannot come back from a stale
+  copy in Redis afterwards.
 """
 
-from .database import REDIS_URL
 from .environment import DEBUG, env
+
+# Uploaded files are readable by the site's own user and group only (Django's default leaves
+# them as the umask says, usually world-readable; a file moved from a temporary upload, over
+# 2.5 MB, kept its 0600).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 STORAGES = {
     # Django's FileSystemStorage, but a write that fails midway leaves no partial file.
@@ -60,8 +66,4 @@ if AWS_STORAGE_BUCKET_NAME:
     # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (or
     # the instance's role), which boto3 reads by itself: they never pass through settings.
 
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -13,7 +13,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 5, "visibility_timeout": 3600}
+# A worker outlives any broker outage: it keeps reconnecting (by default it gives up and exits
+# after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A broker that is down or hung fails a publish at once instead of holding the web request
+    # that hands over its mail: the outbox keeps the mail and the sweep sends it (max_retries
+    # bounds the publisher's reconnect loop, not the worker's).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 0,
+    # Only for a worker that died holding a task: the outbox's leases take mail back sooner
+    # (notifications/outbox.py), and no task waits unacknowledged for a later time.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "UTC"
 # The worker logs through settings.LOGGING, whose filter masks email addresses: by default
 # Celery would replace the root logger's handlers with its own.
@@ -32,7 +46,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "close-calls": {"task": "submissions.tasks.close_calls", "schedule": crontab(minute="*/5")},
     "remind-reviewers": {"task": "review.tasks.remind_reviewers", "schedule": crontab(minute=7)},
-    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": crontab(minute="*/5")},
+    # Mails held by a broker outage or a dead worker go out within a minute (docs/SECURITY.md).
+    "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 20.0},
     "apply-retention": {
         "task": "accounts.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=41),

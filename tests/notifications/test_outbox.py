@@ -16,7 +16,6 @@ from notifications import outbox
 from notifications.models import Event, OutboundEmail
 from submissions import domain
 from tests.conftest import (
-    BROKER_FAILS_FAST,
     RecordingHandler,
     free_port,
     smtp_sink,
@@ -128,17 +127,17 @@ def test_a_refused_recipient_is_a_failure_not_a_retry(settings, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_down():
+def test_the_next_sweep_delivers_a_mail_whose_enqueue_failed_while_the_broker_was_down():
     eoi = attach_budget(EOIFactory())
-    with tasks_through_broker("redis://127.0.0.1:1/0", **BROKER_FAILS_FAST):
+    # The production settings' broker options: nothing listens on port 1.
+    with tasks_through_broker("redis://127.0.0.1:1/0"):
         domain.submit_eoi(eoi, eoi.owner, DECLARED)  # saved, though the receipt cannot be queued
     row = OutboundEmail.objects.get()
     assert row.status == OutboundEmail.Status.PENDING
+    assert row.leased_until is None  # no task carries it
     assert mail.outbox == []
 
-    assert outbox.sweep() == 0  # too fresh: its task may still be on its way
-    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
-        assert outbox.sweep() == 1
+    assert outbox.sweep() == 1  # the next sweep, not ten minutes later
 
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.SENT
@@ -201,8 +200,8 @@ def test_the_sweep_leaves_a_mail_waiting_for_its_retry(smtp_server):
 
     with time_machine.travel(row.next_attempt_at - timedelta(minutes=1)):
         assert outbox.sweep() == 0  # its own retry is still to come
-    with time_machine.travel(row.next_attempt_at + outbox.SWEEP_AFTER + timedelta(minutes=1)):
-        assert outbox.sweep() == 1  # that retry is overdue: its task was lost
+    with time_machine.travel(row.next_attempt_at):
+        assert outbox.sweep() == 1  # the sweep queues each retry when it is due
 
 
 @pytest.mark.parametrize(
@@ -388,7 +387,91 @@ def test_in_process_a_transient_failure_waits_for_the_sweep_instead_of_retrying_
     assert (row.status, row.attempts) == (OutboundEmail.Status.PENDING, 1)
     assert smtp_server.messages == []
     assert "not sent yet" in caplog.text
-    with time_machine.travel(row.next_attempt_at + outbox.SWEEP_AFTER + timedelta(seconds=1)):
+    with time_machine.travel(row.next_attempt_at):
         assert outbox.sweep() == 1
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboundEmail.Status.SENT, 2)
+
+
+class WorkerDied(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, no handler catches it."""
+
+
+@pytest.mark.django_db
+def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    rows = [OutboundEmailFactory(key=f"killed:{n}") for n in range(4)]
+    send = EmailBackend.send_messages
+
+    def dies_on_the_second_mail(self, messages):
+        if mail.outbox:
+            raise WorkerDied
+        return send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", dies_on_the_second_mail)
+    started = timezone.now()
+    with pytest.raises(WorkerDied):
+        outbox.deliver([row.pk for row in rows])
+    monkeypatch.setattr(EmailBackend, "send_messages", send)
+    statuses = dict(OutboundEmail.objects.values_list("key", "status"))
+    assert statuses == {"killed:0": "sent", "killed:1": "sending", "killed:2": "pending",
+                        "killed:3": "pending"}  # fmt: skip
+
+    # While the task could still be alive, nothing is taken from it.
+    with time_machine.travel(started + outbox.TASK_TIME_LIMIT - timedelta(seconds=1)):
+        assert outbox.sweep() == 0
+    # The worker would have killed it by now: its mails are queued again, a minute after it
+    # started rather than ten.
+    with time_machine.travel(started + outbox.TASK_TIME_LIMIT + outbox.CLOCK_SLACK * 2):
+        assert outbox.sweep() == 3
+
+    assert len(mail.outbox) == 4
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_a_published_task_keeps_its_mails_until_its_lease_ends(monkeypatch):
+    from notifications.tasks import deliver_emails
+
+    published = []
+    monkeypatch.setattr(deliver_emails, "apply_async", lambda args: published.append(args[0]))
+    row = OutboundEmailFactory()
+
+    outbox.enqueue([row.pk])
+    row.refresh_from_db()
+    assert row.leased_until > timezone.now() + outbox.QUEUED_LEASE - timedelta(minutes=1)
+    assert outbox.sweep() == 0  # its task is on its way: no second one
+
+    # The broker lost that task (it restarted without its data): the lease runs out.
+    with time_machine.travel(row.leased_until + timedelta(seconds=1)):
+        assert outbox.sweep() == 1
+    assert published == [[row.pk], [row.pk]]
+
+
+@pytest.mark.django_db
+def test_a_slow_batch_stops_claiming_and_hands_the_rest_to_a_new_task(monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from notifications.tasks import deliver_emails
+
+    rows = [OutboundEmailFactory(key=f"slow:{n}") for n in range(3)]
+    send = EmailBackend.send_messages
+    publish = deliver_emails.apply_async
+    handed_on = []
+    monkeypatch.setattr(
+        deliver_emails, "apply_async", lambda args: handed_on.append(args[0]) or publish(args)
+    )
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+
+        def takes_longer_than_a_task_may_claim(self, messages):
+            clock.shift(outbox.CLAIM_FOR + timedelta(seconds=1))
+            return send(self, messages)
+
+        monkeypatch.setattr(EmailBackend, "send_messages", takes_longer_than_a_task_may_claim)
+        outbox.deliver([row.pk for row in rows])
+
+    # Each task sent one mail and handed the rest on; none was sent twice.
+    assert handed_on == [[rows[1].pk, rows[2].pk], [rows[2].pk]]
+    assert len(mail.outbox) == 3
+    assert set(OutboundEmail.objects.values_list("status", "attempts")) == {("sent", 1)}

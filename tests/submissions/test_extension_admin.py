@@ -1,0 +1,87 @@
+"""The Secretariat grants an applicant a later deadline in the admin, picking them by name."""
+
+from datetime import timedelta
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import SECRETARIAT
+from submissions.models import Extension
+from tests.factories import ApplicantFactory, CallFactory, give_role
+
+pytestmark = pytest.mark.django_db
+
+AUTOCOMPLETE = (
+    "/admin/autocomplete/?app_label=submissions&model_name=extension&field_name=applicant"
+)
+
+
+@pytest.fixture
+def secretariat_client(client):
+    """A Secretariat member (not a superuser), signed in with password and second factor."""
+    member = give_role(ApplicantFactory(is_staff=True), SECRETARIAT)
+    password = client.post(
+        reverse("account_login"), {"login": member.email, "password": "correct horse battery"}
+    )
+    assert password["Location"] == reverse("mfa_authenticate")
+    code = hotp_value(member.totp_secret, next(yield_hotp_counters_from_time()))
+    second_factor = client.post(reverse("mfa_authenticate"), {"code": format_hotp_value(code)})
+    assert second_factor.status_code == 302
+    client.member = member
+    return client
+
+
+def test_the_secretariat_finds_an_applicant_by_name_and_grants_an_extension(secretariat_client):
+    awa = ApplicantFactory(name="Awa Traoré", email="awa@example.org")
+    ApplicantFactory(name="Jonas Berg")
+    call = CallFactory()
+
+    found = secretariat_client.get(f"{AUTOCOMPLETE}&term=Awa")
+
+    assert found.status_code == 200
+    assert [result["id"] for result in found.json()["results"]] == [str(awa.pk)]
+    until = timezone.localtime(call.closes_at + timedelta(days=3))
+    granted = secretariat_client.post(
+        reverse("admin:submissions_extension_add"),
+        {
+            "call": call.pk,
+            "applicant": awa.pk,
+            "until_0": until.strftime("%Y-%m-%d"),
+            "until_1": until.strftime("%H:%M:%S"),
+            "reason": "Flooding cut the power in Mopti",
+        },
+    )
+    assert granted.status_code == 302
+    extension = Extension.objects.get()
+    assert (extension.applicant, extension.granted_by) == (awa, secretariat_client.member)
+
+
+def test_looking_people_up_is_all_the_secretariat_may_do_with_accounts(secretariat_client):
+    applicant = ApplicantFactory()
+    member = secretariat_client.member
+
+    assert member.has_perm("accounts.view_user")
+    assert not member.has_perm("accounts.change_user")
+    assert not member.has_perm("accounts.add_user")
+    assert not member.has_perm("accounts.delete_user")
+    assert not member.is_superuser
+    change = reverse("admin:accounts_user_change", args=[applicant.pk])
+    assert secretariat_client.get(change).status_code == 200  # read-only
+    assert secretariat_client.post(change, {"email": "taken@example.org"}).status_code == 403
+    applicant.refresh_from_db()
+    assert applicant.email != "taken@example.org"
+
+
+def test_an_applicant_cannot_look_people_up_through_the_autocomplete(client):
+    client.force_login(ApplicantFactory())
+    ApplicantFactory(name="Awa Traoré")
+
+    response = client.get(f"{AUTOCOMPLETE}&term=Awa")
+
+    assert response.status_code == 302  # the admin sends non-staff to its sign-in page
