@@ -20,6 +20,7 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -27,6 +28,7 @@ from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from notifications.models import EmailTemplate
 from review.models import Criterion, Decision
 from submissions.forms import STEP_SLUGS
 from submissions.models import Extension, ReferenceCounter
@@ -72,7 +74,6 @@ LAYOUT_FORMS = {
     "account_logout": "account_logout",
     "admin:logout": "admin:index",
 }
-# The admin's POST-only URL (outside EXPECTED, which holds the others): a target, not a page.
 # The admin's URLs that are only sent to: its logout (POST), and the autocomplete behind its
 # widgets (read off their data-ajax--url).
 TARGETS_ONLY = {"admin:logout", "admin:autocomplete"}
@@ -406,19 +407,13 @@ def forms_of_page(client, site, name):
     found = forms_on(url, response)
     if name.endswith("_changelist"):
         found += filter_links(url, response)
-    return url, [
-        form
-        for form in found
-        if LAYOUT_FORMS.get(form.target, name) == name or form.target not in LAYOUT_FORMS
-    ]
+    return url, [form for form in found if LAYOUT_FORMS.get(form.target, name) == name]
 
 
 @pytest.fixture
-def site(permissions_world, settings):  # noqa: F811
+def site(permissions_world):  # noqa: F811
     """The URL × role world, with a rubric, partners, a draft of applicant B's, a superuser,
     and a record of each model the admin shows."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     call, eoi, people = (permissions_world[key] for key in ("call", "eoi", "people"))
     Criterion.objects.create(call=call, position=1, title="Relevance", weight=60)
     Criterion.objects.create(call=call, position=2, title="Feasibility", weight=40)
@@ -430,8 +425,6 @@ def site(permissions_world, settings):  # noqa: F811
     Extension.objects.create(
         call=call, applicant=people["applicant B"], until=timezone.now() + timedelta(days=40)
     )
-    from notifications.models import EmailTemplate
-
     EmailTemplate.objects.create(
         call=call, event="submission_receipt", language="en", subject="Thanks", body="Thanks"
     )
