@@ -3,8 +3,13 @@ import sys
 from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
-from django.shortcuts import redirect, render
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
+from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +48,8 @@ def choose_time_zone(request):
         },
     )
     if form.is_valid():
-        response = redirect(safe_next(request, form.cleaned_data["next"]))
+        # An address, never a view name to look up: redirect() would try "-1" as one.
+        response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]))
         response.set_cookie(
             TIME_ZONE_COOKIE,
             form.cleaned_data["time_zone"],

@@ -3,13 +3,15 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kmf.admin_base import DateHierarchyAdmin
+
 from . import outbox
 from .models import EmailTemplate, OutboundEmail
 from .templates import PLACEHOLDERS, render
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(DateHierarchyAdmin):
     """The Secretariat sees every mail's state, attempts and last error, and can resend."""
 
     list_display = [

@@ -41,9 +41,10 @@ class EmailTemplate(models.Model):
         return f"{self.call} · {self.get_event_display()} · {self.language}"
 
     def clean(self):
-        from .templates import check_placeholders
+        from .templates import PLACEHOLDERS, check_placeholders
 
-        check_placeholders(self.event, self.subject, self.body)
+        if self.event in PLACEHOLDERS:  # otherwise the event's own field says what is wrong
+            check_placeholders(self.event, self.subject, self.body)
 
 
 class OutboundEmail(models.Model):

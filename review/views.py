@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -203,7 +203,8 @@ def bulk_action(request, slug):
     # The EOI's own page sends its assign and release forms here too: back there, then.
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        return redirect(back)
+        # An address, never a view name to look up: redirect() would try "-1" as one.
+        return HttpResponseRedirect(back)
     return redirect("review:eoi_list", slug=call.slug)
 
 

@@ -9,6 +9,7 @@ from modeltranslation.admin import (
 )
 
 from audit import trail
+from kmf.admin_base import AutocompleteAdmin
 from review.models import Criterion
 
 from .models import (
@@ -112,7 +113,7 @@ class CallAdmin(TranslationAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(AutocompleteAdmin):
     list_display = ["applicant", "call", "until", "granted_by"]
     # granted_by may be empty, and the admin's own select_related() follows only required keys.
     list_select_related = ["applicant", "call", "granted_by"]

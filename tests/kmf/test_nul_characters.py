@@ -4,18 +4,9 @@ before it can reach PostgreSQL (which refuses it with an error: a 500 once)."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import ApplicantFactory, EOIFactory, UserFactory
+from tests.factories import ApplicantFactory, EOIFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser(db):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    person = UserFactory(is_superuser=True, is_staff=True)
-    TOTP.activate(person, generate_totp_secret())
-    return person
 
 
 @pytest.mark.needs_postgres

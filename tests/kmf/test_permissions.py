@@ -20,15 +20,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 SECRETARIAT_COLUMN = ROLES.index("secretariat")
 
 
-@pytest.fixture
-def superuser(db):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    person = UserFactory(is_superuser=True, is_staff=True)  # in no group
-    TOTP.activate(person, generate_totp_secret())  # as staff two-factor requires
-    return person
-
-
 def eoi_urls_the_secretariat_cannot_open(world):  # noqa: F811
     """Every address of the EOI, from the resolver, that is an applicant's or a reviewer's own
     (each step of the form counted): the Secretariat has no 200 there."""
