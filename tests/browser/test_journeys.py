@@ -24,8 +24,7 @@ from review.models import Assignment, Decision, Review
 from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
-from tests.accounts.test_two_factor import current_code
-from tests.browser.pages import record
+from tests.browser.pages import enter_authenticator_code, record
 from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget, pdf_bytes
@@ -155,8 +154,7 @@ def sign_in(page, base_url, email, totp_secret=None):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     if totp_secret:
-        page.get_by_label("Code").fill(current_code(totp_secret))
-        page.get_by_role("button", name="Sign In").click()
+        enter_authenticator_code(page, totp_secret)
     expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
 
 
