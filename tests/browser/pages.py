@@ -150,3 +150,17 @@ def enter_authenticator_code(page, secret):
     code.fill(fresh_code(secret))
     page.get_by_role("button", name="Sign In").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/2fa/"))
+
+
+def autosave_answer(page, text):
+    """Use as `with autosave_answer(page, text) as answer:` around typing: waits for the answer
+    to the page's autosave that carried `text` (`answer.value`, a Playwright Response).
+
+    Waiting for the answer, not for the row: on SQLite the test shares the live server's
+    connection and sees a save before it is committed, and the status line reads "Saved at"
+    from the start."""
+    return page.expect_response(
+        lambda response: (
+            response.url.endswith("/autosave/") and text in (response.request.post_data or "")
+        )
+    )
