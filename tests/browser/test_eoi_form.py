@@ -87,6 +87,42 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     phone.screenshot(path=tmp_path / "receipt.png")
 
 
+def test_text_typed_just_before_following_a_link_is_saved_first(live_server, phone):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory()
+    sign_in(phone, live_server.url, applicant)
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    continue_to(phone, "Project")
+
+    # The autosave waits for a pause in the typing; a step's link followed before it must not
+    # drop what was typed.
+    phone.get_by_label("Project title").fill("Typed just before leaving")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()
+
+    expect(phone.get_by_role("heading", name="Challenges and asymmetry")).to_be_visible()
+    assert ExpressionOfInterest.objects.get().title == "Typed just before leaving"
+    assert phone.console_errors == []
+
+
+def test_a_link_followed_while_saving_fails_keeps_the_page_until_followed_again(live_server, phone):
+    call, _ = load_2021_call()
+    sign_in(phone, live_server.url, ApplicantFactory())
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    continue_to(phone, "Project")
+    phone.route("**/autosave/", lambda route: route.abort())  # the network is gone
+
+    phone.get_by_label("Project title").fill("Typed while offline")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()
+
+    expect(phone.locator("[data-save-status]")).to_contain_text("Not saved yet")
+    expect(phone.get_by_label("Project title")).to_have_value("Typed while offline")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()  # leaving, told so
+    expect(phone.get_by_role("heading", name="Challenges and asymmetry")).to_be_visible()
+    assert ExpressionOfInterest.objects.get().title == ""
+
+
 def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_server, browser):
     call, _ = load_2021_call()
     applicant = ApplicantFactory()
