@@ -34,17 +34,26 @@
     update();
   });
 
-  var timer = null;
+  var timer = null;  // a save waiting for a pause in the typing
   var inFlight = false;
   var pending = false;
   var submitter = null;  // a button pressed while a save was on its way
+  var leaveTo = null;  // a link followed before the typing was saved
+  var leaveUnsaved = null;  // such a link whose save failed
 
   function schedule(delay) {
     clearTimeout(timer);
     timer = setTimeout(save, delay);
   }
 
+  function stayWithTheText() {  // after a failed save, a link followed waits for a second click
+    if (leaveTo) leaveUnsaved = leaveTo;
+    leaveTo = null;
+  }
+
   function save() {
+    clearTimeout(timer);
+    timer = null;
     if (inFlight) { pending = true; return; }
     inFlight = true;
     pending = false;
@@ -63,14 +72,17 @@
         // Answers the server refused (too long, not a number…) are not saved yet: say so.
         status.classList.toggle("text-danger", Object.keys(result.body.errors).length > 0);
         if (submitter) { var button = submitter; submitter = null; form.requestSubmit(button); }
-        else if (pending) schedule(500);
+        else if (pending) schedule(leaveTo ? 0 : 500);
+        else if (leaveTo) window.location.assign(leaveTo);
       } else {
         // A conflict or a closed deadline: say so, keep the text, stop saving.
+        stayWithTheText();
         status.textContent = result.body.error;
         status.classList.add("text-danger");
       }
     }).catch(function () {
       inFlight = false;
+      stayWithTheText();
       status.textContent = text.offline;
       schedule(10000);
     });
@@ -80,10 +92,23 @@
   form.addEventListener("change", function () { schedule(800); });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    timer = null;
     if (inFlight) {
       // Send the page once the save on its way has answered, with the version it returned.
       event.preventDefault();
       submitter = event.submitter || null;
     }
+  });
+  // A link followed while typing waits for its save (a save the page never sends is text lost).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || (timer === null && !inFlight)) return;
+    if (link.href === leaveUnsaved) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    if (link.target || link.hasAttribute("download") || link.origin !== window.location.origin) return;
+    if (link.pathname === window.location.pathname && link.hash) return;  // within the page
+    event.preventDefault();
+    leaveTo = link.href;
+    if (!inFlight) save();
   });
 })();

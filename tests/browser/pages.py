@@ -6,11 +6,14 @@ another origin.
 found, so that one test can walk through many pages and report all that is wrong at once.
 """
 
+import re
 from pathlib import Path
 
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.clients import Client
+from tests.totp import fresh_code
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -134,4 +137,30 @@ def sign_in(context, base_url, user):
                 "url": base_url,
             }
         ]
+    )
+
+
+def enter_authenticator_code(page, secret):
+    """Answers the second-factor form in front of the page with a fresh code for `secret`.
+
+    The code is made once the form is shown, so that the sign-in before it does not eat into
+    the code's period."""
+    code = page.get_by_label("Code")
+    code.wait_for()
+    code.fill(fresh_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/2fa/"))
+
+
+def autosave_answer(page, text):
+    """Use as `with autosave_answer(page, text) as answer:` around typing: waits for the answer
+    to the page's autosave that carried `text` (`answer.value`, a Playwright Response).
+
+    Waiting for the answer, not for the row: on SQLite the test shares the live server's
+    connection and sees a save before it is committed, and the status line reads "Saved at"
+    from the start."""
+    return page.expect_response(
+        lambda response: (
+            response.url.endswith("/autosave/") and text in (response.request.post_data or "")
+        )
     )

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
+from tests.browser.pages import autosave_answer
 from tests.factories import ApplicantFactory
 from tests.files import pdf_bytes
 
@@ -19,15 +20,6 @@ def sign_in(page, base_url, user):
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile(r"/eois/$"))
-
-
-def eventually(page, check, seconds=10):
-    """Poll `check` while the page goes on working; True once it holds."""
-    for _ in range(seconds * 10):
-        if check():
-            return True
-        page.wait_for_timeout(100)
-    return check()
 
 
 def continue_to(page, heading):
@@ -49,17 +41,16 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     # Typing saves by itself, and the word count follows the text.
     phone.get_by_label("Project title").fill("Community justice forums")
     summary = phone.get_by_label("Summary")
-    summary.press_sequentially("Local forums decide what matters", delay=20)
+    with autosave_answer(phone, "Local forums decide what matters") as saved:
+        summary.press_sequentially("Local forums decide what matters", delay=20)
     expect(phone.locator("#id_summary-count")).to_contain_text("5 / 200 words")
-    eoi = ExpressionOfInterest.objects.get(owner=applicant)
-    assert eventually(
-        phone,
-        lambda: (
-            ExpressionOfInterest.objects.get(pk=eoi.pk).summary
-            == "Local forums decide what matters"
-        ),
-    )
+    answer = saved.value.json()
+    assert saved.value.ok
+    assert answer["errors"] == {}
+    expect(phone.locator("[data-save-status]")).to_have_text(answer["message"])
     expect(phone.locator("[data-save-status]")).to_contain_text("Saved at")
+    eoi = ExpressionOfInterest.objects.get(owner=applicant)
+    assert eoi.summary == "Local forums decide what matters"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     phone.get_by_label("Problem and context").fill("Donor priorities crowd out local ones.")
@@ -96,6 +87,42 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     phone.screenshot(path=tmp_path / "receipt.png")
 
 
+def test_text_typed_just_before_following_a_link_is_saved_first(live_server, phone):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory()
+    sign_in(phone, live_server.url, applicant)
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    continue_to(phone, "Project")
+
+    # The autosave waits for a pause in the typing; a step's link followed before it must not
+    # drop what was typed.
+    phone.get_by_label("Project title").fill("Typed just before leaving")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()
+
+    expect(phone.get_by_role("heading", name="Challenges and asymmetry")).to_be_visible()
+    assert ExpressionOfInterest.objects.get().title == "Typed just before leaving"
+    assert phone.console_errors == []
+
+
+def test_a_link_followed_while_saving_fails_keeps_the_page_until_followed_again(live_server, phone):
+    call, _ = load_2021_call()
+    sign_in(phone, live_server.url, ApplicantFactory())
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    continue_to(phone, "Project")
+    phone.route("**/autosave/", lambda route: route.abort())  # the network is gone
+
+    phone.get_by_label("Project title").fill("Typed while offline")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()
+
+    expect(phone.locator("[data-save-status]")).to_contain_text("Not saved yet")
+    expect(phone.get_by_label("Project title")).to_have_value("Typed while offline")
+    phone.get_by_role("link", name="Challenges and asymmetry").click()  # leaving, told so
+    expect(phone.get_by_role("heading", name="Challenges and asymmetry")).to_be_visible()
+    assert ExpressionOfInterest.objects.get().title == ""
+
+
 def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_server, browser):
     call, _ = load_2021_call()
     applicant = ApplicantFactory()
@@ -108,10 +135,10 @@ def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_
     first.goto(project)
     second.goto(project)
 
-    first.get_by_label("Project title").fill("From the first tab")
-    assert eventually(
-        first, lambda: ExpressionOfInterest.objects.get().title == "From the first tab"
-    )
+    with autosave_answer(first, "From the first tab") as saved:
+        first.get_by_label("Project title").fill("From the first tab")
+    assert saved.value.ok
+    assert ExpressionOfInterest.objects.get().title == "From the first tab"
     second.get_by_label("Project title").fill("From the second tab")
 
     expect(second.locator("[data-save-status]")).to_contain_text("another tab or window")

@@ -25,8 +25,7 @@ from review.models import Assignment, Decision, Review
 from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import Call, ExpressionOfInterest
-from tests.accounts.test_two_factor import current_code
-from tests.browser.pages import record
+from tests.browser.pages import autosave_answer, enter_authenticator_code, record
 from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget, pdf_bytes
@@ -156,8 +155,7 @@ def sign_in(page, base_url, email, totp_secret=None):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     if totp_secret:
-        page.get_by_label("Code").fill(current_code(totp_secret))
-        page.get_by_role("button", name="Sign In").click()
+        enter_authenticator_code(page, totp_secret)
     expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
 
 
@@ -209,17 +207,14 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
     page.get_by_role("button", name=_("Save and continue")).click()
     expect(page.get_by_role("heading", name=_("Project"), exact=True)).to_be_visible()
     page.get_by_label(_("project title")).fill("Community justice forums")
-    page.get_by_label(_("summary")).fill("Local forums decide what matters.")
+    with autosave_answer(page, "Local forums decide what matters.") as saved:
+        page.get_by_label(_("summary")).fill("Local forums decide what matters.")
     assert fits_the_screen(page)
     # Typing is saved by itself: the applicant closes the phone without pressing a button.
+    assert saved.value.ok
+    assert saved.value.json()["errors"] == {}
     expect(page.locator("[data-save-status]")).not_to_be_empty()
     eoi = ExpressionOfInterest.objects.get(owner=user)
-
-    def summary_saved():
-        eoi.refresh_from_db()
-        return eoi.summary == "Local forums decide what matters."
-
-    wait_for(summary_saved, seconds=10)
     assert eoi.title == "Community justice forums"
     assert eoi.summary == "Local forums decide what matters."
     page.context.close()

@@ -12,8 +12,6 @@ from contextlib import ExitStack
 
 import pytest
 import requests
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as totp_counters
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
@@ -25,6 +23,7 @@ from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 from tests.processes import BeatProcess, GunicornProcess, WorkerProcess, site_env
+from tests.totp import fresh_code
 
 pytestmark = [
     pytest.mark.needs_redis,
@@ -92,7 +91,7 @@ def sign_in(site, user, totp_secret=None):
     assert signed_in.status_code == 302, signed_in.status_code
     if totp_secret:
         assert signed_in.headers["Location"] == reverse("mfa_authenticate")
-        code = format_hotp_value(hotp_value(totp_secret, next(totp_counters())))
+        code = fresh_code(totp_secret)
         second_factor = post(browser, f"{site}{reverse('mfa_authenticate')}", {"code": code})
         assert second_factor.status_code == 302, second_factor.status_code
     return browser
