@@ -9,7 +9,8 @@ import requests
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import PROJECT, free_port, production_env, wait_for
+from tests.conftest import PROJECT, production_env, wait_for
+from tests.processes import GunicornProcess
 
 KEY = "MgZ8Vq-secret-key-from-a-mail"
 KEYED_PATHS = (
@@ -25,32 +26,22 @@ def test_gunicorn_writes_no_key_of_a_mailed_link_to_its_access_log(tmp_path):
         [sys.executable, "manage.py", "migrate", "--no-input"],
         cwd=PROJECT, env=env, check=True, capture_output=True,
     )  # fmt: skip
-    port, access_log = free_port(), tmp_path / "access.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kmf.wsgi", "-b", f"127.0.0.1:{port}",
-         "--access-logfile", str(access_log)],
-        cwd=PROJECT, env=env, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    access_log = tmp_path / "access.log"
+    server = GunicornProcess(env)
+    server.command += ("--access-logfile", str(access_log))
+    server.start()
     try:
-        assert wait_for(lambda: up(f"http://127.0.0.1:{port}/healthz"), seconds=60)
         for path in KEYED_PATHS:
-            requests.get(f"http://127.0.0.1:{port}{path}", timeout=10, allow_redirects=False)
+            answer = requests.get(f"{server.url}{path}", timeout=10, allow_redirects=False)
+            assert answer.status_code < 500, path
         assert wait_for(lambda: access_log.read_text().count("[key]") == len(KEYED_PATHS))
     finally:
-        server.terminate()
-        server.wait(15)
+        server.stop()
 
     written = access_log.read_text()
     assert KEY not in written
     assert "/accounts/confirm-email/[key]/" in written
     assert "/accounts/password/reset/key/[key]/" in written
-
-
-def up(url):
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 @pytest.mark.django_db
