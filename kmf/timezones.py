@@ -3,6 +3,8 @@
 import zoneinfo
 from functools import cache
 
+from django.utils import formats, timezone
+
 TIME_ZONE_COOKIE = "kmf_tz"
 
 
@@ -17,3 +19,8 @@ def visitor_time_zone(request):
     if name in time_zone_names():
         return zoneinfo.ZoneInfo(name)
     return None
+
+
+def local_moment(moment, zone):
+    """A moment as people read a deadline: "23 March 2021, 23:59 CET", in `zone`."""
+    return formats.date_format(timezone.localtime(moment, zone), "j F Y, H:i T")

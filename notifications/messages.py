@@ -7,17 +7,17 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.timesince import timeuntil
 
 from accounts.roles import SECRETARIAT
+from kmf.timezones import local_moment
 
 from .models import Event
 from .outbox import queue_email
 
 
 def _local(moment, call):
-    return formats.date_format(timezone.localtime(moment, call.zone), "j F Y, H:i T")
+    return local_moment(moment, call.zone)
 
 
 def _eoi_values(eoi, **extra):

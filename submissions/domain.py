@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 from kmf.money import euros
+from kmf.timezones import local_moment
 from notifications import messages
 from review import scoring
 
@@ -122,9 +123,7 @@ def why_not_decidable(eoi, outcome, now=None):
     if now < deadline:
         return _("%(eoi)s is open to its applicant until %(deadline)s: decide after that.") % {
             "eoi": name,
-            "deadline": formats.date_format(
-                timezone.localtime(deadline, eoi.call.zone), "j F Y, H:i T"
-            ),
+            "deadline": local_moment(deadline, eoi.call.zone),
         }
     return None
 

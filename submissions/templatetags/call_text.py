@@ -1,10 +1,12 @@
 from django import template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
+
+from kmf.timezones import local_moment
 
 register = template.Library()
 
@@ -23,7 +25,7 @@ def local_deadline(context, moment, call):
     """A deadline in the visitor's time zone when known, else in the call's, with the zone."""
     request = context.get("request")
     zone = getattr(request, "visitor_time_zone", None) or call.zone
-    return formats.date_format(timezone.localtime(moment, zone), "j F Y, H:i T")
+    return local_moment(moment, zone)
 
 
 def time_left(deadline, now=None):
