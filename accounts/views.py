@@ -41,7 +41,6 @@ def data_export(request):
     """All that is kept about the signed-in person, as a JSON file."""
     response = JsonResponse(privacy.personal_data(request.user), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="kmf-my-data.json"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
