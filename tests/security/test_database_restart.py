@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import PROJECT, free_port, production_env
+from tests.processes import GunicornProcess
 
 pytestmark = pytest.mark.needs_postgres
 
@@ -77,39 +78,14 @@ def site(cluster):
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "--no-input"], ["load_2021_call"], ["collectstatic", "--no-input"]):
+    for command in (["migrate", "--no-input"], ["load_2021_call"]):
         subprocess.run([*manage, *command], cwd=PROJECT, env=env, check=True, capture_output=True)
-    port = free_port()
     access_log = cluster.data / "access.log"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kmf.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-            "--access-logfile",
-            access_log,
-        ],
-        cwd=PROJECT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    assert requests.get(f"{url}/healthz", timeout=5).status_code == 200
-    yield url, access_log
-    server.terminate()
-    server.wait(15)
+    server = GunicornProcess(env)
+    server.command += ("--access-logfile", str(access_log))
+    server.start()
+    yield server.url, access_log
+    server.stop()
 
 
 def sign_up(url, email):
