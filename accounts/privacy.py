@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit import trail
 from notifications.models import OutboundEmail
+from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
 DRAFTS_KEPT = timedelta(days=90)
@@ -27,9 +28,7 @@ Status = ExpressionOfInterest.Status
 
 def personal_data(user):
     """Everything kept about `user`, as plain data for a JSON download."""
-    eois = user.eois.select_related("call").prefetch_related(
-        "partners", "attachments", "challenges"
-    )
+    eois = user.eois.select_related("call").prefetch_related("attachments")
     return {
         "account": {
             "email": user.email,
@@ -46,23 +45,7 @@ def personal_data(user):
                 "reference": eoi.reference,
                 "status": eoi.status,
                 "submitted_at": eoi.submitted_at.isoformat() if eoi.submitted_at else None,
-                "answers": {
-                    field.name: str(getattr(eoi, field.name))
-                    for field in eoi._meta.concrete_fields
-                    if field.name
-                    not in {"id", "uuid", "call", "owner", "version", "edits_confirmed_version"}
-                },
-                "challenges": [challenge.title for challenge in eoi.challenges.all()],
-                "partners": [
-                    {
-                        "name": p.name,
-                        "country": p.country.code,
-                        "role": p.role,
-                        "locally_led": p.locally_led,
-                    }
-                    for p in eoi.partners.all()
-                ],
-                "attachments": [a.original_name for a in eoi.attachments.all()],
+                "answers": eoi_answers.for_download(eoi),
             }
             for eoi in eois
         ],

@@ -14,7 +14,7 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from submissions.forms import MAX_SUPPORTING_FILES
+from submissions.forms import MAX_FILES
 
 from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
@@ -65,7 +65,7 @@ def help_page(request):
     return render(
         request,
         "help.html",
-        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_SUPPORTING_FILES},
+        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_FILES},
     )
 
 

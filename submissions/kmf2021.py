@@ -5,8 +5,10 @@ a headline, a Markdown body and the list of challenges. Dates are demo dates tha
 open from the day it is first loaded; the Secretariat edits them (and everything else) afterwards.
 """
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from questionnaires import definition as definitions
 from review.models import Criterion
 
 from .models import Call, Challenge, Milestone, Question
@@ -22,6 +25,8 @@ from .models import Call, Challenge, Milestone, Question
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
 # The Secretariat's courtesy translation, already in Markdown; the English text prevails.
 FRENCH_BODY_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.fr.md"
+# What the 2021 expression of interest asks, in the questionnaire file format (questionnaires/).
+QUESTIONNAIRE_FILE = Path(__file__).parent / "seed" / "kmf-2021-eoi.json"
 SLUG = "kmf-2021"
 TIME_ZONE = "Europe/Amsterdam"
 
@@ -235,6 +240,11 @@ def parse_call_text(text):
     )
 
 
+@cache
+def questionnaire_2021():
+    return definitions.from_dict(json.loads(QUESTIONNAIRE_FILE.read_text(encoding="utf-8")))
+
+
 def demo_dates(today):
     """Opens two weeks before `today`, closes at 23:59 Amsterdam time 60 days after it."""
     amsterdam = ZoneInfo(TIME_ZONE)
@@ -267,6 +277,7 @@ def load_2021_call(today=None):
         max_duration_months=9,
         reference_prefix="KMF21",
         contact_email="kmf@example.org",
+        questionnaire=definitions.save(questionnaire_2021()),
     )
     Challenge.objects.bulk_create(
         Challenge(call=call, number=number, title=title, description=description)

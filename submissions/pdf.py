@@ -14,8 +14,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from kmf.money import euros
-
 # Bitstream Vera ships with ReportLab and covers French and the typographic quotes.
 FONTS = Path(reportlab.__file__).parent / "fonts"
 pdfmetrics.registerFont(TTFont("Vera", FONTS / "Vera.ttf"))
@@ -34,65 +32,18 @@ def _text(value):
 
 
 def _answers(eoi):
-    field = eoi._meta.get_field
-    yield (
-        _("Organisation"),
-        [
-            (field("organisation_name").verbose_name, eoi.organisation_name),
-            (field("organisation_type").verbose_name, eoi.get_organisation_type_display()),
-            (field("organisation_country").verbose_name, eoi.organisation_country.name),
-            (field("organisation_website").verbose_name, eoi.organisation_website),
-        ],
-    )
-    yield (
-        _("Project"),
-        [
-            (field("title").verbose_name, eoi.title),
-            (field("summary").verbose_name, eoi.summary),
-            (field("problem_context").verbose_name, eoi.problem_context),
-            (field("activities_timeline").verbose_name, eoi.activities_timeline),
-            (field("outcomes_uptake").verbose_name, eoi.outcomes_uptake),
-            (field("countries").verbose_name, ", ".join(c.name for c in eoi.countries)),
-            (field("duration_months").verbose_name, eoi.duration_months),
-        ],
-    )
-    yield (
-        _("Challenges and asymmetry"),
-        [
-            (
-                field("challenges").verbose_name,
-                "; ".join(f"{c.number}. {c.title}" for c in eoi.challenges.all()),
-            ),
-            (field("asymmetry").verbose_name, eoi.asymmetry),
-        ],
-    )
-    yield (
-        _("Partners and budget"),
-        [
-            (
-                field("budget_requested").verbose_name,
-                euros(eoi.budget_requested, 2) if eoi.budget_requested is not None else None,
-            ),
-            (
-                field("personnel_share").verbose_name,
-                formats.number_format(eoi.personnel_share, 2, use_l10n=True)
-                if eoi.personnel_share is not None
-                else None,
-            ),
-            (
-                _("Partners"),
-                "\n".join(
-                    f"{p.name} ({p.country.name}): {p.role}"
-                    + (f" · {_('locally led')}" if p.locally_led else "")
-                    for p in eoi.partners.all()
-                ),
-            ),
-            (
-                _("Attachments"),
-                "\n".join(a.original_name for a in eoi.attachments.all()),
-            ),
-        ],
-    )
+    for part in eoi.readable_answers():
+        rows = []
+        for item in part["items"]:
+            question = item["question"]
+            if question.is_file:
+                value = "\n".join(a.original_name for a in item["files"])
+            elif question.is_rows:
+                value = "\n".join(item["rows"])
+            else:
+                value = item["text"]
+            rows.append((question.label, value))
+        yield part["step"].title, rows
 
 
 def eoi_pdf(eoi):
@@ -128,7 +79,7 @@ def eoi_pdf(eoi):
     for heading, rows in _answers(eoi):
         story.append(Paragraph(_text(heading), HEADING))
         for label, value in rows:
-            story.append(Paragraph(_text(str(label).capitalize()), LABEL))
+            story.append(Paragraph(_text(label), LABEL))
             story.append(Paragraph(_text(value), TEXT))
         story.append(Spacer(1, 4 * mm))
     document.build(story)

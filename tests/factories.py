@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import OutboundEmail
-from submissions.models import Call, Challenge, ExpressionOfInterest, OrganisationType
+from questionnaires import definition as definitions
+from submissions import answers as eoi_answers
+from submissions.kmf2021 import questionnaire_2021
+from submissions.models import Call, Challenge, ExpressionOfInterest
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,6 +34,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
     reference_prefix = factory.Sequence(lambda n: f"T{n}")
+    questionnaire = factory.LazyFunction(lambda: definitions.save(questionnaire_2021()))
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
@@ -56,7 +60,9 @@ class ApplicantFactory(UserFactory):
 
 
 class EOIFactory(factory.django.DjangoModelFactory):
-    """A draft with every answer given, ready to submit once it has a budget file."""
+    """A draft with every answer given, ready to submit once it has a budget file. Answers are
+    given by question key (EOIFactory(summary="…"), partners=[{…}]); the factory stores them
+    as the application form does, role columns included."""
 
     class Meta:
         model = ExpressionOfInterest
@@ -65,7 +71,7 @@ class EOIFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     owner = factory.SubFactory(ApplicantFactory)
     organisation_name = "Réseau Justice Locale"
-    organisation_type = OrganisationType.LOCAL_CSO
+    organisation_type = "local_cso"
     organisation_country = "ML"
     title = "Community justice forums in Mopti"
     summary = "Local forums decide which disputes matter and how they are heard."
@@ -78,11 +84,31 @@ class EOIFactory(factory.django.DjangoModelFactory):
     budget_requested = Decimal("18000")
     personnel_share = Decimal("25")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        call = kwargs["call"]
+        definition = eoi_answers.asked(call)
+        given = {key: kwargs.pop(key) for key in list(kwargs) if key in definition.by_key}
+        answers = {**kwargs.pop("answers", {})}
+        for key, value in given.items():
+            if value in (None, "", []):
+                continue
+            answers[key] = str(value) if isinstance(value, Decimal) else value
+        kwargs.setdefault("questionnaire_id", call.questionnaire_id)
+        return super()._create(
+            model_class,
+            *args,
+            answers=answers,
+            **{**eoi_answers.columns(definition, answers), **kwargs},
+        )
+
     @factory.post_generation
     def challenges(obj, create, extracted, **kwargs):
         if create:
             chosen = extracted if extracted is not None else [ChallengeFactory(call=obj.call)]
             obj.challenges.set(chosen)
+            obj.answers["challenges"] = [str(c.number) for c in chosen]
+            ExpressionOfInterest.objects.filter(pk=obj.pk).update(answers=obj.answers)
 
 
 def give_role(user, group_name):
