@@ -65,7 +65,7 @@ def help_page(request):
     return render(
         request,
         "help.html",
-        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_FILES},
+        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_files": MAX_FILES},
     )
 
 

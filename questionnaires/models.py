@@ -75,11 +75,11 @@ class Kind(models.TextChoices):
 class Role(models.TextChoices):
     """What the platform itself reads from an answer: lists, filters, limits and mails."""
 
-    TITLE = "title", _("Project title")
+    TITLE = "title", _("The application's title")
     ORGANISATION = "organisation", _("Lead organisation")
     ORGANISATION_TYPE = "organisation_type", _("Type of the lead organisation")
     ORGANISATION_COUNTRY = "organisation_country", _("Country of the lead organisation")
-    COUNTRIES = "countries", _("Countries of focus")
+    COUNTRIES = "countries", _("The countries the application is about")
     AMOUNT = "amount", _("Amount requested (at most the call's maximum)")
     DURATION = "duration", _("Duration in months (at most the call's maximum)")
     CHALLENGES = "challenges", _("The call's challenges (its choices)")

@@ -30,7 +30,10 @@ from django.utils import timezone
 
 from notifications.models import EmailTemplate
 from review.models import Criterion, Decision
-from submissions.forms import STEP_SLUGS
+from submissions.forms import steps_of
+from submissions.kmf2021 import questionnaire_2021
+
+STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
 from submissions.models import Extension, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory
 from tests.files import attach_budget

@@ -11,7 +11,10 @@ import rules
 from django.urls import get_resolver, reverse
 
 from kmf.permissions import can
-from submissions.forms import STEP_SLUGS
+from submissions.forms import steps_of
+from submissions.kmf2021 import questionnaire_2021
+
+STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
 from submissions.models import ExpressionOfInterest
 from tests.factories import UserFactory
 from tests.test_url_permissions import EXPECTED, ROLES, address, url_names, world  # noqa: F401
