@@ -136,3 +136,16 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     body_text = "t"
     body_html = "<p>t</p>"
     next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+def add_partner(eoi, name, country, role, locally_led=False):
+    """One more row of the 2021 questionnaire's partners, as the budget step saves it."""
+    row = {"name": name, "country": country, "role": role, "locally_led": locally_led}
+    eoi.answers = {**eoi.answers, "partners": [*eoi.answers.get("partners", []), row]}
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(answers=eoi.answers)
+    return row
+
+
+def partners_of(eoi):
+    eoi.refresh_from_db()
+    return eoi.answers.get("partners", [])

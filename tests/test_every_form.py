@@ -32,13 +32,13 @@ from notifications.models import EmailTemplate
 from review.models import Criterion, Decision
 from submissions.forms import steps_of
 from submissions.kmf2021 import questionnaire_2021
-
-STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
 from submissions.models import Extension, ReferenceCounter
-from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
 from tests.files import attach_budget
 from tests.test_url_permissions import EXPECTED, ROLES, address
 from tests.test_url_permissions import world as permissions_world  # noqa: F401
+
+STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
 
 PASSWORD = "correct horse battery"  # the factories' password
 
@@ -420,7 +420,7 @@ def site(permissions_world):  # noqa: F811
     call, eoi, people = (permissions_world[key] for key in ("call", "eoi", "people"))
     Criterion.objects.create(call=call, position=1, title="Relevance", weight=60)
     Criterion.objects.create(call=call, position=2, title="Feasibility", weight=40)
-    eoi.partners.create(name="Association des Femmes", country="ML", role="Hosts the forums")
+    add_partner(eoi, name="Association des Femmes", country="ML", role="Hosts the forums")
     draft = attach_budget(EOIFactory(call=call, owner=people["applicant B"]))
     superuser = UserFactory(is_superuser=True, is_staff=True)
     TOTP.activate(superuser, generate_totp_secret())

@@ -11,7 +11,7 @@ from django.urls import reverse
 from review import domain
 from review.models import Conflict, Review
 from review.selectors import intake_key
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, add_partner
 from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_blind_review_hides_names(client, world):
     call.blind_review = True
     call.save()
     eoi = world["eoi"]
-    eoi.partners.create(name="Association des Femmes", country="ML", role="Hosts")
+    add_partner(eoi, name="Association des Femmes", country="ML", role="Hosts")
     client.force_login(world["reviewer assigned"])
 
     page = client.get(reverse("review:review_eoi", args=[eoi.uuid])).content.decode()

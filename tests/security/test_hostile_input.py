@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from review import domain as review_domain
 from submissions.models import ExpressionOfInterest
-from tests.factories import ApplicantFactory, EOIFactory, give_role
+from tests.factories import ApplicantFactory, EOIFactory, add_partner, give_role
 
 FIELDS = ["title", "summary", "problem_context", "activities_timeline", "outcomes_uptake"]
 
@@ -70,7 +70,7 @@ def test_markup_in_answers_is_escaped_for_applicants_reviewers_and_the_secretari
         organisation_name=PAYLOAD,
         asymmetry=PAYLOAD,
     )
-    eoi.partners.create(name=PAYLOAD, country="ML", role=PAYLOAD)
+    add_partner(eoi, name=PAYLOAD, country="ML", role=PAYLOAD)
     reviewer = give_role(ApplicantFactory(), REVIEWERS)
     secretariat = give_role(ApplicantFactory(is_staff=True), SECRETARIAT)
     review_domain.assign([eoi], reviewer, secretariat)

@@ -28,7 +28,7 @@ def test_each_accepted_budget_type_is_stored_under_a_random_name(
 
     attachment = eoi.attachments.get()
     assert response.status_code == 302
-    assert attachment.kind == Attachment.Kind.BUDGET
+    assert attachment.question == "budget"
     assert attachment.original_name.endswith(f".{extension}")
     assert attachment.file.name.startswith("eoi-attachments/")
     assert attachment.file.name.endswith(f".{extension}")
