@@ -7,11 +7,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from audit import trail
 from notifications import messages
 from notifications.outbox import delivered_together
 
-from .domain import deadline_for
+from . import lifecycle
 from .models import Call, ExpressionOfInterest, Extension
 
 Status = ExpressionOfInterest.Status
@@ -89,17 +88,13 @@ def close_calls(now=None):
     now = now or timezone.now()
     moved = 0
     for call in Call.objects.filter(closes_at__lte=now):
-        submitted = call.eois.filter(status=Status.SUBMITTED).select_related("owner", "call")
-        for eoi in submitted:
-            if deadline_for(eoi) > now:
-                continue  # a personal extension is still running
-            with transaction.atomic():
-                locked = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-                if locked.status != Status.SUBMITTED:
-                    continue
-                ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=Status.UNDER_REVIEW)
-                trail.record(None, "eoi.under_review", eoi, status=Status.UNDER_REVIEW)
-                messages.under_review(eoi)
+        for eoi in call.eois.filter(status=Status.SUBMITTED).only("pk"):
+            try:
+                lifecycle.change_status(
+                    eoi, Status.UNDER_REVIEW, None, by=lifecycle.SYSTEM, now=now
+                )
+            except lifecycle.Refused:
+                continue  # withdrawn meanwhile, or a personal extension is still running
             moved += 1
         if call.closing_done_at is None:
             with transaction.atomic():

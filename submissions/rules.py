@@ -4,7 +4,7 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from . import domain
+from . import domain, lifecycle
 
 
 @rules.predicate
@@ -14,7 +14,7 @@ def is_owner(user, eoi):
 
 @rules.predicate
 def is_withdrawable(user, eoi):
-    return domain.Status.WITHDRAWN in domain.APPLICANT_TRANSITIONS.get(eoi.status, set())
+    return lifecycle.allows(eoi.status, domain.Status.WITHDRAWN, lifecycle.APPLICANT)
 
 
 @rules.predicate

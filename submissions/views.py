@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kmf.permissions import can
 
-from . import domain, pdf
+from . import domain, lifecycle, pdf
 from .forms import (
     STEP_SLUGS,
     STEPS,
@@ -71,7 +71,7 @@ def apply(request, slug):
 def dashboard(request):
     eois = list(applicant_eois(request.user))
     for eoi in eois:
-        eoi.deadline = domain.deadline_for(eoi)
+        eoi.deadline = lifecycle.deadline_for(eoi)
         eoi.editable = domain.is_editable(eoi)
     return render(request, "submissions/dashboard.html", {"eois": eois})
 
@@ -86,7 +86,7 @@ def step_context(eoi, step, **extra):
         "step_number": index + 1,
         "previous_step": STEPS[index - 1] if index else None,
         "next_step": STEPS[index + 1] if index + 1 < len(STEPS) else None,
-        "deadline": domain.deadline_for(eoi),
+        "deadline": lifecycle.deadline_for(eoi),
         **extra,
     }
 
@@ -273,7 +273,7 @@ def eoi_detail(request, uuid):
             "call": eoi.call,
             "editable": can(request.user, "submissions.edit_eoi", eoi),
             "withdrawable": can(request.user, "submissions.withdraw_eoi", eoi),
-            "deadline": domain.deadline_for(eoi),
+            "deadline": lifecycle.deadline_for(eoi),
             "answers": eoi_answers(eoi),
         },
     )
@@ -296,7 +296,7 @@ def eoi_receipt(request, uuid):
     return render(
         request,
         "submissions/eoi_receipt.html",
-        {"eoi": eoi, "call": eoi.call, "deadline": domain.deadline_for(eoi)},
+        {"eoi": eoi, "call": eoi.call, "deadline": lifecycle.deadline_for(eoi)},
     )
 
 
