@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kmf.admin_base import DateHierarchyAdmin
+from core.admin_base import DateHierarchyAdmin
 
 from . import outbox
 from .models import EmailTemplate, OutboundEmail

@@ -9,7 +9,7 @@ from modeltranslation.admin import (
 )
 
 from audit import trail
-from kmf.admin_base import AutocompleteAdmin
+from core.admin_base import AutocompleteAdmin
 from review.models import Criterion
 
 from .models import (
