@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import DateHierarchyAdmin
 
 from . import outbox
+from .events import PLACEHOLDERS
 from .models import EmailTemplate, OutboundEmail
-from .templates import PLACEHOLDERS, render
+from .wording import render
 
 
 @admin.register(OutboundEmail)

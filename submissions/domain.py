@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import trail
 from core.money import euros
 from core.timezones import local_moment
-from notifications import messages
+from notifications import notify
 from review import scoring
 
 from .models import (
@@ -279,7 +279,7 @@ def submit_eoi(eoi, actor, declarations, now=None):
         eoi.version = F("version") + 1
         eoi.save()
         trail.record(actor, "eoi.submitted", eoi, reference=eoi.reference, status=Status.SUBMITTED)
-        messages.submission_received(eoi)
+        notify.submission_received(eoi)
     eoi.refresh_from_db()
     return eoi
 

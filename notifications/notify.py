@@ -12,7 +12,7 @@ from django.utils.timesince import timeuntil
 from accounts.roles import SECRETARIAT
 from core.timezones import local_moment
 
-from .models import Event
+from .events import Event
 from .outbox import queue_email
 
 
