@@ -14,9 +14,8 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import TIME_ZONE_COOKIE, time_zone_names
 from submissions.forms import MAX_SUPPORTING_FILES
-
-from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
 
 class TimeZoneForm(forms.Form):
@@ -85,7 +84,7 @@ def server_error(request):
 def bad_request(request, exception=None):
     """The 400 page: for Django's refusals (more files or fields than a page takes at once,
     DATA_UPLOAD_MAX_NUMBER_FILES and _FIELDS; a bad host name) and for NUL characters
-    (kmf.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on nothing that
+    (core.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on nothing that
     could be what failed."""
     context = {
         "contact_email": settings.KMF_CONTACT_EMAIL,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEWERS
 from audit import trail
-from notifications import messages
+from notifications import notify
 from notifications.outbox import delivered_together
 from submissions import lifecycle
 from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
@@ -112,7 +112,7 @@ def _tell_reviewers(assignments):
         by_reviewer.setdefault(assignment.reviewer, []).append(assignment)
     with delivered_together():
         for reviewer, theirs in by_reviewer.items():
-            messages.reviews_assigned(reviewer, theirs)
+            notify.reviews_assigned(reviewer, theirs)
 
 
 def declare_conflict(assignment, reason, actor):
@@ -258,5 +258,5 @@ def remind_reviewers(now=None):
         batches.setdefault(key, []).append(assignment)
     for (reviewer, call, _due_day), theirs in batches.items():
         with transaction.atomic():
-            messages.reviews_due(reviewer, call, theirs)
+            notify.reviews_due(reviewer, call, theirs)
     return len(batches)

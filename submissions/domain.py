@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
-from kmf.money import euros
+from core.money import euros
 
 from . import lifecycle
 from .lifecycle import DomainError
@@ -289,7 +289,7 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
 def _store_file(eoi, attachment, upload):
     """Write one upload to storage; its name there, or StorageFault for the applicant.
 
-    Storage backends report their faults as OSError (kmf/storage.py), and leave no part of a
+    Storage backends report their faults as OSError (core/storage.py), and leave no part of a
     file behind when they do."""
     try:
         attachment.file.save(upload.name, upload, save=False)

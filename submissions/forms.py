@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from kmf.money import euros
+from core.money import euros
 
 from . import widgets as fast_widgets
 from .domain import MAX_SUPPORTING_FILES

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from notifications import messages
+from notifications import notify
 from notifications.outbox import delivered_together
 
 from . import lifecycle
@@ -58,7 +58,7 @@ def _remind(drafts, offset, now):
     time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
     with transaction.atomic(), delivered_together():
         for eoi in drafts:
-            messages.deadline_reminder(eoi, offset, now)
+            notify.deadline_reminder(eoi, offset, now)
     return len(drafts)
 
 
@@ -74,7 +74,7 @@ def confirm_edits(now=None):
     confirmed = 0
     for eoi in edited.select_related("owner", "call"):
         with transaction.atomic():
-            messages.edits_confirmed(eoi)
+            notify.edits_confirmed(eoi)
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
                 edits_confirmed_version=eoi.version
             )
@@ -108,5 +108,5 @@ def close_calls(now=None):
                         draft=Count("pk", filter=Q(status=Status.DRAFT)),
                         withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
                     )
-                    messages.closing_summary(call, counts)
+                    notify.closing_summary(call, counts)
     return moved

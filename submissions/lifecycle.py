@@ -19,8 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
-from kmf.timezones import local_moment
-from notifications import messages
+from core.timezones import local_moment
+from notifications import notify
 
 from .models import ExpressionOfInterest, Extension
 
@@ -51,25 +51,25 @@ class OutOfTime(Refused):
 
 def _decision_released(eoi):
     # The outcome's mail carries the decision's feedback; review.domain.release saved it.
-    messages.decision_released(eoi.decision)
+    notify.decision_released(eoi.decision)
 
 
 @dataclass(frozen=True)
 class Move:
     by: str
     event: str  # the audit entry's action
-    mail: Callable | None  # queues the mail about the EOI (notifications.messages)
+    mail: Callable | None  # queues the mail about the EOI (notifications.notify)
     when: str
 
 
 TRANSITIONS = {
     (Status.DRAFT, Status.SUBMITTED): Move(
-        APPLICANT, "eoi.submitted", messages.submission_received, BEFORE_DEADLINE
+        APPLICANT, "eoi.submitted", notify.submission_received, BEFORE_DEADLINE
     ),
     (Status.DRAFT, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
     (Status.SUBMITTED, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
     (Status.SUBMITTED, Status.UNDER_REVIEW): Move(
-        SYSTEM, "eoi.under_review", messages.under_review, AFTER_DEADLINE
+        SYSTEM, "eoi.under_review", notify.under_review, AFTER_DEADLINE
     ),
     # A decision is recorded internally (review.domain.decide); its release makes it the status.
     **{

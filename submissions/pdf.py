@@ -14,7 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from kmf.money import euros
+from core.money import euros
 
 # Bitstream Vera ships with ReportLab and covers French and the typographic quotes.
 FONTS = Path(reportlab.__file__).parent / "fonts"

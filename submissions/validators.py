@@ -3,7 +3,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from kmf.timezones import time_zone_names
+from core.timezones import time_zone_names
 
 
 def validate_time_zone(name):

@@ -13,7 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kmf.permissions import can
+from core.permissions import can
 
 from . import domain, lifecycle, pdf
 from .forms import (
@@ -214,7 +214,7 @@ def attachments_step(request, eoi, step):
     if request.method == "POST":
         form.is_valid()
         try:
-            if getattr(request, "upload_fault", None):  # set by kmf.storage.SpoolingUploadHandler
+            if getattr(request, "upload_fault", None):  # set by core.storage.SpoolingUploadHandler
                 raise domain.storage_fault(request.upload_fault)
             domain.add_attachments(
                 eoi,

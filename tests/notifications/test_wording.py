@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from notifications.admin import SAMPLE_VALUES
+from notifications.events import PLACEHOLDERS, check_placeholders
 from notifications.models import EmailTemplate, Event
-from notifications.templates import DEFAULTS, PLACEHOLDERS, check_placeholders, render
+from notifications.wording import DEFAULTS, render
 from tests.factories import CallFactory
 
 
@@ -48,7 +49,7 @@ def test_a_template_that_names_an_unknown_placeholder_cannot_be_saved_by_the_sec
 
 
 def test_attribute_and_index_lookups_are_left_as_text():
-    from notifications.templates import fill
+    from notifications.wording import fill
 
     values = dict.fromkeys(PLACEHOLDERS[Event.UNDER_REVIEW], "x")
 

@@ -1,59 +1,14 @@
 """The wording of each notification: defaults shipped here, overrides edited per call.
 
-Texts are plain text with placeholders in braces. Only the placeholders listed for an event are
-filled in, and a template naming any other is refused: a template cannot reach anything else.
-The HTML part is made from the text, escaped.
+Texts are plain text with placeholders in braces. Only the placeholders listed for an event
+(events.py) are filled in, and a template naming any other is refused: a template cannot reach
+anything else. The HTML part is made from the text, escaped.
 """
 
-import re
-
-from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks, urlize
-from django.utils.translation import gettext_lazy as _
 
-from .models import EmailTemplate, Event
-
-PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-EOI_PLACEHOLDERS = {
-    "applicant_name",
-    "call_title",
-    "call_headline",
-    "deadline_local",
-    "reference",
-    "eoi_title",
-    "eoi_url",
-    "site_url",
-}
-# What a reviewer's mails about their assignments can say.
-REVIEWER_PLACEHOLDERS = {
-    "reviewer_name",
-    "call_title",
-    "eoi_count",
-    "review_due",
-    "reviews_url",
-    "site_url",
-}
-PLACEHOLDERS = {
-    Event.SUBMISSION_RECEIPT: EOI_PLACEHOLDERS | {"submitted_local", "answers"},
-    Event.EDITS_CONFIRMED: EOI_PLACEHOLDERS,
-    Event.DEADLINE_REMINDER: EOI_PLACEHOLDERS | {"time_left"},
-    Event.UNDER_REVIEW: EOI_PLACEHOLDERS,
-    Event.CLOSING_SUMMARY: {
-        "recipient_name",
-        "call_title",
-        "call_headline",
-        "deadline_local",
-        "submitted_count",
-        "draft_count",
-        "withdrawn_count",
-        "dashboard_url",
-        "site_url",
-    },
-    Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
-    Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
-    Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
-}
+from .events import PLACEHOLDER, Event, check_placeholders
+from .models import EmailTemplate
 
 # The same in both languages: the names of the fund and of the platform are not translated.
 SIGNATURE = (
@@ -173,33 +128,7 @@ DEFAULTS = {
 }
 
 
-# Long texts belong in the body: a subject naming one is refused.
-BODY_ONLY = {"answers", "feedback"}
 SUBJECT_LENGTH = 200
-
-
-def check_placeholders(event, subject, *texts):
-    """Refuse placeholders that this event does not fill in, and long ones in the subject."""
-    in_subject = set(PLACEHOLDER.findall(subject)) & BODY_ONLY
-    if in_subject:
-        raise ValidationError(
-            _("These placeholders belong in the text, not the subject: %(names)s."),
-            params={"names": ", ".join(f"{{{name}}}" for name in sorted(in_subject))},
-            code="long_placeholder_in_subject",
-        )
-    texts = (subject, *texts)
-    unknown = sorted(
-        {name for text in texts for name in PLACEHOLDER.findall(text)} - PLACEHOLDERS[event]
-    )
-    if unknown:
-        raise ValidationError(
-            _("Unknown placeholders: %(unknown)s. This email can use: %(known)s."),
-            params={
-                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
-                "known": ", ".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS[event])),
-            },
-            code="unknown_placeholder",
-        )
 
 
 def fill(text, values):

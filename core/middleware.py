@@ -1,8 +1,8 @@
+from django.urls import get_resolver, get_urlconf
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from .timezones import visitor_time_zone
-from .views import bad_request
 
 
 class VisitorTimeZoneMiddleware:
@@ -36,7 +36,9 @@ class NulCharactersRefusedMiddleware:
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()
         ):
-            return bad_request(request)
+            # The site's 400 page, as its URLconf names it (handler400): core sits below the
+            # project root and imports nothing from it.
+            return get_resolver(get_urlconf()).resolve_error_handler(400)(request)
         return self.get_response(request)
 
 
