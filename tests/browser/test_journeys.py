@@ -367,7 +367,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     )
     body = text_of(decision)
     assert body.startswith("Bonjour Awa")
-    assert f"La décision : {t('fr', 'Invited to full proposal')}." in body
+    assert f"La décision\u00a0: {t('fr', 'Invited to full proposal')}." in body
     assert feedback in body
     assert sitting.errors == []
 
