@@ -39,6 +39,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-dev
@@ -50,10 +51,14 @@ lock: $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --no-header --quiet -o requirements/dev.txt
 
-# Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
+# Refresh the French catalogues after changing user-facing strings (needs GNU gettext): django
+# for Python, templates and the default mail wording, djangojs for static/js (served by
+# /i18n/js/<language>/). Then translate what is new in locale/fr/LC_MESSAGES/*.po and run it again.
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=node_modules --ignore=static/vendor --ignore=var
 messages: install-dev
-	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=tests
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l fr --no-location --no-obsolete $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l fr --no-location --no-obsolete $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv $(MESSAGES_IGNORE)
 
 # Benchmarks (docs/BENCHMARKS.md): PostgreSQL and Redis on loopback; never part of `make test`.
 # The database named by BENCH_DATABASE_URL is dropped and recreated (its name must contain "bench").

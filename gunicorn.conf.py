@@ -2,4 +2,4 @@
 # and the query string, and masks the keys of mailed links: logs carry no personal data and no
 # secrets (docs/SECURITY.md).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-logger_class = "kmf.access_log.RedactedAccessLogger"
+logger_class = "core.access_log.RedactedAccessLogger"

@@ -5,31 +5,33 @@ interest, their reviews and files are kept for five years after the call closes 
 accountability to its donors), then deleted. A person who deletes their account loses their
 drafts at once; their submitted EOIs stay, detached from their name and address, until the
 five years are over.
+
+This module knows the account; each app that keeps more about a person answers the signals
+below from its own privacy.py (connected in its AppConfig.ready()), so that accounts, which the
+other apps build on, imports none of them (docs/ARCHITECTURE.md).
 """
 
 import uuid
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from audit import trail
-from notifications.models import OutboundEmail
-from submissions import answers as eoi_answers
-from submissions.models import ExpressionOfInterest
 
-DRAFTS_KEPT = timedelta(days=90)
-SUBMISSIONS_KEPT = timedelta(days=5 * 365)
-
-Status = ExpressionOfInterest.Status
+# Each receiver returns {section name: plain data} about `user` for the data download.
+personal_data_requested = Signal()
+# Each receiver erases or detaches what it keeps about `user`, inside the deletion's transaction.
+account_deleting = Signal()
+# Each receiver deletes what the retention rule no longer allows at `now`; returns {what: count}.
+retention_due = Signal()
 
 
 def personal_data(user):
     """Everything kept about `user`, as plain data for a JSON download."""
-    eois = user.eois.select_related("call").prefetch_related("attachments")
-    return {
+    data = {
         "account": {
             "email": user.email,
             "name": user.name,
@@ -38,40 +40,17 @@ def personal_data(user):
             "preferred_language": user.preferred_language,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "expressions_of_interest": [
-            {
-                "call": eoi.call.title,
-                "reference": eoi.reference,
-                "status": eoi.status,
-                "submitted_at": eoi.submitted_at.isoformat() if eoi.submitted_at else None,
-                "answers": eoi_answers.for_download(eoi),
-            }
-            for eoi in eois
-        ],
-        "emails_sent": list(
-            user_emails(user).values("created_at", "subject", "status").order_by("created_at")
-        ),
+        }
     }
-
-
-def user_emails(user):
-    return OutboundEmail.objects.filter(recipient=user)
-
-
-def _delete_eois(eois):
-    for eoi in eois:
-        files = [attachment.file for attachment in eoi.attachments.all()]
-        eoi.delete()
-        for stored in files:
-            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+    for _receiver, sections in personal_data_requested.send(sender=None, user=user):
+        data.update(sections)
+    return data
 
 
 @transaction.atomic
 def delete_account(user):
     """Erase the person: drafts go, submitted EOIs stay without their name, the login ends."""
-    _delete_eois(user.eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]))
-    user_emails(user).update(to="deleted@invalid", body_text="", body_html="")
+    account_deleting.send(sender=None, user=user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     trail.record(None, "account.deleted", user)
@@ -83,15 +62,10 @@ def delete_account(user):
     user.save()
 
 
+@transaction.atomic
 def apply_retention(now=None):
     """Delete what the retention rule no longer allows us to keep. Returns what was deleted."""
-    now = now or timezone.now()
-    drafts = ExpressionOfInterest.objects.filter(
-        status__in=[Status.DRAFT, Status.WITHDRAWN], call__closes_at__lt=now - DRAFTS_KEPT
-    )
-    old = ExpressionOfInterest.objects.filter(call__closes_at__lt=now - SUBMISSIONS_KEPT)
-    counts = {"drafts": drafts.count(), "expressions_of_interest": old.count()}
-    with transaction.atomic():
-        _delete_eois(drafts)
-        _delete_eois(old)
+    counts = {}
+    for _receiver, deleted in retention_due.send(sender=None, now=now or timezone.now()):
+        counts.update(deleted)
     return counts

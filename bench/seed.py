@@ -88,7 +88,9 @@ def fake_answer(rng, question, challenges):
     if kind == Kind.SINGLE_CHOICE:
         return rng.choice(question.choices).value
     if kind == Kind.MULTIPLE_CHOICE:
-        values = challenges if question.role == Role.CHALLENGES else [c.value for c in question.choices]
+        values = (
+            challenges if question.role == Role.CHALLENGES else [c.value for c in question.choices]
+        )
         return sorted(rng.sample(values, rng.randint(1, len(values))), key=str)
     if kind == Kind.YES_NO:
         return rng.random() < 0.6

@@ -2,7 +2,7 @@
 200), /healthz/ready that everything behind it works too (monitoring, deploys).
 
 Without Redis the site still serves: sessions are in the database, the cache falls back to each
-process's memory (kmf/cache.py) and mails wait in the outbox. So a node whose database answers
+process's memory (core/cache.py) and mails wait in the outbox. So a node whose database answers
 is alive, whatever Redis's state; dropping every node because the broker is gone would turn a
 delay in mail into an outage.
 """

@@ -18,6 +18,7 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/js/<str:language>/", views.javascript_catalogue, name="javascript_catalogue"),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),

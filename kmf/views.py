@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import (
+    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
@@ -11,12 +12,15 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
+from core.timezones import TIME_ZONE_COOKIE, time_zone_names
 from submissions.forms import MAX_FILES
-
-from .timezones import TIME_ZONE_COOKIE, time_zone_names
 
 
 class TimeZoneForm(forms.Form):
@@ -69,6 +73,25 @@ def help_page(request):
     )
 
 
+# The site's own strings only (locale/*/LC_MESSAGES/djangojs.po, which Django always reads):
+# naming one of our apps, which keep no catalogue of their own, leaves out the admin's.
+_javascript_catalogue = JavaScriptCatalog.as_view(packages=["submissions"])
+
+
+@cache_page(60 * 60)  # built once an hour, not per page; an hour old at most after a release
+def javascript_catalogue(request, language):
+    """gettext(), ngettext() and interpolate() for static/js, in the language named in the
+    address, so that a browser's copy is never that of another language. The same for
+    everyone: marked public, browsers and proxies keep it as they keep static files."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    with translation.override(language):
+        response = _javascript_catalogue(request)
+    patch_cache_control(response, public=True)
+    response.headers["Content-Language"] = language
+    return response
+
+
 def server_error(request):
     """The 500 page, or a 503 one while the database cannot be reached (it restarts, or fails
     over): Django calls this inside its exception handler, where the cause is still known.
@@ -85,7 +108,7 @@ def server_error(request):
 def bad_request(request, exception=None):
     """The 400 page: for Django's refusals (more files or fields than a page takes at once,
     DATA_UPLOAD_MAX_NUMBER_FILES and _FIELDS; a bad host name) and for NUL characters
-    (kmf.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on nothing that
+    (core.middleware.NulCharactersRefusedMiddleware). Built like the 500 page, on nothing that
     could be what failed."""
     context = {
         "contact_email": settings.KMF_CONTACT_EMAIL,

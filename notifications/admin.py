@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kmf.admin_base import DateHierarchyAdmin
+from core.admin_base import DateHierarchyAdmin
 
 from . import outbox
+from .events import PLACEHOLDERS
 from .models import EmailTemplate, OutboundEmail
-from .templates import PLACEHOLDERS, render
+from .wording import render
 
 
 @admin.register(OutboundEmail)

@@ -7,4 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import (
+            checks,  # noqa: F401  (registers the deploy check)
+            privacy,  # noqa: F401  (answers accounts.privacy's signals)
+        )

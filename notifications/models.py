@@ -2,16 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Event(models.TextChoices):
-    SUBMISSION_RECEIPT = "submission_receipt", _("Submission receipt")
-    EDITS_CONFIRMED = "edits_confirmed", _("Changes after submitting")
-    DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder for drafts")
-    UNDER_REVIEW = "under_review", _("Under review (the call closed)")
-    CLOSING_SUMMARY = "closing_summary", _("Closing summary for the Secretariat")
-    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
-    REVIEW_DUE = "review_due", _("Review due reminder")
-    DECISION = "decision", _("Decision with feedback")
+from .events import PLACEHOLDERS, Event, check_placeholders
 
 
 class EmailTemplate(models.Model):
@@ -41,8 +32,6 @@ class EmailTemplate(models.Model):
         return f"{self.call} · {self.get_event_display()} · {self.language}"
 
     def clean(self):
-        from .templates import PLACEHOLDERS, check_placeholders
-
         if self.event in PLACEHOLDERS:  # otherwise the event's own field says what is wrong
             check_placeholders(self.event, self.subject, self.body)
 

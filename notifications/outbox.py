@@ -27,6 +27,7 @@ from anymail.exceptions import (
     AnymailSerializationError,
     AnymailUnsupportedFeature,
 )
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
@@ -34,7 +35,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
-from .templates import render
+from .wording import render
 
 logger = logging.getLogger(__name__)
 
@@ -167,8 +168,6 @@ def delivered_together():
 
 def enqueue(email_ids):
     """Hand these mails to the workers, BATCH_SIZE a task, each batch leased to its task."""
-    from .tasks import deliver_emails
-
     for start in range(0, len(email_ids), BATCH_SIZE):
         batch = email_ids[start : start + BATCH_SIZE]
         # Leased before the publish: a worker may start on them before apply_async returns.
@@ -269,6 +268,20 @@ def deliver(email_ids):
     if retries:
         raise TransientDeliveryError(retries)
     return sent
+
+
+# The delivery task lives beside what it runs (deliver) and what publishes it (enqueue, also
+# called by deliver and the sweep): in tasks.py it would make an import circle with this module.
+# The hard limit is what frees a claimed mail for the sweep (TASK_TIME_LIMIT).
+@shared_task(time_limit=TASK_TIME_LIMIT.total_seconds())
+def deliver_emails(email_ids):
+    try:
+        deliver(email_ids)
+    except TransientDeliveryError as error:
+        # No task waits for the retry (a task held for later would sit unacknowledged in a
+        # worker): the sweep queues each mail when it is due.
+        for retry_at, ids in error.retries.items():
+            logger.warning("Emails %s not sent yet; next attempt at %s", ids, retry_at.isoformat())
 
 
 def _send(connection, message):

@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from kmf.money import euros
+from core.money import euros
 
 from .models import Kind, Role
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
-from kmf.money import euros
+from core.money import euros
 
 from . import answers as stored
 from .models import Kind, Role

@@ -1,6 +1,53 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
-from .models import Assignment, Conflict, Decision
+from submissions.admin import BoundedInline, CallAdmin
+from submissions.models import Call
+
+from .models import Assignment, Conflict, Criterion, Decision
+
+
+class RubricFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        weights = [
+            form.cleaned_data["weight"]
+            for form in self.forms
+            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
+        ]
+        if weights and sum(weights) != 100:
+            raise ValidationError(
+                _("The weights of the criteria must add up to 100 (now %(total)d).")
+                % {"total": sum(weights)}
+            )
+        scale = self.instance.score_scale_max
+        for form in self.forms:
+            descriptors = form.cleaned_data.get("descriptors") or []
+            if descriptors and len(descriptors) != scale:
+                form.add_error(
+                    "descriptors",
+                    _("Give one descriptor per score: %(scale)d of them.") % {"scale": scale},
+                )
+
+
+class CriterionInline(BoundedInline, TranslationStackedInline):
+    model = Criterion
+    formset = RubricFormSet
+    extra = 0
+
+
+# A call's page also edits its rubric. The rubric is the review's, and submissions sits below
+# review (docs/ARCHITECTURE.md), so this app extends the call's admin rather than submissions
+# reaching up for Criterion.
+admin.site.unregister(Call)
+
+
+@admin.register(Call)
+class CallWithRubricAdmin(CallAdmin):
+    inlines = [*CallAdmin.inlines, CriterionInline]
 
 
 class MadeByTheReviewApp(admin.ModelAdmin):

@@ -5,16 +5,16 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEWERS
 from audit import trail
-from notifications import messages
+from notifications import notify
 from notifications.outbox import delivered_together
-from submissions.domain import REVIEWABLE_STATUSES, DomainError, why_not_decidable
-from submissions.models import ExpressionOfInterest, Extension
+from submissions import lifecycle
+from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
 
 from . import scoring
 from .models import Assignment, Conflict, Decision, Review, Score
@@ -112,7 +112,7 @@ def _tell_reviewers(assignments):
         by_reviewer.setdefault(assignment.reviewer, []).append(assignment)
     with delivered_together():
         for reviewer, theirs in by_reviewer.items():
-            messages.reviews_assigned(reviewer, theirs)
+            notify.reviews_assigned(reviewer, theirs)
 
 
 def declare_conflict(assignment, reason, actor):
@@ -172,26 +172,18 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
 
 
 def _locked_eois(pks):
-    """These EOIs, locked until commit (in one order, so two locks never wait on each other),
-    with what their deadline and the mail need. Decisions, releases and withdrawals all lock
-    the EOI first: whichever comes second sees the status the first one left."""
-    extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
-    return {
-        eoi.pk: eoi
-        for eoi in ExpressionOfInterest.objects.select_for_update(of=("self",))
-        .filter(pk__in=pks)
-        .select_related("call", "owner")
-        .annotate(extension_until=Subquery(extension.values("until")[:1]))
-        .order_by("pk")
-    }
+    """Decisions, releases and withdrawals all lock the EOI first: whichever comes second sees
+    the status the first one left."""
+    return {eoi.pk: eoi for eoi in lifecycle.locked_eois(pk__in=pks)}
 
 
 def _refuse_if_undecidable(eois_and_outcomes, now, nothing_done):
-    """All or nothing: the refusal names every EOI that cannot take its outcome now."""
+    """All or nothing: the refusal names every EOI that cannot take its outcome now. A
+    decision is checked as its release will be, by the status table."""
     reasons = [
         reason
         for eoi, outcome in eois_and_outcomes
-        if (reason := why_not_decidable(eoi, outcome, now))
+        if (reason := lifecycle.why_not(eoi, outcome, lifecycle.SECRETARIAT, now))
     ]
     if reasons:
         raise DomainError(f"{nothing_done} {' '.join(reasons)}")
@@ -239,15 +231,11 @@ def release(decisions, actor, now=None):
             _("Nothing was released."),
         )
         for decision in pending:
-            decision.eoi = eoi = eois[decision.eoi_id]
             decision.released_at = now
             decision.save(update_fields=["released_at"])
-            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-                status=decision.outcome, version=F("version") + 1
+            lifecycle.change_status(
+                eois[decision.eoi_id], decision.outcome, actor, by=lifecycle.SECRETARIAT, now=now
             )
-            eoi.status = decision.outcome
-            trail.record(actor, "decision.released", eoi, outcome=decision.outcome)
-            messages.decision_released(decision)
     return len(pending)
 
 
@@ -270,5 +258,5 @@ def remind_reviewers(now=None):
         batches.setdefault(key, []).append(assignment)
     for (reviewer, call, _due_day), theirs in batches.items():
         with transaction.atomic():
-            messages.reviews_due(reviewer, call, theirs)
+            notify.reviews_due(reviewer, call, theirs)
     return len(batches)

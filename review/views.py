@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
-from kmf.permissions import can
+from core.permissions import can
 from submissions.domain import DomainError
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404

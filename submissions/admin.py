@@ -1,7 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
@@ -9,8 +6,7 @@ from modeltranslation.admin import (
 )
 
 from audit import trail
-from kmf.admin_base import AutocompleteAdmin
-from review.models import Criterion
+from core.admin_base import AutocompleteAdmin
 
 from .models import (
     Attachment,
@@ -23,29 +19,6 @@ from .models import (
 )
 
 
-class RubricFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        weights = [
-            form.cleaned_data["weight"]
-            for form in self.forms
-            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
-        ]
-        if weights and sum(weights) != 100:
-            raise ValidationError(
-                _("The weights of the criteria must add up to 100 (now %(total)d).")
-                % {"total": sum(weights)}
-            )
-        scale = self.instance.score_scale_max
-        for form in self.forms:
-            descriptors = form.cleaned_data.get("descriptors") or []
-            if descriptors and len(descriptors) != scale:
-                form.add_error(
-                    "descriptors",
-                    _("Give one descriptor per score: %(scale)d of them.") % {"scale": scale},
-                )
-
-
 class BoundedInline:
     """Inline rows as the EOI's partners have them: a request claiming more rows than
     max_num builds no more than that, and is refused with a message."""
@@ -55,12 +28,6 @@ class BoundedInline:
     def get_formset(self, request, obj=None, **kwargs):
         bounds = {"validate_max": True, "absolute_max": self.max_num}
         return super().get_formset(request, obj, **bounds, **kwargs)
-
-
-class CriterionInline(BoundedInline, TranslationStackedInline):
-    model = Criterion
-    formset = RubricFormSet
-    extra = 0
 
 
 class ChallengeInline(BoundedInline, TranslationStackedInline):
@@ -81,12 +48,12 @@ class QuestionInline(BoundedInline, TranslationStackedInline):
 @admin.register(Call)
 class CallAdmin(TranslationAdmin):
     """Where the Secretariat configures each call: its text in English and French, dates,
-    limits and review settings."""
+    limits and review settings. The review app adds the rubric (review/admin.py)."""
 
     list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ChallengeInline, MilestoneInline, QuestionInline, CriterionInline]
+    inlines = [ChallengeInline, MilestoneInline, QuestionInline]
 
     # What the audit trail records is what changed in the database, not what the form thinks.
     def save_model(self, request, obj, form, change):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SubmissionsConfig(AppConfig):
     name = "submissions"
     verbose_name = _("Calls and expressions of interest")
+
+    def ready(self):
+        from . import privacy  # noqa: F401  (answers accounts.privacy's signals)

@@ -1,7 +1,8 @@
 """Every change to an expression of interest, with its side effects, happens here.
 
 Views and tasks call these functions; they validate, save, write the audit trail and queue the
-mail after the transaction commits, so a change that rolls back leaves no trace anywhere.
+mail after the transaction commits, so a change that rolls back leaves no trace anywhere. A
+change of status goes through lifecycle.change_status, which does all of that for it.
 """
 
 import logging
@@ -15,43 +16,21 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
-from kmf.money import euros
-from kmf.timezones import local_moment
-from notifications import messages
+from core.money import euros
 from questionnaires.answers import is_answered
 from questionnaires.models import Kind, Role
-from review import scoring
 
 from . import answers as eoi_answers
+from . import lifecycle
+from .lifecycle import DomainError
 from .models import Attachment, Challenge, ExpressionOfInterest, Extension, ReferenceCounter
 
 logger = logging.getLogger(__name__)
 
 Status = ExpressionOfInterest.Status
 
-# The status table: who may move an EOI from which status to which, and when. The applicant's
-# moves end at their deadline (the call's, or their extension); the Secretariat's decisions,
-# released by review.domain.release, start there. So no EOI is decided while its applicant may
-# still change or withdraw it, and no release undoes a withdrawal.
-APPLICANT_TRANSITIONS = {
-    Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
-    Status.SUBMITTED: {Status.WITHDRAWN},
-}
-EDITABLE_STATUSES = {Status.DRAFT, Status.SUBMITTED}
-# Reviewers score these; after the deadline the Secretariat decides on them.
-REVIEWABLE_STATUSES = {Status.SUBMITTED, Status.UNDER_REVIEW}
-OUTCOMES = {Status.INVITED, Status.WAITLISTED, Status.NOT_SELECTED}
-DECISION_TRANSITIONS = dict.fromkeys(REVIEWABLE_STATUSES, OUTCOMES)
 # An application carries at most this many files for one question.
 MAX_FILES = 10
-
-
-class DomainError(Exception):
-    """A change that cannot be made, with a message for the person who asked for it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class CallNotOpen(DomainError):
@@ -88,42 +67,8 @@ class MissingItem:
     message: str
 
 
-def deadline_for(eoi):
-    """The call's deadline, or the later one the Secretariat granted this applicant."""
-    if hasattr(eoi, "extension_until"):  # annotated by selectors.applicant_eois
-        extended = eoi.extension_until
-    else:
-        extended = (
-            Extension.objects.filter(call_id=eoi.call_id, applicant_id=eoi.owner_id)
-            .values_list("until", flat=True)
-            .first()
-        )
-    return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
-
-
 def is_editable(eoi, now=None):
-    now = now or timezone.now()
-    return eoi.status in EDITABLE_STATUSES and eoi.call.opens_at <= now < deadline_for(eoi)
-
-
-def why_not_decidable(eoi, outcome, now=None):
-    """None when the Secretariat may give the EOI this outcome now (decide or release it):
-    the status table allows it and the EOI's deadline, its extension counted, has passed.
-    Otherwise the reason, naming the EOI, for the message."""
-    now = now or timezone.now()
-    name = eoi.reference or eoi.title
-    if outcome not in DECISION_TRANSITIONS.get(eoi.status, set()):
-        return _("%(eoi)s is not up for a decision (%(status)s).") % {
-            "eoi": name,
-            "status": eoi.get_status_display(),
-        }
-    deadline = deadline_for(eoi)
-    if now < deadline:
-        return _("%(eoi)s is open to its applicant until %(deadline)s: decide after that.") % {
-            "eoi": name,
-            "deadline": local_moment(deadline, eoi.call.zone),
-        }
-    return None
+    return eoi.status in lifecycle.EDITABLE_STATUSES and lifecycle.before_deadline(eoi, now)
 
 
 def start_eoi(call, applicant, now=None):
@@ -267,17 +212,12 @@ def submit_eoi(eoi, actor, declarations, now=None):
     """Submit a complete EOI before its deadline: reference, audit entry, receipt email."""
     now = now or timezone.now()
     with transaction.atomic():
-        eoi = (
-            ExpressionOfInterest.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=eoi.pk)
-        )
-        if eoi.status != Status.DRAFT:
-            raise DomainError(_("This expression of interest has been submitted already."))
-        if not is_editable(eoi, now):
-            raise CallNotOpen(
-                _("The deadline has passed: this expression of interest can no longer be sent.")
-            )
+        eoi = lifecycle.locked_eois(pk=eoi.pk).get()
+        try:
+            # The status and the deadline first: a late EOI is told so, not what it misses.
+            lifecycle.check(eoi, Status.SUBMITTED, lifecycle.APPLICANT, now)
+        except lifecycle.OutOfTime as late:
+            raise CallNotOpen(late.message) from late
         eoi.declares_accuracy = declarations["declares_accuracy"]
         eoi.declares_consent = declarations["declares_consent"]
         missing = missing_items(eoi)
@@ -286,38 +226,22 @@ def submit_eoi(eoi, actor, declarations, now=None):
         if missing:
             raise Incomplete(_("Some answers are still missing."), missing)
         eoi.reference = eoi.reference or _next_reference(eoi.call)
-        eoi.status = Status.SUBMITTED
         eoi.submitted_at = now
-        eoi.updated_at = now
-        eoi.version = F("version") + 1
-        eoi.save()
-        trail.record(actor, "eoi.submitted", eoi, reference=eoi.reference, status=Status.SUBMITTED)
-        messages.submission_received(eoi)
-    eoi.refresh_from_db()
-    return eoi
+        eoi.save(
+            update_fields=["declares_accuracy", "declares_consent", "reference", "submitted_at"]
+        )
+        return lifecycle.change_status(
+            eoi, Status.SUBMITTED, actor, by=lifecycle.APPLICANT, now=now, reference=eoi.reference
+        )
 
 
 def withdraw_eoi(eoi, actor):
-    """The applicant takes their EOI back before the deadline; its reviews stop counting."""
-    with transaction.atomic():
-        eoi = (
-            ExpressionOfInterest.objects.select_for_update(of=("self",))
-            .select_related("call")
-            .get(pk=eoi.pk)
-        )
-        if Status.WITHDRAWN not in APPLICANT_TRANSITIONS.get(eoi.status, set()) or not (
-            is_editable(eoi)
-        ):
-            raise NotEditable(_("This expression of interest can no longer be withdrawn."))
-        previous = eoi.status
-        eoi.status = Status.WITHDRAWN
-        eoi.version = F("version") + 1
-        eoi.updated_at = timezone.now()
-        eoi.save(update_fields=["status", "version", "updated_at"])
-        trail.record(actor, "eoi.withdrawn", eoi, previous_status=previous)
-        scoring.refresh_call_scores(eoi.call)
-    eoi.refresh_from_db()
-    return eoi
+    """The applicant takes their EOI back before the deadline; its reviews stop counting
+    (review.receivers)."""
+    try:
+        return lifecycle.change_status(eoi, Status.WITHDRAWN, actor, by=lifecycle.APPLICANT)
+    except lifecycle.Refused as refusal:
+        raise NotEditable(refusal.message) from refusal
 
 
 def add_attachments(eoi, actor, uploads):
@@ -376,7 +300,7 @@ def add_attachments(eoi, actor, uploads):
 def _store_file(eoi, attachment, upload):
     """Write one upload to storage; its name there, or StorageFault for the applicant.
 
-    Storage backends report their faults as OSError (kmf/storage.py), and leave no part of a
+    Storage backends report their faults as OSError (core/storage.py), and leave no part of a
     file behind when they do."""
     try:
         attachment.file.save(upload.name, upload, save=False)

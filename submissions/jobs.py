@@ -7,11 +7,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from audit import trail
-from notifications import messages
+from notifications import notify
 from notifications.outbox import delivered_together
 
-from .domain import deadline_for
+from . import lifecycle
 from .models import Call, ExpressionOfInterest, Extension
 
 Status = ExpressionOfInterest.Status
@@ -59,7 +58,7 @@ def _remind(drafts, offset, now):
     time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
     with transaction.atomic(), delivered_together():
         for eoi in drafts:
-            messages.deadline_reminder(eoi, offset, now)
+            notify.deadline_reminder(eoi, offset, now)
     return len(drafts)
 
 
@@ -75,7 +74,7 @@ def confirm_edits(now=None):
     confirmed = 0
     for eoi in edited.select_related("owner", "call"):
         with transaction.atomic():
-            messages.edits_confirmed(eoi)
+            notify.edits_confirmed(eoi)
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
                 edits_confirmed_version=eoi.version
             )
@@ -89,17 +88,13 @@ def close_calls(now=None):
     now = now or timezone.now()
     moved = 0
     for call in Call.objects.filter(closes_at__lte=now):
-        submitted = call.eois.filter(status=Status.SUBMITTED).select_related("owner", "call")
-        for eoi in submitted:
-            if deadline_for(eoi) > now:
-                continue  # a personal extension is still running
-            with transaction.atomic():
-                locked = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-                if locked.status != Status.SUBMITTED:
-                    continue
-                ExpressionOfInterest.objects.filter(pk=eoi.pk).update(status=Status.UNDER_REVIEW)
-                trail.record(None, "eoi.under_review", eoi, status=Status.UNDER_REVIEW)
-                messages.under_review(eoi)
+        for eoi in call.eois.filter(status=Status.SUBMITTED).only("pk"):
+            try:
+                lifecycle.change_status(
+                    eoi, Status.UNDER_REVIEW, None, by=lifecycle.SYSTEM, now=now
+                )
+            except lifecycle.Refused:
+                continue  # withdrawn meanwhile, or a personal extension is still running
             moved += 1
         if call.closing_done_at is None:
             with transaction.atomic():
@@ -113,5 +108,5 @@ def close_calls(now=None):
                         draft=Count("pk", filter=Q(status=Status.DRAFT)),
                         withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
                     )
-                    messages.closing_summary(call, counts)
+                    notify.closing_summary(call, counts)
     return moved

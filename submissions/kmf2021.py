@@ -8,9 +8,9 @@ open from the day it is first loaded; the Secretariat edits them (and everything
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

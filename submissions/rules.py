@@ -4,7 +4,7 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from . import domain
+from . import domain, lifecycle
 
 
 @rules.predicate
@@ -14,7 +14,7 @@ def is_owner(user, eoi):
 
 @rules.predicate
 def is_withdrawable(user, eoi):
-    return domain.Status.WITHDRAWN in domain.APPLICANT_TRANSITIONS.get(eoi.status, set())
+    return lifecycle.allows(eoi.status, domain.Status.WITHDRAWN, lifecycle.APPLICANT)
 
 
 @rules.predicate
@@ -22,16 +22,8 @@ def is_before_deadline(user, eoi):
     return domain.is_editable(eoi)
 
 
-@rules.predicate
-def reviews_it(user, eoi):
-    from review.rules import is_assigned_reviewer
-
-    return is_assigned_reviewer(user, eoi)
-
-
 rules.add_perm("submissions.view_eoi", is_owner | is_secretariat)
-# Reviewers read the budget and supporting documents of the EOIs they review.
-rules.add_perm("submissions.download_attachments", is_owner | is_secretariat | reviews_it)
+# "submissions.download_attachments" is in review/rules.py: reviewers read the files too.
 # The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
 rules.add_perm("submissions.fill_in_eoi", is_owner)
 rules.add_perm("submissions.edit_eoi", is_owner & is_before_deadline)

@@ -2,7 +2,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kmf.permissions import can
+from core.permissions import can
 
 from .models import ExpressionOfInterest, Extension
 

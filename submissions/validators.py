@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kmf.timezones import time_zone_names
+from core.timezones import time_zone_names
 
 
 def validate_time_zone(name):

@@ -13,9 +13,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kmf.permissions import can
+from core.permissions import can
 
-from . import answers, domain, pdf
+from . import answers, domain, lifecycle, pdf
 from .forms import DeclarationsForm, FilesForm, StepForms, step_by_slug, steps_of
 from .models import Call, ExpressionOfInterest
 from .selectors import applicant_eois, eoi_answers, eoi_or_404
@@ -66,7 +66,7 @@ def apply(request, slug):
 def dashboard(request):
     eois = list(applicant_eois(request.user))
     for eoi in eois:
-        eoi.deadline = domain.deadline_for(eoi)
+        eoi.deadline = lifecycle.deadline_for(eoi)
         eoi.editable = domain.is_editable(eoi)
     return render(request, "submissions/dashboard.html", {"eois": eois})
 
@@ -82,7 +82,7 @@ def step_context(eoi, step, **extra):
         "step_number": index + 1,
         "previous_step": steps[index - 1] if index else None,
         "next_step": steps[index + 1] if index + 1 < len(steps) else None,
-        "deadline": domain.deadline_for(eoi),
+        "deadline": lifecycle.deadline_for(eoi),
         **extra,
     }
 
@@ -211,7 +211,7 @@ def files_step(request, eoi, step):
     if request.method == "POST":
         form.is_valid()
         try:
-            if getattr(request, "upload_fault", None):  # set by kmf.storage.SpoolingUploadHandler
+            if getattr(request, "upload_fault", None):  # set by core.storage.SpoolingUploadHandler
                 raise domain.storage_fault(request.upload_fault)
             if form.is_valid():
                 domain.add_attachments(eoi, request.user, form.uploads())
@@ -270,7 +270,7 @@ def eoi_detail(request, uuid):
             "call": eoi.call,
             "editable": can(request.user, "submissions.edit_eoi", eoi),
             "withdrawable": can(request.user, "submissions.withdraw_eoi", eoi),
-            "deadline": domain.deadline_for(eoi),
+            "deadline": lifecycle.deadline_for(eoi),
             "answers": eoi_answers(eoi),
         },
     )
@@ -293,7 +293,7 @@ def eoi_receipt(request, uuid):
     return render(
         request,
         "submissions/eoi_receipt.html",
-        {"eoi": eoi, "call": eoi.call, "deadline": domain.deadline_for(eoi)},
+        {"eoi": eoi, "call": eoi.call, "deadline": lifecycle.deadline_for(eoi)},
     )
 
 

@@ -65,6 +65,7 @@ FORMLESS = {
     "mfa_view_recovery_codes": "the codes, read-only",
     "mfa_download_recovery_codes": "a download",
     "help": "a help text",
+    "javascript_catalogue": "JavaScript",
     "healthz": "a status for load balancers",
     "healthz_ready": "a status for load balancers",
     "admin:login": "a redirect to the site's sign-in page (accounts/two_factor.py)",

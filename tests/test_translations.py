@@ -1,18 +1,28 @@
-"""The French catalogue is complete, and the compiled catalogue the site loads matches it."""
+"""The French catalogues are complete, the compiled catalogues the site loads match them, and the
+scripts' words go through the JavaScript catalogue like every other text: one `make messages`
+covers everything."""
 
 import ast
 import gettext
+import json
 import re
 from pathlib import Path
 
+import pytest
+from django.conf import settings
+
 ENTRY_LINE = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$")
-CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES"
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES"
+# django: Python, templates and the default mail wording; djangojs: static/js.
+DOMAINS = ["django", "djangojs"]
+SCRIPTS = sorted((ROOT / "static" / "js").glob("*.js"))  # ours; static/vendor is not
 
 
-def po_entries():
-    """(msgid, msgid_plural, [msgstr, …], msgctxt) for each message of django.po, header
-    excluded."""
-    text = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+def po_entries(domain):
+    """(msgid, msgid_plural, [msgstr, …], msgctxt) for each message of a domain's .po file,
+    header excluded."""
+    text = (CATALOGUE / f"{domain}.po").read_text(encoding="utf-8")
     for block in text.split("\n\n"):
         fields = {}
         key = None
@@ -27,21 +37,127 @@ def po_entries():
             yield fields["msgid"], fields.get("msgid_plural"), strings, fields.get("msgctxt")
 
 
-def test_every_message_has_a_french_translation():
-    untranslated = [msgid for msgid, _, strings, _ in po_entries() if not all(strings)]
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_message_has_a_french_translation(domain):
+    untranslated = [msgid for msgid, _, strings, _ in po_entries(domain) if not all(strings)]
 
     assert untranslated == []
 
 
-def test_the_compiled_catalogue_matches_the_source():
-    with (CATALOGUE / "django.mo").open("rb") as compiled:
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_compiled_catalogue_matches_the_source(domain):
+    with (CATALOGUE / f"{domain}.mo").open("rb") as compiled:
         french = gettext.GNUTranslations(compiled)
 
-    for msgid, plural, strings, context in po_entries():
+    for msgid, plural, strings, context in po_entries(domain):
         if context:
             assert french.pgettext(context, msgid) == strings[0], msgid
         elif plural:
+            # French puts 0 and 1 in the singular.
+            assert french.ngettext(msgid, plural, 0) == strings[0]
             assert french.ngettext(msgid, plural, 1) == strings[0]
             assert french.ngettext(msgid, plural, 5) == strings[1]
         else:
             assert french.gettext(msgid) == strings[0], msgid
+
+
+# The scripts' string literals, read as a JavaScript parser would: comments and regular
+# expressions are neither strings nor words.
+SCRIPT_TOKEN = re.compile(
+    r"""(?P<comment>//[^\n]*|/\*.*?\*/)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<regex>(?<=[(,=:!&|?{};])\s*/(?![/*])(?:[^/\\\n\[]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*)
+    |(?P<code>[\w$]+|\s+|.)""",
+    re.DOTALL | re.VERBOSE,
+)
+TRANSLATED = {"gettext": 1, "ngettext": 2}  # function: how many leading arguments are msgids
+# What a script may write without the catalogue: no words for people, only names for the
+# machine (events, attributes, classes, selectors, methods, cookies) and punctuation.
+TECHNICAL = re.compile(
+    r"""(?![A-Z][a-z]+[.!?]*$)[\w.-]*  # an event, attribute, class, method or header name…
+    |[\w-]*(\[[\w-]+(=[\w-]+)?\])+(:[\w-]+)?  # …a CSS selector…
+    |(;\s[\w-]+(=[\w/-]+)?)+  # …cookie attributes…
+    |[a-z]+:  # …a URL scheme…
+    |[\W\d_]*  # …or no letter at all
+    """,
+    re.VERBOSE,
+)
+# Written as a JavaScript directive or a list of class names, not words for people.
+TECHNICAL_WITH_SPACES = {"use strict", "word-count small"}
+
+
+def script_strings(path):
+    """(value, translated) for each string literal of a script, in order; `translated` says
+    whether it is a msgid of a gettext() or ngettext() call."""
+    tokens = [
+        (match.lastgroup, match.group())
+        for match in SCRIPT_TOKEN.finditer(path.read_text(encoding="utf-8"))
+        if match.lastgroup != "comment" and not match.group().isspace()
+    ]
+    for index, (kind, text) in enumerate(tokens):
+        if kind != "string":
+            continue
+        body = text[1:-1].replace("\\'", "'").replace('\\"', '"').replace('"', '\\"')
+        value = json.loads(f'"{body}"')
+        # Walk back over the msgids before this one to the call that takes them.
+        position, before = index - 1, 0
+        while position > 1 and tokens[position][1] == "," and tokens[position - 1][0] == "string":
+            position, before = position - 2, before + 1
+        call = tokens[position - 1][1] if tokens[position][1] == "(" else None
+        yield value, TRANSLATED.get(call, 0) > before
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_every_word_a_script_shows_goes_through_the_javascript_catalogue(script):
+    languages = {code for code, _ in settings.LANGUAGES}
+
+    untranslated = [
+        value
+        for value, translated in script_strings(script)
+        if not translated
+        and value not in TECHNICAL_WITH_SPACES
+        and (not TECHNICAL.fullmatch(value) or value in languages)
+    ]
+
+    # A language's words picked by `lang === "fr"` bypass the catalogue just the same.
+    assert untranslated == [], "write them as gettext(…), ngettext(…) and run `make messages`"
+
+
+def test_every_word_of_the_scripts_is_in_the_french_javascript_catalogue():
+    msgids = {text for msgid, plural, _, _ in po_entries("djangojs") for text in (msgid, plural)}
+
+    used = {
+        value for script in SCRIPTS for value, translated in script_strings(script) if translated
+    }
+
+    assert used, "the scripts use the catalogue"
+    assert used - msgids == set(), "run `make messages` and translate what is new"
+
+
+def test_the_script_checks_tell_words_from_names(tmp_path):
+    script = tmp_path / "sample.js"
+    script.write_text(
+        '// "Comments" are not shown.\n'
+        'var a = "Saved";\n'
+        'if (lang === "fr") b.textContent = words + " mots";\n'
+        'c.textContent = gettext("Saving…") + ngettext("%(count)s day", "%(count)s days", n);\n'
+        'd = x.split(/\\s+"Regex"/); e.querySelector("input[name=version]");\n'
+        "f(\"don't\", 'it\\'s');\n"
+        'g.addEventListener("click", h); i.classList.toggle("text-danger"); j("—");\n',
+        encoding="utf-8",
+    )
+    languages = {code for code, _ in settings.LANGUAGES}
+
+    strings = list(script_strings(script))
+    words = [
+        value
+        for value, translated in strings
+        if not translated and (not TECHNICAL.fullmatch(value) or value in languages)
+    ]
+
+    assert words == ["Saved", "fr", " mots", "don't", "it's"]
+    assert [value for value, translated in strings if translated] == [
+        "Saving…",
+        "%(count)s day",
+        "%(count)s days",
+    ]

@@ -88,6 +88,7 @@ EXPECTED = {
     "choose_time_zone": PUBLIC,
     "help": PUBLIC,
     "set_language": (405,) * 7,
+    "javascript_catalogue": PUBLIC,
     "healthz": PUBLIC,
     "healthz_ready": PUBLIC,
     "admin": (302, 302, 302, 302, 302, 302, 200),
@@ -146,6 +147,7 @@ def address(name, world):
         "review:export_eois": [call.slug, "csv"],
         "account_confirm_email": ["no-such-key"],
         "account_reset_password_from_key": ["1", "no-such-key"],
+        "javascript_catalogue": ["fr"],
     }
     if name == "admin":
         return reverse("admin:index")

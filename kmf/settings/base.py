@@ -62,17 +62,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kmf.middleware.PrivatePagesMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "kmf.middleware.VisitorTimeZoneMiddleware",
+    "core.middleware.VisitorTimeZoneMiddleware",
     # Last, so that its 400 page has the language and headers of any other; no middleware above
     # takes the query string to the database.
-    "kmf.middleware.NulCharactersRefusedMiddleware",
+    "core.middleware.NulCharactersRefusedMiddleware",
 ]
 
 ROOT_URLCONF = "kmf.urls"
@@ -164,7 +164,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_personal_data": {"()": "kmf.logging.RedactPersonalData"}},
+    "filters": {"redact_personal_data": {"()": "core.logging.RedactPersonalData"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}
     },

@@ -25,8 +25,8 @@ REDIS_URL = env("REDIS_URL", default="")
 CACHES = {
     "default": {
         # Django's RedisCache that answers from the process's memory while Redis is down
-        # (kmf/cache.py); the timeouts keep a hung Redis from holding a page for long.
-        "BACKEND": "kmf.cache.FallbackRedisCache",
+        # (core/cache.py); the timeouts keep a hung Redis from holding a page for long.
+        "BACKEND": "core.cache.FallbackRedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }

@@ -19,7 +19,7 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 STORAGES = {
     # Django's FileSystemStorage, but a write that fails midway leaves no partial file.
-    "default": {"BACKEND": "kmf.storage.WholeFileSystemStorage"},
+    "default": {"BACKEND": "core.storage.WholeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -28,10 +28,10 @@ STORAGES = {
 }
 
 # Uploads too large for memory are spooled to disk by a handler that reports a failing disk to
-# the view (kmf/storage.py), where Django's own would answer 500.
+# the view (core/storage.py), where Django's own would answer 500.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "kmf.storage.SpoolingUploadHandler",
+    "core.storage.SpoolingUploadHandler",
 ]
 
 
@@ -40,7 +40,7 @@ def private_bucket(bucket_name, endpoint_url=None, region_name=None, location="m
     never cached by a browser or a proxy."""
     return {
         # django-storages' S3Storage, with its faults raised as OSError like the disk's.
-        "BACKEND": "kmf.bucket_storage.PrivateBucketStorage",
+        "BACKEND": "core.bucket_storage.PrivateBucketStorage",
         "OPTIONS": {
             "bucket_name": bucket_name,
             # None for AWS itself; the URL of MinIO or another S3-compatible service.

@@ -1,13 +1,10 @@
 // The EOI form while typing: live word counts, and autosave that never blocks the page.
+// Its words come from the JavaScript catalogue (gettext, ngettext, interpolate: base.html).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var status = form.querySelector("[data-save-status]");
-  var lang = document.documentElement.lang;
-  var text = lang === "fr"
-    ? { words: " / {limit} mots", over: "Trop long de {n} mots", saving: "Enregistrement…", offline: "Pas encore enregistré : nouvel essai dans un instant" }
-    : { words: " / {limit} words", over: "{n} words too many", saving: "Saving…", offline: "Not saved yet: trying again shortly" };
 
   function countWords(value) {
     var trimmed = value.trim();
@@ -25,8 +22,14 @@
     field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
     function update() {
       var words = countWords(field.value);
-      counter.textContent = words + text.words.replace("{limit}", limit);
-      if (words > limit) counter.textContent += " · " + text.over.replace("{n}", words - limit);
+      counter.textContent = interpolate(
+        ngettext("%(count)s / %(limit)s word", "%(count)s / %(limit)s words", limit),
+        { count: words, limit: limit }, true);
+      if (words > limit) {
+        counter.textContent += " · " + interpolate(
+          ngettext("%(count)s word too many", "%(count)s words too many", words - limit),
+          { count: words - limit }, true);
+      }
       counter.classList.toggle("text-danger", words > limit);
       field.classList.toggle("is-invalid", words > limit);
     }
@@ -57,7 +60,7 @@
     if (inFlight) { pending = true; return; }
     inFlight = true;
     pending = false;
-    status.textContent = text.saving;
+    status.textContent = gettext("Saving…");
     var data = new FormData(form);
     fetch(form.getAttribute("data-autosave"), {
       method: "POST", body: data, credentials: "same-origin",
@@ -83,7 +86,7 @@
     }).catch(function () {
       inFlight = false;
       stayWithTheText();
-      status.textContent = text.offline;
+      status.textContent = gettext("Not saved yet: trying again shortly");
       schedule(10000);
     });
   }

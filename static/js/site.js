@@ -8,17 +8,6 @@
   // Keep "12 days, 5 hours left" current while the page stays open; the server wrote the first one.
   var clocks = document.querySelectorAll("[data-countdown]");
   if (!clocks.length) return;
-  var fr = document.documentElement.lang === "fr";
-  var units = fr
-    ? { day: ["jour", "jours"], hour: ["heure", "heures"], minute: ["minute", "minutes"] }
-    : { day: ["day", "days"], hour: ["hour", "hours"], minute: ["minute", "minutes"] };
-
-  function amount(count, unit) {
-    // French puts 0 and 1 in the singular, English only 1.
-    var singular = fr ? count < 2 : count === 1;
-    return count + " " + units[unit][singular ? 0 : 1];
-  }
-
   // Count on the server's clock: how far the visitor's is off was known when the page came.
   var loadedAt = Date.now();
   function serverNow(clock) {
@@ -26,14 +15,22 @@
     return isNaN(sent) ? Date.now() : sent + (Date.now() - loadedAt);
   }
 
+  // The same words as the server's (submissions/templatetags/call_text.py), from the JavaScript
+  // catalogue, whose plural rule is the language's: French puts 0 and 1 in the singular.
   function timeLeft(deadline, now) {
     var seconds = Math.max(0, Math.floor((deadline - now) / 1000));
     var days = Math.floor(seconds / 86400);
     var hours = Math.floor((seconds % 86400) / 3600);
     var minutes = Math.floor((seconds % 3600) / 60);
-    if (days) return amount(days, "day") + (hours ? ", " + amount(hours, "hour") : "");
-    if (hours) return amount(hours, "hour") + (minutes ? ", " + amount(minutes, "minute") : "");
-    return amount(minutes, "minute");
+    var text = {
+      days: interpolate(ngettext("%(count)s day", "%(count)s days", days), { count: days }, true),
+      hours: interpolate(ngettext("%(count)s hour", "%(count)s hours", hours), { count: hours }, true),
+      minutes: interpolate(
+        ngettext("%(count)s minute", "%(count)s minutes", minutes), { count: minutes }, true)
+    };
+    if (days) return hours ? interpolate(gettext("%(days)s, %(hours)s"), text, true) : text.days;
+    if (hours) return minutes ? interpolate(gettext("%(hours)s, %(minutes)s"), text, true) : text.hours;
+    return text.minutes;
   }
 
   function update() {

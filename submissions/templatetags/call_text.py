@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
-from kmf.timezones import local_moment
+from core.timezones import local_moment
 
 register = template.Library()
 

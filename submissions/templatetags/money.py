@@ -1,6 +1,6 @@
 from django import template
 
-from kmf.money import euros as format_euros
+from core.money import euros as format_euros
 
 register = template.Library()
 

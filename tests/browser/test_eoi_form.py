@@ -1,14 +1,17 @@
 """An applicant fills in and submits an EOI in a real browser, on a phone-sized screen."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
+from tests.browser import pages
 from tests.browser.pages import autosave_answer
-from tests.factories import ApplicantFactory
+from tests.factories import ApplicantFactory, CallFactory
 from tests.files import pdf_bytes
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
@@ -144,4 +147,55 @@ def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_
     expect(second.locator("[data-save-status]")).to_contain_text("another tab or window")
     expect(second.get_by_label("Project title")).to_have_value("From the second tab")
     assert ExpressionOfInterest.objects.get().title == "From the first tab"
+    context.close()
+
+
+def test_the_word_counter_and_the_autosave_speak_french_with_french_plurals(live_server, phone):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory(preferred_language="fr")
+    pages.sign_in(phone.context, live_server.url, applicant)
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Commencer votre manifestation d’intérêt").click()
+    expect(phone).to_have_url(re.compile(r"/organisation/$"))
+    phone.goto(phone.url.replace("/organisation/", "/project/"))
+    summary, counter = phone.locator("#id_summary"), phone.locator("#id_summary-count")
+    status = phone.locator("[data-save-status]")
+
+    # Words from the JavaScript catalogue, with its plural rule: 0 and 1 are singular in French.
+    expect(counter).to_have_text("0 / 200 mots")
+    summary.fill("mot " * 201)
+    expect(counter).to_have_text("201 / 200 mots · 1 mot de trop")
+    summary.fill("mot " * 202)
+    expect(counter).to_have_text("202 / 200 mots · 2 mots de trop")
+
+    with autosave_answer(phone, "Des forums locaux") as saved:
+        summary.fill("Des forums locaux décident")
+    expect(counter).to_have_text("4 / 200 mots")
+    expect(status).to_have_text(saved.value.json()["message"])
+    expect(status).to_contain_text("Enregistré à")
+
+    phone.route("**/autosave/", lambda route: route.abort())  # the network is gone
+    summary.fill("Des forums locaux décident de tout")
+    expect(status).to_have_text("Pas encore enregistré\u00a0: nouvel essai dans un instant")
+    assert {url for url in phone.requested_urls if "/i18n/js/" in url} == {
+        live_server.url + "/i18n/js/fr/"
+    }
+    assert phone.console_errors == []  # the catalogue and the scripts ran under the CSP
+
+
+def test_the_countdown_keeps_counting_in_french(live_server, browser):
+    call = CallFactory(closes_at=timezone.now() + timedelta(minutes=3, seconds=30))
+    context = browser.new_context(locale="fr-FR")
+    page = pages.record(context.new_page())
+    page.clock.install()
+    page.goto(live_server.url + call.get_absolute_url())
+    countdown = page.locator("[data-countdown]")
+    expect(countdown).to_have_text("3 minutes")  # the server's
+
+    # site.js counts on, with the catalogue's words: French puts 1 and 0 in the singular.
+    page.clock.run_for(120_000)
+    expect(countdown).to_have_text("1 minute")
+    page.clock.run_for(60_000)
+    expect(countdown).to_have_text("0 minute")
+    assert page.console_errors == []
     context.close()

@@ -247,9 +247,7 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
 
     expect(page.get_by_role("heading", name=step("challenges"))).to_be_visible()
     page.get_by_label(re.compile(r"\b3\. ")).check()
-    page.get_by_label(asked("asymmetry")).fill(
-        "Budget decisions move to the forums."
-    )
+    page.get_by_label(asked("asymmetry")).fill("Budget decisions move to the forums.")
     page.get_by_role("button", name=_("Save and continue")).click()
 
     expect(page.get_by_role("heading", name=step("budget"))).to_be_visible()
@@ -374,7 +372,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     )
     body = text_of(decision)
     assert body.startswith("Bonjour Awa")
-    assert f"La décision : {t('fr', 'Invited to full proposal')}." in body
+    assert f"La décision\u00a0: {t('fr', 'Invited to full proposal')}." in body
     assert feedback in body
     assert sitting.errors == []
 

@@ -11,7 +11,7 @@ def redis_is_down(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = DEAD_REDIS
     settings.CACHES = {
-        "default": {"BACKEND": "kmf.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS}
+        "default": {"BACKEND": "core.cache.FallbackRedisCache", "LOCATION": DEAD_REDIS}
     }
 
 
@@ -65,7 +65,7 @@ def test_a_running_redis_broker_and_cache_are_ready(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = settings.REDIS_URL
     settings.CACHES = {
-        "default": {"BACKEND": "kmf.cache.FallbackRedisCache", "LOCATION": settings.REDIS_URL}
+        "default": {"BACKEND": "core.cache.FallbackRedisCache", "LOCATION": settings.REDIS_URL}
     }
 
     for path in ("/healthz", "/healthz/ready"):

@@ -101,7 +101,7 @@ def test_database_redis_and_email_urls_configure_the_services():
     assert settings["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     # A cache that answers from memory while Redis is down, rather than failing the page.
-    assert settings["CACHES"]["default"]["BACKEND"] == "kmf.cache.FallbackRedisCache"
+    assert settings["CACHES"]["default"]["BACKEND"] == "core.cache.FallbackRedisCache"
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"]) == ("smtp.internal", 587)
     assert settings["EMAIL_HOST_USER"] == "mailer"
@@ -234,8 +234,8 @@ def test_the_deploy_check_refuses_mail_that_reaches_nobody(mail):
 def test_uploads_stay_on_disk_and_sessions_in_the_database_by_default():
     settings = load_settings("STORAGES", "SESSION_ENGINE", DEBUG="1")
 
-    # Django's FileSystemStorage, leaving no partial file when a write fails (kmf/storage.py).
-    assert settings["STORAGES"]["default"]["BACKEND"] == "kmf.storage.WholeFileSystemStorage"
+    # Django's FileSystemStorage, leaving no partial file when a write fails (core/storage.py).
+    assert settings["STORAGES"]["default"]["BACKEND"] == "core.storage.WholeFileSystemStorage"
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
 
 
@@ -265,7 +265,7 @@ def test_a_bucket_puts_uploads_on_private_s3_storage_and_sessions_stay_in_the_da
     )
 
     assert json.loads(result.stdout) == {
-        "backend": "kmf.bucket_storage.PrivateBucketStorage",  # django-storages' S3Storage
+        "backend": "core.bucket_storage.PrivateBucketStorage",  # django-storages' S3Storage
         "bucket": "kmf-uploads",
         "endpoint": "http://minio.internal:9000",
         "acl": "private",

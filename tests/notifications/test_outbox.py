@@ -37,7 +37,7 @@ def queue_one(recipient, key="test:1"):
 
 
 def outbox_placeholders():
-    from notifications.templates import PLACEHOLDERS
+    from notifications.events import PLACEHOLDERS
 
     return PLACEHOLDERS[Event.UNDER_REVIEW]
 
@@ -278,7 +278,7 @@ def test_when_the_server_is_down_the_whole_batch_waits_for_one_retry(settings):
 def test_mails_written_together_go_to_the_workers_in_batches(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from notifications.tasks import deliver_emails
+    from notifications.outbox import deliver_emails
 
     batches = []
     monkeypatch.setattr(
@@ -432,7 +432,7 @@ def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(mo
 
 @pytest.mark.django_db
 def test_a_published_task_keeps_its_mails_until_its_lease_ends(monkeypatch):
-    from notifications.tasks import deliver_emails
+    from notifications.outbox import deliver_emails
 
     published = []
     monkeypatch.setattr(deliver_emails, "apply_async", lambda args: published.append(args[0]))
@@ -453,7 +453,7 @@ def test_a_published_task_keeps_its_mails_until_its_lease_ends(monkeypatch):
 def test_a_slow_batch_stops_claiming_and_hands_the_rest_to_a_new_task(monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
 
-    from notifications.tasks import deliver_emails
+    from notifications.outbox import deliver_emails
 
     rows = [OutboundEmailFactory(key=f"slow:{n}") for n in range(3)]
     send = EmailBackend.send_messages

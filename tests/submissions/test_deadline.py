@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from kmf.timezones import TIME_ZONE_COOKIE
+from core.timezones import TIME_ZONE_COOKIE
 from submissions import domain
 from submissions.models import ExpressionOfInterest, Extension
 from tests.factories import EOIFactory

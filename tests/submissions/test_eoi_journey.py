@@ -279,7 +279,7 @@ def test_a_second_withdrawal_of_the_same_eoi_is_told_not_an_error(
 
     with pytest.MonkeyPatch.context() as patch:
         # The permission was checked before the other tab's withdrawal landed.
-        patch.setattr("rules.has_perm", lambda *a: True)  # as kmf.permissions.can asks
+        patch.setattr("rules.has_perm", lambda *a: True)  # as core.permissions.can asks
         response = applicant_client.post(confirmation, follow=True)
 
     assert response.status_code == 200

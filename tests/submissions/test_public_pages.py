@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kmf.timezones import TIME_ZONE_COOKIE
+from core.timezones import TIME_ZONE_COOKIE
 from submissions.kmf2021 import load_2021_call
 from tests.factories import CallFactory, ChallengeFactory
 from tests.submissions.test_kmf2021 import seed_paragraphs

@@ -62,7 +62,7 @@ def logged_for_operators(caplog, eoi):
         for record in caplog.records
         if record.levelno == logging.ERROR
         and f"EOI {eoi.pk} " in record.getMessage()
-        and (record.exc_info or record.exc_text)  # kmf.logging moves it to exc_text
+        and (record.exc_info or record.exc_text)  # core.logging moves it to exc_text
     ]
 
 
@@ -127,7 +127,7 @@ def test_a_failing_disk_under_an_upload_too_large_for_memory_gives_a_message(
     assert not eoi.attachments.exists()
     assert files_under(spool) == []
     assert files_under(media_root) == []
-    assert any(record.name == "kmf.storage" for record in caplog.records)
+    assert any(record.name == "core.storage" for record in caplog.records)
 
 
 def test_a_file_that_cannot_be_deleted_leaves_the_removal_done_and_a_log_line(

@@ -1,7 +1,9 @@
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kmf.celery import app
+# The project's Celery app (kmf/celery.py), loaded with the settings; named through Celery
+# rather than imported, as kmf sits above every app (docs/ARCHITECTURE.md).
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
+from django.urls import get_resolver, get_urlconf
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import cc_delim_re, patch_cache_control
 
 from .timezones import visitor_time_zone
-from .views import bad_request
 
 
 class VisitorTimeZoneMiddleware:
@@ -36,15 +36,18 @@ class NulCharactersRefusedMiddleware:
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()
         ):
-            return bad_request(request)
+            # The site's 400 page, as its URLconf names it (handler400): core sits below the
+            # project root and imports nothing from it.
+            return get_resolver(get_urlconf()).resolve_error_handler(400)(request)
         return self.get_response(request)
 
 
 class PrivatePagesMiddleware:
     """Whatever a signed-in person is shown is theirs alone: `Cache-Control: private, no-store`
     keeps it out of shared caches and off the disk of a shared computer. Merged with what a
-    view set, so a stricter header stays; static files (served before this) and anonymous
-    pages keep their own."""
+    view set, so a stricter header stays; static files (served before this), anonymous pages
+    and an answer its view marked public (the same for everyone: the JavaScript catalogue)
+    keep their own."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,6 +55,7 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        public = "public" in cc_delim_re.split(response.get("Cache-Control", ""))
+        if user is not None and user.is_authenticated and not public:
             patch_cache_control(response, private=True, no_store=True)
         return response

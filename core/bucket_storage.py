@@ -1,4 +1,4 @@
-"""Uploads on an S3-compatible bucket, with the promise of kmf/storage.py: whole or not at all,
+"""Uploads on an S3-compatible bucket, with the promise of core/storage.py: whole or not at all,
 and a fault as OSError."""
 
 from botocore.exceptions import BotoCoreError, ClientError

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from accounts.roles import SECRETARIAT
-from kmf.timezones import local_moment
+from core.timezones import local_moment
 
-from .models import Event
+from .events import Event
 from .outbox import queue_email
 
 

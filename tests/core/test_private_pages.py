@@ -1,6 +1,6 @@
 """What a signed-in person is shown stays theirs: every answer to them says
 `Cache-Control: private, no-store`, so that neither a shared proxy nor a shared computer's
-browser keeps it. Public pages and static files stay cacheable."""
+browser keeps it. Public pages, static files and the JavaScript catalogue stay cacheable."""
 
 import pytest
 from django.contrib import admin
@@ -11,6 +11,8 @@ from tests.files import attach, budget_pdf
 from tests.test_url_permissions import EXPECTED, ROLES, address, world  # noqa: F401  (a fixture)
 
 SIGNED_IN_ROLES = [role for role in ROLES if role != "anonymous"]
+# The same for everyone, like a static file (test_the_javascript_catalogue_stays_cacheable…).
+SAME_FOR_EVERYONE = {"javascript_catalogue"}
 
 
 def directives(response):
@@ -18,7 +20,7 @@ def directives(response):
     return {part.strip().split("=")[0] for part in header.split(",") if part.strip()}
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - SAME_FOR_EVERYONE))
 def test_every_answer_to_a_signed_in_person_is_private_and_not_stored(client, world, name):  # noqa: F811
     url = address(name, world)
     for role in SIGNED_IN_ROLES:
@@ -76,3 +78,13 @@ def test_static_files_stay_cacheable_for_everyone(client, world):  # noqa: F811
     assert "no-store" not in directives(response)
     assert "private" not in directives(response)
     assert get_max_age(response) > 0
+
+
+def test_the_javascript_catalogue_stays_cacheable_for_everyone(client, world):  # noqa: F811
+    client.force_login(world["people"]["applicant A"])
+    response = client.get(reverse("javascript_catalogue", args=["fr"]))
+
+    assert response.status_code == 200
+    assert {"public", "max-age"} <= directives(response)
+    assert "no-store" not in directives(response)
+    assert "private" not in directives(response)

@@ -1,7 +1,7 @@
 """Where uploads are stored, with one promise whatever the backend: a file is stored whole or
 not at all, and a fault says so as an OSError (a full disk, an unwritable folder, a bucket out
 of reach), which the domain turns into a message for the applicant. The bucket's backend is in
-kmf/bucket_storage.py, so that a site on its local disk never imports boto3 (a second).
+core/bucket_storage.py, so that a site on its local disk never imports boto3 (a second).
 """
 
 import logging

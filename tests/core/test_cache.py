@@ -7,8 +7,8 @@ import threading
 import pytest
 import redis
 
-from kmf import cache as fallback
-from kmf.cache import FallbackRedisCache
+from core import cache as fallback
+from core.cache import FallbackRedisCache
 
 # Nothing listens on port 1: the connection is refused at once.
 DEAD_REDIS = "redis://127.0.0.1:1/0"
@@ -25,7 +25,7 @@ def no_outage_known():
 def test_with_redis_down_every_cache_call_answers_from_memory_and_says_so_once(caplog):
     cache = FallbackRedisCache(DEAD_REDIS, {})
 
-    with caplog.at_level(logging.WARNING, logger="kmf.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert cache.get("figures") is None
         cache.set("figures", {"submitted": 214}, 60)
         assert cache.get("figures") == {"submitted": 214}
@@ -46,7 +46,7 @@ def test_with_redis_down_every_cache_call_answers_from_memory_and_says_so_once(c
         assert cache.get_many(["figures", "a", "b"]) == {}
         cache.clear()
 
-    warnings = [r.getMessage() for r in caplog.records if r.name == "kmf.cache"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "core.cache"]
     assert warnings == [
         "The cache's Redis cannot be reached (ConnectionError): caching in this process's "
         "memory until it is back"
@@ -112,7 +112,7 @@ def test_once_redis_is_back_the_cache_uses_it_again(private_redis, monkeypatch, 
     private_redis.start()
     clock[0] += fallback.RETRY_AFTER + 1
 
-    with caplog.at_level(logging.WARNING, logger="kmf.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         cache.set("after", 3)
     assert server.keys() == [b":1:after"]  # a Redis without persistence restarts empty
     assert cache.get("during") is None  # what was kept in memory meanwhile is dropped

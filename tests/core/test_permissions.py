@@ -1,4 +1,4 @@
-"""Superusers are not applicants: every permission is asked of its predicates (kmf.permissions),
+"""Superusers are not applicants: every permission is asked of its predicates (core.permissions),
 never of Django's superuser shortcut. A superuser does what the Secretariat does, and gets the
 404 anyone else gets on an applicant's own pages or a review that is not theirs."""
 
@@ -10,7 +10,7 @@ import pytest
 import rules
 from django.urls import get_resolver, reverse
 
-from kmf.permissions import can
+from core.permissions import can
 from submissions.forms import steps_of
 from submissions.kmf2021 import questionnaire_2021
 from submissions.models import ExpressionOfInterest
@@ -98,7 +98,7 @@ def test_an_unknown_permission_is_an_error_not_a_silent_no(db):
         can(UserFactory(), "submissions.fill_in_eoy")
 
 
-APPS = ["accounts", "audit", "kmf", "notifications", "review", "submissions"]
+APPS = ["accounts", "audit", "core", "kmf", "notifications", "review", "submissions"]
 
 
 def has_perm_calls_bypassing_can():

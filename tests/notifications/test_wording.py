@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from notifications.admin import SAMPLE_VALUES
+from notifications.events import PLACEHOLDER, PLACEHOLDERS, check_placeholders
 from notifications.models import EmailTemplate, Event
-from notifications.templates import DEFAULTS, PLACEHOLDERS, check_placeholders, render
+from notifications.wording import render, wording
 from tests.factories import CallFactory
 
 
@@ -16,7 +17,17 @@ def test_every_event_has_a_default_in_both_languages_that_renders(event, languag
     assert subject
     assert text
     assert f'<html lang="{language}">' in html
-    check_placeholders(event, *DEFAULTS[event][language])
+    check_placeholders(event, *wording(event, language))
+
+
+@pytest.mark.parametrize("event", list(Event))
+def test_the_french_default_comes_from_the_catalogue_with_the_same_placeholders(event):
+    english, french = wording(event, "en"), wording(event, "fr")
+
+    # A translation that lost {eoi_url} would send a mail without its link.
+    for english_text, french_text in zip(english, french, strict=True):
+        assert french_text != english_text
+        assert sorted(PLACEHOLDER.findall(french_text)) == sorted(PLACEHOLDER.findall(english_text))
 
 
 def test_the_french_default_is_in_french():
@@ -48,7 +59,7 @@ def test_a_template_that_names_an_unknown_placeholder_cannot_be_saved_by_the_sec
 
 
 def test_attribute_and_index_lookups_are_left_as_text():
-    from notifications.templates import fill
+    from notifications.wording import fill
 
     values = dict.fromkeys(PLACEHOLDERS[Event.UNDER_REVIEW], "x")
 

@@ -1,0 +1,90 @@
+"""The events that send a mail, and what each one's wording may say: the placeholders it fills
+in. A wording (the defaults in wording.py, or the Secretariat's in the admin) naming any other
+is refused, so that a template cannot reach anything else."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    SUBMISSION_RECEIPT = "submission_receipt", _("Submission receipt")
+    EDITS_CONFIRMED = "edits_confirmed", _("Changes after submitting")
+    DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder for drafts")
+    UNDER_REVIEW = "under_review", _("Under review (the call closed)")
+    CLOSING_SUMMARY = "closing_summary", _("Closing summary for the Secretariat")
+    REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
+    REVIEW_DUE = "review_due", _("Review due reminder")
+    DECISION = "decision", _("Decision with feedback")
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+EOI_PLACEHOLDERS = {
+    "applicant_name",
+    "call_title",
+    "call_headline",
+    "deadline_local",
+    "reference",
+    "eoi_title",
+    "eoi_url",
+    "site_url",
+}
+# What a reviewer's mails about their assignments can say.
+REVIEWER_PLACEHOLDERS = {
+    "reviewer_name",
+    "call_title",
+    "eoi_count",
+    "review_due",
+    "reviews_url",
+    "site_url",
+}
+PLACEHOLDERS = {
+    Event.SUBMISSION_RECEIPT: EOI_PLACEHOLDERS | {"submitted_local", "answers"},
+    Event.EDITS_CONFIRMED: EOI_PLACEHOLDERS,
+    Event.DEADLINE_REMINDER: EOI_PLACEHOLDERS | {"time_left"},
+    Event.UNDER_REVIEW: EOI_PLACEHOLDERS,
+    Event.CLOSING_SUMMARY: {
+        "recipient_name",
+        "call_title",
+        "call_headline",
+        "deadline_local",
+        "submitted_count",
+        "draft_count",
+        "withdrawn_count",
+        "dashboard_url",
+        "site_url",
+    },
+    Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
+    Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
+    Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+}
+
+# Long texts belong in the body: a subject naming one is refused.
+BODY_ONLY = {"answers", "feedback"}
+
+
+def check_placeholders(event, subject, *texts):
+    """Refuse placeholders that this event does not fill in, and long ones in the subject."""
+    in_subject = set(PLACEHOLDER.findall(subject)) & BODY_ONLY
+    if in_subject:
+        raise ValidationError(
+            _("These placeholders belong in the text, not the subject: %(names)s."),
+            params={"names": ", ".join(f"{{{name}}}" for name in sorted(in_subject))},
+            code="long_placeholder_in_subject",
+        )
+    texts = (subject, *texts)
+    unknown = sorted(
+        {name for text in texts for name in PLACEHOLDER.findall(text)} - PLACEHOLDERS[event]
+    )
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholders: %(unknown)s. This email can use: %(known)s."),
+            params={
+                "unknown": ", ".join(f"{{{name}}}" for name in unknown),
+                "known": ", ".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS[event])),
+            },
+            code="unknown_placeholder",
+        )

@@ -1,0 +1,117 @@
+"""The wording of each notification: defaults shipped here (translated in the gettext
+catalogue, like every other text of the site), overrides edited per call and language.
+
+Texts are plain text with placeholders in braces. Only the placeholders listed for an event
+(events.py) are filled in, and a template naming any other is refused: a template cannot reach
+anything else. The HTML part is made from the text, escaped.
+"""
+
+from django.utils import translation
+from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext_lazy as _
+
+from .events import PLACEHOLDER, Event, check_placeholders
+from .models import EmailTemplate
+
+# The same in both languages: the names of the fund and of the platform are not translated.
+SIGNATURE = (
+    "\n\n-- \nKnowledge Management Fund · Knowledge Platform Security & Rule of Law\n{site_url}"
+)
+
+DEFAULTS = {
+    Event.SUBMISSION_RECEIPT: (
+        _("We received your expression of interest {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThank you. We received your expression of interest to the "
+            "{call_title} on {submitted_local}. Your reference is {reference}.\n\nYou can change "
+            "it until the deadline, {deadline_local}: {eoi_url}\n\nA copy of your answers:\n\n"
+            "{answers}"
+        ),
+    ),
+    Event.EDITS_CONFIRMED: (
+        _("Your changes to {reference} are saved"),
+        _(
+            "Dear {applicant_name},\n\nYour changes to your expression of interest {reference} "
+            "are saved. It stays submitted, and you can change it until the deadline, "
+            "{deadline_local}: {eoi_url}"
+        ),
+    ),
+    Event.DEADLINE_REMINDER: (
+        _("{time_left} left to submit your expression of interest"),
+        _(
+            "Dear {applicant_name},\n\nYour expression of interest to the {call_title} is still "
+            "a draft. The deadline is {deadline_local}, {time_left} from now.\n\nFinish and "
+            "submit it here: {eoi_url}"
+        ),
+    ),
+    Event.UNDER_REVIEW: (
+        _("Your expression of interest {reference} is under review"),
+        _(
+            "Dear {applicant_name},\n\nThe {call_title} has closed, and your expression of "
+            "interest {reference} is now under review by the Secretariat and the Review Board. "
+            "We will write to you with the outcome and feedback.\n\n{eoi_url}"
+        ),
+    ),
+    Event.CLOSING_SUMMARY: (
+        _("{call_title} has closed: {submitted_count} expressions of interest"),
+        _(
+            "Dear {recipient_name},\n\nThe {call_title} ({call_headline}) closed on "
+            "{deadline_local}.\n\nSubmitted: {submitted_count}\nStill drafts: {draft_count}\n"
+            "Withdrawn: {withdrawn_count}\n\n{dashboard_url}"
+        ),
+    ),
+    Event.REVIEWER_ASSIGNED: (
+        _("{eoi_count} expressions of interest to review for the {call_title}"),
+        _(
+            "Dear {reviewer_name},\n\nYou have {eoi_count} expressions of interest to review for "
+            "the {call_title}, due {review_due}.\n\n{reviews_url}"
+        ),
+    ),
+    Event.REVIEW_DUE: (
+        _("Reminder: {eoi_count} reviews due {review_due}"),
+        _(
+            "Dear {reviewer_name},\n\n{eoi_count} of your reviews for the {call_title} are not "
+            "submitted yet. They are due {review_due}.\n\n{reviews_url}"
+        ),
+    ),
+    Event.DECISION: (
+        _("The outcome for your expression of interest {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThank you for your expression of interest {reference} to "
+            "the {call_title}. The decision: {decision}.\n\n{feedback}\n\n{eoi_url}"
+        ),
+    ),
+}
+
+
+SUBJECT_LENGTH = 200
+
+
+def fill(text, values):
+    return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), text)
+
+
+def wording(event, language, call=None):
+    """(subject, body) for an event: the call's own wording if the Secretariat wrote one."""
+    if call is not None:
+        custom = EmailTemplate.objects.filter(call=call, event=event, language=language).first()
+        if custom:
+            return custom.subject, custom.body
+    with translation.override(language):
+        return tuple(str(text) for text in DEFAULTS[event])
+
+
+def render(event, language, values, call=None):
+    """(subject, text, html) of an event's mail with the placeholders filled in."""
+    subject, body = wording(event, language, call)
+    check_placeholders(event, subject, body)
+    text = fill(body + SIGNATURE, values)
+    paragraphs = linebreaks(urlize(text, autoescape=True), autoescape=False)
+    html = (
+        f'<!doctype html><html lang="{language}"><body style="font-family:sans-serif;'
+        f'line-height:1.5;max-width:40em">{paragraphs}</body></html>'
+    )
+    subject = " ".join(fill(subject, values).split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    return subject, text, html

@@ -1,0 +1,213 @@
+"""The lifecycle of an expression of interest: one table of moves, one function that makes them.
+
+Every status an EOI takes is set by `change_status`, nowhere else (tests/submissions/
+test_lifecycle_table.py checks the source for other writers). A move is allowed when the table
+has its (from, to) pair for that kind of actor, at the right time: the applicant moves until
+the EOI's deadline (the call's, or their extension), the Secretariat and the system only after
+it. So no EOI is decided while its applicant may still change or withdraw it, and no release
+undoes a withdrawal. A stage to come adds its rows here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from audit import trail
+from core.timezones import local_moment
+from notifications import notify
+
+from .models import ExpressionOfInterest, Extension
+
+Status = ExpressionOfInterest.Status
+
+# Who makes a move. The views and rules check which person may act for whom; the table says
+# which kind of actor a move belongs to.
+APPLICANT, SECRETARIAT, SYSTEM = "applicant", "secretariat", "system"
+# When: while the applicant may still change the EOI, or once that time is over.
+BEFORE_DEADLINE, AFTER_DEADLINE = "before deadline", "after deadline"
+
+
+class DomainError(Exception):
+    """A change that cannot be made, with a message for the person who asked for it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class Refused(DomainError):
+    """The table has no such move for this actor."""
+
+
+class OutOfTime(Refused):
+    """The move is in the table, but not at this moment."""
+
+
+def _decision_released(eoi):
+    # The outcome's mail carries the decision's feedback; review.domain.release saved it.
+    notify.decision_released(eoi.decision)
+
+
+@dataclass(frozen=True)
+class Move:
+    by: str
+    event: str  # the audit entry's action
+    mail: Callable | None  # queues the mail about the EOI (notifications.notify)
+    when: str
+
+
+TRANSITIONS = {
+    (Status.DRAFT, Status.SUBMITTED): Move(
+        APPLICANT, "eoi.submitted", notify.submission_received, BEFORE_DEADLINE
+    ),
+    (Status.DRAFT, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
+    (Status.SUBMITTED, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
+    (Status.SUBMITTED, Status.UNDER_REVIEW): Move(
+        SYSTEM, "eoi.under_review", notify.under_review, AFTER_DEADLINE
+    ),
+    # A decision is recorded internally (review.domain.decide); its release makes it the status.
+    **{
+        (start, outcome): Move(SECRETARIAT, "decision.released", _decision_released, AFTER_DEADLINE)
+        for start in (Status.SUBMITTED, Status.UNDER_REVIEW)
+        for outcome in (Status.INVITED, Status.WAITLISTED, Status.NOT_SELECTED)
+    },
+}
+
+# What other code reads, from the table. The applicant changes their answers while they may
+# still move the EOI; reviewers score what the Secretariat may decide on.
+EDITABLE_STATUSES = frozenset(a for (a, _b), move in TRANSITIONS.items() if move.by == APPLICANT)
+REVIEWABLE_STATUSES = frozenset(
+    a for (a, _b), move in TRANSITIONS.items() if move.by == SECRETARIAT
+)
+OUTCOMES = frozenset(b for (_a, b), move in TRANSITIONS.items() if move.by == SECRETARIAT)
+
+# Sent inside the transaction of every move, after it: a receiver's work commits or rolls back
+# with the move. Arguments: eoi (as it is now), previous (its status before), actor, by.
+status_changed = Signal()
+
+
+def allows(start, to, by):
+    move = TRANSITIONS.get((start, to))
+    return move is not None and move.by == by
+
+
+def locked_eois(**filters):
+    """The EOIs matching `filters`, locked until commit (in one order, so two locks never wait
+    on each other), with what their deadline and mails need."""
+    extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
+    return (
+        ExpressionOfInterest.objects.select_for_update(of=("self",))
+        .filter(**filters)
+        .select_related("call", "owner")
+        .annotate(extension_until=Subquery(extension.values("until")[:1]))
+        .order_by("pk")
+    )
+
+
+def deadline_for(eoi):
+    """The call's deadline, or the later one the Secretariat granted this applicant."""
+    if hasattr(eoi, "extension_until"):  # annotated by locked_eois and selectors.applicant_eois
+        extended = eoi.extension_until
+    else:
+        extended = (
+            Extension.objects.filter(call_id=eoi.call_id, applicant_id=eoi.owner_id)
+            .values_list("until", flat=True)
+            .first()
+        )
+    return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
+
+
+def before_deadline(eoi, now=None):
+    """The applicant's time: the call has opened and the EOI's deadline has not passed."""
+    now = now or timezone.now()
+    return eoi.call.opens_at <= now < deadline_for(eoi)
+
+
+def name_of(eoi):
+    if eoi.reference:
+        return eoi.reference
+    if eoi.title:
+        return _("“%(title)s”") % {"title": eoi.title}
+    return gettext("This expression of interest")
+
+
+def why_not(eoi, to, by, now=None):
+    """None when `by` may move the EOI to `to` now; otherwise the refusal, naming the EOI."""
+    try:
+        check(eoi, to, by, now)
+    except Refused as refusal:
+        return refusal.message
+    return None
+
+
+def check(eoi, to, by, now=None):
+    """Raise Refused (or OutOfTime) unless `by` may move the EOI to `to` now."""
+    now = now or timezone.now()
+    values = {"eoi": name_of(eoi), "status": eoi.get_status_display()}
+    move = TRANSITIONS.get((eoi.status, to))
+    if move is None or move.by != by:
+        if to == Status.SUBMITTED:
+            raise Refused(_("%(eoi)s cannot be submitted (%(status)s).") % values)
+        if to == Status.WITHDRAWN:
+            raise Refused(_("%(eoi)s can no longer be withdrawn (%(status)s).") % values)
+        if to in OUTCOMES:
+            raise Refused(_("%(eoi)s is not up for a decision (%(status)s).") % values)
+        values["to"] = Status(to).label
+        raise Refused(_("%(eoi)s cannot become “%(to)s” (%(status)s).") % values)
+    deadline = deadline_for(eoi)
+    values["deadline"] = local_moment(deadline, eoi.call.zone)
+    if move.when == BEFORE_DEADLINE:
+        if now < eoi.call.opens_at:
+            values["opens"] = local_moment(eoi.call.opens_at, eoi.call.zone)
+            raise OutOfTime(
+                _("%(eoi)s cannot be changed before the call opens (%(opens)s).") % values
+            )
+        if now >= deadline:
+            raise OutOfTime(
+                _("%(eoi)s can no longer be changed: the deadline has passed (%(deadline)s).")
+                % values
+            )
+    elif now < deadline:
+        if by == SECRETARIAT:
+            raise OutOfTime(
+                _("%(eoi)s is open to its applicant until %(deadline)s: decide after that.")
+                % values
+            )
+        raise OutOfTime(_("%(eoi)s is open to its applicant until %(deadline)s.") % values)
+
+
+def change_status(eoi, to, actor, *, by, now=None, **details):
+    """Move the EOI to `to` for `actor` (a person, or None for the system) acting as `by`:
+    lock it, check the table and the time, set the status and a new version, write the audit
+    entry (with `details`), queue the mail and send status_changed, all in one transaction.
+    Returns the EOI as it is now; raises Refused or OutOfTime and changes nothing otherwise."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        eoi = locked_eois(pk=eoi.pk).get()
+        check(eoi, to, by, now)
+        move = TRANSITIONS[(eoi.status, to)]
+        previous = eoi.status
+        changes = {"status": to, "version": F("version") + 1}
+        if by == APPLICANT:
+            # "Last saved" is the applicant's own: the Secretariat's and the system's moves
+            # leave it, so they raise no "your changes are saved" mail (jobs.confirm_edits).
+            changes["updated_at"] = eoi.updated_at = now
+        if eoi.edits_confirmed_version == eoi.version:
+            # A move is not an edit: changes confirmed before it stay confirmed.
+            changes["edits_confirmed_version"] = eoi.edits_confirmed_version = eoi.version + 1
+        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(**changes)
+        eoi.status = to
+        eoi.version += 1
+        trail.record(actor, move.event, eoi, previous_status=previous, status=to, **details)
+        if move.mail:
+            move.mail(eoi)
+        status_changed.send(
+            sender=ExpressionOfInterest, eoi=eoi, previous=previous, actor=actor, by=by
+        )
+    return eoi

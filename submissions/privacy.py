@@ -1,0 +1,63 @@
+"""The expressions of interest in a person's data download, account deletion and retention
+(the rule is stated in accounts/privacy.py, which sends the signals answered here)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from accounts.privacy import account_deleting, personal_data_requested, retention_due
+
+from . import answers
+from .models import ExpressionOfInterest
+
+DRAFTS_KEPT = timedelta(days=90)
+SUBMISSIONS_KEPT = timedelta(days=5 * 365)
+
+Status = ExpressionOfInterest.Status
+
+
+def eoi_personal_data(user):
+    """The person's expressions of interest, every answer as their questionnaire asks it."""
+    eois = user.eois.select_related("call").prefetch_related("attachments")
+    return [
+        {
+            "call": eoi.call.title,
+            "reference": eoi.reference,
+            "status": eoi.status,
+            "submitted_at": eoi.submitted_at.isoformat() if eoi.submitted_at else None,
+            "answers": answers.for_download(eoi),
+        }
+        for eoi in eois
+    ]
+
+
+@receiver(personal_data_requested)
+def personal_data(sender, user, **kwargs):
+    return {"expressions_of_interest": eoi_personal_data(user)}
+
+
+def _delete_eois(eois):
+    for eoi in eois:
+        files = [attachment.file for attachment in eoi.attachments.all()]
+        eoi.delete()
+        for stored in files:
+            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+
+
+@receiver(account_deleting)
+def delete_drafts(sender, user, **kwargs):
+    """Drafts go with the account; submitted EOIs stay, detached by the account's erasure."""
+    _delete_eois(user.eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]))
+
+
+@receiver(retention_due)
+def apply_retention(sender, now, **kwargs):
+    drafts = ExpressionOfInterest.objects.filter(
+        status__in=[Status.DRAFT, Status.WITHDRAWN], call__closes_at__lt=now - DRAFTS_KEPT
+    )
+    old = ExpressionOfInterest.objects.filter(call__closes_at__lt=now - SUBMISSIONS_KEPT)
+    counts = {"drafts": drafts.count(), "expressions_of_interest": old.count()}
+    _delete_eois(drafts)
+    _delete_eois(old)
+    return counts
