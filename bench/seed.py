@@ -157,10 +157,9 @@ def complete_eois(rng, call, owners, statuses):
     Through = ExpressionOfInterest.challenges.through
     Through.objects.bulk_create(
         (
-            Through(expressionofinterest=eoi, challenge=challenges[value])
+            Through(expressionofinterest=eoi, challenge=challenges[str(number)])
             for eoi in eois
-            for value in answers.challenge_numbers(definition, eoi.answers)
-            if str(value) in challenges
+            for number in answers.challenge_numbers(definition, eoi.answers)
         ),
         batch_size=BATCH,
     )

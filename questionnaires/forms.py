@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from core.money import euros
@@ -172,17 +172,27 @@ class RowForm(AnswersForm):
         super().__init__(*args, **kwargs)
 
 
-class Rows(forms.BaseFormSet):
-    default_error_messages = {
-        "too_many_forms": ngettext_lazy(
-            "At most %(num)d row, please.", "At most %(num)d rows, please.", "num"
-        ),
-    }
+class TooManyRows:
+    """The formset's message for too many rows, naming the question (Django fills in `num`)."""
 
+    def __init__(self, question):
+        self.question = question
+
+    def __mod__(self, params):
+        message = ngettext(
+            "%(question)s: at most %(num)d row, please.",
+            "%(question)s: at most %(num)d rows, please.",
+            params["num"],
+        )
+        return message % {**params, "question": self.question.label}
+
+
+class Rows(forms.BaseFormSet):
     def __init__(self, *args, question=None, bounds=Bounds(), **kwargs):
         self.question = question
         self.bounds = bounds
         super().__init__(*args, **kwargs)
+        self.error_messages["too_many_forms"] = TooManyRows(question)
 
     def get_form_kwargs(self, index):
         return {"questions": self.question.columns, "bounds": self.bounds}
@@ -222,7 +232,7 @@ def rows_formset(question, bounds, data=None, initial=None):
     )
     return formset_class(
         data,
-        initial=[stored.initial(question, row) for row in initial or []] or None,
+        initial=stored.initial(question, initial) or None,
         prefix=question.key,
         question=question,
         bounds=bounds,

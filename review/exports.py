@@ -22,7 +22,7 @@ def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula is quoted instead."""
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     text = str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -128,7 +128,10 @@ def save_step(eoi, actor, version, changed):
         return eoi
     ensure_editable(eoi)
     definition = eoi_answers.asked(eoi.call)
-    answers = {**eoi.answers, **changed}
+    # A cleared answer leaves no key behind: `answers` holds what was answered.
+    answers = {
+        key: value for key, value in {**eoi.answers, **changed}.items() if value is not None
+    }
     with transaction.atomic():
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
@@ -267,7 +270,10 @@ def add_attachments(eoi, actor, uploads):
                     for old in eoi.attachments.filter(question=key):
                         _delete_attachment(old)
                 elif eoi.attachments.filter(question=key).count() + len(files) > MAX_FILES:
-                    raise DomainError(_("At most %(limit)d files, please.") % {"limit": MAX_FILES})
+                    raise DomainError(
+                        _("%(question)s: at most %(limit)d files, please.")
+                        % {"question": question.label, "limit": MAX_FILES}
+                    )
                 for upload in files:
                     attachment = Attachment(
                         eoi=eoi,

@@ -142,7 +142,8 @@ class FilesForm(forms.Form):
             if len(uploads) > room:
                 self.add_error(
                     key,
-                    _("At most %(limit)d files, please.") % {"limit": files_allowed(question)},
+                    _("%(question)s: at most %(limit)d files, please.")
+                    % {"question": question.label, "limit": files_allowed(question)},
                 )
                 continue
             errors = []

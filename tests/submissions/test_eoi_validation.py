@@ -89,7 +89,7 @@ def test_a_partner_row_needs_its_name_country_and_role(applicant_client, draft):
     assert "Half a partner" in page
     # Country and role: under each field, and again in the summary at the top with a link.
     assert page.count("This field is required.") == 4
-    assert 'href="#id_partners-0-country">Partner 1: Country</a>' in page
+    assert 'href="#id_partners-0-country">Partners · 1: Country</a>' in page
     assert not partners_of(draft)
     draft.refresh_from_db()
     assert draft.budget_requested == Decimal("1000")
@@ -101,11 +101,11 @@ def test_the_final_step_lists_every_missing_item_with_a_link_to_its_step(applica
     page = applicant_client.get(url).content.decode()
 
     for step, item in [
-        ("organisation", "The type of organisation"),
-        ("project", "The project title"),
-        ("challenges", "At least one challenge"),
-        ("budget", "The budget requested"),
-        ("attachments", "The budget on the KMF template"),
+        ("organisation", "Type of organisation"),
+        ("project", "Project title"),
+        ("challenges", "Challenges addressed"),
+        ("budget", "Budget requested (€)"),
+        ("attachments", "Budget on the KMF template"),
     ]:
         link = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": step})
         assert f'<a href="{link}">{item}</a>' in page
@@ -129,8 +129,8 @@ def test_at_least_one_challenge_and_both_declarations_are_needed(applicant):
     with pytest.raises(domain.Incomplete) as refusal:
         domain.submit_eoi(eoi, applicant, {"declares_accuracy": True, "declares_consent": False})
 
-    assert [item.message for item in refusal.value.missing] == [
-        "At least one challenge",
+    assert [str(item.message) for item in refusal.value.missing] == [
+        "Challenges addressed",
         "Both declarations",
     ]
 
