@@ -116,7 +116,7 @@ def _number_field(question, bounds, common):
         field.validators.append(
             _call_limit(
                 bounds.max_duration,
-                _("Projects last at most %(limit)s months in this call."),
+                _("Projects last at most %(limit)d months in this call."),
                 bounds.max_duration,
             )
         )
