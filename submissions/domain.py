@@ -129,9 +129,7 @@ def save_step(eoi, actor, version, changed):
     ensure_editable(eoi)
     definition = eoi_answers.asked(eoi.call)
     # A cleared answer leaves no key behind: `answers` holds what was answered.
-    answers = {
-        key: value for key, value in {**eoi.answers, **changed}.items() if value is not None
-    }
+    answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     with transaction.atomic():
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
