@@ -56,11 +56,15 @@ def document_context(eoi):
 
 def eoi_pdf(eoi):
     """The EOI as PDF bytes, in the active language."""
-    html = render_to_string(TEMPLATE, {**document_context(eoi), "pdf": True})
+    return html_to_pdf(render_to_string(TEMPLATE, {**document_context(eoi), "pdf": True}))
+
+
+def html_to_pdf(html):
+    """PDF bytes drawn from an HTML document that may read the fonts above and nothing else."""
     output = io.BytesIO()
     status = pisa.CreatePDF(
         html, dest=output, encoding="utf-8", link_callback=local_font, resource_policy=POLICY
     )
     if status.err:
-        raise RuntimeError(f"xhtml2pdf could not draw EOI {eoi.pk}: {status.err} errors")
+        raise RuntimeError(f"xhtml2pdf could not draw the document: {status.err} errors")
     return output.getvalue()
