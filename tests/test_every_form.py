@@ -47,6 +47,7 @@ FORMLESS = {
     "submissions:dashboard": "a list of links",
     "submissions:eoi_detail": "the answers, read-only, with links",
     "submissions:eoi_receipt": "a receipt",
+    "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",
     "review:assignments": "a list of links",

@@ -39,6 +39,7 @@ EXPECTED = {
     "submissions:dashboard": SIGNED_IN,
     "submissions:eoi_detail": OWNER_OR_SECRETARIAT,
     "submissions:eoi_receipt": OWNER,
+    "submissions:eoi_print": OWNER_OR_SECRETARIAT,
     "submissions:eoi_pdf": OWNER_OR_SECRETARIAT,
     "submissions:eoi_withdraw": OWNER,
     "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
