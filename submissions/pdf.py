@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-from kmf.timezones import local_moment
+from core.timezones import local_moment
 
 log = logging.getLogger(__name__)
 # xhtml2pdf warns once per character no font can draw, quoting the applicant's text around it:
