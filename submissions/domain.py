@@ -18,6 +18,7 @@ from audit import trail
 from kmf.money import euros
 from kmf.timezones import local_moment
 from notifications import messages
+from questionnaires import versions
 from questionnaires.answers import is_answered
 from questionnaires.models import Kind, Role
 from review import scoring
@@ -146,6 +147,7 @@ def start_eoi(call, applicant, now=None):
             raise CallNotOpen(_("This call does not accept expressions of interest now."))
         if call.questionnaire_id is None:
             raise CallNotOpen(_("This call does not accept expressions of interest now."))
+        versions.mark_answered(call.questionnaire_id)  # from now on it is never edited in place
         # What the applicant told us about themselves at sign-up starts their answers.
         definition = eoi_answers.asked(call)
         answers = {}
@@ -185,6 +187,8 @@ def save_step(eoi, actor, version, changed):
     definition = eoi_answers.asked(eoi.call)
     answers = {**eoi.answers, **changed}
     with transaction.atomic():
+        if eoi.questionnaire_id != definition.pk:  # answers move to the call's current version
+            versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
             questionnaire_id=definition.pk,
