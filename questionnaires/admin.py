@@ -236,7 +236,7 @@ class QuestionnaireAdmin(Snapshots, Unanswered, admin.ModelAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
             questionnaire = versions.import_definition(
                 definition=form.cleaned_data["definition"], actor=request.user

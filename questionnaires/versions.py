@@ -36,7 +36,7 @@ def new_version(*, questionnaire, actor):
     """Copy `questionnaire` (steps, questions, columns, choices, both languages) as its next
     version, and point every call that asks it at the copy."""
     copy = definitions.save(definitions.build(questionnaire.pk), previous=questionnaire)
-    calls = list(questionnaire.calls.all())
+    calls = list(questionnaire.calls.order_by("pk"))
     questionnaire.calls.update(questionnaire=copy)
     trail.record(
         actor,
