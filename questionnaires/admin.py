@@ -3,10 +3,11 @@ French, choices and columns on a question's own page, a preview as applicants se
 questionnaire as a file. A version with answers is shown read-only; an edit starts a new version
 (versions.py)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -78,6 +79,10 @@ class StepInline(BoundedInline, UnansweredRows, TranslationTabularInline):
     model = Step
     formset = StepFormSet
     fields = ["position", "key", "title", "intro"]
+    # Four texts side by side on one row: each introduction in a small box.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}
+    }
     extra = 0
     max_num = 30
 
