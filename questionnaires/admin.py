@@ -20,6 +20,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from audit import trail
+
 from . import definition as definitions
 from . import preview, versions
 from .admin_forms import (
@@ -154,6 +156,17 @@ class QuestionnaireAdmin(Snapshots, Unanswered, admin.ModelAdmin):
     fields = ["name", "version", "previous", "answered_at"]
     readonly_fields = ["version", "previous", "answered_at"]
     search_fields = ["name"]
+
+    def delete_model(self, request, obj):
+        trail.record(request.user, "questionnaire.deleted", obj, name=str(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for questionnaire in queryset:
+            trail.record(
+                request.user, "questionnaire.deleted", questionnaire, name=str(questionnaire)
+            )
+        super().delete_queryset(request, queryset)
 
     def get_inlines(self, request, obj):
         # A question chooses among the steps saved already: a new questionnaire gets its
@@ -331,6 +344,13 @@ class QuestionAdmin(Snapshots, Unanswered, TranslationAdmin):
 
     def get_model_perms(self, request):
         return {}  # reached from its questionnaire, not from the admin's index
+
+    def delete_model(self, request, obj):
+        questionnaire = obj.questionnaire
+        super().delete_model(request, obj)
+        versions.record_change(
+            questionnaire=questionnaire, actor=request.user, created=False, parts=["questions"]
+        )
 
     def get_fieldsets(self, request, obj=None):
         column = obj is not None and obj.row_of_id is not None

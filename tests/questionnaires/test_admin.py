@@ -335,3 +335,18 @@ def test_steps_need_their_own_keys(secretariat_client, questionnaire):
 
     assert refused(page.post(), "Two steps have the same key: give each its own.")
     assert Step.objects.filter(questionnaire=questionnaire, key="project").count() == 1
+
+
+def test_deletions_are_in_the_audit_trail(secretariat_client, secretariat, questionnaire):
+    website = Question.objects.get(questionnaire=questionnaire, key="organisation_website")
+    delete_question = reverse("admin:questionnaires_question_delete", args=[website.pk])
+    assert secretariat_client.post(delete_question, {"post": "yes"}).status_code == 302
+    assert "organisation_website" not in definitions.definition(questionnaire.pk).by_key
+    changed = AuditEntry.objects.get(action="questionnaire.changed")
+    assert (changed.actor, changed.object_id) == (secretariat, str(questionnaire.pk))
+
+    delete = reverse("admin:questionnaires_questionnaire_delete", args=[questionnaire.pk])
+    assert secretariat_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Questionnaire.objects.exists()
+    deleted = AuditEntry.objects.get(action="questionnaire.deleted")
+    assert (deleted.actor, deleted.details) == (secretariat, {"name": str(questionnaire)})
