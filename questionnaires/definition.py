@@ -336,16 +336,7 @@ def _save_question(models, questionnaire, step, row_of, position, q):
         step=step,
         row_of=row_of,
         position=position,
-        key=q.key,
-        kind=q.kind,
-        required=q.required,
-        role=q.role,
-        identifying=q.identifying,
-        word_limit=q.word_limit,
-        min_value=q.min_value,
-        max_value=q.max_value,
-        max_rows=q.max_rows,
-        file_types=q.file_types,
+        **{name: getattr(q, name) for name in SAME_NAMES},
         **_with_languages("label", q.label),
         **_with_languages("help_text", q.help),
     )
@@ -357,24 +348,30 @@ def _save_question(models, questionnaire, step, row_of, position, q):
         _save_question(models, questionnaire, None, row, n, column)
 
 
+# What a question's row and its QuestionDef both hold under the same name.
+SAME_NAMES = (
+    "key",
+    "kind",
+    "required",
+    "role",
+    "identifying",
+    "word_limit",
+    "min_value",
+    "max_value",
+    "max_rows",
+    "file_types",
+)
+
+
 def _text_of(row, name):
     return Text(en=getattr(row, f"{name}_en") or "", fr=getattr(row, f"{name}_fr") or "")
 
 
 def _question_def(row, choices, columns):
     return QuestionDef(
-        key=row.key,
-        kind=row.kind,
         label=_text_of(row, "label"),
         help=_text_of(row, "help_text"),
-        required=row.required,
-        role=row.role,
-        identifying=row.identifying,
-        word_limit=row.word_limit,
-        min_value=row.min_value,
-        max_value=row.max_value,
-        max_rows=row.max_rows,
-        file_types=row.file_types,
+        **{name: getattr(row, name) for name in SAME_NAMES},
         choices=tuple(ChoiceDef(c.value, _text_of(c, "label")) for c in choices.get(row.pk, ())),
         columns=tuple(
             _question_def(column, choices, columns) for column in columns.get(row.pk, ())

@@ -253,13 +253,14 @@ def test_a_role_given_twice_is_refused(secretariat_client, questionnaire):
     page.add_row(
         "questions",
         step=str(step.pk),
-        key="subtitle",
-        kind="short_text",
-        role="title",
+        key="regions",
+        kind="countries",
+        role="countries",
         label_en="S",
     )
 
-    assert refused(page.post(), "The role “Project title” is given to two questions.")
+    refusal = "The role “The countries the application is about” is given to two questions."
+    assert refused(page.post(), refusal)
 
 
 def test_repeating_rows_without_columns_are_refused_on_both_pages(
