@@ -74,27 +74,68 @@ def staff(prefix, count, group, password):
     return people
 
 
+def fake_answer(rng, question, challenges):
+    """A plausible answer of the question's kind and within its limits."""
+    from questionnaires.models import Kind, Role
+
+    kind = question.kind
+    if kind == Kind.SHORT_TEXT:
+        return sentence(rng, 6)
+    if kind == Kind.LONG_TEXT:
+        return sentence(rng, min(question.word_limit or 200, 250))
+    if kind == Kind.URL:
+        return f"https://example.org/{rng.randint(1, 10**6)}"
+    if kind == Kind.SINGLE_CHOICE:
+        return rng.choice(question.choices).value
+    if kind == Kind.MULTIPLE_CHOICE:
+        values = (
+            challenges if question.role == Role.CHALLENGES else [c.value for c in question.choices]
+        )
+        return sorted(rng.sample(values, rng.randint(1, len(values))), key=str)
+    if kind == Kind.YES_NO:
+        return rng.random() < 0.6
+    if kind == Kind.COUNTRY:
+        return rng.choice(COUNTRIES)
+    if kind == Kind.COUNTRIES:
+        return rng.sample(COUNTRIES, 2)
+    if kind == Kind.MONEY:
+        return f"{rng.randrange(5000, 20000, 500)}.00"
+    if kind == Kind.INTEGER:
+        return rng.randint(int(question.min_value or 1), int(question.max_value or 9))
+    if kind == Kind.PERCENTAGE:
+        return f"{rng.randint(0, int(question.max_value or 100))}.00"
+    if kind == Kind.DATE:
+        return (timezone.localdate() + timedelta(days=rng.randint(30, 300))).isoformat()
+    if kind == Kind.ROWS:
+        return [
+            {c.key: fake_answer(rng, c, challenges) for c in question.columns}
+            for _k in range(rng.randint(1, 3))
+        ]
+    return None
+
+
 def complete_eois(rng, call, owners, statuses):
-    """One EOI per owner with every answer, 1–3 challenges, partners and a budget attachment
-    record; sent ones numbered in order. Returns the EOIs."""
-    from submissions.models import (
-        Attachment,
-        ExpressionOfInterest,
-        OrganisationType,
-        Partner,
-        ReferenceCounter,
-    )
+    """One EOI per owner with every answer the call's questionnaire asks, and a record for each
+    file question; sent ones numbered in order. Returns the EOIs."""
+    from submissions import answers
+    from submissions.models import Attachment, ExpressionOfInterest, ReferenceCounter
 
     Status = ExpressionOfInterest.Status
     now = timezone.now()
     counter, _new = ReferenceCounter.objects.get_or_create(call=call)
     number = counter.last_number
-    types = [value for value, _label in OrganisationType.choices]
+    definition = answers.asked(call)
+    challenges = {str(c.number): c for c in call.challenges.all()}
     eois = []
     for i, (owner, status) in enumerate(zip(owners, statuses, strict=True)):
         sent = status != Status.DRAFT
         if sent:
             number += 1
+        given = {
+            q.key: fake_answer(rng, q, list(challenges))
+            for q in definition.questions
+            if not q.is_file
+        }
         eois.append(
             ExpressionOfInterest(
                 call=call,
@@ -103,19 +144,9 @@ def complete_eois(rng, call, owners, statuses):
                 reference=f"{call.reference_prefix}-{number:04d}" if sent else None,
                 updated_at=now - timedelta(minutes=i),
                 submitted_at=now - timedelta(days=rng.randint(0, 40), minutes=i) if sent else None,
-                organisation_name=f"Organisation {owner.pk}",
-                organisation_type=rng.choice(types),
-                organisation_country=rng.choice(COUNTRIES),
-                title=sentence(rng, 6),
-                summary=sentence(rng, 120),
-                problem_context=sentence(rng, 250),
-                activities_timeline=sentence(rng, 150),
-                outcomes_uptake=sentence(rng, 150),
-                countries=rng.sample(COUNTRIES, 2),
-                duration_months=rng.randint(3, 9),
-                asymmetry=sentence(rng, 200),
-                budget_requested=Decimal(rng.randrange(5000, 20000, 500)),
-                personnel_share=Decimal(rng.randint(0, 30)),
+                questionnaire_id=definition.pk,
+                answers=given,
+                **answers.columns(definition, given),
                 declares_accuracy=sent,
                 declares_consent=sent,
             )
@@ -123,43 +154,31 @@ def complete_eois(rng, call, owners, statuses):
     eois = ExpressionOfInterest.objects.bulk_create(eois, batch_size=BATCH)
     ReferenceCounter.objects.filter(call=call).update(last_number=number)
 
-    challenges = list(call.challenges.all())
     Through = ExpressionOfInterest.challenges.through
     Through.objects.bulk_create(
         (
-            Through(expressionofinterest=eoi, challenge=challenge)
+            Through(expressionofinterest=eoi, challenge=challenges[str(number)])
             for eoi in eois
-            for challenge in rng.sample(challenges, rng.randint(1, len(challenges)))
-        ),
-        batch_size=BATCH,
-    )
-    Partner.objects.bulk_create(
-        (
-            Partner(
-                eoi=eoi,
-                name=f"Partner {k} of {eoi.pk}",
-                country=rng.choice(COUNTRIES),
-                role=sentence(rng, 8),
-                locally_led=rng.random() < 0.6,
-            )
-            for eoi in eois
-            for k in range(rng.randint(1, 3))
+            for number in answers.challenge_numbers(definition, eoi.answers)
         ),
         batch_size=BATCH,
     )
     # Records only: the pages list attachments, they do not open the files.
+    files = [q for q in definition.questions if q.is_file]
     Attachment.objects.bulk_create(
         (
             Attachment(
                 eoi=eoi,
-                kind=Attachment.Kind.BUDGET,
-                file=f"eoi-attachments/bench{eoi.pk}.xlsx",
-                original_name="budget.xlsx",
+                question=question.key,
+                file=f"eoi-attachments/bench{eoi.pk}-{question.key}.xlsx",
+                original_name=f"{question.key}.xlsx",
                 extension=".xlsx",
                 size=24000,
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             for eoi in eois
+            for question in files
+            if question.required
         ),
         batch_size=BATCH,
     )

@@ -20,7 +20,7 @@ from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
 from core.timezones import TIME_ZONE_COOKIE, time_zone_names
-from submissions.forms import MAX_SUPPORTING_FILES
+from submissions.forms import MAX_FILES
 
 
 class TimeZoneForm(forms.Form):
@@ -69,7 +69,7 @@ def help_page(request):
     return render(
         request,
         "help.html",
-        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_supporting_files": MAX_SUPPORTING_FILES},
+        {"max_upload_mb": settings.KMF_MAX_UPLOAD_MB, "max_files": MAX_FILES},
     )
 
 

@@ -55,7 +55,10 @@ def submission_received(eoi):
         f"receipt:{eoi.pk}",
         Event.SUBMISSION_RECEIPT,
         submitted_local=lambda: _local(eoi.submitted_at, eoi.call),
-        answers=lambda: render_to_string("notifications/answers.txt", {"eoi": eoi}).strip(),
+        # The answers as the applicant's questionnaire asks them (submissions.answers).
+        answers=lambda: render_to_string(
+            "notifications/answers.txt", {"answers": eoi.readable_answers()}
+        ).strip(),
     )
 
 

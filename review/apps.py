@@ -7,10 +7,12 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Review")
 
     def ready(self):
+        from submissions.kmf2021 import loaded_2021_call
         from submissions.lifecycle import status_changed
 
-        from . import receivers
+        from . import kmf2021, receivers
 
+        loaded_2021_call.connect(kmf2021.add_2021_rubric, dispatch_uid="review.kmf2021")
         status_changed.connect(
             receivers.withdrawn_reviews_stop_counting, dispatch_uid="review.withdrawn"
         )

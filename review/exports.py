@@ -2,31 +2,19 @@
 
 import csv
 import io
+from decimal import Decimal
 
 from django.db.models import Avg
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from questionnaires.answers import as_text, is_answered
+from questionnaires.models import Kind
+from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
 from .models import Review, Score
 
-EOI_ANSWERS = [
-    ("reference", "reference"),
-    ("status", "status"),
-    ("title", "title"),
-    ("organisation", "organisation_name"),
-    ("organisation type", "organisation_type"),
-    ("country", "organisation_country"),
-    ("budget (€)", "budget_requested"),
-    ("personnel (%)", "personnel_share"),
-    ("duration (months)", "duration_months"),
-    ("summary", "summary"),
-    ("problem and context", "problem_context"),
-    ("asymmetry and power", "asymmetry"),
-    ("activities and timeline", "activities_timeline"),
-    ("outcomes and uptake", "outcomes_uptake"),
-]
 FIGURES = ["reviews", "mean", "median", "spread", "normalised", "rank", "disagreement"]
 
 
@@ -34,7 +22,7 @@ def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula is quoted instead."""
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     text = str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -50,15 +38,25 @@ def choice_labels(model, *names):
     }
 
 
-def _value(instance, attribute, labels):
-    value = getattr(instance, attribute)
-    return labels[attribute].get(value, value) if attribute in labels else value
+NUMBERS = (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE)
+
+
+def _answer(question, value, challenges):
+    """Numbers stay numbers for the spreadsheet; everything else as the answers page says it."""
+    if not is_answered(question, value):
+        return None
+    if question.kind in NUMBERS:
+        return value if question.kind == Kind.INTEGER else Decimal(value)
+    return as_text(question, value, challenges)
 
 
 def eoi_rows(call, eois):
-    """The header and one row per EOI of `eois` (any queryset of the call's EOIs)."""
+    """The header and one row per EOI of `eois` (any queryset of the call's EOIs): a column per
+    question of the call's questionnaire, then the review figures."""
     criteria = list(call.criteria.all())
-    labels = choice_labels(ExpressionOfInterest, "status", "organisation_type")
+    questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
+    challenges = eoi_answers.challenge_titles(call)
+    labels = choice_labels(ExpressionOfInterest, "status")
     # Only the ids of `eois`: its figures and filters are not recomputed for every row.
     chosen = eois.values("pk")
     means = {
@@ -70,17 +68,19 @@ def eoi_rows(call, eois):
         .annotate(mean=Avg("value"))
     }
     yield (
-        [label for label, _attribute in EOI_ANSWERS]
-        + FIGURES
         # Column names stay in English, as the rest of the header, whoever exports.
+        ["reference", "status"]
+        + [question.label.en for question in questions]
+        + FIGURES
         + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
-    answers = (
+    rows = (
         ExpressionOfInterest.objects.filter(pk__in=chosen)
         .select_related("score")
+        .only("pk", "reference", "status", "answers", "score")
         .order_by("reference")
     )
-    for eoi in answers.iterator(chunk_size=500):
+    for eoi in rows.iterator(chunk_size=500):
         score = getattr(eoi, "score", None)
         figures = (
             [
@@ -96,7 +96,8 @@ def eoi_rows(call, eois):
             else [0, None, None, None, None, None, None]
         )
         yield (
-            [_value(eoi, attribute, labels) for _label, attribute in EOI_ANSWERS]
+            [eoi.reference, labels["status"].get(eoi.status, eoi.status)]
+            + [_answer(q, eoi.answers.get(q.key), challenges) for q in questions]
             + figures
             + [
                 round(means[(eoi.pk, c.pk)], 2) if (eoi.pk, c.pk) in means else None

@@ -17,7 +17,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
 from django_countries import countries
 
-from submissions.models import ExpressionOfInterest, OrganisationType
+from questionnaires.models import Role
+from submissions import answers
+from submissions.models import ExpressionOfInterest
 
 from .models import Assignment, Review
 
@@ -36,9 +38,8 @@ def _count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-# The long answers are read on an EOI's own page and in exports, never in the list: leaving them
-# out keeps the rows that PostgreSQL sorts and Python builds small.
-LONG_ANSWERS = ["summary", "problem_context", "activities_timeline", "outcomes_uptake", "asymmetry"]
+# The answers are read on an EOI's own page and in exports, never in the list: leaving them out
+# keeps the rows that PostgreSQL sorts and Python builds small.
 
 
 def secretariat_eois(call, filters=None):
@@ -47,7 +48,7 @@ def secretariat_eois(call, filters=None):
     eois = (
         call.eois.exclude(status=ExpressionOfInterest.Status.DRAFT)
         .select_related("score", "decision")
-        .defer(*LONG_ANSWERS)
+        .defer("answers")
         .annotate(
             reviewer_count=_count(Assignment.objects.filter(eoi=OuterRef("pk"), released_at=None)),
             submitted_reviews=_count(
@@ -148,7 +149,8 @@ def intake(call):
         ),
         "countries": _bars((countries.name(code) or "—", n) for code, n in figures["countries"]),
         "types": _bars(
-            (label, figures["types"].get(value, 0)) for value, label in OrganisationType.choices
+            (str(choice.label), figures["types"].get(choice.value, 0))
+            for choice in organisation_types(call)
         ),
         "per_day": _bars((formats.date_format(day, "j M"), n) for day, n in figures["per_day"]),
         "requested": requested,
@@ -160,20 +162,25 @@ def intake(call):
     }
 
 
+def organisation_types(call):
+    """The choices of the call's question about the type of organisation, if it asks one."""
+    question = (
+        answers.asked(call).with_role(Role.ORGANISATION_TYPE) if call.questionnaire_id else None
+    )
+    return question.choices if question else ()
+
+
 def count_intake(call):
-    """The dashboard's counts, from six aggregate queries; plain values, fit for the cache."""
+    """The dashboard's counts, from seven aggregate queries; plain values, fit for the cache."""
     Status = ExpressionOfInterest.Status
     is_sent = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
     sent = call.eois.filter(is_sent)
-    # Statuses, types and the amount requested in one pass over the call's EOIs.
+    # Statuses and the amount requested in one pass over the call's EOIs.
     totals = call.eois.aggregate(
         **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
-        **{
-            f"type_{value}": Count("pk", filter=is_sent & Q(organisation_type=value))
-            for value in OrganisationType.values
-        },
         requested=Sum("budget_requested", filter=is_sent),
     )
+    by_type = sent.values_list("organisation_type").annotate(n=Count("pk")).order_by()
     by_challenge = (
         call.challenges.annotate(
             n=Count("eois", filter=~Q(eois__status__in=[Status.DRAFT, Status.WITHDRAWN]))
@@ -218,7 +225,7 @@ def count_intake(call):
     return {
         "counted_at": timezone.now(),
         "statuses": {value: totals[f"status_{value}"] for value in Status.values},
-        "types": {value: totals[f"type_{value}"] for value in OrganisationType.values},
+        "types": dict(by_type),
         "requested": totals["requested"] or 0,
         "challenges": list(by_challenge),
         "countries": list(by_country),

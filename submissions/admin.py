@@ -15,7 +15,6 @@ from .models import (
     ExpressionOfInterest,
     Extension,
     Milestone,
-    Partner,
     Question,
 )
 
@@ -93,15 +92,10 @@ class ExtensionAdmin(AutocompleteAdmin):
         super().save_model(request, obj, form, change)
 
 
-class PartnerInline(BoundedInline, admin.TabularInline):
-    model = Partner
-    extra = 0
-
-
 class AttachmentInline(BoundedInline, admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["kind", "original_name", "size", "uploaded_at"]
+    fields = ["question", "original_name", "size", "uploaded_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -114,7 +108,8 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     list_filter = ["call", "status"]
     search_fields = ["reference", "title", "organisation_name", "owner__email"]
     list_select_related = ["owner", "call"]
-    inlines = [PartnerInline, AttachmentInline]
+    inlines = [AttachmentInline]
+    exclude = ["answers"]
 
     def has_change_permission(self, request, obj=None):
         return False

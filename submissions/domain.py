@@ -7,32 +7,31 @@ change of status goes through lifecycle.change_status, which does all of that fo
 
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 from core.money import euros
+from questionnaires import versions
+from questionnaires.answers import is_answered
+from questionnaires.models import Kind, Role
 
+from . import answers as eoi_answers
 from . import lifecycle
 from .lifecycle import DomainError
-from .models import (
-    MAX_PERSONNEL_SHARE,
-    Attachment,
-    ExpressionOfInterest,
-    Extension,
-    ReferenceCounter,
-)
+from .models import Attachment, Challenge, ExpressionOfInterest, Extension, ReferenceCounter
 
 logger = logging.getLogger(__name__)
 
 Status = ExpressionOfInterest.Status
 
-# Beside its budget, an EOI carries at most this many supporting documents.
-MAX_SUPPORTING_FILES = 10
+# An application carries at most this many files for one question.
+MAX_FILES = 10
 
 
 class CallNotOpen(DomainError):
@@ -91,11 +90,25 @@ def start_eoi(call, applicant, now=None):
             and not Extension.objects.filter(call=call, applicant=applicant, until__gt=now).exists()
         ):
             raise CallNotOpen(_("This call does not accept expressions of interest now."))
+        if call.questionnaire_id is None:
+            raise CallNotOpen(_("This call does not accept expressions of interest now."))
+        versions.mark_answered(call.questionnaire_id)  # from now on it is never edited in place
+        # What the applicant told us about themselves at sign-up starts their answers.
+        definition = eoi_answers.asked(call)
+        answers = {}
+        for role, known in [
+            (Role.ORGANISATION, applicant.organisation),
+            (Role.ORGANISATION_COUNTRY, applicant.country.code or None),
+        ]:
+            question = definition.with_role(role)
+            if question and known:
+                answers[question.key] = known
         eoi = ExpressionOfInterest.objects.create(
             call=call,
             owner=applicant,
-            organisation_name=applicant.organisation,
-            organisation_country=applicant.country,
+            questionnaire_id=call.questionnaire_id,
+            answers=answers,
+            **eoi_answers.columns(definition, answers),
         )
         trail.record(applicant, "eoi.started", eoi)
     return eoi
@@ -106,21 +119,28 @@ def ensure_editable(eoi, now=None):
         raise NotEditable(_("This expression of interest can no longer be changed."))
 
 
-def save_step(eoi, actor, version, fields, many_to_many=None, partners=None):
-    """Save the changed answers of one step, and its partners, as one new version.
+def save_step(eoi, actor, version, changed):
+    """Save the changed answers of one step (`changed`: {question key: stored value}) as one
+    new version, in the call's current questionnaire.
 
     `version` is the one the page was built from: when someone saved the EOI since (another tab
     or window), nothing is written and EditConflict is raised. Nothing changed, nothing written.
     """
-    many_to_many = many_to_many or {}
-    partners_changed = partners is not None and partners.has_changed()
-    changed = sorted([*fields, *many_to_many, *(["partners"] if partners_changed else [])])
     if not changed:
         return eoi
     ensure_editable(eoi)
+    definition = eoi_answers.asked(eoi.call)
+    # A cleared answer leaves no key behind: `answers` holds what was answered.
+    answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     with transaction.atomic():
+        if eoi.questionnaire_id != definition.pk:  # answers move to the call's current version
+            versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
-            **fields, version=F("version") + 1, updated_at=timezone.now()
+            answers=answers,
+            questionnaire_id=definition.pk,
+            **eoi_answers.columns(definition, answers),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
         if not saved:
             raise EditConflict(
@@ -129,61 +149,59 @@ def save_step(eoi, actor, version, fields, many_to_many=None, partners=None):
                     "Your text is still below: copy what you need, then reload the page."
                 )
             )
-        for name, values in many_to_many.items():
-            getattr(eoi, name).set(values)
-        if partners_changed:
-            partners.save()
+        question = definition.with_role(Role.CHALLENGES)
+        if question and question.key in changed:
+            eoi.challenges.set(
+                Challenge.objects.filter(
+                    call=eoi.call, number__in=eoi_answers.challenge_numbers(definition, answers)
+                )
+            )
         if eoi.status == Status.SUBMITTED:
-            trail.record(actor, "eoi.edited_after_submission", eoi, fields=changed)
+            trail.record(actor, "eoi.edited_after_submission", eoi, fields=sorted(changed))
     eoi.refresh_from_db()
     return eoi
 
 
 def missing_items(eoi):
     """Everything that must be answered before the EOI can be submitted, by step."""
+    definition = eoi_answers.asked(eoi.call)
+    with_files = set(eoi.attachments.values_list("question", flat=True).distinct())
     missing = []
-
-    def need(step, present, message):
-        if not present:
-            missing.append(MissingItem(step, message))
-
-    need("organisation", eoi.organisation_name, _("The name of the lead organisation"))
-    need("organisation", eoi.organisation_type, _("The type of organisation"))
-    need("organisation", eoi.organisation_country, _("The country where it is based"))
-    need("project", eoi.title, _("The project title"))
-    need("project", eoi.summary, _("The summary"))
-    need("project", eoi.problem_context, _("The problem and context"))
-    need("project", eoi.activities_timeline, _("The activities and timeline"))
-    need("project", eoi.outcomes_uptake, _("The expected outcomes and knowledge uptake"))
-    need("project", eoi.countries, _("At least one country of focus"))
-    need("project", eoi.duration_months, _("The duration"))
-    if eoi.duration_months and eoi.duration_months > eoi.call.max_duration_months:
-        missing.append(
-            MissingItem(
-                "project",
-                _("A duration of at most %(months)d months")
-                % {"months": eoi.call.max_duration_months},
+    for step in definition.steps:
+        for question in step.questions:
+            value = eoi.answers.get(question.key)
+            present = (
+                question.key in with_files if question.is_file else is_answered(question, value)
             )
-        )
-    need("challenges", eoi.challenges.exists(), _("At least one challenge"))
-    need("challenges", eoi.asymmetry, _("How the initiative addresses asymmetric power"))
-    need("budget", eoi.budget_requested, _("The budget requested"))
-    if eoi.budget_requested and eoi.budget_requested > eoi.call.max_amount:
-        missing.append(
-            MissingItem(
-                "budget",
-                _("A budget of at most %(amount)s") % {"amount": euros(eoi.call.max_amount)},
-            )
-        )
-    need("budget", eoi.personnel_share is not None, _("The share of personnel costs"))
-    if eoi.personnel_share is not None and eoi.personnel_share > MAX_PERSONNEL_SHARE:
-        missing.append(MissingItem("budget", _("Personnel costs of at most 30% of the budget")))
-    need(
-        "attachments",
-        eoi.attachments.filter(kind=Attachment.Kind.BUDGET).exists(),
-        _("The budget on the KMF template"),
-    )
+            if question.required and not present:
+                missing.append(MissingItem(step.key, question.label))
+            elif present and (limit := _beyond_limit(eoi.call, question, value)):
+                missing.append(MissingItem(step.key, limit))
     return missing
+
+
+def _beyond_limit(call, question, value):
+    """Why an answer saved earlier is no longer within the limits (the call's or the
+    questionnaire's, both editable since), or None."""
+    if question.kind not in (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE):
+        return None
+    number = Decimal(str(value))
+    if question.role == Role.AMOUNT and number > call.max_amount:
+        return _("%(question)s: at most %(limit)s") % {
+            "question": question.label,
+            "limit": euros(call.max_amount),
+        }
+    if question.role == Role.DURATION and number > call.max_duration_months:
+        return _("%(question)s: at most %(limit)d months") % {
+            "question": question.label,
+            "limit": call.max_duration_months,
+        }
+    if question.max_value is not None and number > question.max_value:
+        return _("%(question)s: at most %(limit)s") % {
+            "question": question.label,
+            "limit": formats.number_format(question.max_value, use_l10n=True),
+        }
+    return None
 
 
 def _next_reference(call):
@@ -231,43 +249,44 @@ def withdraw_eoi(eoi, actor):
         raise NotEditable(refusal.message) from refusal
 
 
-def add_attachments(eoi, actor, budget=None, supporting=()):
-    """Store uploaded files under random names; a new budget file replaces the old one.
+def add_attachments(eoi, actor, uploads):
+    """Store uploaded files under random names: `uploads` is {file question key: [uploads]},
+    each carrying what `uploads.sniff` found as `.sniffed`. A new file for a question of one
+    file replaces the old one.
 
-    `budget` and `supporting` are uploads that carry what `uploads.sniff` found as `.sniffed`.
     All or nothing: when one file cannot be stored, no row is written and no file stays.
     """
-    uploads = [(Attachment.Kind.BUDGET, budget)] if budget else []
-    uploads += [(Attachment.Kind.SUPPORTING, upload) for upload in supporting]
     if not uploads:
         return []
     ensure_editable(eoi)
+    definition = eoi_answers.asked(eoi.call)
     stored = []
     try:
         with transaction.atomic():
-            # One upload at a time per EOI, so two budget files cannot both become "the" budget
-            # and two uploads side by side cannot pass the count of supporting documents.
+            # One upload at a time per EOI, so two files cannot both become "the" one and two
+            # uploads side by side cannot pass the count of files.
             ExpressionOfInterest.objects.select_for_update().filter(pk=eoi.pk).first()
-            already = eoi.attachments.filter(kind=Attachment.Kind.SUPPORTING).count()
-            if supporting and already + len(supporting) > MAX_SUPPORTING_FILES:
-                raise DomainError(
-                    _("At most %(limit)d supporting documents, please.")
-                    % {"limit": MAX_SUPPORTING_FILES}
-                )
-            if budget:
-                for old in eoi.attachments.filter(kind=Attachment.Kind.BUDGET):
-                    _delete_attachment(old)
-            for kind, upload in uploads:
-                attachment = Attachment(
-                    eoi=eoi,
-                    kind=kind,
-                    original_name=upload.sniffed.safe_name,
-                    content_type=upload.sniffed.content_type,
-                    extension=upload.sniffed.extension,
-                    size=upload.size,
-                )
-                stored.append(_store_file(eoi, attachment, upload))
-                attachment.save()
+            for key, files in uploads.items():
+                question = definition.by_key[key]
+                if question.kind == Kind.FILE:
+                    for old in eoi.attachments.filter(question=key):
+                        _delete_attachment(old)
+                elif eoi.attachments.filter(question=key).count() + len(files) > MAX_FILES:
+                    raise DomainError(
+                        _("%(question)s: at most %(limit)d files, please.")
+                        % {"question": question.label, "limit": MAX_FILES}
+                    )
+                for upload in files:
+                    attachment = Attachment(
+                        eoi=eoi,
+                        question=key,
+                        original_name=upload.sniffed.safe_name,
+                        content_type=upload.sniffed.content_type,
+                        extension=upload.sniffed.extension,
+                        size=upload.size,
+                    )
+                    stored.append(_store_file(eoi, attachment, upload))
+                    attachment.save()
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
                 version=F("version") + 1, updated_at=timezone.now()
             )
@@ -276,7 +295,7 @@ def add_attachments(eoi, actor, budget=None, supporting=()):
                     actor,
                     "eoi.attachments_added",
                     eoi,
-                    files=[upload.sniffed.safe_name for _kind, upload in uploads],
+                    files=[u.sniffed.safe_name for files in uploads.values() for u in files],
                 )
     except BaseException:
         # The rows rolled back; the files written for them must go too.
@@ -328,12 +347,19 @@ def _delete_attachment(attachment):
 def remove_attachment(attachment, actor):
     eoi = attachment.eoi
     ensure_editable(eoi)
-    if eoi.status == Status.SUBMITTED and attachment.kind == Attachment.Kind.BUDGET:
+    question = eoi_answers.answered(eoi).by_key.get(attachment.question)
+    if (
+        eoi.status == Status.SUBMITTED
+        and question
+        and question.required
+        and (question.kind == Kind.FILE)
+    ):
         raise DomainError(
             _(
-                "A submitted expression of interest keeps its budget: "
+                "A submitted expression of interest keeps its “%(question)s”: "
                 "upload a new file to replace it."
             )
+            % {"question": question.label}
         )
     with transaction.atomic():
         _delete_attachment(attachment)
@@ -346,5 +372,5 @@ def remove_attachment(attachment, actor):
                 "eoi.attachment_removed",
                 eoi,
                 file=attachment.original_name,
-                kind=attachment.kind,
+                question=attachment.question,
             )

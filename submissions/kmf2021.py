@@ -5,24 +5,31 @@ a headline, a Markdown body and the list of challenges. Dates are demo dates tha
 open from the day it is first loaded; the Secretariat edits them (and everything else) afterwards.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
-from review.models import Criterion
+from questionnaires import definition as definitions
 
 from .models import Call, Challenge, Milestone, Question
 
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
 # The Secretariat's courtesy translation, already in Markdown; the English text prevails.
 FRENCH_BODY_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.fr.md"
+# What the 2021 expression of interest asks, in the questionnaire file format (questionnaires/).
+QUESTIONNAIRE_FILE = Path(__file__).parent / "seed" / "kmf-2021-eoi.json"
 SLUG = "kmf-2021"
+# Sent once the call is loaded (or found loaded): the review app adds the 2021 rubric.
+loaded_2021_call = Signal()
 TIME_ZONE = "Europe/Amsterdam"
 
 # The text states the challenges as sentences; these short names are the ones applicants pick from.
@@ -101,33 +108,6 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
         "Décisions d'attribution",
         "Lancement de la cohorte",
     ],
-    "rubric": [
-        (
-            "Pertinence pour le thème et ses défis",
-            "Traite du pouvoir asymétrique dans les politiques, programmes ou partenariats SRoL, "
-            "et d'un ou plusieurs des trois défis.",
-        ),
-        (
-            "Appropriation locale et transfert de pouvoir",
-            "Conduit ou codirigé depuis les lieux qu'il concerne ; les décisions, le budget et la "
-            "reconnaissance vont vers les acteurs locaux.",
-        ),
-        (
-            "Faisabilité et rapport coût-efficacité",
-            "Des activités et un calendrier réalistes pour environ neuf mois ; un budget adapté "
-            "au travail, avec 30 % de frais de personnel au plus et sans frais généraux.",
-        ),
-        (
-            "Innovation",
-            "Des idées, des méthodes ou des partenariats nouveaux, au-delà des pratiques "
-            "habituelles.",
-        ),
-        (
-            "Appropriation des connaissances",
-            "Des résultats que la communauté de la Plateforme, les décideurs et les praticiens "
-            "utiliseront.",
-        ),
-    ],
     "questions": [
         (
             "Qui peut postuler ?",
@@ -167,37 +147,6 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
 }
 
 
-SCALE = ["Weak", "Fair", "Good", "Very good", "Excellent"]
-
-# The 2021 rubric: (criterion, weight, what reviewers look for). Weights sum to 100.
-RUBRIC = [
-    (
-        "Relevance to the theme and its challenges",
-        25,
-        "Addresses asymmetric power in SRoL policies, programmes or partnerships, and one or "
-        "more of the three challenges.",
-    ),
-    (
-        "Local ownership and shift of power",
-        25,
-        "Led or co-led from the places it concerns; decisions, budget and credit move toward "
-        "local actors.",
-    ),
-    (
-        "Feasibility and value for money",
-        20,
-        "Realistic activities and timeline for about nine months; a budget that fits the work, "
-        "with personnel at most 30% and no overheads.",
-    ),
-    ("Innovation", 15, "New ideas, methods or partnerships, beyond business as usual."),
-    (
-        "Knowledge uptake",
-        15,
-        "Results that the Platform community, policymakers and practitioners will use.",
-    ),
-]
-
-
 @dataclass(frozen=True)
 class CallText:
     title: str
@@ -235,6 +184,11 @@ def parse_call_text(text):
     )
 
 
+@cache
+def questionnaire_2021():
+    return definitions.from_dict(json.loads(QUESTIONNAIRE_FILE.read_text(encoding="utf-8")))
+
+
 def demo_dates(today):
     """Opens two weeks before `today`, closes at 23:59 Amsterdam time 60 days after it."""
     amsterdam = ZoneInfo(TIME_ZONE)
@@ -250,6 +204,7 @@ def load_2021_call(today=None):
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_french_text(existing)
+        loaded_2021_call.send(sender=Call, call=existing, created=False)
         existing.refresh_from_db()
         return existing, False
     parsed = parse_call_text(SEED_FILE.read_text(encoding="utf-8"))
@@ -267,6 +222,7 @@ def load_2021_call(today=None):
         max_duration_months=9,
         reference_prefix="KMF21",
         contact_email="kmf@example.org",
+        questionnaire=definitions.save(questionnaire_2021()),
     )
     Challenge.objects.bulk_create(
         Challenge(call=call, number=number, title=title, description=description)
@@ -286,22 +242,12 @@ def load_2021_call(today=None):
             ("Cohort kick-off", 98),
         ]
     )
-    Criterion.objects.bulk_create(
-        Criterion(
-            call=call,
-            position=position,
-            title=title,
-            weight=weight,
-            description=description,
-            descriptors=SCALE,
-        )
-        for position, (title, weight, description) in enumerate(RUBRIC, start=1)
-    )
     Question.objects.bulk_create(
         Question(call=call, position=position, question=question, answer=answer)
         for position, (question, answer) in enumerate(QUESTIONS, start=1)
     )
     add_french_text(call)
+    loaded_2021_call.send(sender=Call, call=call, created=True)
     call.refresh_from_db()
     return call, True
 
@@ -338,7 +284,3 @@ def add_french_text(call):
         call.questions.order_by("position"), FRENCH["questions"], strict=False
     ):
         fill(question, question=asked, answer=answer)
-    for criterion, (title, description) in zip(
-        call.criteria.order_by("position"), FRENCH["rubric"], strict=False
-    ):
-        fill(criterion, title=title, description=description)

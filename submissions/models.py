@@ -14,10 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .validators import MaxWordsValidator, validate_reminder_offsets, validate_time_zone
-
-# KMF budgets may spend at most this share on personnel, and nothing on overheads.
-MAX_PERSONNEL_SHARE = Decimal("30")
+from . import answers
+from .validators import validate_reminder_offsets, validate_time_zone
 
 
 def default_reminder_offsets():
@@ -80,6 +78,17 @@ class Call(models.Model):
         null=True,
         blank=True,
         help_text=_("Shown against the budgets requested on the Secretariat's dashboard."),
+    )
+    questionnaire = models.ForeignKey(
+        "questionnaires.Questionnaire",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("questionnaire"),
+        help_text=_(
+            "What applicants answer. Once a call has answers, editing its questionnaire makes "
+            "a new version; answers given stay readable in theirs."
+        ),
     )
     reference_prefix = models.CharField(
         _("reference prefix"),
@@ -261,19 +270,6 @@ class Extension(models.Model):
         return f"{self.applicant} – {self.call}"
 
 
-class OrganisationType(models.TextChoices):
-    INDIVIDUAL = "individual", _("Individual")
-    LOCAL_CSO = "local_cso", _("Local civil-society organisation")
-    NGO = "ngo", _("National NGO")
-    INGO = "ingo", _("International NGO")
-    RESEARCH = "research", _("University or research institute")
-    THINK_TANK = "think_tank", _("Think-tank")
-    MEDIA = "media", _("Journalist or media")
-    PRIVATE = "private", _("Private sector")
-    CONSORTIUM = "consortium", _("Consortium")
-    OTHER = "other", _("Other")
-
-
 class ExpressionOfInterest(models.Model):
     """An applicant's answer to a call, from first draft to decision."""
 
@@ -306,61 +302,29 @@ class ExpressionOfInterest(models.Model):
     # Changes after submitting are confirmed in one mail once the applicant has paused.
     edits_confirmed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    # Organisation
-    organisation_name = models.CharField(
-        _("name of the lead organisation"), max_length=200, blank=True
-    )
-    organisation_type = models.CharField(
-        _("type of organisation"), max_length=16, choices=OrganisationType, blank=True
-    )
-    organisation_country = CountryField(_("country where it is based"), blank=True)
-    organisation_website = models.URLField(_("website"), blank=True)
-
-    # Project
-    title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True, validators=[MaxWordsValidator(200)])
-    problem_context = models.TextField(
-        _("problem and context"), blank=True, validators=[MaxWordsValidator(400)]
-    )
-    activities_timeline = models.TextField(
-        _("activities and timeline"), blank=True, validators=[MaxWordsValidator(300)]
-    )
-    outcomes_uptake = models.TextField(
-        _("expected outcomes and knowledge uptake"),
+    # The answers, keyed by question, in the questionnaire version they were given in.
+    questionnaire = models.ForeignKey(
+        "questionnaires.Questionnaire",
+        null=True,
         blank=True,
-        validators=[MaxWordsValidator(300)],
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("questionnaire"),
     )
-    countries = CountryField(_("countries of focus"), multiple=True, blank=True)
-    duration_months = models.PositiveSmallIntegerField(
-        _("duration (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-
-    # Challenges and asymmetry
-    challenges = models.ManyToManyField(
-        Challenge, blank=True, related_name="eois", verbose_name=_("challenges addressed")
-    )
-    asymmetry = models.TextField(
-        _("how the initiative addresses asymmetric power and shifts it"),
-        blank=True,
-        validators=[MaxWordsValidator(500)],
-    )
-
-    # Budget
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Copies of the answers the platform reads itself (questionnaires.models.Role): lists,
+    # filters and sorts read these columns and never the answers.
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    organisation_name = models.CharField(_("lead organisation"), max_length=300, blank=True)
+    organisation_type = models.CharField(_("organisation type"), max_length=40, blank=True)
+    organisation_country = CountryField(_("country of the lead organisation"), blank=True)
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    duration_months = models.PositiveIntegerField(_("months"), null=True, blank=True)
     budget_requested = models.DecimalField(
-        _("budget requested (€)"),
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("1"))],
+        _("amount requested (€)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    personnel_share = models.DecimalField(
-        _("personnel costs (% of the budget)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PERSONNEL_SHARE)],
+    challenges = models.ManyToManyField(
+        Challenge, blank=True, related_name="eois", verbose_name=_("challenges")
     )
 
     # Declarations
@@ -388,21 +352,12 @@ class ExpressionOfInterest(models.Model):
     def get_absolute_url(self):
         return reverse("submissions:eoi_detail", kwargs={"uuid": self.uuid})
 
-
-class Partner(models.Model):
-    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(_("partner"), max_length=200)
-    country = CountryField(_("country"))
-    role = models.CharField(_("role in the project"), max_length=300)
-    locally_led = models.BooleanField(_("locally led"), default=False)
-
-    class Meta:
-        verbose_name = _("partner")
-        verbose_name_plural = _("partners")
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.name
+    def readable_answers(self):
+        """Every answer as people read it, step by step (submissions.answers.readable)."""
+        files = {}
+        for attachment in self.attachments.all():
+            files.setdefault(attachment.question, []).append(attachment)
+        return answers.readable(self, files=files)
 
 
 def attachment_path(attachment, filename):
@@ -411,14 +366,11 @@ def attachment_path(attachment, filename):
 
 
 class Attachment(models.Model):
-    class Kind(models.TextChoices):
-        BUDGET = "budget", _("Budget on the KMF template")
-        SUPPORTING = "supporting", _("Supporting document")
-
     eoi = models.ForeignKey(
         ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    # The key of the file question it answers.
+    question = models.CharField(_("question"), max_length=40)
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
@@ -429,7 +381,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["kind", "uploaded_at"]
+        ordering = ["question", "uploaded_at"]
 
     def __str__(self):
         return self.original_name

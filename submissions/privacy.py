@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from accounts.privacy import account_deleting, personal_data_requested, retention_due
 
+from . import answers
 from .models import ExpressionOfInterest
 
 DRAFTS_KEPT = timedelta(days=90)
@@ -17,33 +18,15 @@ Status = ExpressionOfInterest.Status
 
 
 def eoi_personal_data(user):
-    """The person's expressions of interest, with every answer, as plain data."""
-    eois = user.eois.select_related("call").prefetch_related(
-        "partners", "attachments", "challenges"
-    )
+    """The person's expressions of interest, every answer as their questionnaire asks it."""
+    eois = user.eois.select_related("call").prefetch_related("attachments")
     return [
         {
             "call": eoi.call.title,
             "reference": eoi.reference,
             "status": eoi.status,
             "submitted_at": eoi.submitted_at.isoformat() if eoi.submitted_at else None,
-            "answers": {
-                field.name: str(getattr(eoi, field.name))
-                for field in eoi._meta.concrete_fields
-                if field.name
-                not in {"id", "uuid", "call", "owner", "version", "edits_confirmed_version"}
-            },
-            "challenges": [challenge.title for challenge in eoi.challenges.all()],
-            "partners": [
-                {
-                    "name": p.name,
-                    "country": p.country.code,
-                    "role": p.role,
-                    "locally_led": p.locally_led,
-                }
-                for p in eoi.partners.all()
-            ],
-            "attachments": [a.original_name for a in eoi.attachments.all()],
+            "answers": answers.for_download(eoi),
         }
         for eoi in eois
     ]

@@ -27,9 +27,5 @@ def eoi_or_404(user, uuid, permission):
 
 
 def eoi_answers(eoi):
-    """The related answers that the read-only answers template shows beside the EOI."""
-    return {
-        "challenges": eoi.challenges.all(),
-        "partners": eoi.partners.all(),
-        "attachments": eoi.attachments.all(),
-    }
+    """The EOI's answers for the read-only answers template, its files among them."""
+    return eoi.readable_answers()

@@ -1,7 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from core.timezones import time_zone_names
 
@@ -31,29 +29,5 @@ def validate_reminder_offsets(offsets):
         )
 
 
-def count_words(text):
-    return len(text.split())
-
-
-@deconstructible
-class MaxWordsValidator:
-    """Word limits as the call states them; the form shows the same count while typing."""
-
-    def __init__(self, limit):
-        self.limit = limit
-
-    def __call__(self, text):
-        words = count_words(text or "")
-        if words > self.limit:
-            raise ValidationError(
-                ngettext_lazy(
-                    "At most %(limit)d word, please: this text has %(words)d.",
-                    "At most %(limit)d words, please: this text has %(words)d.",
-                    "limit",
-                ),
-                code="max_words",
-                params={"limit": self.limit, "words": words},
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, MaxWordsValidator) and other.limit == self.limit
+# Migrations 0002–0009 name the word limit by this path.
+from questionnaires.validators import MaxWordsValidator, count_words  # noqa: E402, F401

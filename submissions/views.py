@@ -1,3 +1,5 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -15,16 +17,9 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import can
 
-from . import domain, lifecycle, pdf
-from .forms import (
-    STEP_SLUGS,
-    STEPS,
-    AttachmentsForm,
-    DeclarationsForm,
-    PartnerFormSet,
-    step_by_slug,
-)
-from .models import Attachment, Call, ExpressionOfInterest
+from . import answers, domain, lifecycle, pdf
+from .forms import DeclarationsForm, FilesForm, StepForms, step_by_slug, steps_of
+from .models import Call, ExpressionOfInterest
 from .selectors import applicant_eois, eoi_answers, eoi_or_404
 
 Status = ExpressionOfInterest.Status
@@ -64,7 +59,9 @@ def apply(request, slug):
     except domain.CallNotOpen as refusal:
         messages.error(request, refusal.message)
         return redirect(call)
-    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=STEPS[0].slug)
+    return redirect(
+        "submissions:eoi_step", uuid=eoi.uuid, step=steps_of(answers.asked(call))[0].slug
+    )
 
 
 @login_required
@@ -77,91 +74,89 @@ def dashboard(request):
 
 
 def step_context(eoi, step, **extra):
-    index = STEP_SLUGS.index(step.slug)
+    steps = steps_of(answers.asked(eoi.call))
+    index = [item.slug for item in steps].index(step.slug)
     return {
         "eoi": eoi,
         "call": eoi.call,
-        "steps": STEPS,
+        "steps": steps,
         "step": step,
         "step_number": index + 1,
-        "previous_step": STEPS[index - 1] if index else None,
-        "next_step": STEPS[index + 1] if index + 1 < len(STEPS) else None,
+        "previous_step": steps[index - 1] if index else None,
+        "next_step": steps[index + 1] if index + 1 < len(steps) else None,
         "deadline": lifecycle.deadline_for(eoi),
         **extra,
     }
 
 
 def step_after_save(eoi, step, direction):
-    index = STEP_SLUGS.index(step.slug)
-    if direction == "next" and index + 1 < len(STEPS):
+    steps = steps_of(answers.asked(eoi.call))
+    index = [item.slug for item in steps].index(step.slug)
+    if direction == "next" and index + 1 < len(steps):
         index += 1
     elif direction == "back" and index:
         index -= 1
-    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=STEPS[index].slug)
+    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=steps[index].slug)
+
+
+def asked_step(eoi, slug):
+    step = step_by_slug(answers.asked(eoi.call), slug)
+    if step is None:
+        raise Http404
+    return step
 
 
 @login_required
 def eoi_step(request, uuid, step):
-    step = step_by_slug(step)
-    if step is None:
-        raise Http404
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
+    step = asked_step(eoi, step)
     if not domain.is_editable(eoi):
         messages.info(request, _("This expression of interest can no longer be changed."))
         return redirect(eoi)
-    if step.form_class:
-        return answers_step(request, eoi, step)
-    if step.slug == "attachments":
-        return attachments_step(request, eoi, step)
-    return submit_step(request, eoi, step)
+    if step.asks is None:
+        return submit_step(request, eoi, step)
+    if step.asks.has_files:
+        return files_step(request, eoi, step)
+    return answers_step(request, eoi, step)
 
 
-def bound_step_form(request, eoi, step):
-    return step.form_class(
-        request.POST or None,
-        instance=eoi,
-        require_answers=eoi.status == Status.SUBMITTED,
-    )
-
-
-def save_step_form(request, eoi, form, partners=None):
-    """Save what is valid and changed; returns the saved EOI (the form keeps what was typed)."""
-    form.is_valid()
-    if "version" not in form.cleaned_data:
+def save_step_forms(request, eoi, forms):
+    """Save what is valid and changed; returns the saved EOI (the forms keep what was typed)."""
+    forms.form.is_valid()
+    if "version" not in forms.form.cleaned_data:
         raise domain.DomainError(_("The form was incomplete. Reload the page and try again."))
-    changed = set(form.changed_data)
     eoi = domain.save_step(
-        eoi,
-        request.user,
-        form.cleaned_data["version"],
-        {name: value for name, value in form.answers().items() if name in changed},
-        {name: value for name, value in form.many_to_many_answers().items() if name in changed},
-        partners=partners if partners is not None and partners.is_valid() else None,
+        eoi, request.user, forms.form.cleaned_data["version"], forms.changed_answers()
     )
     # The page goes on from the version just saved.
-    form.data = form.data.copy()
-    form.data["version"] = eoi.version
+    forms.form.data = forms.form.data.copy()
+    forms.form.data["version"] = eoi.version
     return eoi
 
 
 def answers_step(request, eoi, step):
-    form = bound_step_form(request, eoi, step)
-    partners = None
-    if step.slug == "budget":
-        partners = PartnerFormSet(request.POST or None, instance=eoi, prefix="partners")
+    forms = StepForms(eoi, step, request.POST or None)
     if request.method == "POST":
         try:
-            eoi = save_step_form(request, eoi, form, partners)
+            eoi = save_step_forms(request, eoi, forms)
         except domain.DomainError as refusal:
-            form.add_error(None, refusal.message)
+            forms.form.add_error(None, refusal.message)
         else:
-            if form.is_valid() and (partners is None or partners.is_valid()):
+            if forms.is_valid():
                 messages.success(request, _("Saved."))
                 return step_after_save(eoi, step, request.POST.get("go"))
     return render(
         request,
         "submissions/eoi_step.html",
-        step_context(eoi, step, form=form, partners=partners),
+        step_context(
+            eoi,
+            step,
+            form=forms.form,
+            rows=list(forms.rows.values()),
+            rows_failed=any(
+                rows.is_bound and rows.total_error_count() for rows in forms.rows.values()
+            ),
+        ),
     )
 
 
@@ -169,17 +164,17 @@ def answers_step(request, eoi, step):
 @require_POST
 def eoi_autosave(request, uuid, step):
     """Saves a step while the applicant types; answers JSON for the page's script."""
-    step = step_by_slug(step)
-    if step is None or step.form_class is None:
-        raise Http404
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
+    step = asked_step(eoi, step)
+    if step.asks is None or step.asks.has_files:
+        raise Http404
     if not domain.is_editable(eoi):
         return JsonResponse(
             {"error": _("This expression of interest can no longer be changed.")}, status=403
         )
-    form = bound_step_form(request, eoi, step)
+    forms = StepForms(eoi, step, request.POST)
     try:
-        eoi = save_step_form(request, eoi, form)
+        eoi = save_step_forms(request, eoi, forms)
     except domain.EditConflict as conflict:
         return JsonResponse({"error": conflict.message}, status=409)
     except domain.NotEditable as refusal:
@@ -187,10 +182,12 @@ def eoi_autosave(request, uuid, step):
     except domain.DomainError as refusal:
         return HttpResponseBadRequest(refusal.message)
     saved_at = formats.time_format(timezone.localtime(eoi.updated_at), "H:i")
-    if form.errors:
+    errors = forms.errors
+    if errors:
         problems = "; ".join(
-            f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}"
-            for name, errors in form.errors.items()
+            f"{forms.form.fields[name].label if name in forms.form.fields else ''}: "
+            f"{' '.join(str(e) for e in problems)}"
+            for name, problems in errors.items()
         )
         message = _("Not saved yet: %(problems)s") % {"problems": problems}
     else:
@@ -200,38 +197,40 @@ def eoi_autosave(request, uuid, step):
             "version": eoi.version,
             "saved_at": saved_at,
             "message": message,
-            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+            "errors": {name: [str(e) for e in problems] for name, problems in errors.items()},
         }
     )
 
 
-def attachments_step(request, eoi, step):
-    form = AttachmentsForm(
-        request.POST or None,
-        request.FILES or None,
-        supporting_already=eoi.attachments.filter(kind=Attachment.Kind.SUPPORTING).count(),
+def files_step(request, eoi, step):
+    questions = [q for q in step.asks.questions if q.is_file]
+    already = {}
+    for key in eoi.attachments.values_list("question", flat=True):
+        already[key] = already.get(key, 0) + 1
+    form = FilesForm(
+        request.POST or None, request.FILES or None, questions=questions, already=already
     )
     if request.method == "POST":
         form.is_valid()
         try:
             if getattr(request, "upload_fault", None):  # set by core.storage.SpoolingUploadHandler
                 raise domain.storage_fault(request.upload_fault)
-            domain.add_attachments(
-                eoi,
-                request.user,
-                budget=form.cleaned_data.get("budget"),
-                supporting=form.cleaned_data.get("supporting") or (),
-            )
+            if form.is_valid():
+                domain.add_attachments(eoi, request.user, form.uploads())
         except domain.DomainError as refusal:
             form.add_error(None, refusal.message)
         if form.is_valid():
-            if form.cleaned_data.get("budget") or form.cleaned_data.get("supporting"):
+            if form.uploads():
                 messages.success(request, _("Uploaded."))
             return step_after_save(eoi, step, request.POST.get("go"))
+    labels = {q.key: q.label for q in questions}
+    attachments = [a for a in eoi.attachments.all() if a.question in labels]
+    for attachment in attachments:
+        attachment.label = labels[attachment.question]
     return render(
         request,
         "submissions/eoi_attachments.html",
-        step_context(eoi, step, form=form, attachments=eoi.attachments.all()),
+        step_context(eoi, step, form=form, attachments=attachments),
     )
 
 
@@ -280,6 +279,15 @@ def eoi_detail(request, uuid):
 
 
 @login_required
+@csp_update({"style-src": [NONCE]})
+def eoi_print(request, uuid):
+    """The printable page: the PDF's own template, its style inline under this page's nonce."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
+    context = {**pdf.document_context(eoi), "nonce": str(request.csp_nonce)}
+    return render(request, pdf.TEMPLATE, context)
+
+
+@login_required
 def eoi_pdf(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
     response = HttpResponse(pdf.eoi_pdf(eoi), content_type="application/pdf")
@@ -323,7 +331,7 @@ def attachment_download(request, uuid, pk):
         as_attachment=True,
         filename=attachment.original_name
         if can(request.user, "submissions.view_eoi", eoi) or not eoi.call.blind_review
-        else f"{eoi.reference}-{attachment.kind}{attachment.extension}",
+        else f"{eoi.reference}-{attachment.question}{attachment.extension}",
         content_type=attachment.content_type,
     )
     return response

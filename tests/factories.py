@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import OutboundEmail
-from submissions.models import Call, Challenge, ExpressionOfInterest, OrganisationType
+from questionnaires import definition as definitions
+from submissions import answers as eoi_answers
+from submissions.kmf2021 import questionnaire_2021
+from submissions.models import Call, Challenge, ExpressionOfInterest
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,6 +34,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
     reference_prefix = factory.Sequence(lambda n: f"T{n}")
+    questionnaire = factory.LazyFunction(lambda: definitions.save(questionnaire_2021()))
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
@@ -56,7 +60,9 @@ class ApplicantFactory(UserFactory):
 
 
 class EOIFactory(factory.django.DjangoModelFactory):
-    """A draft with every answer given, ready to submit once it has a budget file."""
+    """A draft with every answer given, ready to submit once it has a budget file. Answers are
+    given by question key (EOIFactory(summary="…"), partners=[{…}]); the factory stores them
+    as the application form does, role columns included."""
 
     class Meta:
         model = ExpressionOfInterest
@@ -65,7 +71,7 @@ class EOIFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(CallFactory)
     owner = factory.SubFactory(ApplicantFactory)
     organisation_name = "Réseau Justice Locale"
-    organisation_type = OrganisationType.LOCAL_CSO
+    organisation_type = "local_cso"
     organisation_country = "ML"
     title = "Community justice forums in Mopti"
     summary = "Local forums decide which disputes matter and how they are heard."
@@ -78,11 +84,31 @@ class EOIFactory(factory.django.DjangoModelFactory):
     budget_requested = Decimal("18000")
     personnel_share = Decimal("25")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        call = kwargs["call"]
+        definition = eoi_answers.asked(call)
+        given = {key: kwargs.pop(key) for key in list(kwargs) if key in definition.by_key}
+        answers = {**kwargs.pop("answers", {})}
+        for key, value in given.items():
+            if value in (None, "", []):
+                continue
+            answers[key] = str(value) if isinstance(value, Decimal) else value
+        kwargs.setdefault("questionnaire_id", call.questionnaire_id)
+        return super()._create(
+            model_class,
+            *args,
+            answers=answers,
+            **{**eoi_answers.columns(definition, answers), **kwargs},
+        )
+
     @factory.post_generation
     def challenges(obj, create, extracted, **kwargs):
         if create:
             chosen = extracted if extracted is not None else [ChallengeFactory(call=obj.call)]
             obj.challenges.set(chosen)
+            obj.answers["challenges"] = [str(c.number) for c in chosen]
+            ExpressionOfInterest.objects.filter(pk=obj.pk).update(answers=obj.answers)
 
 
 def give_role(user, group_name):
@@ -110,3 +136,35 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     body_text = "t"
     body_html = "<p>t</p>"
     next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+def add_partner(eoi, name, country, role, locally_led=False):
+    """One more row of the 2021 questionnaire's partners, as the budget step saves it."""
+    row = {"name": name, "country": country, "role": role, "locally_led": locally_led}
+    eoi.answers = {**eoi.answers, "partners": [*eoi.answers.get("partners", []), row]}
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(answers=eoi.answers)
+    return row
+
+
+def partners_of(eoi):
+    eoi.refresh_from_db()
+    return eoi.answers.get("partners", [])
+
+
+def answer_everything(eoi):
+    """Give an EOI every answer EOIFactory gives, as if the applicant had typed them all."""
+    definition = eoi_answers.asked(eoi.call)
+    given = {
+        key: getattr(EOIFactory, key)
+        for key in definition.by_key
+        if isinstance(getattr(EOIFactory, key, None), str | int | list | Decimal)
+    }
+    answers = {key: str(v) if isinstance(v, Decimal) else v for key, v in given.items()}
+    challenge = eoi.call.challenges.first()
+    answers["challenges"] = [str(challenge.number)]
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+        answers=answers, **eoi_answers.columns(definition, answers)
+    )
+    eoi.challenges.set([challenge])
+    eoi.refresh_from_db()
+    return eoi

@@ -133,7 +133,7 @@ def attach_budget(eoi):
 
     budget = budget_pdf()
     budget.sniffed = sniff(budget, BUDGET_TYPES, 10 * 1024 * 1024)
-    domain.add_attachments(eoi, eoi.owner, budget=budget)
+    domain.add_attachments(eoi, eoi.owner, {"budget": [budget]})
     return eoi
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "notifications",
+    "questionnaires",
     "submissions",
     "review",
 ]

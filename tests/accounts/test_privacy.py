@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.privacy import apply_retention
 from submissions.models import ExpressionOfInterest
-from tests.factories import EOIFactory
+from tests.factories import EOIFactory, add_partner
 from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_applicants_download_everything_kept_about_them_and_nothing_else(
     applicant_client, applicant
 ):
     mine = EOIFactory(owner=applicant, title="My forums")
-    mine.partners.create(name="Association des Femmes", country="ML", role="Hosts")
+    add_partner(mine, name="Association des Femmes", country="ML", role="Hosts")
     EOIFactory(title="Someone else's")
 
     response = applicant_client.get(reverse("accounts:data_export"))
@@ -35,8 +35,15 @@ def test_applicants_download_everything_kept_about_them_and_nothing_else(
     assert response["Content-Disposition"] == 'attachment; filename="kmf-my-data.json"'
     assert data["account"]["email"] == applicant.email
     (eoi,) = data["expressions_of_interest"]
-    assert eoi["answers"]["title"] == "My forums"
-    assert eoi["partners"][0]["name"] == "Association des Femmes"
+    answers = {answer["question"]: answer["answer"] for answer in eoi["answers"]}
+    # Every question of the call's questionnaire, each with its answer as the applicant reads it.
+    assert answers["Project title"] == "My forums"
+    assert answers["Partners"] == ["Association des Femmes · Mali · Hosts"]
+    assert answers["Budget requested (€)"] == "€18,000.00"
+    assert len(answers) == len(mine.readable_answers()[0]["items"]) + sum(
+        len(part["items"]) for part in mine.readable_answers()[1:]
+    )
+    assert "Someone else's" not in response.content.decode()
 
 
 def test_deleting_an_account_needs_the_password(applicant_client, applicant):

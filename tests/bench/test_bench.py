@@ -30,8 +30,8 @@ def test_seeding_makes_a_reviewed_call_and_every_measured_page_answers():
     assert set(per_eoi) == {3}
     assert Review.objects.filter(status="submitted").count() == 3 * reviewed.count()
     assert EOIScore.objects.count() == reviewed.count()
-    assert all(eoi.attachments.filter(kind="budget").exists() for eoi in eois)
-    assert all(eoi.partners.exists() and eoi.challenges.exists() for eoi in eois)
+    assert all(eoi.attachments.filter(question="budget").exists() for eoi in eois)
+    assert all(eoi.answers.get("partners") and eoi.challenges.exists() for eoi in eois)
 
     for name, path, who in pages.pages(people):
         assert pages.count_queries(path, who) > 0, name

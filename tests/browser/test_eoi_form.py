@@ -53,7 +53,7 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     expect(phone.locator("[data-save-status]")).to_have_text(answer["message"])
     expect(phone.locator("[data-save-status]")).to_contain_text("Saved at")
     eoi = ExpressionOfInterest.objects.get(owner=applicant)
-    assert eoi.summary == "Local forums decide what matters"
+    assert eoi.answers.get("summary", "") == "Local forums decide what matters"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     phone.get_by_label("Problem and context").fill("Donor priorities crowd out local ones.")

@@ -11,7 +11,7 @@ from review import domain as review_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
 from tests.browser.pages import inspect, no_cache, record, sign_in
-from tests.factories import ApplicantFactory, EOIFactory, give_role
+from tests.factories import ApplicantFactory, EOIFactory, answer_everything, give_role
 from tests.files import attach_budget
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
@@ -96,16 +96,7 @@ def test_applicant_pages(site, browser, language):
     walk.visit(steps + "submit/", "step-6-submit-incomplete")
 
     # The rest of the answers, as if typed in.
-    complete = EOIFactory.build(call=call)
-    for field in ("organisation_name", "organisation_country", "title", "summary"):
-        setattr(eoi, field, getattr(complete, field))
-    for field in ("problem_context", "activities_timeline", "outcomes_uptake", "asymmetry"):
-        setattr(eoi, field, getattr(complete, field))
-    for field in ("countries", "duration_months", "budget_requested", "personnel_share"):
-        setattr(eoi, field, getattr(complete, field))
-    eoi.organisation_type = complete.organisation_type
-    eoi.save()
-    eoi.challenges.set([call.challenges.first()])
+    answer_everything(eoi)
     attach_budget(eoi)
 
     walk.visit(steps + "attachments/", "step-5-attachments-with-file")

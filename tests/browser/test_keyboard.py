@@ -144,9 +144,7 @@ def test_a_refused_step_lists_each_problem_with_a_link_to_its_field(live_server,
             "main input:not([type=hidden]), main select, main textarea"
         )].every(field => field.labels.length > 0)"""
     )
-    assert "id_countries_helptext" in phone.locator("#id_countries").get_attribute(
-        "aria-describedby"
-    )
+    assert "id_summary_helptext" in phone.locator("#id_summary").get_attribute("aria-describedby")
 
 
 def test_the_countdown_follows_the_clock_in_the_visitors_language(live_server, browser):

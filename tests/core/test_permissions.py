@@ -11,10 +11,13 @@ import rules
 from django.urls import get_resolver, reverse
 
 from core.permissions import can
-from submissions.forms import STEP_SLUGS
+from submissions.forms import steps_of
+from submissions.kmf2021 import questionnaire_2021
 from submissions.models import ExpressionOfInterest
 from tests.factories import UserFactory
 from tests.test_url_permissions import EXPECTED, ROLES, address, url_names, world  # noqa: F401
+
+STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECRETARIAT_COLUMN = ROLES.index("secretariat")

@@ -85,7 +85,7 @@ def test_the_receipt_is_a_row_with_a_text_and_an_html_part_in_the_applicants_lan
     message = mail.outbox[0]
     assert message.subject == f"Nous avons reçu votre manifestation d’intérêt {eoi.reference}"
     assert message.body.startswith("Bonjour Awa,")
-    assert eoi.summary in message.body
+    assert eoi.answers.get("summary", "") in message.body
     assert message.alternatives[0][1] == "text/html"
 
 

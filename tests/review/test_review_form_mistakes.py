@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from review import domain
 from review.models import Review
+from tests.factories import add_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def eoi_with_partners(make_eoi, make_reviewer, secretariat):
     eoi = make_eoi(title="Forums in Mopti")
-    eoi.partners.create(name="Association des Femmes", country="ML", role="Hosts the forums")
-    eoi.partners.create(name="Radio Kledu", country="ML", role="Broadcasts them")
+    add_partner(eoi, name="Association des Femmes", country="ML", role="Hosts the forums")
+    add_partner(eoi, name="Radio Kledu", country="ML", role="Broadcasts them")
     reviewer = make_reviewer()
     domain.assign([eoi], reviewer, secretariat)
     return eoi, reviewer

@@ -11,7 +11,8 @@ from django.urls import reverse
 from review import domain
 from review.models import Conflict, Review
 from review.selectors import intake_key
-from tests.factories import ApplicantFactory
+from submissions import answers
+from tests.factories import ApplicantFactory, add_partner
 from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def test_blind_review_hides_names(client, world):
     call.blind_review = True
     call.save()
     eoi = world["eoi"]
-    eoi.partners.create(name="Association des Femmes", country="ML", role="Hosts")
+    add_partner(eoi, name="Association des Femmes", country="ML", role="Hosts")
     client.force_login(world["reviewer assigned"])
 
     page = client.get(reverse("review:review_eoi", args=[eoi.uuid])).content.decode()
@@ -196,9 +197,12 @@ def test_the_csv_export_holds_figures_and_defuses_formulas(client, world, make_e
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
-    assert rows[0][:4] == ["reference", "status", "title", "organisation"]
+    # A column per question of the call's questionnaire (files aside), then the figures.
+    asked = [q.label.en for q in answers.asked(world["call"]).questions if not q.is_file]
+    assert rows[0][: 2 + len(asked)] == ["reference", "status", *asked]
     assert rows[0][-2:] == ["mean: Relevance", "mean: Feasibility"]
-    titles = {row[0]: row[2] for row in rows[1:]}
+    title = rows[0].index("Project title")
+    titles = {row[0]: row[title] for row in rows[1:]}
     assert titles[world["eoi"].reference] == "Forums in Mopti"
     assert titles[formula.reference] == '\'=HYPERLINK("http://evil.example","click")'
 
@@ -247,9 +251,10 @@ def test_the_xlsx_export_and_the_per_review_export(client, world):
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("reference", "status", "title")
-    assert rows[1][0] == world["eoi"].reference
     header = rows[0]
+    assert header[:3] == ("reference", "status", "Name of the lead organisation")
+    assert rows[1][0] == world["eoi"].reference
+    assert rows[1][header.index("Budget requested (€)")] == 18000  # a number, not text
     assert rows[1][header.index("mean")] == 80  # 60·4/4 + 40·2/4
     assert rows[1][header.index("mean: Relevance")] == 5
 

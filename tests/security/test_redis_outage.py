@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from accounts.roles import SECRETARIAT
 from notifications.models import OutboundEmail
-from submissions.forms import ProjectForm
+from submissions.kmf2021 import questionnaire_2021
 from submissions.models import ExpressionOfInterest
 from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
@@ -78,9 +78,8 @@ def post(browser, url, data, form_page=None):
 
 def project_answers(eoi):
     """The project step as the applicant's browser autosaves it: every field of the step."""
-    answers = {name: getattr(eoi, name) for name in ProjectForm.Meta.fields}
-    answers["countries"] = [country.code for country in eoi.countries]
-    return answers
+    project = questionnaire_2021().step("project")
+    return {question.key: eoi.answers.get(question.key, "") for question in project.questions}
 
 
 def sign_in(site, user, totp_secret=None):

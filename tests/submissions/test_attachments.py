@@ -28,7 +28,7 @@ def test_each_accepted_budget_type_is_stored_under_a_random_name(
 
     attachment = eoi.attachments.get()
     assert response.status_code == 302
-    assert attachment.kind == Attachment.Kind.BUDGET
+    assert attachment.question == "budget"
     assert attachment.original_name.endswith(f".{extension}")
     assert attachment.file.name.startswith("eoi-attachments/")
     assert attachment.file.name.endswith(f".{extension}")
@@ -63,7 +63,7 @@ def test_at_most_ten_supporting_documents(applicant_client, eoi):
         applicant_client, eoi, supporting=[budget_pdf(f"more-{n}.pdf") for n in range(3)]
     )
 
-    assert "At most 10 supporting documents, please." in response.content.decode()
+    assert "Supporting documents (optional): at most 10 files, please." in response.content.decode()
     assert eoi.attachments.count() == 8
 
 
@@ -79,7 +79,7 @@ def test_files_of_an_upload_that_fails_are_not_left_behind(applicant, eoi, media
         mock.patch.object(Attachment, "save", side_effect=RuntimeError("database gone")),
         pytest.raises(RuntimeError),
     ):
-        domain.add_attachments(eoi, applicant, budget=budget)
+        domain.add_attachments(eoi, applicant, {"budget": [budget]})
 
     assert not list(media_root.rglob("*.pdf"))
 
@@ -185,7 +185,10 @@ def test_a_submitted_eoi_keeps_its_budget_file_unless_replaced(applicant_client,
         reverse("submissions:attachment_delete", kwargs={"uuid": eoi.uuid, "pk": budget.pk}),
         follow=True,
     )
-    assert "keeps its budget: upload a new file to replace it" in response.content.decode()
+    assert (
+        "keeps its “Budget on the KMF template”: upload a new file to replace it"
+        in response.content.decode()
+    )
     assert eoi.attachments.get() == budget
 
     attach(applicant_client, eoi, budget=budget_pdf("second.pdf"))

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import SECRETARIAT
 from submissions.models import ExpressionOfInterest
-from tests.factories import ApplicantFactory, give_role
+from tests.factories import ApplicantFactory, give_role, partners_of
 from tests.files import attach, budget_pdf
 from tests.review.test_rubric_admin import admin_form_data, open_call_in_admin
 
@@ -49,14 +49,14 @@ def test_a_budget_step_claiming_100000_partner_rows_is_refused_and_keeps_what_wa
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "At most 20 partners, please." in page
+    assert "Partners: at most 20 rows, please." in page
     assert 'value="Partner organisation 0"' in page
     assert 'value="Partner organisation 1"' in page
     assert 'value="12500' in page
     # The page holds as many rows as a budget step may have, not what the request claimed.
     assert 'name="partners-19-name"' in page
     assert 'name="partners-20-name"' not in page
-    assert not draft.partners.exists()
+    assert not partners_of(draft)
 
 
 def test_twenty_partners_are_kept_and_the_twenty_first_is_refused_in_french(
@@ -64,13 +64,13 @@ def test_twenty_partners_are_kept_and_the_twenty_first_is_refused_in_french(
 ):
     twenty = {"partners-TOTAL_FORMS": "20", "partners-INITIAL_FORMS": "0", **partner_rows(20)}
     assert post_step(applicant_client, draft, "budget", twenty).status_code == 302
-    assert draft.partners.count() == 20
+    assert len(partners_of(draft)) == 20
     draft.refresh_from_db()
 
     page = applicant_client.get(
         reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "budget"})
     ).content.decode()
-    assert "At most 20 partners." in page
+    assert "Partners: at most 20." in page
     assert 'name="partners-20-name"' not in page  # no empty row beyond the bound
 
     one_more = {
@@ -82,8 +82,9 @@ def test_twenty_partners_are_kept_and_the_twenty_first_is_refused_in_french(
     draft.owner.save()
     response = post_step(applicant_client, draft, "budget", one_more)
 
-    assert "Au plus 20 partenaires, s’il vous plaît." in response.content.decode()
-    assert draft.partners.count() == 20
+    refusal = "Partenaires\u00a0: au plus 20\u00a0lignes, s’il vous plaît."
+    assert refusal in response.content.decode()
+    assert len(partners_of(draft)) == 20
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_an_option_ticked_many_times_is_refused_and_the_rest_is_saved(
     applicant_client, draft, step, field, values
 ):
     if values is None:
-        values = [str(draft.call.challenges.first().pk)] * 900
+        values = [str(draft.call.challenges.first().number)] * 900
     data = {field: values, "title": "Forums of the Niger delta", "asymmetry": "We share."}
     answer = "title" if step == "project" else "asymmetry"
 
@@ -105,7 +106,7 @@ def test_an_option_ticked_many_times_is_refused_and_the_rest_is_saved(
     draft.refresh_from_db()
     assert not draft.countries
     assert not draft.challenges.exists()
-    assert getattr(draft, answer) == data[answer]  # the step's valid answer is saved
+    assert draft.answers[answer] == data[answer]  # the step's valid answer is saved
 
 
 def test_two_uploads_side_by_side_cannot_pass_ten_supporting_documents(applicant, eoi):
@@ -119,12 +120,14 @@ def test_two_uploads_side_by_side_cannot_pass_ten_supporting_documents(applicant
         upload.sniffed = sniff(upload, SUPPORTING_TYPES, 10 * 1024 * 1024)
         return upload
 
-    domain.add_attachments(eoi, applicant, supporting=[sniffed(f"a-{n}.pdf") for n in range(8)])
+    domain.add_attachments(
+        eoi, applicant, {"supporting": [sniffed(f"a-{n}.pdf") for n in range(8)]}
+    )
 
     three_more = [sniffed(f"b-{n}.pdf") for n in range(3)]
     with pytest.raises(domain.DomainError) as refusal:
-        domain.add_attachments(eoi, applicant, supporting=three_more)
-    assert refusal.value.message == "At most 10 supporting documents, please."
+        domain.add_attachments(eoi, applicant, {"supporting": three_more})
+    assert refusal.value.message == "Supporting documents (optional): at most 10 files, please."
     assert eoi.attachments.count() == 8
 
 
@@ -150,7 +153,7 @@ def test_a_form_with_more_than_1000_fields_is_refused_with_a_page_in_french(
 
     assert response.status_code == 400
     assert "Une page accepte au plus 100 fichiers et 1000 réponses" in response.content.decode()
-    assert not draft.partners.exists()
+    assert not partners_of(draft)
 
 
 def test_the_call_admin_refuses_100000_inline_rows_at_once(client, call):

@@ -54,7 +54,8 @@ def fill_in_everything(client, eoi, call):
             eoi,
             "challenges",
             {
-                "challenges": [call.challenges.get(number=2).pk, call.challenges.get(number=3).pk],
+                # Challenges are chosen by their number in the call.
+                "challenges": ["2", "3"],
                 "asymmetry": "Budget decisions move to the forums.",
             },
         ),
@@ -108,7 +109,14 @@ def test_an_applicant_starts_fills_in_and_submits_an_eoi(
     assert eoi.submitted_at is not None
     assert [country.code for country in eoi.countries] == ["BF", "ML"]
     assert [c.number for c in eoi.challenges.all()] == [2, 3]
-    assert eoi.partners.get().locally_led is True
+    assert eoi.answers["partners"] == [
+        {
+            "name": "Association des Femmes de Mopti",
+            "country": "ML",
+            "role": "Hosts the forums",
+            "locally_led": True,
+        }
+    ]
     assert eoi.attachments.get().original_name == "budget.pdf"
 
     receipt = applicant_client.get(response["Location"]).content.decode()
@@ -162,10 +170,10 @@ def test_a_submitted_eoi_can_be_edited_until_the_deadline_on_the_record(
     eoi.refresh_from_db()
     data = {
         "title": "Community justice forums in Mopti and Ségou",
-        "summary": eoi.summary,
-        "problem_context": eoi.problem_context,
-        "activities_timeline": eoi.activities_timeline,
-        "outcomes_uptake": eoi.outcomes_uptake,
+        "summary": eoi.answers.get("summary", ""),
+        "problem_context": eoi.answers.get("problem_context", ""),
+        "activities_timeline": eoi.answers.get("activities_timeline", ""),
+        "outcomes_uptake": eoi.answers.get("outcomes_uptake", ""),
         "countries": ["ML"],
         "duration_months": "9",
     }

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from submissions import domain
 from submissions.models import ExpressionOfInterest
-from tests.factories import EOIFactory
+from tests.factories import EOIFactory, partners_of
 from tests.files import attach_budget
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_word_limits_are_enforced_on_the_server_and_the_text_is_kept(applicant_c
     assert response.status_code == 200
     assert "At most 200 words, please: this text has 201." in page
     assert too_long in page
-    assert draft.summary == ""
+    assert draft.answers.get("summary", "") == ""
     assert draft.title == "Forums"  # what was valid is saved
 
 
@@ -89,8 +89,8 @@ def test_a_partner_row_needs_its_name_country_and_role(applicant_client, draft):
     assert "Half a partner" in page
     # Country and role: under each field, and again in the summary at the top with a link.
     assert page.count("This field is required.") == 4
-    assert 'href="#id_partners-0-country">Partner 1: Country</a>' in page
-    assert not draft.partners.exists()
+    assert 'href="#id_partners-0-country">Partners · 1: Country</a>' in page
+    assert not partners_of(draft)
     draft.refresh_from_db()
     assert draft.budget_requested == Decimal("1000")
 
@@ -101,11 +101,11 @@ def test_the_final_step_lists_every_missing_item_with_a_link_to_its_step(applica
     page = applicant_client.get(url).content.decode()
 
     for step, item in [
-        ("organisation", "The type of organisation"),
-        ("project", "The project title"),
-        ("challenges", "At least one challenge"),
-        ("budget", "The budget requested"),
-        ("attachments", "The budget on the KMF template"),
+        ("organisation", "Type of organisation"),
+        ("project", "Project title"),
+        ("challenges", "Challenges addressed"),
+        ("budget", "Budget requested (€)"),
+        ("attachments", "Budget on the KMF template"),
     ]:
         link = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": step})
         assert f'<a href="{link}">{item}</a>' in page
@@ -129,8 +129,8 @@ def test_at_least_one_challenge_and_both_declarations_are_needed(applicant):
     with pytest.raises(domain.Incomplete) as refusal:
         domain.submit_eoi(eoi, applicant, {"declares_accuracy": True, "declares_consent": False})
 
-    assert [item.message for item in refusal.value.missing] == [
-        "At least one challenge",
+    assert [str(item.message) for item in refusal.value.missing] == [
+        "Challenges addressed",
         "Both declarations",
     ]
 
@@ -159,7 +159,7 @@ def test_autosave_saves_answers_and_reports_the_new_version(applicant_client, dr
     draft.refresh_from_db()
     body = response.json()
     assert response.status_code == 200
-    assert draft.summary == "Typing…"
+    assert draft.answers.get("summary", "") == "Typing…"
     assert body["version"] == draft.version
     assert body["message"].startswith("Saved at ")
     assert body["errors"] == {}
@@ -196,7 +196,7 @@ def test_an_invalid_budget_with_a_new_partner_saves_once_and_autosave_goes_on(
     page_version = int(re.search(r'name="version" value="(\d+)"', response.content.decode())[1])
 
     draft.refresh_from_db()
-    assert draft.partners.count() == 1
+    assert len(partners_of(draft)) == 1
     assert page_version == draft.version
 
     autosave = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "budget"})

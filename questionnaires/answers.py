@@ -1,0 +1,104 @@
+"""Answers as they are stored (JSON, keyed by question) and as people read them.
+
+Stored values are JSON's own: text, numbers as strings ("18000.00", so no float rounding), dates
+as ISO strings, choices by value, countries by code, rows as lists of objects. Files are not
+answers here: they are the application's attachments, each named by its question's key.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from core.money import euros
+
+from .models import Kind, Role
+
+EMPTY = (None, "", [], {})
+
+
+def encode(question, value):
+    """A cleaned form value as stored."""
+    if value in EMPTY:
+        return None
+    if question.kind in (Kind.MONEY, Kind.PERCENTAGE):
+        return str(Decimal(value).quantize(Decimal("0.01")))
+    if question.kind == Kind.DATE:
+        return value.isoformat()
+    if question.kind == Kind.ROWS:
+        return [row for row in value if row]
+    return value
+
+
+def initial(question, value):
+    """A stored value as a form's initial value."""
+    if question.kind == Kind.ROWS:
+        return [
+            {c.key: initial(c, row.get(c.key)) for c in question.columns} for row in value or []
+        ]
+    if value is None:
+        return None
+    if question.kind in (Kind.MONEY, Kind.PERCENTAGE):
+        return Decimal(value)
+    if question.kind == Kind.DATE:
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def is_answered(question, value):
+    if question.kind == Kind.YES_NO:
+        return value is not None
+    return value not in EMPTY
+
+
+def _number(value, places):
+    return formats.number_format(Decimal(value), places, use_l10n=True)
+
+
+def as_text(question, value, challenges=None):
+    """The answer as a person reads it, in the active language; "" when unanswered."""
+    if not is_answered(question, value):
+        return ""
+    kind = question.kind
+    if kind == Kind.MONEY:
+        return euros(Decimal(value), 2)
+    if kind == Kind.PERCENTAGE:
+        return f"{formats.number_format(Decimal(value).normalize(), use_l10n=True)} %".replace(
+            " %", "\u00a0%"
+        )
+    if kind == Kind.INTEGER:
+        return str(value)
+    if kind == Kind.DATE:
+        return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    if kind == Kind.YES_NO:
+        return _("Yes") if value else _("No")
+    if kind == Kind.COUNTRY:
+        return countries.name(value) or value
+    if kind == Kind.COUNTRIES:
+        return ", ".join(countries.name(code) or code for code in value)
+    if kind == Kind.SINGLE_CHOICE:
+        return question.choice_label(value)
+    if kind == Kind.MULTIPLE_CHOICE:
+        if question.role == Role.CHALLENGES and challenges is not None:
+            return "; ".join(challenges.get(v, v) for v in value)
+        return "; ".join(question.choice_label(v) for v in value)
+    if kind == Kind.ROWS:
+        return "\n".join(row_as_text(question, row) for row in value)
+    return str(value)
+
+
+def row_as_text(question, row, blind=False):
+    """One row on one line: the first column, then the others in brackets and after a colon."""
+    parts = [
+        (column, as_text(column, row.get(column.key)))
+        for column in question.columns
+        if not (blind and column.identifying)
+    ]
+    shown = [
+        text if column.kind != Kind.YES_NO else (str(column.label) if row.get(column.key) else "")
+        for column, text in parts
+    ]
+    shown = [text for text in shown if text]
+    return " · ".join(shown)

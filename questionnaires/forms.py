@@ -1,0 +1,239 @@
+"""Forms built from a questionnaire: one per step, a formset per question of repeating rows.
+
+Field names are the questions' keys. The limits the definition sets (words, values, rows) and the
+call's own (its maximum amount and duration, its challenges) are checked here on the server, and
+shown while typing.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries import countries
+
+from core.money import euros
+
+from . import answers as stored
+from .models import Kind, Role
+from .validators import MaxWordsValidator
+from .widgets import Select, SelectMultiple
+
+# More rows than a small grant's partnership or budget has; it bounds the rows one step builds.
+DEFAULT_MAX_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What the call adds to its questionnaire: its limits and its challenges."""
+
+    max_amount: Decimal | None = None
+    max_duration: int | None = None
+    challenges: tuple[tuple[str, str], ...] = ()
+
+
+def _choices(question, bounds):
+    if question.role == Role.CHALLENGES:
+        return list(bounds.challenges)
+    return [(c.value, str(c.label)) for c in question.choices]
+
+
+def form_field(question, bounds):
+    """The form field that asks `question`; never required here (see StepForm)."""
+    common = {"label": str(question.label), "required": False, "help_text": str(question.help)}
+    kind = question.kind
+    if kind == Kind.SHORT_TEXT:
+        return forms.CharField(max_length=300, **common)
+    if kind == Kind.LONG_TEXT:
+        attrs = {"rows": 6}
+        validators = []
+        if question.word_limit:
+            attrs["data-word-limit"] = question.word_limit
+            validators.append(MaxWordsValidator(question.word_limit))
+            limit = _("At most %(limit)d words.") % {"limit": question.word_limit}
+            common["help_text"] = f"{common['help_text']} {limit}".strip()
+        return forms.CharField(
+            widget=forms.Textarea(attrs=attrs), validators=validators, max_length=50_000, **common
+        )
+    if kind == Kind.URL:
+        return forms.URLField(assume_scheme="https", max_length=300, **common)
+    if kind == Kind.SINGLE_CHOICE:
+        return forms.ChoiceField(
+            choices=[("", "---------"), *_choices(question, bounds)], widget=Select, **common
+        )
+    if kind == Kind.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=_choices(question, bounds), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == Kind.YES_NO:
+        return forms.BooleanField(**common)
+    if kind == Kind.COUNTRY:
+        return forms.ChoiceField(choices=[("", "---------"), *countries], widget=Select, **common)
+    if kind == Kind.COUNTRIES:
+        return forms.MultipleChoiceField(
+            choices=list(countries), widget=SelectMultiple(attrs={"size": 6}), **common
+        )
+    if kind in (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE):
+        return _number_field(question, bounds, common)
+    if kind == Kind.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    raise ValueError(f"{kind} questions are not asked by a step form")
+
+
+def _number_field(question, bounds, common):
+    low, high = question.min_value, question.max_value
+    if question.kind == Kind.MONEY:
+        low = Decimal("1") if low is None else low
+    if question.kind == Kind.PERCENTAGE:
+        low = Decimal("0") if low is None else low
+        high = Decimal("100") if high is None else high
+    if question.kind == Kind.INTEGER:
+        field = forms.IntegerField(
+            min_value=int(low) if low is not None else None,
+            max_value=int(high) if high is not None else None,
+            **common,
+        )
+    else:
+        field = forms.DecimalField(
+            max_digits=12,
+            decimal_places=2,
+            min_value=low,
+            max_value=high,
+            **common,
+        )
+    # The call's own limits: a message in its words, and shown before anyone types.
+    if question.role == Role.AMOUNT and bounds.max_amount:
+        field.validators.append(
+            _call_limit(
+                bounds.max_amount, _("This call funds at most %(limit)s."), euros(bounds.max_amount)
+            )
+        )
+        field.help_text = f"{field.help_text} " + _("At most %(amount)s.") % {
+            "amount": euros(bounds.max_amount)
+        }
+    if question.role == Role.DURATION and bounds.max_duration:
+        field.validators.append(
+            _call_limit(
+                bounds.max_duration,
+                _("Projects last at most %(limit)d months in this call."),
+                bounds.max_duration,
+            )
+        )
+    return field
+
+
+def _call_limit(limit, message, shown):
+    def check(value):
+        if value is not None and value > limit:
+            raise forms.ValidationError(message, params={"limit": shown}, code="call_limit")
+
+    return check
+
+
+MULTIPLE_CHOICE_FIELDS = (forms.MultipleChoiceField,)
+
+
+class AnswersForm(forms.Form):
+    """The answers of one step (or one row). When the application was submitted already, every
+    required answer is required here too: a submitted application stays complete."""
+
+    def __init__(self, *args, questions=(), bounds=Bounds(), require_answers=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {q.key: q for q in questions}
+        for question in questions:
+            field = form_field(question, bounds)
+            field.required = require_answers and question.required and question.kind != Kind.YES_NO
+            self.fields[question.key] = field
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A browser sends each ticked option once; more is a crafted request, refused whole.
+        for name, field in self.fields.items():
+            chosen = self[name].data if isinstance(field, MULTIPLE_CHOICE_FIELDS) else None
+            if isinstance(chosen, list | tuple) and len(chosen) != len(set(chosen)):
+                self.add_error(name, _("Choose each option once."))
+        return cleaned_data
+
+    def answers(self):
+        """The valid answers, stored as JSON values (invalid ones are left out)."""
+        return {
+            key: stored.encode(self.questions[key], value)
+            for key, value in self.cleaned_data.items()
+            if key in self.questions
+        }
+
+
+class RowForm(AnswersForm):
+    """One row: its required columns are required once anything in the row is typed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["require_answers"] = True
+        super().__init__(*args, **kwargs)
+
+
+class TooManyRows:
+    """The formset's message for too many rows, naming the question (Django fills in `num`)."""
+
+    def __init__(self, question):
+        self.question = question
+
+    def __mod__(self, params):
+        message = ngettext(
+            "%(question)s: at most %(num)d row, please.",
+            "%(question)s: at most %(num)d rows, please.",
+            params["num"],
+        )
+        return message % {**params, "question": self.question.label}
+
+
+class Rows(forms.BaseFormSet):
+    def __init__(self, *args, question=None, bounds=Bounds(), **kwargs):
+        self.question = question
+        self.bounds = bounds
+        super().__init__(*args, **kwargs)
+        self.error_messages["too_many_forms"] = TooManyRows(question)
+
+    def get_form_kwargs(self, index):
+        return {"questions": self.question.columns, "bounds": self.bounds}
+
+    @property
+    def empty_form(self):
+        return self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            renderer=self.renderer,
+            **self.get_form_kwargs(None),
+        )
+
+    def rows(self):
+        """The valid rows that are kept, as stored."""
+        return [
+            form.answers()
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+def rows_formset(question, bounds, data=None, initial=None):
+    """The formset of one question of repeating rows; a request claiming more rows than the
+    question allows builds no more than that, and is refused."""
+    limit = question.max_rows or DEFAULT_MAX_ROWS
+    formset_class = forms.formset_factory(
+        RowForm,
+        formset=Rows,
+        extra=1,
+        can_delete=True,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
+    return formset_class(
+        data,
+        initial=stored.initial(question, initial) or None,
+        prefix=question.key,
+        question=question,
+        bounds=bounds,
+    )

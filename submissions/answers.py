@@ -1,0 +1,96 @@
+"""An application's answers and the questionnaire they answer.
+
+The answers live in `ExpressionOfInterest.answers`, keyed by question. The few the platform reads
+itself (a question's role: title, organisation, amount…) are copied to columns as they are
+saved, so lists, filters, sorts and the dashboard never open the answers.
+"""
+
+from questionnaires import definition as definitions
+from questionnaires.answers import as_text, is_answered, row_as_text
+from questionnaires.models import Role
+
+# Which column holds each role's answer.
+COLUMNS = {
+    Role.TITLE: "title",
+    Role.ORGANISATION: "organisation_name",
+    Role.ORGANISATION_TYPE: "organisation_type",
+    Role.ORGANISATION_COUNTRY: "organisation_country",
+    Role.COUNTRIES: "countries",
+    Role.AMOUNT: "budget_requested",
+    Role.DURATION: "duration_months",
+}
+BLANK = {"countries": [], "budget_requested": None, "duration_months": None}
+
+
+def asked(call):
+    """The call's questionnaire as it is asked now."""
+    return definitions.definition(call.questionnaire_id)
+
+
+def answered(eoi):
+    """The questionnaire the EOI's answers were given in (drafts move to the call's current
+    one when next saved)."""
+    return definitions.definition(eoi.questionnaire_id or eoi.call.questionnaire_id)
+
+
+def columns(definition, answers):
+    """The role columns' values for these answers."""
+    values = {}
+    for role, column in COLUMNS.items():
+        question = definition.with_role(role)
+        value = answers.get(question.key) if question else None
+        values[column] = value if value is not None else BLANK.get(column, "")
+    return values
+
+
+def challenge_numbers(definition, answers):
+    question = definition.with_role(Role.CHALLENGES)
+    return [int(v) for v in answers.get(question.key) or []] if question else []
+
+
+def challenge_titles(call):
+    return {str(c.number): f"{c.number}. {c.title}" for c in call.challenges.all()}
+
+
+def readable(eoi, files=None, challenges=None):
+    """The answers as the answers page, PDF, mails and exports show them: a list of steps,
+    each its title and its items in order: the question, its answer as text, its rows (and
+    the same without what identifies anyone, for blind review) and its files."""
+    definition = answered(eoi)
+    challenges = challenge_titles(eoi.call) if challenges is None else challenges
+    files = files if files is not None else {}
+    shown = []
+    for step in definition.steps:
+        items = []
+        for question in step.questions:
+            value = eoi.answers.get(question.key)
+            item = {"question": question, "text": "", "rows": [], "blind_rows": [], "files": []}
+            if question.is_file:
+                item["files"] = files.get(question.key, [])
+            elif question.is_rows:
+                item["rows"] = [row_as_text(question, row) for row in value or []]
+                item["blind_rows"] = [row_as_text(question, row, blind=True) for row in value or []]
+            elif is_answered(question, value):
+                item["text"] = as_text(question, value, challenges)
+            items.append(item)
+        shown.append({"step": step, "items": items})
+    return shown
+
+
+def for_download(eoi):
+    """The answers for the applicant's data download: each question and its answer as read."""
+    return [
+        {
+            "step": str(part["step"].title),
+            "question": str(item["question"].label),
+            "answer": (
+                [a.original_name for a in item["files"]]
+                if item["question"].is_file
+                else item["rows"]
+                if item["question"].is_rows
+                else item["text"]
+            ),
+        }
+        for part in eoi.readable_answers()
+        for item in part["items"]
+    ]
