@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definition import StepDef
@@ -128,7 +129,8 @@ class FilesForm(forms.Form):
                 field = forms.FileField()
             field.label = str(q.label)
             field.required = False
-            field.help_text = f"{q.help} {limit}".strip()
+            # Printed unescaped by the form templates: the Secretariat's words escaped here.
+            field.help_text = format_html("{} {}", q.help, limit).strip()
             self.fields[q.key] = field
 
     def clean(self):
