@@ -6,7 +6,7 @@ from .roles import ROLE_GROUPS, SECRETARIAT
 # The Secretariat configures calls, watches the outbox and runs the review from the admin site,
 # and looks people up, read-only: the admin's autocomplete, to grant an applicant an
 # extension, answers only those who may view accounts.
-SECRETARIAT_APPS = ("submissions", "review", "notifications", "audit")
+SECRETARIAT_APPS = ("submissions", "questionnaires", "review", "notifications", "audit")
 SECRETARIAT_PERMISSIONS = Q(content_type__app_label__in=SECRETARIAT_APPS) | Q(
     content_type__app_label="accounts", codename="view_user"
 )

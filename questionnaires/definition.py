@@ -137,6 +137,17 @@ def _number(value, where):
         ) from None
 
 
+def _items(value, where, what):
+    """A list in the file (absent is empty); anything else is named, not iterated."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValidationError(
+            _("%(where)s: “%(what)s” must be a list of objects.") % {"where": where, "what": what}
+        )
+    return value
+
+
 def _question(data, where, *, in_rows=False):
     if not isinstance(data, dict):
         raise ValidationError(_("%(where)s: a question must be an object.") % {"where": where})
@@ -167,12 +178,13 @@ def _question(data, where, *, in_rows=False):
         raise ValidationError(_("%(where)s: the English label is missing.") % {"where": where})
     choices = tuple(
         ChoiceDef(value=str(choice.get("value", "")), label=_text(choice.get("label"), where))
-        for choice in data.get("choices") or ()
+        for choice in _items(data.get("choices"), where, "choices")
     )
     if len({c.value for c in choices}) != len(choices) or any(not c.value for c in choices):
         raise ValidationError(_("%(where)s: each choice needs its own value.") % {"where": where})
     columns = tuple(
-        _question(column, f"{where} →", in_rows=True) for column in data.get("columns") or ()
+        _question(column, f"{where} →", in_rows=True)
+        for column in _items(data.get("columns"), where, "columns")
     )
     if kind == Kind.ROWS and not columns:
         raise ValidationError(_("%(where)s: repeating rows need columns.") % {"where": where})
@@ -214,7 +226,9 @@ def from_dict(data):
         where = _("Step %(number)d") % {"number": number}
         if not isinstance(step, dict) or not step.get("key"):
             raise ValidationError(_("%(where)s: a step needs a key.") % {"where": where})
-        questions = tuple(_question(q, where) for q in step.get("questions") or ())
+        questions = tuple(
+            _question(q, where) for q in _items(step.get("questions"), where, "questions")
+        )
         steps.append(
             StepDef(
                 key=str(step["key"]),

@@ -23,6 +23,9 @@ class Questionnaire(models.Model):
         editable=False,
         verbose_name=_("previous version"),
     )
+    # Set when the first answer is given in this version (versions.mark_answered); from then on
+    # the version is never changed in place.
+    answered_at = models.DateTimeField(_("first answered"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,6 +154,7 @@ class Question(models.Model):
                 fields=["questionnaire", "key"],
                 condition=Q(row_of=None),
                 name="unique_question_key",
+                violation_error_message=_("Another question of this questionnaire has this key."),
             ),
             models.UniqueConstraint(fields=["row_of", "key"], name="unique_column_key"),
         ]

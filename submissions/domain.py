@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 from core.money import euros
+from questionnaires import versions
 from questionnaires.answers import is_answered
 from questionnaires.models import Kind, Role
 
@@ -91,6 +92,7 @@ def start_eoi(call, applicant, now=None):
             raise CallNotOpen(_("This call does not accept expressions of interest now."))
         if call.questionnaire_id is None:
             raise CallNotOpen(_("This call does not accept expressions of interest now."))
+        versions.mark_answered(call.questionnaire_id)  # from now on it is never edited in place
         # What the applicant told us about themselves at sign-up starts their answers.
         definition = eoi_answers.asked(call)
         answers = {}
@@ -129,10 +131,10 @@ def save_step(eoi, actor, version, changed):
     ensure_editable(eoi)
     definition = eoi_answers.asked(eoi.call)
     # A cleared answer leaves no key behind: `answers` holds what was answered.
-    answers = {
-        key: value for key, value in {**eoi.answers, **changed}.items() if value is not None
-    }
+    answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     with transaction.atomic():
+        if eoi.questionnaire_id != definition.pk:  # answers move to the call's current version
+            versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
             questionnaire_id=definition.pk,

@@ -1,86 +1,70 @@
-"""The EOI as a PDF file, in the reader's language, with every answer."""
+"""The EOI as a document: its printable page and its PDF are one template, eoi_document.html.
+
+The PDF is that page drawn by xhtml2pdf, in pure Python on ReportLab. Every answer in it is
+escaped by the template, so an applicant's text never becomes markup; and whatever the markup
+names, the renderer may read the four Bitstream Vera files that ship with ReportLab and nothing
+else: no URL, no other file.
+"""
 
 import io
-from html import escape
+import logging
 from pathlib import Path
 
 import reportlab
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from django.template.loader import render_to_string
+from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-# Bitstream Vera ships with ReportLab and covers French and the typographic quotes.
-FONTS = Path(reportlab.__file__).parent / "fonts"
-pdfmetrics.registerFont(TTFont("Vera", FONTS / "Vera.ttf"))
-pdfmetrics.registerFont(TTFont("Vera-Bold", FONTS / "VeraBd.ttf"))
+from core.timezones import local_moment
 
-STYLES = getSampleStyleSheet()
-TITLE = ParagraphStyle("title", STYLES["Title"], fontName="Vera-Bold", fontSize=16, leading=20)
-HEADING = ParagraphStyle("heading", STYLES["Heading2"], fontName="Vera-Bold", fontSize=12)
-LABEL = ParagraphStyle("label", STYLES["Normal"], fontName="Vera-Bold", fontSize=9, spaceBefore=4)
-TEXT = ParagraphStyle("text", STYLES["Normal"], fontName="Vera", fontSize=10, leading=14)
+log = logging.getLogger(__name__)
+# xhtml2pdf warns once per character no font can draw, quoting the applicant's text around it:
+# thousands of lines of personal data for one answer in another script. Its errors still show.
+logging.getLogger("xhtml2pdf").setLevel(logging.ERROR)
 
-
-def _text(value):
-    """Plain text made safe for ReportLab's markup, with the applicant's line breaks."""
-    return escape(str(value) if value not in (None, "") else "—").replace("\n", "<br/>")
+TEMPLATE = "submissions/eoi_document.html"
+# Bitstream Vera covers French and the typographic quotes.
+FONTS = (Path(reportlab.__file__).parent / "fonts").resolve()
+FONT_FILES = frozenset({"Vera.ttf", "VeraBd.ttf", "VeraIt.ttf", "VeraBI.ttf"})
+FONT_SCHEME = "font:"
+# What a refused address becomes: an empty resource. (Returning nothing would not refuse it:
+# xhtml2pdf then reads the address as given.)
+NOTHING = "data:,"
+# The second lock, in xhtml2pdf's own fetcher: no network, local reads inside the fonts folder.
+POLICY = ResourceAccessPolicy.server(base_dir=FONTS, allow_remote=False)
 
 
-def _answers(eoi):
-    for part in eoi.readable_answers():
-        rows = []
-        for item in part["items"]:
-            question = item["question"]
-            if question.is_file:
-                value = "\n".join(a.original_name for a in item["files"])
-            elif question.is_rows:
-                value = "\n".join(item["rows"])
-            else:
-                value = item["text"]
-            rows.append((question.label, value))
-        yield part["step"].title, rows
+def local_font(uri, rel=None):
+    """xhtml2pdf's link_callback: "font:Vera.ttf" is ReportLab's font file; anything else,
+    a URL, a path, a file name with a folder in it, is refused."""
+    name = str(uri).removeprefix(FONT_SCHEME)
+    if str(uri).startswith(FONT_SCHEME) and name in FONT_FILES:
+        return str(FONTS / name)
+    log.warning("The EOI document asked for %.200r, which is not one of its fonts", str(uri))
+    return NOTHING
+
+
+def document_context(eoi):
+    """What eoi_document.html shows, the same for the page and the PDF."""
+    return {
+        "eoi": eoi,
+        "call": eoi.call,
+        "answers": eoi.readable_answers(),
+        "submitted": local_moment(eoi.submitted_at, eoi.call.zone) if eoi.submitted_at else "",
+    }
 
 
 def eoi_pdf(eoi):
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=eoi.reference or eoi.title,
-        author=eoi.owner.name or eoi.owner.email,
+    """The EOI as PDF bytes, in the active language."""
+    return html_to_pdf(render_to_string(TEMPLATE, {**document_context(eoi), "pdf": True}))
+
+
+def html_to_pdf(html):
+    """PDF bytes drawn from an HTML document that may read the fonts above and nothing else."""
+    output = io.BytesIO()
+    status = pisa.CreatePDF(
+        html, dest=output, encoding="utf-8", link_callback=local_font, resource_policy=POLICY
     )
-    story = [
-        Paragraph(_text(f"{eoi.call.title}: {eoi.call.headline}"), TEXT),
-        Paragraph(_text(eoi.title or _("Untitled expression of interest")), TITLE),
-        Paragraph(
-            _text(
-                f"{_('Status')}: {eoi.get_status_display()} · {_('Reference')}: "
-                f"{eoi.reference or '—'}"
-            ),
-            TEXT,
-        ),
-    ]
-    if eoi.submitted_at:
-        submitted = timezone.localtime(eoi.submitted_at, eoi.call.zone)
-        story.append(
-            Paragraph(
-                _text(f"{_('Submitted')}: {formats.date_format(submitted, 'j F Y, H:i T')}"), TEXT
-            )
-        )
-    for heading, rows in _answers(eoi):
-        story.append(Paragraph(_text(heading), HEADING))
-        for label, value in rows:
-            story.append(Paragraph(_text(label), LABEL))
-            story.append(Paragraph(_text(value), TEXT))
-        story.append(Spacer(1, 4 * mm))
-    document.build(story)
-    return buffer.getvalue()
+    if status.err:
+        raise RuntimeError(f"xhtml2pdf could not draw the document: {status.err} errors")
+    return output.getvalue()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("eois/", views.dashboard, name="dashboard"),
     path("eois/<uuid:uuid>/", views.eoi_detail, name="eoi_detail"),
     path("eois/<uuid:uuid>/receipt/", views.eoi_receipt, name="eoi_receipt"),
+    path("eois/<uuid:uuid>/print/", views.eoi_print, name="eoi_print"),
     path("eois/<uuid:uuid>/pdf/", views.eoi_pdf, name="eoi_pdf"),
     path("eois/<uuid:uuid>/withdraw/", views.eoi_withdraw, name="eoi_withdraw"),
     path("eois/<uuid:uuid>/files/<int:pk>/", views.attachment_download, name="attachment"),

@@ -1,3 +1,5 @@
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -274,6 +276,15 @@ def eoi_detail(request, uuid):
             "answers": eoi_answers(eoi),
         },
     )
+
+
+@login_required
+@csp_update({"style-src": [NONCE]})
+def eoi_print(request, uuid):
+    """The printable page: the PDF's own template, its style inline under this page's nonce."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
+    context = {**pdf.document_context(eoi), "nonce": str(request.csp_nonce)}
+    return render(request, pdf.TEMPLATE, context)
 
 
 @login_required

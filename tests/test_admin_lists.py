@@ -28,6 +28,15 @@ def outbound_email(staff):
     return OutboundEmailFactory(recipient=eoi.owner, to=eoi.owner.email, call=eoi.call, eoi=eoi)
 
 
+def questionnaire(staff):
+    """A questionnaire of one step asking one question."""
+    from questionnaires import definition as definitions
+
+    question = {"key": "title", "kind": "short_text", "label": {"en": "Title", "fr": "Titre"}}
+    step = {"key": "project", "title": {"en": "Project"}, "questions": [question]}
+    return definitions.save(definitions.from_dict({"name": "KMF 2030", "steps": [step]}))
+
+
 def assignment(staff):
     return Assignment.objects.create(
         eoi=EOIFactory(), reviewer=ApplicantFactory(), due_at=timezone.now(), assigned_by=staff
@@ -57,6 +66,8 @@ ROWS = {
     "notifications/emailtemplate": lambda staff: EmailTemplate.objects.create(
         call=CallFactory(), event="under_review", language="en", subject="s", body="b"
     ),
+    "questionnaires/questionnaire": questionnaire,
+    "questionnaires/question": questionnaire,  # one question each
     "review/assignment": assignment,
     "review/conflict": lambda staff: Conflict.objects.create(
         eoi=EOIFactory(), reviewer=ApplicantFactory(), reason="I advised them"

@@ -29,6 +29,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from notifications.models import EmailTemplate
+from questionnaires import definition as definitions
 from review.models import Criterion, Decision
 from submissions.forms import steps_of
 from submissions.kmf2021 import questionnaire_2021
@@ -47,6 +48,7 @@ FORMLESS = {
     "submissions:dashboard": "a list of links",
     "submissions:eoi_detail": "the answers, read-only, with links",
     "submissions:eoi_receipt": "a receipt",
+    "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",
     "review:assignments": "a list of links",
@@ -73,6 +75,8 @@ FORMLESS = {
     "admin:jsi18n": "JavaScript",
     "admin:view_on_site": "a redirect",
     "admin:app_list": "links (its logout form is the layout's, walked on the index)",
+    "admin:questionnaires_questionnaire_preview": "the application forms, read-only, unsent",
+    "admin:questionnaires_questionnaire_export": "a download",
 }
 # Forms of a layout, on every page: walked once, on this page.
 LAYOUT_FORMS = {
@@ -345,6 +349,17 @@ def with_a_confirmation_key(client, site, name):
     return reverse(name, args=[EmailConfirmationHMAC(address).key])
 
 
+def answered_questionnaire(client, site, name):
+    """The page that makes a new version shows its form for a version with answers."""
+    from questionnaires import versions
+    from questionnaires.models import Questionnaire
+
+    sign_in(client, site["superuser"])
+    questionnaire = Questionnaire.objects.order_by("-pk").first()
+    versions.mark_answered(questionnaire.pk)
+    return reverse(name, args=[questionnaire.pk])
+
+
 def step(client, site, name):
     sign_in(client, site["draft"].owner)
     return reverse("submissions:eoi_step", args=[site["draft"].uuid, name.split("@")[1]])
@@ -358,6 +373,7 @@ SET_UP = {
     "account_set_password": without_a_password,
     "account_reset_password_from_key": with_a_reset_key,
     "account_confirm_email": with_a_confirmation_key,
+    "admin:questionnaires_questionnaire_new_version": answered_questionnaire,
     **{f"submissions:eoi_step@{slug}": step for slug in STEP_SLUGS},
 }
 
@@ -371,7 +387,7 @@ def sign_in(client, person):
 def admin_url(name, site):
     model = ADMIN_MODEL_PAGES.get(name)
     if model is not None:
-        if name.endswith(("_changelist", "_add")):
+        if name.endswith(("_changelist", "_add", "_import")):
             return reverse(name)
         instance = model._default_manager.order_by("-pk").first()  # the site's spare, if any
         assert instance is not None, f"give the site fixture a {model.__name__} for {name}"
@@ -432,9 +448,11 @@ def site(permissions_world):  # noqa: F811
     EmailTemplate.objects.create(
         call=call, event="submission_receipt", language="en", subject="Thanks", body="Thanks"
     )
-    # Last, so that the admin opens them: a call and a person with nothing that keeps them.
+    # Last, so that the admin opens them: a call, a person and a questionnaire with nothing
+    # that keeps them.
     CallFactory(slug="spare")
     UserFactory(email="spare@example.org")
+    definitions.save(questionnaire_2021())
     # The world set its reference by hand: the counter goes on from it.
     ReferenceCounter.objects.create(call=call, last_number=1)
     return {**permissions_world, "draft": draft, "superuser": superuser}

@@ -39,6 +39,7 @@ EXPECTED = {
     "submissions:dashboard": SIGNED_IN,
     "submissions:eoi_detail": OWNER_OR_SECRETARIAT,
     "submissions:eoi_receipt": OWNER,
+    "submissions:eoi_print": OWNER_OR_SECRETARIAT,
     "submissions:eoi_pdf": OWNER_OR_SECRETARIAT,
     "submissions:eoi_withdraw": OWNER,
     "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
@@ -93,6 +94,42 @@ EXPECTED = {
     "healthz_ready": PUBLIC,
     "admin": (302, 302, 302, 302, 302, 302, 200),
 }
+
+
+# The admin's own pages answer one row above ("admin"); the pages the questionnaires app adds
+# to it, and its models' pages, each answer here: the Secretariat only.
+ADMIN_STAFF = (302, 302, 302, 302, 302, 302, 200)
+ANSWERED_STAYS = (302, 302, 302, 302, 302, 302, 403)  # a questionnaire with answers is kept
+ADMIN_EXPECTED = {
+    "admin:questionnaires_questionnaire_changelist": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_add": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_change": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_delete": ANSWERED_STAYS,
+    "admin:questionnaires_questionnaire_history": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_import": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_preview": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_export": ADMIN_STAFF,
+    "admin:questionnaires_questionnaire_new_version": ADMIN_STAFF,
+    "admin:questionnaires_question_changelist": ADMIN_STAFF,
+    "admin:questionnaires_question_add": ADMIN_STAFF,
+    "admin:questionnaires_question_change": ADMIN_STAFF,
+    "admin:questionnaires_question_delete": ANSWERED_STAYS,
+    "admin:questionnaires_question_history": ADMIN_STAFF,
+}
+
+
+def admin_names(app_label, patterns=None):
+    """The admin's URL names of one app's models (`admin:app_model_page`)."""
+    if patterns is None:
+        (site,) = [p for p in get_resolver().url_patterns if getattr(p, "namespace", 0) == "admin"]
+        patterns = site.url_patterns
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            names |= admin_names(app_label, pattern.url_patterns)
+        elif pattern.name and pattern.name.startswith(f"{app_label}_"):
+            names.add(f"admin:{pattern.name}")
+    return names
 
 
 def url_names(patterns, namespace=None):
@@ -179,3 +216,33 @@ def test_each_role_gets_the_expected_status(client, world, name):
 
     assert all(status < 500 for status in statuses)
     assert tuple(statuses) == EXPECTED[name], f"{url}: {statuses}"
+
+
+def test_every_questionnaire_admin_url_is_in_the_table():
+    assert admin_names("questionnaires") == set(ADMIN_EXPECTED)
+
+
+def admin_address(name, world):
+    questionnaire = world["call"].questionnaire
+    if name.endswith(("_changelist", "_add", "_import")):
+        return reverse(name)
+    if "_question_" in name:
+        return reverse(name, args=[questionnaire.questions.get(key="summary").pk])
+    return reverse(name, args=[questionnaire.pk])
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_EXPECTED))
+def test_each_role_gets_the_expected_status_in_the_questionnaire_admin(client, world, name):
+    from questionnaires import versions
+
+    # Its EOI has answers in it: the page that makes a new version to edit shows its form.
+    versions.mark_answered(world["call"].questionnaire_id)
+    url = admin_address(name, world)
+    statuses = []
+    for role in ROLES:
+        client.logout()
+        if world["people"][role]:
+            client.force_login(world["people"][role])
+        statuses.append(client.get(url).status_code)
+
+    assert tuple(statuses) == ADMIN_EXPECTED[name], f"{url}: {statuses}"

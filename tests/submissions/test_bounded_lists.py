@@ -82,7 +82,8 @@ def test_twenty_partners_are_kept_and_the_twenty_first_is_refused_in_french(
     draft.owner.save()
     response = post_step(applicant_client, draft, "budget", one_more)
 
-    assert "Partenaires\u00a0: au plus 20\u00a0lignes, s’il vous plaît." in response.content.decode()
+    refusal = "Partenaires\u00a0: au plus 20\u00a0lignes, s’il vous plaît."
+    assert refusal in response.content.decode()
     assert len(partners_of(draft)) == 20
 
 

@@ -1,0 +1,66 @@
+"""Versions of a questionnaire: once a version has answers it is never changed in place.
+
+Submissions marks a version answered when an application is first started or saved in it
+(`mark_answered`); the admin then shows it read-only, and an edit starts with `new_version`, a
+copy that the calls asking the old version ask from then on. Applications keep pointing at the
+version their answers were given in, and drafts move to the call's current one when next saved.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit import trail
+
+from . import definition as definitions
+from .models import Questionnaire
+
+
+def mark_answered(questionnaire_id):
+    """Record that answers are given in this version (one UPDATE, only the first time)."""
+    Questionnaire.objects.filter(pk=questionnaire_id, answered_at=None).update(
+        answered_at=timezone.now()
+    )
+
+
+def is_answered(questionnaire):
+    return questionnaire.answered_at is not None
+
+
+def newer_version(questionnaire):
+    """The version made from this one, if there is one."""
+    return questionnaire.next_versions.order_by("-version").first()
+
+
+@transaction.atomic
+def new_version(*, questionnaire, actor):
+    """Copy `questionnaire` (steps, questions, columns, choices, both languages) as its next
+    version, and point every call that asks it at the copy."""
+    copy = definitions.save(definitions.build(questionnaire.pk), previous=questionnaire)
+    calls = list(questionnaire.calls.order_by("pk"))
+    questionnaire.calls.update(questionnaire=copy)
+    trail.record(
+        actor,
+        "questionnaire.new_version",
+        copy,
+        previous=questionnaire.pk,
+        calls=[call.pk for call in calls],
+    )
+    for call in calls:
+        trail.record(actor, "call.changed", call, fields=["questionnaire"])
+    return copy
+
+
+@transaction.atomic
+def import_definition(*, definition, actor):
+    """A questionnaire (version 1) from a file the Secretariat uploaded, already read."""
+    questionnaire = definitions.save(definition)
+    trail.record(actor, "questionnaire.imported", questionnaire, name=questionnaire.name)
+    return questionnaire
+
+
+def record_change(*, questionnaire, actor, created, parts):
+    """The audit entry of an edit in the admin, naming what changed; and the questionnaire's
+    `updated_at` moved on, so that every process reads the new definition."""
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
+    action = "questionnaire.created" if created else "questionnaire.changed"
+    trail.record(actor, action, questionnaire, fields=sorted(parts))

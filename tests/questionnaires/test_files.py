@@ -1,0 +1,136 @@
+"""A questionnaire leaves the site as a JSON file and comes back as a new questionnaire; a file
+that is not one is refused with a message that says why, and nothing is created."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from questionnaires import definition as definitions
+from questionnaires.models import Questionnaire
+from submissions.kmf2021 import QUESTIONNAIRE_FILE, questionnaire_2021
+from tests.factories import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("admin:questionnaires_questionnaire_import")
+
+
+def export(client, questionnaire):
+    response = client.get(
+        reverse("admin:questionnaires_questionnaire_export", args=[questionnaire.pk])
+    )
+    assert response.status_code == 200
+    return response
+
+
+def upload(client, content, name="questionnaire.json"):
+    data = content if isinstance(content, bytes) else json.dumps(content).encode()
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data, "application/json")})
+
+
+def test_the_2021_questionnaire_makes_the_round_trip(
+    secretariat_client, secretariat, questionnaire
+):
+    response = export(secretariat_client, questionnaire)
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="kmf-2021-expression-of-interest-v1.json"'
+    )
+    exported = response.content.decode()
+    # The export is the 2021 file itself: import(export(x)) == x.
+    assert definitions.from_dict(json.loads(exported)) == questionnaire_2021()
+
+    imported = upload(secretariat_client, response.content)
+
+    copy = Questionnaire.objects.exclude(pk=questionnaire.pk).get()
+    assert imported["Location"] == reverse(
+        "admin:questionnaires_questionnaire_change", args=[copy.pk]
+    )
+    assert (copy.version, copy.previous) == (1, None)
+    assert definitions.as_json(definitions.build(copy.pk)) == exported
+    entry = AuditEntry.objects.get(action="questionnaire.imported")
+    assert (entry.actor, entry.object_id) == (secretariat, str(copy.pk))
+
+
+def the_2021_file():
+    return json.loads(QUESTIONNAIRE_FILE.read_text())
+
+
+def with_duplicate_key():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["key"] = "title"
+    return data
+
+
+def with_unknown_kind():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["kind"] = "essay"
+    return data
+
+
+def with_questions_not_a_list():
+    data = the_2021_file()
+    data["steps"][0]["questions"] = 7
+    return data
+
+
+def with_a_label_too_long():
+    data = the_2021_file()
+    data["steps"][0]["questions"][0]["label"] = {"en": "x" * 301}
+    return data
+
+
+def with_a_negative_word_limit():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["word_limit"] = -5
+    return data
+
+
+def with_a_step_key_that_is_no_address():
+    data = the_2021_file()
+    data["steps"][0]["key"] = "our organisation/2"
+    return data
+
+
+BAD_FILES = {
+    "not JSON": (b"name,steps\nKMF,1\n", "This file is not JSON"),
+    "not text": (b"\xff\xfe\x00PDF", "This file is not JSON"),
+    "wrong shape": ([1, 2, 3], "A questionnaire file has a name and a list of steps."),
+    "duplicate keys": (with_duplicate_key(), "the key “title” is used twice"),
+    "unknown kind": (with_unknown_kind(), "“essay” is not a kind of question here"),
+    "questions not a list": (with_questions_not_a_list(), "must be a list of objects"),
+    "label too long": (with_a_label_too_long(), "at most 300 characters"),
+    "negative word limit": (with_a_negative_word_limit(), "greater than or equal to 0"),
+    "step key": (with_a_step_key_that_is_no_address(), "Step “our organisation/2”, key"),
+    "too large": (b" " * (1024 * 1024 + 1), "larger than 1 MB"),
+}
+
+
+@pytest.mark.parametrize("what", BAD_FILES)
+def test_a_bad_file_is_refused_with_a_message(secretariat_client, what):
+    content, message = BAD_FILES[what]
+
+    response = upload(secretariat_client, content)
+
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&quot;", '"')
+    assert 'class="errorlist' in response.content.decode()
+    assert not Questionnaire.objects.exists()
+
+
+def test_an_import_without_a_file_asks_for_one(secretariat_client):
+    response = secretariat_client.post(IMPORT, {})
+
+    assert "This field is required." in response.content.decode()
+
+
+def test_applicants_neither_import_nor_export(client, questionnaire):
+    client.force_login(ApplicantFactory())
+    export_url = reverse("admin:questionnaires_questionnaire_export", args=[questionnaire.pk])
+
+    assert client.get(export_url).status_code == 302
+    assert upload(client, the_2021_file()).status_code == 302
+    assert Questionnaire.objects.count() == 1
