@@ -27,6 +27,7 @@ def configure():
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL="http://127.0.0.1",
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
         SECURE_SSL_REDIRECT="false",

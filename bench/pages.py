@@ -3,6 +3,8 @@ from a client over HTTP, and count its SQL queries by running the same request i
 
     python -m bench.pages [N]        (N defaults to BENCH_N, then 5000)
 
+BENCH_PAGES="eoi list,export" times only the pages whose names contain one of those words.
+
 Prints one JSON object per page on stdout:
     {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...}
 Progress and the seeding time go to stderr.
@@ -149,7 +151,8 @@ def run(n, requests_per_page):
     people = seed(n)
     analyze()
     print(f"seeded {n} EOIs in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    measured = pages(people)
+    wanted = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
+    measured = [p for p in pages(people) if not wanted or any(w in p[0] for w in wanted)]
     sessions = {who.pk: common.session_for(who) for _name, _path, who in measured}
     before = {name: forget_figures(name) for name, _path, _who in measured}
     queries = {name: count_queries(path, who, before[name]) for name, path, who in measured}

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -57,6 +58,18 @@ def _number(value, places):
     return formats.number_format(Decimal(value), places, use_l10n=True)
 
 
+# Country names per language, read once per process: django-countries translates a name on every
+# name() call, which was 40 % of a CSV export of 5,000 EOIs (docs/BENCHMARKS.md).
+_country_names = {}
+
+
+def country_name(code):
+    language = get_language()
+    if language not in _country_names:
+        _country_names[language] = dict(countries)
+    return _country_names[language].get(code) or code
+
+
 def as_text(question, value, challenges=None):
     """The answer as a person reads it, in the active language; "" when unanswered."""
     if not is_answered(question, value):
@@ -75,9 +88,9 @@ def as_text(question, value, challenges=None):
     if kind == Kind.YES_NO:
         return _("Yes") if value else _("No")
     if kind == Kind.COUNTRY:
-        return countries.name(value) or value
+        return country_name(value)
     if kind == Kind.COUNTRIES:
-        return ", ".join(countries.name(code) or code for code in value)
+        return ", ".join(country_name(code) for code in value)
     if kind == Kind.SINGLE_CHOICE:
         return question.choice_label(value)
     if kind == Kind.MULTIPLE_CHOICE:

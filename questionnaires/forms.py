@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -41,7 +42,9 @@ def _choices(question, bounds):
 
 def form_field(question, bounds):
     """The form field that asks `question`; never required here (see StepForm)."""
-    common = {"label": str(question.label), "required": False, "help_text": str(question.help)}
+    # Django's form templates print help text as it is (`|safe`): what the Secretariat wrote,
+    # or imported from a file, is escaped here.
+    common = {"label": str(question.label), "required": False, "help_text": escape(question.help)}
     kind = question.kind
     if kind == Kind.SHORT_TEXT:
         return forms.CharField(max_length=300, **common)
@@ -52,7 +55,7 @@ def form_field(question, bounds):
             attrs["data-word-limit"] = question.word_limit
             validators.append(MaxWordsValidator(question.word_limit))
             limit = _("At most %(limit)d words.") % {"limit": question.word_limit}
-            common["help_text"] = f"{common['help_text']} {limit}".strip()
+            common["help_text"] = format_html("{} {}", common["help_text"], limit).strip()
         return forms.CharField(
             widget=forms.Textarea(attrs=attrs), validators=validators, max_length=50_000, **common
         )
@@ -109,9 +112,8 @@ def _number_field(question, bounds, common):
                 bounds.max_amount, _("This call funds at most %(limit)s."), euros(bounds.max_amount)
             )
         )
-        field.help_text = f"{field.help_text} " + _("At most %(amount)s.") % {
-            "amount": euros(bounds.max_amount)
-        }
+        most = _("At most %(amount)s.") % {"amount": euros(bounds.max_amount)}
+        field.help_text = format_html("{} {}", field.help_text, most)
     if question.role == Role.DURATION and bounds.max_duration:
         field.validators.append(
             _call_limit(

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import definition as definitions
@@ -39,7 +40,7 @@ class FilesPreview(forms.Form):
             widget = MultipleFileInput if question.kind == Kind.FILES else forms.ClearableFileInput
             self.fields[question.key] = forms.FileField(
                 label=str(question.label),
-                help_text=str(question.help),
+                help_text=escape(question.help),  # printed unescaped by the form templates
                 required=False,
                 widget=widget,
             )

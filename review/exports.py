@@ -39,15 +39,23 @@ def choice_labels(model, *names):
 
 
 NUMBERS = (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE)
+# Answers from a short list, said the same way for every EOI that gives them: each is put into
+# words once per export (each time costs a translation lookup, thousands of times at scale).
+FEW_VALUES = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.YES_NO, Kind.COUNTRY, Kind.COUNTRIES)
 
 
-def _answer(question, value, challenges):
+def _answer(question, value, challenges, said):
     """Numbers stay numbers for the spreadsheet; everything else as the answers page says it."""
     if not is_answered(question, value):
         return None
     if question.kind in NUMBERS:
         return value if question.kind == Kind.INTEGER else Decimal(value)
-    return as_text(question, value, challenges)
+    if question.kind not in FEW_VALUES:
+        return as_text(question, value, challenges)
+    key = (question.key, tuple(value) if isinstance(value, list) else value)
+    if key not in said:
+        said[key] = as_text(question, value, challenges)
+    return said[key]
 
 
 def eoi_rows(call, eois):
@@ -57,6 +65,7 @@ def eoi_rows(call, eois):
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
     challenges = eoi_answers.challenge_titles(call)
     labels = choice_labels(ExpressionOfInterest, "status")
+    said = {}
     # Only the ids of `eois`: its figures and filters are not recomputed for every row.
     chosen = eois.values("pk")
     means = {
@@ -97,7 +106,7 @@ def eoi_rows(call, eois):
         )
         yield (
             [eoi.reference, labels["status"].get(eoi.status, eoi.status)]
-            + [_answer(q, eoi.answers.get(q.key), challenges) for q in questions]
+            + [_answer(q, eoi.answers.get(q.key), challenges, said) for q in questions]
             + figures
             + [
                 round(means[(eoi.pk, c.pk)], 2) if (eoi.pk, c.pk) in means else None

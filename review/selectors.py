@@ -97,6 +97,8 @@ def reviewer_assignments(reviewer):
     return (
         Assignment.objects.filter(reviewer=reviewer, released_at=None)
         .select_related("eoi__call")
+        # The page shows each EOI's reference and title: its answers stay in the database.
+        .defer("eoi__answers")
         .annotate(
             review_status=Subquery(mine.values("status")[:1]),
             review_total=Subquery(mine.values("total")[:1]),
@@ -127,7 +129,7 @@ INTAKE_FRESH_FOR = 60
 
 def intake_key(call):
     # The version changes with the figures' shape: a deploy must not read the last one's.
-    return f"review:intake:1:{call.pk}"
+    return f"review:intake:2:{call.pk}"
 
 
 def intake(call):
@@ -148,10 +150,7 @@ def intake(call):
             (f"{number}. {titles.get(pk, '')}", n) for pk, number, n in figures["challenges"]
         ),
         "countries": _bars((countries.name(code) or "—", n) for code, n in figures["countries"]),
-        "types": _bars(
-            (str(choice.label), figures["types"].get(choice.value, 0))
-            for choice in organisation_types(call)
-        ),
+        "types": _bars((str(label), n) for label, n in figures["types"]),
         "per_day": _bars((formats.date_format(day, "j M"), n) for day, n in figures["per_day"]),
         "requested": requested,
         "available": call.budget_available,
@@ -171,16 +170,22 @@ def organisation_types(call):
 
 
 def count_intake(call):
-    """The dashboard's counts, from seven aggregate queries; plain values, fit for the cache."""
+    """The dashboard's counts, from six aggregate queries; plain values, fit for the cache (the
+    types' labels are the questionnaire's texts in both languages, so a cached look reads no
+    questionnaire)."""
     Status = ExpressionOfInterest.Status
     is_sent = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
     sent = call.eois.filter(is_sent)
-    # Statuses and the amount requested in one pass over the call's EOIs.
+    types = organisation_types(call)
+    # Statuses, types and the amount requested in one pass over the call's EOIs.
     totals = call.eois.aggregate(
         **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
+        **{
+            f"type_{index}": Count("pk", filter=is_sent & Q(organisation_type=choice.value))
+            for index, choice in enumerate(types)
+        },
         requested=Sum("budget_requested", filter=is_sent),
     )
-    by_type = sent.values_list("organisation_type").annotate(n=Count("pk")).order_by()
     by_challenge = (
         call.challenges.annotate(
             n=Count("eois", filter=~Q(eois__status__in=[Status.DRAFT, Status.WITHDRAWN]))
@@ -225,7 +230,7 @@ def count_intake(call):
     return {
         "counted_at": timezone.now(),
         "statuses": {value: totals[f"status_{value}"] for value in Status.values},
-        "types": dict(by_type),
+        "types": [(choice.label, totals[f"type_{index}"]) for index, choice in enumerate(types)],
         "requested": totals["requested"] or 0,
         "challenges": list(by_challenge),
         "countries": list(by_country),

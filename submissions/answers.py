@@ -23,8 +23,12 @@ BLANK = {"countries": [], "budget_requested": None, "duration_months": None}
 
 
 def asked(call):
-    """The call's questionnaire as it is asked now."""
-    return definitions.definition(call.questionnaire_id)
+    """The call's questionnaire as it is asked now, read once per call object: a page asks it
+    several times, and each read checks the questionnaire's stamp with a query."""
+    held = getattr(call, "_asked", None)
+    if held is None or held.pk != call.questionnaire_id:
+        held = call._asked = definitions.definition(call.questionnaire_id)
+    return held
 
 
 def answered(eoi):

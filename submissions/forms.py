@@ -5,11 +5,12 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.definition import StepDef
 from questionnaires.forms import AnswersForm, Bounds, rows_formset
-from questionnaires.models import FileTypes, Kind
+from questionnaires.models import FileTypes, Kind, Role
 
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 
@@ -38,11 +39,15 @@ def step_by_slug(definition, slug):
     return next((step for step in steps_of(definition) if step.slug == slug), None)
 
 
-def bounds_of(call):
+def bounds_of(call, questions):
+    """The call's limits; its challenges only for a step that asks them (one query fewer on the
+    others)."""
+    asks_challenges = any(q.role == Role.CHALLENGES for q in questions)
+    challenges = call.challenges.all() if asks_challenges else ()
     return Bounds(
         max_amount=call.max_amount,
         max_duration=call.max_duration_months,
-        challenges=tuple((str(c.number), f"{c.number}. {c.title}") for c in call.challenges.all()),
+        challenges=tuple((str(c.number), f"{c.number}. {c.title}") for c in challenges),
     )
 
 
@@ -56,7 +61,7 @@ class StepForms:
     """The form of one step and the formsets of its repeating rows, bound together."""
 
     def __init__(self, eoi, step, data=None):
-        bounds = bounds_of(eoi.call)
+        bounds = bounds_of(eoi.call, step.asks.questions)
         questions = [q for q in step.asks.questions if not q.is_rows and not q.is_file]
         initial = {q.key: _initial(q, eoi.answers.get(q.key)) for q in questions}
         self.form = StepForm(
@@ -128,7 +133,8 @@ class FilesForm(forms.Form):
                 field = forms.FileField()
             field.label = str(q.label)
             field.required = False
-            field.help_text = f"{q.help} {limit}".strip()
+            # Printed unescaped by the form templates: the Secretariat's words escaped here.
+            field.help_text = format_html("{} {}", q.help, limit).strip()
             self.fields[q.key] = field
 
     def clean(self):

@@ -6,6 +6,8 @@ import io
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from review import domain
@@ -298,6 +300,21 @@ def test_the_dashboard_shows_intake_and_progress_in_constant_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert "Senegal" in page
+
+
+def test_the_dashboard_labels_its_cached_types_in_each_readers_language(client, world, make_eoi):
+    make_eoi(organisation_type="research")
+    client.force_login(world["secretariat"])
+    url = reverse("review:dashboard", args=[world["call"].slug])
+    english = client.get(url).content.decode()  # counts, and keeps the figures a minute
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    with CaptureQueriesContext(connection) as french_look:
+        french = client.get(url).content.decode()
+
+    assert "University or research institute" in english
+    assert "Université ou institut de recherche" in french
+    # The cached figures carry the types' labels in both languages: no questionnaire is read.
+    assert not [q for q in french_look.captured_queries if "questionnaires_" in q["sql"]]
 
 
 def test_the_dashboard_counts_at_most_once_a_minute(client, world, make_eoi):
