@@ -352,6 +352,12 @@ class QuestionAdmin(Snapshots, Unanswered, TranslationAdmin):
             questionnaire=questionnaire, actor=request.user, created=False, parts=["questions"]
         )
 
+    def delete_queryset(self, request, queryset):
+        # The list's "delete selected" too: each deletion recorded, each questionnaire's stamp
+        # moved, so that no process keeps asking the deleted questions.
+        for question in queryset.select_related("questionnaire"):
+            self.delete_model(request, question)
+
     def get_fieldsets(self, request, obj=None):
         column = obj is not None and obj.row_of_id is not None
         place = ("questionnaire", "row_of") if column else ("questionnaire", "step")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import definition as definitions
-from .models import Choice, Kind, Question, Questionnaire, Role, Step
+from .models import RESERVED_KEYS, ROLE_KINDS, Choice, Kind, Question, Questionnaire, Role, Step
 
 FILE_KINDS = (Kind.FILE, Kind.FILES)
 # Columns of repeating rows: one value per cell, no files and no rows inside rows.
@@ -29,6 +29,11 @@ class QuestionForm(forms.ModelForm):
         kind = cleaned_data.get("kind")
         if cleaned_data.get("word_limit") and kind != Kind.LONG_TEXT:
             self.add_error("word_limit", _("A word limit is for long text only."))
+        role = cleaned_data.get("role")
+        if role and kind and kind not in ROLE_KINDS.get(role, {kind}):
+            self.add_error("role", _("This role needs another kind of question."))
+        if cleaned_data.get("key") in RESERVED_KEYS:
+            self.add_error("key", _("The form uses this name itself: choose another key."))
         low, high = cleaned_data.get("min_value"), cleaned_data.get("max_value")
         if low is not None and high is not None and low > high:
             self.add_error("max_value", _("The highest value is below the lowest."))
@@ -241,7 +246,8 @@ class ImportForm(forms.Form):
             raise ValidationError(_("This file is larger than 1 MB: it is not a questionnaire."))
         try:
             data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        # A deeply nested file exhausts the parser's recursion: refused like any bad file.
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise ValidationError(
                 _("This file is not JSON: export a questionnaire to see the format.")
             ) from None

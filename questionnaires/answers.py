@@ -6,7 +6,7 @@ answers here: they are the application's attachments, each named by its question
 """
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import formats
 from django.utils.translation import get_language
@@ -34,7 +34,9 @@ def encode(question, value):
 
 
 def initial(question, value):
-    """A stored value as a form's initial value."""
+    """A stored value as a form's initial value (none for a value of another shape)."""
+    if value is None or not fits(question, value):
+        return [] if question.kind == Kind.ROWS else None
     if question.kind == Kind.ROWS:
         return [
             {c.key: initial(c, row.get(c.key)) for c in question.columns} for row in value or []
@@ -48,10 +50,36 @@ def initial(question, value):
     return value
 
 
+def fits(question, value):
+    """Whether a stored value has the shape this question's kind stores. An answer given under
+    an older version, where the same key asked another kind, does not: it is then neither shown
+    as this kind, nor copied to a column, nor counted as an answer."""
+    kind = question.kind
+    if kind in (Kind.MONEY, Kind.PERCENTAGE):
+        try:
+            return isinstance(value, str) and Decimal(value).is_finite()
+        except InvalidOperation:
+            return False
+    if kind == Kind.DATE:
+        try:
+            return isinstance(value, str) and bool(datetime.date.fromisoformat(value))
+        except ValueError:
+            return False
+    if kind == Kind.INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == Kind.YES_NO:
+        return isinstance(value, bool)
+    if kind in (Kind.MULTIPLE_CHOICE, Kind.COUNTRIES):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == Kind.ROWS:
+        return isinstance(value, list) and all(isinstance(row, dict) for row in value)
+    if kind in (Kind.FILE, Kind.FILES):
+        return True
+    return isinstance(value, str)
+
+
 def is_answered(question, value):
-    if question.kind == Kind.YES_NO:
-        return value is not None
-    return value not in EMPTY
+    return value not in EMPTY and fits(question, value)
 
 
 def _number(value, places):

@@ -15,7 +15,17 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Choice, FileTypes, Kind, Question, Questionnaire, Role, Step
+from .models import (
+    RESERVED_KEYS,
+    ROLE_KINDS,
+    Choice,
+    FileTypes,
+    Kind,
+    Question,
+    Questionnaire,
+    Role,
+    Step,
+)
 
 LANGUAGES = ("en", "fr")
 FORMAT_VERSION = 1
@@ -163,7 +173,16 @@ def _question(data, where, *, in_rows=False):
             _("%(where)s: “%(kind)s” is not a kind of question here.")
             % {"where": where, "kind": kind}
         )
+    if key in RESERVED_KEYS:
+        raise ValidationError(
+            _("%(where)s: “%(key)s” is a name the form uses itself.") % {"where": where, "key": key}
+        )
     role = data.get("role") or ""
+    if role and role in Role.values and kind not in ROLE_KINDS[role]:
+        raise ValidationError(
+            _("%(where)s: the role “%(role)s” needs another kind of question.")
+            % {"where": where, "role": Role(role).label}
+        )
     if role and (role not in Role.values or in_rows):
         raise ValidationError(
             _("%(where)s: “%(role)s” is not a role here.") % {"where": where, "role": role}
@@ -229,6 +248,13 @@ def from_dict(data):
         questions = tuple(
             _question(q, where) for q in _items(step.get("questions"), where, "questions")
         )
+        files = [q.kind in (Kind.FILE, Kind.FILES) for q in questions]
+        if any(files) and not all(files):
+            # The application form asks a step's files on a page of their own.
+            raise ValidationError(
+                _("%(where)s: a step with file questions holds only file questions.")
+                % {"where": where}
+            )
         steps.append(
             StepDef(
                 key=str(step["key"]),

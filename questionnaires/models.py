@@ -88,6 +88,21 @@ class Role(models.TextChoices):
     CHALLENGES = "challenges", _("The call's challenges (its choices)")
 
 
+# The kinds of question that can carry each role: its answer is copied to a typed column.
+ROLE_KINDS = {
+    Role.TITLE: {Kind.SHORT_TEXT},
+    Role.ORGANISATION: {Kind.SHORT_TEXT},
+    Role.ORGANISATION_TYPE: {Kind.SINGLE_CHOICE},
+    Role.ORGANISATION_COUNTRY: {Kind.COUNTRY},
+    Role.COUNTRIES: {Kind.COUNTRIES},
+    Role.AMOUNT: {Kind.MONEY},
+    Role.DURATION: {Kind.INTEGER},
+    Role.CHALLENGES: {Kind.MULTIPLE_CHOICE},
+}
+# Names the application form itself sends beside the answers.
+RESERVED_KEYS = {"version", "go", "csrfmiddlewaretoken"}
+
+
 class FileTypes(models.TextChoices):
     DOCUMENTS = "documents", _("PDF, spreadsheets and documents")
     DOCUMENTS_AND_IMAGES = "documents_and_images", _("Documents and images")

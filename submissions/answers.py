@@ -43,13 +43,17 @@ def columns(definition, answers):
     for role, column in COLUMNS.items():
         question = definition.with_role(role)
         value = answers.get(question.key) if question else None
+        if question and not is_answered(question, value):
+            value = None  # unanswered, or given under a version that asked another kind
         values[column] = value if value is not None else BLANK.get(column, "")
     return values
 
 
 def challenge_numbers(definition, answers):
     question = definition.with_role(Role.CHALLENGES)
-    return [int(v) for v in answers.get(question.key) or []] if question else []
+    if not question or not is_answered(question, answers.get(question.key)):
+        return []
+    return [int(v) for v in answers[question.key] if v.isdigit()]
 
 
 def challenge_titles(call):
@@ -72,8 +76,9 @@ def readable(eoi, files=None, challenges=None):
             if question.is_file:
                 item["files"] = files.get(question.key, [])
             elif question.is_rows:
-                item["rows"] = [row_as_text(question, row) for row in value or []]
-                item["blind_rows"] = [row_as_text(question, row, blind=True) for row in value or []]
+                rows = value if is_answered(question, value) else []
+                item["rows"] = [row_as_text(question, row) for row in rows]
+                item["blind_rows"] = [row_as_text(question, row, blind=True) for row in rows]
             elif is_answered(question, value):
                 item["text"] = as_text(question, value, challenges)
             items.append(item)

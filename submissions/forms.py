@@ -71,6 +71,12 @@ class StepForms:
             bounds=bounds,
             require_answers=eoi.status == eoi.Status.SUBMITTED,
         )
+        # An unticked box is no change to the form, yet it answers "No" the first time.
+        self.unanswered_yes_no = {
+            q.key
+            for q in questions
+            if q.kind == Kind.YES_NO and not isinstance(eoi.answers.get(q.key), bool)
+        }
         self.rows = {
             q.key: rows_formset(q, bounds, data, eoi.answers.get(q.key))
             for q in step.asks.questions
@@ -83,7 +89,7 @@ class StepForms:
     def changed_answers(self):
         """What changed and is valid, as stored; rows only when all of them are valid."""
         self.form.is_valid()
-        changed = set(self.form.changed_data)
+        changed = set(self.form.changed_data) | self.unanswered_yes_no
         answers = {k: v for k, v in self.form.answers().items() if k in changed}
         for key, rows in self.rows.items():
             if rows.is_valid() and rows.has_changed():

@@ -96,7 +96,9 @@ class EOIFactory(factory.django.DjangoModelFactory):
         for key, value in given.items():
             if value in (None, "", []):
                 continue
-            answers[key] = str(value) if isinstance(value, Decimal) else value
+            # Stored as the form stores them: amounts and percentages as strings.
+            numeric = definition.by_key[key].kind in ("money", "percentage")
+            answers[key] = str(value) if isinstance(value, Decimal) or numeric else value
         kwargs.setdefault("questionnaire_id", call.questionnaire_id)
         return super()._create(
             model_class,

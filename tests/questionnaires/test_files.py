@@ -95,6 +95,24 @@ def with_a_step_key_that_is_no_address():
     return data
 
 
+def with_a_role_on_the_wrong_kind():
+    data = the_2021_file()
+    data["steps"][3]["questions"][0]["kind"] = "short_text"  # the amount requested
+    return data
+
+
+def with_a_reserved_key():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["key"] = "version"
+    return data
+
+
+def with_a_file_among_other_questions():
+    data = the_2021_file()
+    data["steps"][1]["questions"].append({"key": "cv", "kind": "file", "label": {"en": "CV"}})
+    return data
+
+
 BAD_FILES = {
     "not JSON": (b"name,steps\nKMF,1\n", "This file is not JSON"),
     "not text": (b"\xff\xfe\x00PDF", "This file is not JSON"),
@@ -106,6 +124,10 @@ BAD_FILES = {
     "negative word limit": (with_a_negative_word_limit(), "greater than or equal to 0"),
     "step key": (with_a_step_key_that_is_no_address(), "Step “our organisation/2”, key"),
     "too large": (b" " * (1024 * 1024 + 1), "larger than 1 MB"),
+    "nested too deep": (b"[" * 200_000, "This file is not JSON"),
+    "role on another kind": (with_a_role_on_the_wrong_kind(), "needs another kind of question"),
+    "reserved key": (with_a_reserved_key(), "a name the form uses itself"),
+    "file among others": (with_a_file_among_other_questions(), "holds only file questions"),
 }
 
 
