@@ -46,3 +46,15 @@ class DateHierarchyAdmin(admin.ModelAdmin):
             return super().get_changelist_instance(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class BoundedInline:
+    """Inline rows with a bound: a request claiming more rows than max_num builds no more
+    than that, and is refused with a message (a call's rubric and challenges, a
+    questionnaire's steps, questions and choices)."""
+
+    max_num = 50
+
+    def get_formset(self, request, obj=None, **kwargs):
+        bounds = {"validate_max": True, "absolute_max": self.max_num}
+        return super().get_formset(request, obj, **bounds, **kwargs)

@@ -21,6 +21,7 @@ from modeltranslation.admin import (
 )
 
 from audit import trail
+from core.admin_base import BoundedInline
 
 from . import definition as definitions
 from . import preview, versions
@@ -41,17 +42,6 @@ LIMITS = ("word_limit", "min_value", "max_value", "max_rows", "file_types")
 
 def _questionnaire_of(obj):
     return obj.questionnaire if isinstance(obj, Question | Step) else obj
-
-
-class BoundedInline:
-    """Inline rows bounded as the call's are (submissions.admin.BoundedInline): a request
-    claiming more rows than max_num builds no more than that, and is refused with a message."""
-
-    max_num = 50
-
-    def get_formset(self, request, obj=None, **kwargs):
-        bounds = {"validate_max": True, "absolute_max": self.max_num}
-        return super().get_formset(request, obj, **bounds, **kwargs)
 
 
 def _open(obj):

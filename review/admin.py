@@ -4,7 +4,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
-from submissions.admin import BoundedInline, CallAdmin
+from core.admin_base import BoundedInline
+from submissions.admin import CallAdmin
 from submissions.models import Call
 
 from .models import Assignment, Conflict, Criterion, Decision

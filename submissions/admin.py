@@ -6,7 +6,7 @@ from modeltranslation.admin import (
 )
 
 from audit import trail
-from core.admin_base import AutocompleteAdmin
+from core.admin_base import AutocompleteAdmin, BoundedInline
 
 from .models import (
     Attachment,
@@ -17,17 +17,6 @@ from .models import (
     Milestone,
     Question,
 )
-
-
-class BoundedInline:
-    """Inline rows as the EOI's partners have them: a request claiming more rows than
-    max_num builds no more than that, and is refused with a message."""
-
-    max_num = 50
-
-    def get_formset(self, request, obj=None, **kwargs):
-        bounds = {"validate_max": True, "absolute_max": self.max_num}
-        return super().get_formset(request, obj, **bounds, **kwargs)
 
 
 class ChallengeInline(BoundedInline, TranslationStackedInline):

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from questionnaires.answers import initial
 from questionnaires.definition import StepDef
 from questionnaires.forms import AnswersForm, Bounds, rows_formset
 from questionnaires.models import FileTypes, Kind, Role
 
+from .models import ExpressionOfInterest
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 
 # Beside its other files, an application carries at most this many files for one question.
@@ -63,10 +65,10 @@ class StepForms:
     def __init__(self, eoi, step, data=None):
         bounds = bounds_of(eoi.call, step.asks.questions)
         questions = [q for q in step.asks.questions if not q.is_rows and not q.is_file]
-        initial = {q.key: _initial(q, eoi.answers.get(q.key)) for q in questions}
+        given = {q.key: initial(q, eoi.answers.get(q.key)) for q in questions}
         self.form = StepForm(
             data,
-            initial={**initial, "version": eoi.version},
+            initial={**given, "version": eoi.version},
             questions=questions,
             bounds=bounds,
             require_answers=eoi.status == eoi.Status.SUBMITTED,
@@ -106,12 +108,6 @@ class StepForms:
             if problems:
                 errors[key] = problems
         return errors
-
-
-def _initial(question, value):
-    from questionnaires.answers import initial
-
-    return initial(question, value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -189,7 +185,5 @@ def files_allowed(question):
 
 class DeclarationsForm(forms.ModelForm):
     class Meta:
-        from .models import ExpressionOfInterest
-
         model = ExpressionOfInterest
         fields = ["declares_accuracy", "declares_consent"]
