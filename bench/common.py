@@ -126,6 +126,23 @@ def server_cpu_seconds(base):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def server_peak_memory_mb(base):
+    """The largest peak resident memory (VmHWM) of the gunicorn workers serving `base`, in MB:
+    what the most memory-hungry request so far has needed, plus the worker itself."""
+    master = SERVERS[base]
+    peak = 0
+    for status_file in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status_file.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == master and "VmHWM" in fields:
+            peak = max(peak, int(fields["VmHWM"].split()[0]))
+    return round(peak / 1024, 1)
+
+
 def session_for(user):
     """A signed-in session for `user`, as the sign-in page would leave it; returns its key."""
     from importlib import import_module

@@ -130,16 +130,18 @@ def as_text(question, value, challenges=None):
     return str(value)
 
 
-def row_as_text(question, row, blind=False):
-    """One row on one line: the first column, then the others in brackets and after a colon."""
-    parts = [
-        (column, as_text(column, row.get(column.key)))
-        for column in question.columns
-        if not (blind and column.identifying)
-    ]
-    shown = [
-        text if column.kind != Kind.YES_NO else (str(column.label) if row.get(column.key) else "")
-        for column, text in parts
-    ]
-    shown = [text for text in shown if text]
+def row_as_text(question, row, blind=False, say=as_text):
+    """One row on one line, its answers joined by " · "; a yes-or-no column shows its label
+    when yes. `say` puts a column's answer into words (an export passes one that remembers)."""
+    shown = []
+    for column in question.columns:
+        if blind and column.identifying:
+            continue
+        value = row.get(column.key)
+        if column.kind == Kind.YES_NO:
+            text = str(column.label) if value is True else ""
+        else:
+            text = say(column, value)
+        if text:
+            shown.append(text)
     return " · ".join(shown)

@@ -1,14 +1,15 @@
-"""Exports for the Secretariat: EOIs with answers, figures and per-criterion means; reviews."""
+"""Exports for the Secretariat: EOIs with answers, figures and per-criterion means; reviews.
 
-import csv
-import io
+Each is one query read through a server-side cursor (PostgreSQL) and written as it is read
+(core/tables.py): constant memory and a first byte within milliseconds, at any size.
+"""
+
 from decimal import Decimal
 
-from django.db.models import Avg
-from django.http import HttpResponse
-from openpyxl import Workbook
+from django.db.models import Avg, OuterRef, Subquery
 
-from questionnaires.answers import as_text, is_answered
+from core import tables
+from questionnaires.answers import as_text, is_answered, row_as_text
 from questionnaires.models import Kind
 from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
@@ -16,16 +17,8 @@ from submissions.models import ExpressionOfInterest
 from .models import Review, Score
 
 FIGURES = ["reviews", "mean", "median", "spread", "normalised", "rank", "disagreement"]
-
-
-def spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula is quoted instead."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# Rows fetched from the cursor at a time.
+BATCH = 500
 
 
 def choice_labels(model, *names):
@@ -44,38 +37,59 @@ NUMBERS = (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE)
 FEW_VALUES = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.YES_NO, Kind.COUNTRY, Kind.COUNTRIES)
 
 
-def _answer(question, value, challenges, said):
-    """Numbers stay numbers for the spreadsheet; everything else as the answers page says it."""
-    if not is_answered(question, value):
-        return None
-    if question.kind in NUMBERS:
-        return value if question.kind == Kind.INTEGER else Decimal(value)
-    if question.kind not in FEW_VALUES:
-        return as_text(question, value, challenges)
-    key = (question.key, tuple(value) if isinstance(value, list) else value)
-    if key not in said:
-        said[key] = as_text(question, value, challenges)
-    return said[key]
+class Answers:
+    """Puts answers into words for one export, remembering those of few values (and the
+    columns of repeating rows, such as a partner's country), so each is translated once."""
+
+    def __init__(self, challenges):
+        self.challenges = challenges
+        self.said = {}
+
+    def say(self, question, value):
+        if question.kind not in FEW_VALUES:
+            return as_text(question, value, self.challenges)
+        key = (question.key, tuple(value) if isinstance(value, list) else value)
+        if key not in self.said:
+            self.said[key] = as_text(question, value, self.challenges)
+        return self.said[key]
+
+    def cell(self, question, value):
+        """Numbers stay numbers for the spreadsheet; everything else as the answers page says
+        it; None when unanswered (or answered as another kind under another version)."""
+        if not is_answered(question, value):
+            return None
+        if question.kind in NUMBERS:
+            return value if question.kind == Kind.INTEGER else Decimal(value)
+        if question.kind == Kind.ROWS:
+            return "\n".join(row_as_text(question, row, say=self.say) for row in value)
+        return self.say(question, value)
+
+
+def _criterion_mean(criterion):
+    """The mean of an EOI's submitted scores on one criterion, as a column of the EOI query."""
+    return Subquery(
+        Score.objects.filter(
+            review__eoi=OuterRef("pk"),
+            review__status=Review.Status.SUBMITTED,
+            criterion=criterion,
+        )
+        .values("criterion")
+        .annotate(mean=Avg("value"))
+        .values("mean")[:1]
+    )
+
+
+def _rounded(value, places):
+    return None if value is None else round(value, places)
 
 
 def eoi_rows(call, eois):
     """The header and one row per EOI of `eois` (any queryset of the call's EOIs): a column per
-    question of the call's questionnaire, then the review figures."""
+    question of the call's questionnaire, then the review figures and each criterion's mean."""
     criteria = list(call.criteria.all())
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
-    challenges = eoi_answers.challenge_titles(call)
-    labels = choice_labels(ExpressionOfInterest, "status")
-    said = {}
-    # Only the ids of `eois`: its figures and filters are not recomputed for every row.
-    chosen = eois.values("pk")
-    means = {
-        (row["review__eoi"], row["criterion"]): row["mean"]
-        for row in Score.objects.filter(
-            review__eoi__in=chosen, review__status=Review.Status.SUBMITTED
-        )
-        .values("review__eoi", "criterion")
-        .annotate(mean=Avg("value"))
-    }
+    answers = Answers(eoi_answers.challenge_titles(call))
+    labels = choice_labels(ExpressionOfInterest, "status")["status"]
     yield (
         # Column names stay in English, as the rest of the header, whoever exports.
         ["reference", "status"]
@@ -83,55 +97,73 @@ def eoi_rows(call, eois):
         + FIGURES
         + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
+    means = {f"mean_{criterion.pk}": _criterion_mean(criterion) for criterion in criteria}
     rows = (
-        ExpressionOfInterest.objects.filter(pk__in=chosen)
-        .select_related("score")
-        .only("pk", "reference", "status", "answers", "score")
+        # Only the ids of `eois`: its figures and filters are not recomputed for every row.
+        ExpressionOfInterest.objects.filter(pk__in=eois.values("pk"))
+        .annotate(**means)
         .order_by("reference")
-    )
-    for eoi in rows.iterator(chunk_size=500):
-        score = getattr(eoi, "score", None)
-        figures = (
-            [
-                score.review_count,
-                round(score.mean, 2),
-                round(score.median, 2),
-                round(score.spread, 2),
-                round(score.normalised, 3),
-                score.rank,
-                score.disagreement,
-            ]
-            if score
-            else [0, None, None, None, None, None, None]
+        .values_list(
+            "reference",
+            "status",
+            "answers",
+            "score__review_count",
+            "score__mean",
+            "score__median",
+            "score__spread",
+            "score__normalised",
+            "score__rank",
+            "score__disagreement",
+            *means,
         )
+    )
+    for (
+        reference,
+        status,
+        given,
+        count,
+        mean,
+        median,
+        spread,
+        normalised,
+        rank,
+        *rest,
+    ) in rows.iterator(chunk_size=BATCH):
+        disagreement, criterion_means = rest[0], rest[1:]
         yield (
-            [eoi.reference, labels["status"].get(eoi.status, eoi.status)]
-            + [_answer(q, eoi.answers.get(q.key), challenges, said) for q in questions]
-            + figures
+            [reference, labels.get(status, status)]
+            + [answers.cell(q, given.get(q.key)) for q in questions]
             + [
-                round(means[(eoi.pk, c.pk)], 2) if (eoi.pk, c.pk) in means else None
-                for c in criteria
+                count or 0,
+                _rounded(mean, 2),
+                _rounded(median, 2),
+                _rounded(spread, 2),
+                _rounded(normalised, 3),
+                rank,
+                disagreement,
             ]
+            + [_rounded(value, 2) for value in criterion_means]
         )
 
 
 def review_rows(call):
+    """The header and one row per review of the call, its score on each criterion last."""
     criteria = list(call.criteria.all())
     labels = choice_labels(Review, "status", "recommendation")
     yield ["reference", "reviewer", "status", "total", "recommendation", "comment", "feedback"] + [
         criterion.title_en for criterion in criteria
     ]
-    # Plain values rather than model instances: a call has tens of thousands of scores.
-    marks = {}
-    for review, criterion, value in Score.objects.filter(review__eoi__call=call).values_list(
-        "review", "criterion", "value"
-    ):
-        marks.setdefault(review, {})[criterion] = value
+    marks = {
+        f"mark_{criterion.pk}": Subquery(
+            Score.objects.filter(review=OuterRef("pk"), criterion=criterion).values("value")[:1]
+        )
+        for criterion in criteria
+    }
     reviews = (
         Review.objects.filter(eoi__call=call)
+        .annotate(**marks)
         .order_by("eoi__reference", "reviewer__email")
         .values_list(
-            "pk",
             "eoi__reference",
             "reviewer__email",
             "status",
@@ -139,10 +171,19 @@ def review_rows(call):
             "recommendation",
             "internal_comment",
             "applicant_feedback",
+            *marks,
         )
     )
-    for pk, reference, email, status, total, recommendation, comment, feedback in reviews:
-        values = marks.get(pk, {})
+    for (
+        reference,
+        email,
+        status,
+        total,
+        recommendation,
+        comment,
+        feedback,
+        *values,
+    ) in reviews.iterator(chunk_size=BATCH):
         yield [
             reference,
             email,
@@ -151,31 +192,13 @@ def review_rows(call):
             labels["recommendation"].get(recommendation, recommendation),
             comment,
             feedback,
-        ] + [values.get(criterion.pk) for criterion in criteria]
+            *values,
+        ]
 
 
-def as_csv(rows, filename):
-    # Written to memory and handed over once: a write to the response per row cost more
-    # than the rows themselves.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+def eois_download(call, eois, file_format):
+    return tables.download(eoi_rows(call, eois), f"{call.slug}-eois", file_format, "EOIs")
 
 
-def as_xlsx(rows, filename):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    for row in rows:
-        sheet.append([spreadsheet_safe(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+def reviews_download(call, file_format):
+    return tables.download(review_rows(call), f"{call.slug}-reviews", file_format, "Reviews")

@@ -132,9 +132,10 @@ class EOIFilterForm(forms.Form):
 
     def __init__(self, *args, call, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].widget.choices = [("", _("Any"))] + [
-            (c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()
-        ]
-        self.fields["reviewer"].widget.choices = [("", _("Any"))] + [
-            (r.pk, str(r)) for r in reviewers
-        ]
+        # Read when the form is shown, not when an export only validates it.
+        self.fields["challenge"].widget.choices = lambda: (
+            [("", _("Any"))] + [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
+        )
+        self.fields["reviewer"].widget.choices = lambda: (
+            [("", _("Any"))] + [(r.pk, str(r)) for r in reviewers]
+        )

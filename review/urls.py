@@ -1,8 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
 app_name = "review"
+
+
+class FileFormat:
+    """The formats an export is written in; any other suffix is no page (404)."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FileFormat, "file_format")
 
 urlpatterns = [
     path("", views.assignments, name="assignments"),
@@ -11,9 +26,9 @@ urlpatterns = [
     path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
-    path("calls/<slug:slug>/eois.<str:file_format>", views.export_eois, name="export_eois"),
+    path("calls/<slug:slug>/eois.<file_format:file_format>", views.export_eois, name="export_eois"),
     path(
-        "calls/<slug:slug>/reviews.<str:file_format>",
+        "calls/<slug:slug>/reviews.<file_format:file_format>",
         views.export_reviews,
         name="export_reviews",
     ),

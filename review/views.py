@@ -193,9 +193,9 @@ def bulk_action(request, slug):
             domain.decide_all(list(chosen), request.POST.get("outcome"), request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
-            return exports.as_csv(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
+            return exports.eois_download(call, chosen, "csv")
         elif action == "export_xlsx":
-            return exports.as_xlsx(exports.eoi_rows(call, chosen), f"{call.slug}-eois")
+            return exports.eois_download(call, chosen, "xlsx")
         else:
             messages.error(request, _("Choose an action."))
     except DomainError as refusal:
@@ -255,15 +255,13 @@ def export_eois(request, slug, file_format):
     """Every EOI the list's filters select (all but drafts by default), answers and figures."""
     secretariat_only(request)
     call = current_call(request, slug)
-    filters = EOIFilterForm(request.GET or None, call=call, reviewers=list(domain.reviewers()))
+    filters = EOIFilterForm(request.GET or None, call=call, reviewers=domain.reviewers())
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    write = exports.as_xlsx if file_format == "xlsx" else exports.as_csv
-    return write(exports.eoi_rows(call, secretariat_eois(call, cleaned)), f"{call.slug}-eois")
+    return exports.eois_download(call, secretariat_eois(call, cleaned), file_format)
 
 
 @login_required
 def export_reviews(request, slug, file_format):
     secretariat_only(request)
     call = current_call(request, slug)
-    write = exports.as_xlsx if file_format == "xlsx" else exports.as_csv
-    return write(exports.review_rows(call), f"{call.slug}-reviews")
+    return exports.reviews_download(call, file_format)

@@ -197,7 +197,7 @@ def test_the_csv_export_holds_figures_and_defuses_formulas(client, world, make_e
         {"action": "export", "eoi": [world["eoi"].uuid, formula.uuid]},
     )
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert response["Content-Type"].startswith("text/csv")
     # A column per question of the call's questionnaire (files aside), then the figures.
     asked = [q.label.en for q in answers.asked(world["call"]).questions if not q.is_file]
@@ -251,7 +251,7 @@ def test_the_xlsx_export_and_the_per_review_export(client, world):
         reverse("review:bulk_action", args=[world["call"].slug]),
         {"action": "export_xlsx", "eoi": [world["eoi"].uuid]},
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.values)
     header = rows[0]
     assert header[:3] == ("reference", "status", "Name of the lead organisation")
@@ -261,7 +261,7 @@ def test_the_xlsx_export_and_the_per_review_export(client, world):
     assert rows[1][header.index("mean: Relevance")] == 5
 
     reviews = client.get(reverse("review:export_reviews", args=[world["call"].slug, "csv"]))
-    rows = list(csv.reader(io.StringIO(reviews.content.decode())))
+    rows = list(csv.reader(io.StringIO(reviews.getvalue().decode())))
     assert rows[0] == [
         "reference",
         "reviewer",
@@ -370,3 +370,20 @@ def test_assigning_and_releasing_from_the_eoi_page_come_back_to_it(
     # Anywhere else is not followed.
     response = client.post(url, {**assign, "next": "https://evil.example/"})
     assert response.url == reverse("review:eoi_list", args=[world["call"].slug])
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_exports_stream_and_know_only_their_formats(client, world, file_format):
+    client.force_login(world["secretariat"])
+
+    for url in (
+        reverse("review:export_eois", args=[world["call"].slug, file_format]),
+        reverse("review:export_reviews", args=[world["call"].slug, file_format]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.streaming  # written as read: constant memory, an early first byte
+        assert response["Content-Disposition"].endswith(f'.{file_format}"')
+        assert response.getvalue()
+
+    assert client.get(f"/review/calls/{world['call'].slug}/eois.exe").status_code == 404
