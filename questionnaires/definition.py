@@ -441,12 +441,15 @@ def build(questionnaire_id):
 _built = {}
 
 
-def definition(questionnaire_id):
-    stamp = (
-        Questionnaire.objects.filter(pk=questionnaire_id)
-        .values_list("updated_at", flat=True)
-        .first()
-    )
+def definition(questionnaire_id, stamp=None):
+    """The version's Definition, built once per process and per change. `stamp` is its
+    `updated_at` where the caller has read it already (one query fewer)."""
+    if stamp is None:
+        stamp = (
+            Questionnaire.objects.filter(pk=questionnaire_id)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
     key = (questionnaire_id, stamp)
     if key not in _built:
         if len(_built) > 200:

@@ -138,7 +138,8 @@ def assignments_made(count):
 
 
 def current_call(request, slug):
-    return get_object_or_404(Call, slug=slug)
+    # With its questionnaire: checking the built definition is current then costs no query.
+    return get_object_or_404(Call.objects.select_related("questionnaire"), slug=slug)
 
 
 @login_required

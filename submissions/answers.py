@@ -22,19 +22,33 @@ COLUMNS = {
 BLANK = {"countries": [], "budget_requested": None, "duration_months": None}
 
 
+def _stamp(instance, relation):
+    """The related questionnaire's `updated_at` where it came with `instance` (select_related),
+    so that checking the built definition is current costs no query."""
+    descriptor = getattr(type(instance), relation)
+    if not descriptor.is_cached(instance):
+        return None
+    questionnaire = getattr(instance, relation)
+    return questionnaire.updated_at if questionnaire else None
+
+
 def asked(call):
     """The call's questionnaire as it is asked now, read once per call object: a page asks it
-    several times, and each read checks the questionnaire's stamp with a query."""
+    several times, and each read checks the questionnaire's stamp (a query, unless the call
+    was read with its questionnaire)."""
     held = getattr(call, "_asked", None)
     if held is None or held.pk != call.questionnaire_id:
-        held = call._asked = definitions.definition(call.questionnaire_id)
+        stamp = _stamp(call, "questionnaire")
+        held = call._asked = definitions.definition(call.questionnaire_id, stamp)
     return held
 
 
 def answered(eoi):
     """The questionnaire the EOI's answers were given in (drafts move to the call's current
     one when next saved)."""
-    return definitions.definition(eoi.questionnaire_id or eoi.call.questionnaire_id)
+    if eoi.questionnaire_id:
+        return definitions.definition(eoi.questionnaire_id, _stamp(eoi, "questionnaire"))
+    return asked(eoi.call)
 
 
 def columns(definition, answers):

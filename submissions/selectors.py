@@ -20,7 +20,11 @@ def applicant_eois(applicant):
 
 def eoi_or_404(user, uuid, permission):
     """The EOI if `user` may see it this way; a 404 otherwise, so nobody learns it exists."""
-    eoi = get_object_or_404(ExpressionOfInterest.objects.select_related("call", "owner"), uuid=uuid)
+    # The questionnaires come along: the page checks its built definition is current by them.
+    eois = ExpressionOfInterest.objects.select_related(
+        "call__questionnaire", "questionnaire", "owner"
+    )
+    eoi = get_object_or_404(eois, uuid=uuid)
     if not can(user, permission, eoi):
         raise Http404
     return eoi

@@ -10,6 +10,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from questionnaires import definition as definitions
 from questionnaires.models import Question, Questionnaire, Step
+from submissions import answers
+from submissions.models import Call
+from tests.factories import CallFactory
 from tests.questionnaires.conftest import AdminPage
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +185,7 @@ def test_an_edit_in_place_changes_the_definition_every_page_reads(
     secretariat_client, questionnaire
 ):
     before = definitions.definition(questionnaire.pk)
+    call = CallFactory(questionnaire=questionnaire)
     page = AdminPage(secretariat_client, change_url(questionnaire))
     row = page.row_of("questions", "key", "summary")
     page.set(**{f"questions-{row}-word_limit": "120", f"questions-{row}-label_fr": "Synthèse"})
@@ -193,6 +197,9 @@ def test_an_edit_in_place_changes_the_definition_every_page_reads(
         120,
         "Synthèse",
     )
+    # A page that reads the call with its questionnaire checks the built one by that stamp.
+    read = Call.objects.select_related("questionnaire").get(pk=call.pk)
+    assert answers.asked(read).by_key["summary"].word_limit == 120
 
 
 def test_a_column_is_edited_on_its_own_page_and_offers_no_file_or_rows_kind(
