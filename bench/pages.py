@@ -4,6 +4,7 @@ from a client over HTTP, and count its SQL queries by running the same request i
     python -m bench.pages [N]        (N defaults to BENCH_N, then 5000)
 
 BENCH_PAGES="eoi list,export" times only the pages whose names contain one of those words.
+BENCH_REUSE=1 times the pages on the database an earlier run seeded (no seeding).
 
 Prints one JSON object per page on stdout:
     {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...}
@@ -76,7 +77,7 @@ def count_queries(path, user, before=lambda: None):
 
     client = Client()
     client.force_login(user)
-    client.get(path)
+    client.get(path).getvalue()
     before()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
@@ -86,7 +87,7 @@ def count_queries(path, user, before=lambda: None):
     return len(captured.captured_queries)
 
 
-def time_page(base, path, session_key, requests_per_page, before=lambda: None):
+def time_page(base, path, session_key, requests_per_page, before=lambda: None, rounds=WARM_UP):
     """Wall-clock ms of each request and of its first byte of body, and the server's CPU ms
     per request over them all. The body is read as it arrives, as a browser's download would;
     requests' default of 10 kB at a time cost more client CPU than the export's server."""
@@ -94,7 +95,7 @@ def time_page(base, path, session_key, requests_per_page, before=lambda: None):
 
     client = requests.Session()
     client.cookies.set("sessionid", session_key, domain="127.0.0.1")
-    warm_up(base + path, session_key)
+    warm_up(base + path, session_key, rounds)
     cpu_before = common.server_cpu_seconds(base)
     timings, first_bytes = [], []
     for _attempt in range(requests_per_page):
@@ -113,7 +114,7 @@ def time_page(base, path, session_key, requests_per_page, before=lambda: None):
     return timings, first_bytes, cpu_ms
 
 
-def warm_up(url, session_key):
+def warm_up(url, session_key, rounds=WARM_UP):
     """Have every gunicorn worker serve the page WARM_UP times before it is timed: a worker's
     first request of a page loads and compiles what it needs, once in the worker's life. One at
     a time, the requests would mostly reach the same worker, and the others' first requests
@@ -124,14 +125,14 @@ def warm_up(url, session_key):
 
     def get(_number):
         response = requests.get(
-            url, cookies={"sessionid": session_key}, allow_redirects=False, timeout=60
+            url, cookies={"sessionid": session_key}, allow_redirects=False, timeout=600
         )
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code} over HTTP")
 
     workers = common.web_workers()
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(get, range(WARM_UP * workers)))
+        list(pool.map(get, range(rounds * workers)))
 
 
 def figures(page, n, timings, queries, cpu_ms=None, first_bytes=None):
@@ -153,19 +154,25 @@ def figures(page, n, timings, queries, cpu_ms=None, first_bytes=None):
 
 def run(n, requests_per_page):
     common.configure()
-    common.recreate_database()
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if not reuse:
+        common.recreate_database()
     common.flush_redis()
     import django
 
     django.setup()
     from django.db import connection
 
-    from .seed import analyze, seed
+    from .seed import analyze, seed, seeded
 
     started = time.perf_counter()
-    people = seed(n)
-    analyze()
-    print(f"seeded {n} EOIs in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if reuse:  # the database an earlier run of the same N left, to time other pages on it
+        people = seeded()
+        n = people["call"].eois.count()
+    else:
+        people = seed(n)
+        analyze()
+        print(f"seeded {n} EOIs in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     wanted = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
     measured = [p for p in pages(people) if not wanted or any(w in p[0] for w in wanted)]
     sessions = {who.pk: common.session_for(who) for _name, _path, who in measured}
@@ -176,8 +183,10 @@ def run(n, requests_per_page):
         for name, path, who in measured:
             # The export takes seconds at scale: fewer samples keep the run bounded.
             samples = max(5, requests_per_page // 5) if "export" in name else requests_per_page
+            # An export at 50,000 takes seconds: one warm-up request per worker is enough.
+            rounds = 1 if "export" in name else WARM_UP
             timings, first_bytes, cpu_ms = time_page(
-                base, path, sessions[who.pk], samples, before[name]
+                base, path, sessions[who.pk], samples, before[name], rounds
             )
             exported = first_bytes if "export" in name else None
             result = figures(name, n, timings, queries[name], cpu_ms, exported)

@@ -299,6 +299,24 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
     }
 
 
+def seeded():
+    """The same people as seed() returns, read from a database it seeded earlier."""
+    from accounts.models import User
+    from submissions.models import Call, ExpressionOfInterest
+
+    Status = ExpressionOfInterest.Status
+    eois = ExpressionOfInterest.objects.order_by("pk")
+    draft = eois.filter(status=Status.DRAFT).select_related("owner").first()
+    return {
+        "call": Call.objects.get(),
+        "secretariat": User.objects.get(email="secretariat0@bench.example.org"),
+        "reviewer": User.objects.get(email="reviewer0@bench.example.org"),
+        "applicant": draft.owner,
+        "draft": draft,
+        "reviewed": eois.filter(status__in=[Status.UNDER_REVIEW, Status.SUBMITTED]).first(),
+    }
+
+
 def main(argv):
     """Seed a fresh benchmark database (BENCH_DATABASE_URL) with N EOIs, to explore by hand."""
     import time

@@ -64,3 +64,21 @@ def test_the_csv_defuses_formulas_and_keeps_text_as_typed():
 
     assert parsed[1] == ["KMF-1", "18000", "12.50", '\'=HYPERLINK("http://evil.example","click")']
     assert parsed[2][3] == "Tom & Jerry <b>bold</b>\nsecond line"
+
+
+def test_an_abandoned_download_closes_its_rows():
+    closed = []
+
+    def rows():
+        try:
+            for n in range(10 * tables.CHUNK_ROWS):
+                yield [n]
+        finally:
+            closed.append(True)  # where the export's cursor and transaction end
+
+    for chunks in (tables.csv_chunks(rows()), tables.xlsx_chunks(rows())):
+        closed.clear()
+        next(chunks)
+        next(chunks)
+        chunks.close()
+        assert closed == [True]
