@@ -8,9 +8,12 @@ from modeltranslation.admin import (
 from audit import trail
 from core.admin_base import AutocompleteAdmin, BoundedInline
 
+from . import documents
+from .forms import CallDocumentForm
 from .models import (
     Attachment,
     Call,
+    CallDocument,
     Challenge,
     ExpressionOfInterest,
     Extension,
@@ -29,6 +32,17 @@ class MilestoneInline(BoundedInline, TranslationTabularInline):
     extra = 0
 
 
+class CallDocumentInline(BoundedInline, TranslationStackedInline):
+    model = CallDocument
+    form = CallDocumentForm
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "link":
+            kwargs["assume_scheme"] = "https"  # a link typed without one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class QuestionInline(BoundedInline, TranslationStackedInline):
     model = Question
     extra = 0
@@ -42,7 +56,7 @@ class CallAdmin(TranslationAdmin):
     list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ChallengeInline, MilestoneInline, QuestionInline]
+    inlines = [ChallengeInline, MilestoneInline, CallDocumentInline, QuestionInline]
 
     # What the audit trail records is what changed in the database, not what the form thinks.
     def save_model(self, request, obj, form, change):
@@ -65,6 +79,14 @@ class CallAdmin(TranslationAdmin):
         super().save_formset(request, form, formset, change)
         if list(rows.order_by("pk").values()) != before:
             trail.record(request.user, "call.changed", form.instance, fields=[formset.prefix])
+        if formset.model is CallDocument:
+            # Files no document uses any more go once the change is committed.
+            deleted = {id(row) for row in formset.deleted_objects}
+            for row in formset.forms:
+                if row.stored_file and (
+                    id(row.instance) in deleted or row.instance.file.name != row.stored_file
+                ):
+                    documents.discard_later(row.stored_file)
 
 
 @admin.register(Extension)

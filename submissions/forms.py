@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,8 @@ from questionnaires.definition import StepDef
 from questionnaires.forms import AnswersForm, Bounds, rows_formset
 from questionnaires.models import FileTypes, Kind, Role
 
-from .models import ExpressionOfInterest
+from . import documents
+from .models import CallDocument, ExpressionOfInterest
 from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
 
 # Beside its other files, an application carries at most this many files for one question.
@@ -187,3 +189,64 @@ class DeclarationsForm(forms.ModelForm):
     class Meta:
         model = ExpressionOfInterest
         fields = ["declares_accuracy", "declares_consent"]
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A call document's file as its admin field shows it: named, and linked where the public
+    downloads it (uploads have no public address in their storage)."""
+
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentFileInput(forms.ClearableFileInput):
+    def format_value(self, value):
+        if self.is_initial(value):
+            return StoredDocument(value.instance.original_name, value.instance.get_absolute_url())
+        return None
+
+
+def https_by_default(db_field, **kwargs):
+    """The form field of a model field; a link typed without a scheme takes https (the admin
+    asks its ModelAdmin instead, which does the same)."""
+    if db_field.name == "link":
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class CallDocumentForm(forms.ModelForm):
+    """A document of a call, in the call's admin page. An uploaded file is judged by its
+    content, as applicants' files are, and given a safe name. `stored_file` is the name of the
+    file it had, for the admin to delete once no longer used."""
+
+    class Meta:
+        model = CallDocument
+        fields = [
+            "position",
+            "key",
+            "title",
+            "description",
+            "file",
+            "link",
+            "language",
+            "step",
+            "template_for",
+        ]
+        widgets = {"file": DocumentFileInput}
+        formfield_callback = https_by_default
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_file = self.instance.file.name if self.instance.pk else ""
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            documents.describe(self.instance, upload)
+        elif upload is False:  # "Clear" ticked
+            documents.forget_file(self.instance)
+        return upload

@@ -14,12 +14,14 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from questionnaires import definition as definitions
 
+from . import budget_template, documents
 from .models import Call, Challenge, Milestone, Question
 
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
@@ -58,8 +60,9 @@ QUESTIONS = [
     ),
     (
         "What may the budget contain?",
-        "Use the KMF budget template. Personnel costs may be at most 30% of the budget; "
-        "overheads are not eligible.",
+        "Download and fill in the [[budget-template]], then upload it with your expression of "
+        "interest. It calculates your personnel share, which may be at most 30% of the budget. "
+        "Overheads are not eligible.",
     ),
     (
         "When exactly is the deadline?",
@@ -120,8 +123,9 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
         ),
         (
             "Que peut contenir le budget ?",
-            "Utilisez le modèle de budget du KMF. Les frais de personnel ne peuvent dépasser 30 % "
-            "du budget ; les frais généraux ne sont pas éligibles.",
+            "Téléchargez et remplissez le [[budget-template-fr]], puis joignez-le à votre "
+            "manifestation d'intérêt. Il calcule votre part de frais de personnel, qui ne peut "
+            "dépasser 30\u00a0% du budget. Les frais généraux ne sont pas éligibles.",
         ),
         (
             "Quelle est l'heure exacte de la date limite ?",
@@ -144,6 +148,27 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
             "complète ; chaque candidat est informé du résultat, avec un retour.",
         ),
     ],
+}
+
+
+# The KMF budget template, made by budget_template.build in each language: shown on the budget
+# step, and the template that budget uploads are compared with.
+BUDGET_TEMPLATES = [
+    ("budget-template", "en", "kmf-2021-budget-template.xlsx"),
+    ("budget-template-fr", "fr", "kmf-2021-modele-de-budget.xlsx"),
+]
+BUDGET_TEMPLATE_TEXT = {
+    "title_en": "KMF budget template",
+    "title_fr": "Modèle de budget du KMF",
+    "description_en": (
+        "Your budget by category and month, with your personnel share calculated against the "
+        "30% cap. Upload it filled in with your expression of interest."
+    ),
+    "description_fr": (
+        "Votre budget par catégorie et par mois, avec votre part de frais de personnel "
+        "calculée par rapport au plafond de 30\u00a0%. Joignez-le rempli à votre manifestation "
+        "d'intérêt."
+    ),
 }
 
 
@@ -204,6 +229,7 @@ def load_2021_call(today=None):
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_french_text(existing)
+        add_documents(existing)
         loaded_2021_call.send(sender=Call, call=existing, created=False)
         existing.refresh_from_db()
         return existing, False
@@ -247,6 +273,7 @@ def load_2021_call(today=None):
         for position, (question, answer) in enumerate(QUESTIONS, start=1)
     )
     add_french_text(call)
+    add_documents(call)
     loaded_2021_call.send(sender=Call, call=call, created=True)
     call.refresh_from_db()
     return call, True
@@ -284,3 +311,28 @@ def add_french_text(call):
         call.questions.order_by("position"), FRENCH["questions"], strict=False
     ):
         fill(question, question=asked, answer=answer)
+
+
+def add_documents(call):
+    """Attach the budget templates the call does not have yet (a call loaded before there
+    were templates gets them on its next load; one already there is left as it is)."""
+    have = set(call.documents.values_list("key", flat=True))
+    # Where the Secretariat's questionnaire still has the 2021 budget step and upload.
+    asked = definitions.definition(call.questionnaire_id) if call.questionnaire_id else None
+    budget_step = "budget" if asked and asked.step("budget") else ""
+    upload = asked.by_key.get("budget") if asked else None
+    template_for = "budget" if upload and upload.is_file else ""
+    for position, (key, language, name) in enumerate(BUDGET_TEMPLATES, start=1):
+        if key in have:
+            continue
+        content = ContentFile(budget_template.build(call, language), name=name)
+        documents.add_file(
+            call,
+            content,
+            key=key,
+            position=position,
+            language=language,
+            step=budget_step,
+            template_for=template_for,
+            **BUDGET_TEMPLATE_TEXT,
+        )

@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -215,7 +216,10 @@ class Question(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     question = models.CharField(_("question"), max_length=300)
-    answer = models.TextField(_("answer"), help_text=_("Markdown."))
+    answer = models.TextField(
+        _("answer"),
+        help_text=_("Markdown. [[key]] links the call's document of that key."),
+    )
 
     class Meta:
         verbose_name = _("frequently asked question")
@@ -224,6 +228,143 @@ class Question(models.Model):
 
     def __str__(self):
         return self.question
+
+
+def document_path(document, filename):
+    # Stored under a random name, whatever the file was called on the Secretariat's computer.
+    return f"call-documents/{uuid.uuid4().hex}{document.extension}"
+
+
+class CallDocument(models.Model):
+    """A document for the applicants to a call: a file (the budget template, guidance) or a
+    link (a webinar recording). Listed on the call page, on the step of the application that
+    needs it, and in the FAQ answers that mention it as [[key]]."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        help_text=_(
+            "Short and unique in the call: its address ends with it, and an FAQ answer "
+            "links it by writing [[key]]."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=document_path,
+        blank=True,
+        help_text=_("PDF, DOCX, XLSX, ODT or ODS."),
+    )
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Instead of a file: a web address, such as a webinar recording's."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language,
+        blank=True,
+        help_text=_("The language it is in, when it is in one only."),
+    )
+    step = models.SlugField(
+        _("step"),
+        max_length=40,
+        blank=True,
+        help_text=_("The key of the questionnaire step that needs it: that step shows it too."),
+    )
+    template_for = models.SlugField(
+        _("template for uploads to"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The key of a file question whose uploads should follow this spreadsheet (an XLSX "
+            "file): an applicant whose file does not look like it is told so, and the step "
+            "that asks it shows it too."
+        ),
+    )
+    # What the uploaded file is, judged by its content (uploads.sniff); empty for a link.
+    original_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    extension = models.CharField(max_length=8, blank=True, editable=False)
+    size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # A template's sheet and column headings (spreadsheets.layout_of), which uploads are
+    # compared with.
+    layout = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="unique_document_key"),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
+                name="document_is_a_file_or_a_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if not self.file:
+            return self.link
+        return reverse(
+            "submissions:call_document", kwargs={"slug": self.call.slug, "key": self.key}
+        )
+
+    @property
+    def in_language(self):
+        """The document's language as its listing says it ("in English"); empty when it is
+        in both or none."""
+        said = {self.Language.ENGLISH: _("in English"), self.Language.FRENCH: _("in French")}
+        return said.get(self.language, "")
+
+    @property
+    def type_label(self):
+        """XLSX, PDF…: what the file is, as its content says."""
+        return self.extension.lstrip(".").upper()
+
+    def clean(self):
+        errors = {}
+        if self.file and self.link:
+            errors["link"] = _("Give a file or a link, not both.")
+        elif not self.file and not self.link:
+            errors["file"] = _("Give a file or a link.")
+        call = getattr(self, "call", None)  # set by the call's admin page, saved or not
+        definition = answers.asked(call) if call and call.questionnaire_id else None
+        if self.step and definition and not definition.step(self.step):
+            errors["step"] = _("%(key)s is not a step of the call's questionnaire: %(keys)s.") % {
+                "key": self.step,
+                "keys": ", ".join(step.key for step in definition.steps),
+            }
+        if self.template_for:
+            question = definition.by_key.get(self.template_for) if definition else None
+            if question is None or not question.is_file:
+                errors["template_for"] = _(
+                    "%(key)s is not a file question of the call's questionnaire: %(keys)s."
+                ) % {
+                    "key": self.template_for,
+                    "keys": ", ".join(q.key for q in definition.questions if q.is_file)
+                    if definition
+                    else "–",
+                }
+            elif not self.layout:
+                errors["template_for"] = _(
+                    "A template is an XLSX file with a row of column headings near its top."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReferenceCounter(models.Model):

@@ -1,10 +1,10 @@
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.permissions import can
 
-from .models import ExpressionOfInterest, Extension
+from .models import Call, CallDocument, ExpressionOfInterest, Extension
 
 
 def applicant_eois(applicant):
@@ -33,3 +33,19 @@ def eoi_or_404(user, uuid, permission):
 def eoi_answers(eoi):
     """The EOI's answers for the read-only answers template, its files among them."""
     return eoi.readable_answers()
+
+
+def step_documents(call, step):
+    """The call's documents a step of its questionnaire shows: those that belong to it and
+    the templates of the files it asks for (one query)."""
+    files = [question.key for question in step.questions if question.is_file]
+    return call.documents.filter(Q(step=step.key) | Q(template_for__in=files))
+
+
+def public_document_or_404(slug, key):
+    """A call's document, with a file, wherever its call's page is public."""
+    return get_object_or_404(
+        CallDocument.objects.filter(call__in=Call.objects.published()).exclude(file=""),
+        call__slug=slug,
+        key=key,
+    )

@@ -8,7 +8,7 @@ access (raw SQL, reports, data migrations with historical models) reads `title_e
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Call, Challenge, Milestone, Question
+from .models import Call, CallDocument, Challenge, Milestone, Question
 
 
 @register(Call)
@@ -29,3 +29,8 @@ class MilestoneTranslation(TranslationOptions):
 @register(Question)
 class QuestionTranslation(TranslationOptions):
     fields = ["question", "answer"]
+
+
+@register(CallDocument)
+class CallDocumentTranslation(TranslationOptions):
+    fields = ["title", "description"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("calls/<slug:slug>/", views.call_detail, name="call_detail"),
     path("calls/<slug:slug>/apply/", views.apply, name="apply"),
+    path("calls/<slug:slug>/documents/<slug:key>/", views.call_document, name="call_document"),
     path("eois/", views.dashboard, name="dashboard"),
     path("eois/<uuid:uuid>/", views.eoi_detail, name="eoi_detail"),
     path("eois/<uuid:uuid>/receipt/", views.eoi_receipt, name="eoi_receipt"),

@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import can
 
-from . import answers, domain, lifecycle, pdf
+from . import answers, documents, domain, lifecycle, pdf
 from .forms import DeclarationsForm, FilesForm, StepForms, step_by_slug, steps_of
 from .models import Call, ExpressionOfInterest
-from .selectors import applicant_eois, eoi_answers, eoi_or_404
+from .selectors import (
+    applicant_eois,
+    eoi_answers,
+    eoi_or_404,
+    public_document_or_404,
+    step_documents,
+)
 
 Status = ExpressionOfInterest.Status
 
@@ -41,13 +47,36 @@ def home(request):
 
 def call_detail(request, slug):
     call = get_object_or_404(
-        Call.objects.published().prefetch_related("challenges", "milestones", "questions"),
+        Call.objects.published().prefetch_related(
+            "challenges", "milestones", "questions", "documents"
+        ),
         slug=slug,
     )
     my_eoi = None
     if request.user.is_authenticated:
         my_eoi = call.eois.filter(owner=request.user).exclude(status=Status.WITHDRAWN).first()
-    return render(request, "submissions/call_detail.html", {"call": call, "my_eoi": my_eoi})
+    attached = list(call.documents.all())
+    return render(
+        request,
+        "submissions/call_detail.html",
+        {
+            "call": call,
+            "my_eoi": my_eoi,
+            "documents": attached,
+            "documents_by_key": {document.key: document for document in attached},
+        },
+    )
+
+
+def call_document(request, slug, key):
+    """A file the Secretariat attached to a call, for anyone who may read the call's page."""
+    document = public_document_or_404(slug, key)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 @login_required
@@ -85,6 +114,7 @@ def step_context(eoi, step, **extra):
         "previous_step": steps[index - 1] if index else None,
         "next_step": steps[index + 1] if index + 1 < len(steps) else None,
         "deadline": lifecycle.deadline_for(eoi),
+        "documents": step_documents(eoi.call, step.asks) if step.asks else (),
         **extra,
     }
 
@@ -222,6 +252,8 @@ def files_step(request, eoi, step):
         if form.is_valid():
             if form.uploads():
                 messages.success(request, _("Uploaded."))
+                for warning in documents.template_warnings(eoi.call, form.uploads()):
+                    messages.warning(request, warning)
             return step_after_save(eoi, step, request.POST.get("go"))
     labels = {q.key: q.label for q in questions}
     attachments = [a for a in eoi.attachments.all() if a.question in labels]

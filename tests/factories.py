@@ -10,7 +10,7 @@ from notifications.models import OutboundEmail
 from questionnaires import definition as definitions
 from submissions import answers as eoi_answers
 from submissions.kmf2021 import questionnaire_2021
-from submissions.models import Call, Challenge, ExpressionOfInterest
+from submissions.models import Call, CallDocument, Challenge, ExpressionOfInterest
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,6 +45,18 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Challenge {n}")
     description = "Describe how."
+
+
+class CallDocumentFactory(factory.django.DjangoModelFactory):
+    """A document of a call that is a link; tests.files.add_document makes one of a file."""
+
+    class Meta:
+        model = CallDocument
+
+    call = factory.SubFactory(CallFactory)
+    key = factory.Sequence(lambda n: f"document-{n}")
+    title = factory.Sequence(lambda n: f"Webinar recording {n}")
+    link = "https://example.org/webinar"
 
 
 class ApplicantFactory(UserFactory):

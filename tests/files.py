@@ -137,6 +137,15 @@ def attach_budget(eoi):
     return eoi
 
 
+def add_document(call, upload_file=None, **fields):
+    """A document of `call` made of a file (a PDF unless given), as the admin stores it."""
+    from submissions import documents
+
+    fields.setdefault("key", "guidance")
+    fields.setdefault("title", "Guidance for applicants")
+    return documents.add_file(call, upload_file or budget_pdf("guidance.pdf"), **fields)
+
+
 def attach(client, eoi, **files):
     """Post files to the attachments step, as the applicant's browser does."""
     from django.urls import reverse

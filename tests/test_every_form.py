@@ -35,7 +35,7 @@ from submissions.forms import steps_of
 from submissions.kmf2021 import questionnaire_2021
 from submissions.models import Extension, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
-from tests.files import attach_budget
+from tests.files import add_document, attach_budget
 from tests.test_url_permissions import EXPECTED, ROLES, address
 from tests.test_url_permissions import world as permissions_world  # noqa: F401
 
@@ -51,6 +51,7 @@ FORMLESS = {
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",
+    "submissions:call_document": "a download",
     "review:assignments": "a list of links",
     "review:dashboard": "figures",
     "review:export_reviews": "a download",
@@ -450,7 +451,8 @@ def site(permissions_world):  # noqa: F811
     )
     # Last, so that the admin opens them: a call, a person and a questionnaire with nothing
     # that keeps them.
-    CallFactory(slug="spare")
+    spare = CallFactory(slug="spare")
+    add_document(spare, key="guidance", step="budget")  # its admin shows a document's form
     UserFactory(email="spare@example.org")
     definitions.save(questionnaire_2021())
     # The world set its reference by hand: the counter goes on from it.

@@ -9,7 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
-from tests.files import attach_budget
+from tests.files import add_document, attach_budget
 
 ROLES = [
     "anonymous",
@@ -35,6 +35,7 @@ POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
 EXPECTED = {
     "submissions:home": PUBLIC,
     "submissions:call_detail": PUBLIC,
+    "submissions:call_document": PUBLIC,
     "submissions:apply": POST_ONLY,
     "submissions:dashboard": SIGNED_IN,
     "submissions:eoi_detail": OWNER_OR_SECRETARIAT,
@@ -147,6 +148,7 @@ def url_names(patterns, namespace=None):
 def world(db, settings):
     call = CallFactory(reference_prefix="KMF21")
     ChallengeFactory(call=call)
+    add_document(call, key="guidance")
     people = dict.fromkeys(ROLES)
     people["applicant A"] = ApplicantFactory()
     people["applicant B"] = ApplicantFactory()
@@ -173,6 +175,7 @@ def address(name, world):
     arguments = {
         "submissions:call_detail": [call.slug],
         "submissions:apply": [call.slug],
+        "submissions:call_document": [call.slug, "guidance"],
         "submissions:attachment": [eoi.uuid, eoi.attachments.get().pk],
         "submissions:attachment_delete": [eoi.uuid, eoi.attachments.get().pk],
         "submissions:eoi_step": [eoi.uuid, "project"],

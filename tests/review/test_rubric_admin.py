@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from submissions.kmf2021 import load_2021_call
@@ -40,6 +41,11 @@ def admin_form_data(page):
         value = bound.value()
         return json.dumps(value) if isinstance(value, list | dict) else value
 
+    def sent(bound):
+        # A browser sends no file it was not given to send: a stored one stays as it is.
+        value = bound.value()
+        return value is not None and value is not False and not isinstance(value, FieldFile)
+
     form = page.context["adminform"].form
     data = {name: posted(form[name]) for name in form.fields if form[name].value() is not None}
     call = form.instance
@@ -57,7 +63,7 @@ def admin_form_data(page):
             data[f"{formset.formset.prefix}-{name}"] = management[name].value()
         for index, inline in enumerate(formset.formset.forms):
             for name in inline.fields:
-                if inline[name].value() not in (None, False):
+                if sent(inline[name]):
                     data[f"{formset.formset.prefix}-{index}-{name}"] = posted(inline[name])
     return data
 

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from core.timezones import TIME_ZONE_COOKIE
 from submissions.kmf2021 import load_2021_call
-from tests.factories import CallFactory, ChallengeFactory
+from submissions.models import Question
+from tests.factories import CallDocumentFactory, CallFactory, ChallengeFactory
+from tests.files import add_document
 from tests.submissions.test_kmf2021 import seed_paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -168,13 +170,17 @@ def test_home_and_call_pages_keep_a_constant_number_of_queries(client, django_as
     call = make_call()
     with django_assert_num_queries(3):
         client.get("/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(call.get_absolute_url())
 
     for _ in range(3):
         make_call()
     ChallengeFactory.create_batch(5, call=call)
+    # Documents, listed and mentioned by the FAQ, come with the call's other rows.
+    add_document(call)
+    for document in CallDocumentFactory.create_batch(3, call=call):
+        Question.objects.create(call=call, question="Where?", answer=f"See [[{document.key}]].")
     with django_assert_num_queries(3):
         client.get("/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(call.get_absolute_url())
