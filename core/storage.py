@@ -12,6 +12,7 @@ import uuid
 from django.core.files.move import file_move_safe
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import FileResponse, Http404
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +76,14 @@ class SpoolingUploadHandler(TemporaryFileUploadHandler):
         self.request.upload_fault = self.file_name
         # What arrived so far (the form's fields, its CSRF token) stays readable.
         raise StopUpload(connection_reset=False)
+
+
+def download(field_file, filename, content_type):
+    """A stored file as a download; a file gone from storage (a restore that missed it, a
+    bucket out of reach) is logged for the operators and a 404 for the reader, never a 500."""
+    try:
+        opened = field_file.open("rb")
+    except OSError:
+        logger.error("A stored file could not be opened: %s", field_file.name)
+        raise Http404 from None
+    return FileResponse(opened, as_attachment=True, filename=filename, content_type=content_type)

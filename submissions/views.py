@@ -3,7 +3,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
@@ -15,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import storage
 from core.permissions import can
 
 from . import answers, documents, domain, lifecycle, pdf
@@ -71,12 +71,7 @@ def call_detail(request, slug):
 def call_document(request, slug, key):
     """A file the Secretariat attached to a call, for anyone who may read the call's page."""
     document = public_document_or_404(slug, key)
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return storage.download(document.file, document.original_name, document.content_type)
 
 
 @login_required
@@ -358,15 +353,12 @@ def eoi_withdraw(request, uuid):
 def attachment_download(request, uuid, pk):
     eoi = eoi_or_404(request.user, uuid, "submissions.download_attachments")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name
+    shown_name = (
+        attachment.original_name
         if can(request.user, "submissions.view_eoi", eoi) or not eoi.call.blind_review
-        else f"{eoi.reference}-{attachment.question}{attachment.extension}",
-        content_type=attachment.content_type,
+        else f"{eoi.reference}-{attachment.question}{attachment.extension}"
     )
-    return response
+    return storage.download(attachment.file, shown_name, attachment.content_type)
 
 
 @login_required

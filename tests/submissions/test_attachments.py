@@ -143,6 +143,21 @@ def test_downloads_are_attachments_that_browsers_do_not_sniff(applicant_client, 
     assert b"".join(response.streaming_content) == pdf_bytes()
 
 
+def test_a_file_gone_from_storage_is_a_404_and_a_log_line_not_a_500(
+    applicant_client, eoi, media_root, caplog
+):
+    attach(applicant_client, eoi, budget=budget_pdf())
+    attachment = eoi.attachments.get()
+    (media_root / attachment.file.name).unlink()  # a restore that missed the file
+
+    response = applicant_client.get(
+        reverse("submissions:attachment", kwargs={"uuid": eoi.uuid, "pk": attachment.pk})
+    )
+
+    assert response.status_code == 404
+    assert attachment.file.name in caplog.text
+
+
 def test_another_applicant_gets_404_and_the_secretariat_may_download(client, applicant_client, eoi):
 
     attach(applicant_client, eoi, budget=budget_pdf())
