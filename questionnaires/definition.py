@@ -147,6 +147,29 @@ def _number(value, where):
         ) from None
 
 
+def _flag(data, name, default, where):
+    """A yes-or-no setting, written true or false: "no" or 0 is not taken for yes."""
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ValidationError(
+            _("%(where)s: “%(name)s” is true or false.") % {"where": where, "name": name}
+        )
+    return value
+
+
+def _whole(data, name, where):
+    """A count (a word limit, a number of rows): a whole number, or absent. The model's own
+    checks then judge its range, as for a question made in the admin."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            _("%(where)s: “%(name)s” is a whole number.") % {"where": where, "name": name}
+        )
+    return value
+
+
 def _items(value, where, what):
     """A list in the file (absent is empty); anything else is named, not iterated."""
     if value is None:
@@ -213,13 +236,13 @@ def _question(data, where, *, in_rows=False):
         kind=kind,
         label=label,
         help=_text(data.get("help") or {}, where),
-        required=bool(data.get("required", True)),
+        required=_flag(data, "required", True, where),
         role=role,
-        identifying=bool(data.get("identifying", False)),
-        word_limit=data.get("word_limit"),
+        identifying=_flag(data, "identifying", False, where),
+        word_limit=_whole(data, "word_limit", where),
         min_value=_number(data.get("min"), where),
         max_value=_number(data.get("max"), where),
-        max_rows=data.get("max_rows"),
+        max_rows=_whole(data, "max_rows", where),
         file_types=file_types,
         choices=choices,
         columns=columns,

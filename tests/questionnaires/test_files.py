@@ -113,6 +113,18 @@ def with_a_file_among_other_questions():
     return data
 
 
+def with_required_written_as_text():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["required"] = "no"  # once read as yes
+    return data
+
+
+def with_a_word_limit_written_as_text():
+    data = the_2021_file()
+    data["steps"][1]["questions"][1]["word_limit"] = "200"
+    return data
+
+
 BAD_FILES = {
     "not JSON": (b"name,steps\nKMF,1\n", "This file is not JSON"),
     "not text": (b"\xff\xfe\x00PDF", "This file is not JSON"),
@@ -128,6 +140,8 @@ BAD_FILES = {
     "role on another kind": (with_a_role_on_the_wrong_kind(), "needs another kind of question"),
     "reserved key": (with_a_reserved_key(), "a name the form uses itself"),
     "file among others": (with_a_file_among_other_questions(), "holds only file questions"),
+    "required as text": (with_required_written_as_text(), "“required” is true or false"),
+    "word limit as text": (with_a_word_limit_written_as_text(), "“word_limit” is a whole number"),
 }
 
 
