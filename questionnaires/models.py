@@ -35,6 +35,10 @@ class Questionnaire(models.Model):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         ordering = ["name", "-version"]
+        constraints = [
+            # Versions follow one another: two "Make a new version" at once make one.
+            models.UniqueConstraint(fields=["previous"], name="one_next_version")
+        ]
 
     def __str__(self):
         return _("%(name)s (version %(version)d)") % {"name": self.name, "version": self.version}
