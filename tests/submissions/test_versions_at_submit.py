@@ -5,11 +5,11 @@ call's); a submitted EOI edited before the deadline keeps the version it was sub
 import pytest
 from django.urls import reverse
 
+from accounts.roles import SECRETARIAT
 from questionnaires import versions
 from questionnaires.models import Question, Questionnaire
 from submissions import domain
 from submissions.models import ExpressionOfInterest
-from accounts.roles import SECRETARIAT
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 
