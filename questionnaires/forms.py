@@ -253,9 +253,10 @@ def refusal(question, value, bounds):
         limit = question.max_rows or DEFAULT_MAX_ROWS
         if len(rows) > limit:
             return TooManyRows(question) % {"num": limit}
+        fields = {column.key: form_field(column, bounds) for column in question.columns}
         for number, row in enumerate(rows, start=1):
             for column in question.columns:
-                if problems := _problems(column, row.get(column.key), bounds):
+                if problems := _problems(fields[column.key], row.get(column.key)):
                     return _("%(question)s, row %(number)d, %(column)s: %(problems)s") % {
                         "question": question.label,
                         "number": number,
@@ -263,16 +264,16 @@ def refusal(question, value, bounds):
                         "problems": problems,
                     }
         return ""
-    if problems := _problems(question, stored.initial(question, value), bounds):
+    if problems := _problems(form_field(question, bounds), stored.initial(question, value)):
         return _("%(question)s: %(problems)s") % {"question": question.label, "problems": problems}
     return ""
 
 
-def _problems(question, value, bounds):
+def _problems(field, value):
     if value is None:
         return ""
     try:
-        form_field(question, bounds).clean(value)
+        field.clean(value)
     except forms.ValidationError as error:
         return " ".join(error.messages)
     return ""

@@ -117,6 +117,12 @@ def test_a_draft_is_checked_against_the_version_it_is_submitted_in(
     page = applicant_client.get(step_url(eoi, "submit")).content.decode()
     assert summary in page
     assert step_url(eoi, "project") in page
+    applicant.preferred_language = "fr"
+    applicant.save()
+    page = applicant_client.get(step_url(eoi, "submit")).content.decode()
+    assert (
+        "Résumé\u00a0: Au plus 5\u00a0mots, s’il vous plaît\u00a0: ce texte en compte 11." in page
+    )
 
     eoi = domain.save_step(eoi, applicant, eoi.version, {"summary": "Local forums decide."})
     assert domain.submit_eoi(eoi, applicant, DECLARED).status == Status.SUBMITTED
