@@ -337,13 +337,6 @@ class ColumnInline(BoundedInline, UnansweredRows, TranslationStackedInline):
 class QuestionAdmin(HeldWhileSaved, Snapshots, Unanswered, TranslationAdmin):
     """A question on its own page, with its choices and, for repeating rows, its columns."""
 
-    def questionnaire_of_page(self, request, object_id):
-        if object_id:
-            question = self.get_object(request, unquote(object_id))
-            return question.questionnaire_id if question is not None else None
-        # A new question names its questionnaire in the form (checked there).
-        return as_pk(request.POST.get("questionnaire"))
-
     form = QuestionPageForm
     list_display = ["label", "key", "kind", "step", "questionnaire"]
     list_filter = ["questionnaire"]
@@ -352,6 +345,13 @@ class QuestionAdmin(HeldWhileSaved, Snapshots, Unanswered, TranslationAdmin):
 
     def get_model_perms(self, request):
         return {}  # reached from its questionnaire, not from the admin's index
+
+    def questionnaire_of_page(self, request, object_id):
+        if object_id:
+            question = self.get_object(request, unquote(object_id))
+            return question.questionnaire_id if question is not None else None
+        # A new question names its questionnaire in the form (checked there).
+        return as_pk(request.POST.get("questionnaire"))
 
     def delete_model(self, request, obj):
         questionnaire = obj.questionnaire
