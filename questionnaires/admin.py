@@ -34,6 +34,7 @@ from .admin_forms import (
     QuestionPageForm,
     StepFormSet,
     Together,
+    as_pk,
 )
 from .models import Choice, Question, Questionnaire, Step
 
@@ -58,6 +59,29 @@ class Unanswered:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _open(obj)
+
+
+class HeldWhileSaved:
+    """A page that writes a questionnaire holds its row while it is saved (versions.held): an
+    application started meanwhile waits, and finds the version it answers as saved. Answers
+    given before the hold was taken are read under it, and refuse the page with the reason."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            questionnaire_id = self.questionnaire_of_page(request, object_id)
+            questionnaire = versions.held(questionnaire_id) if questionnaire_id else None
+            if questionnaire is not None and versions.is_answered(questionnaire):
+                messages.error(
+                    request,
+                    _(
+                        "Answers were given in this version meanwhile, so it can no longer be "
+                        "changed: make a new version to edit, and make your changes there."
+                    ),
+                )
+                return HttpResponseRedirect(request.path)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class UnansweredRows(Unanswered):
@@ -141,7 +165,7 @@ def _snapshot(questionnaire_id):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(Snapshots, Unanswered, admin.ModelAdmin):
+class QuestionnaireAdmin(HeldWhileSaved, Snapshots, Unanswered, admin.ModelAdmin):
     list_display = ["name", "version", "answered_at"]
     fields = ["name", "version", "previous", "answered_at"]
     readonly_fields = ["version", "previous", "answered_at"]
@@ -171,27 +195,11 @@ class QuestionnaireAdmin(Snapshots, Unanswered, admin.ModelAdmin):
             kwargs["together"] = request.questionnaire_page
         return kwargs
 
-    def get_object(self, request, object_id, from_field=None):
-        questionnaire = super().get_object(request, object_id, from_field)
-        saving = request.method == "POST" and transaction.get_connection().in_atomic_block
-        if questionnaire is not None and saving:
-            # Held while the page is saved: an application started meanwhile waits, and
-            # finds the version it answers as saved (versions.mark_answered).
-            questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
-        return questionnaire
+    def questionnaire_of_page(self, request, object_id):
+        questionnaire = self.get_object(request, unquote(object_id)) if object_id else None
+        return questionnaire.pk if questionnaire is not None else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id:
-            questionnaire = self.get_object(request, unquote(object_id))
-            if questionnaire is not None and versions.is_answered(questionnaire):
-                messages.error(
-                    request,
-                    _(
-                        "Answers were given in this version meanwhile, so it can no longer be "
-                        "changed: make a new version to edit, and make your changes there."
-                    ),
-                )
-                return HttpResponseRedirect(request.path)
         extra_context = {**(extra_context or {}), "newer": None}
         if object_id:
             questionnaire = self.get_object(request, unquote(object_id))
@@ -267,24 +275,27 @@ class QuestionnaireAdmin(Snapshots, Unanswered, admin.ModelAdmin):
         questionnaire = self._viewable(request, object_id)
         if not (self.has_add_permission(request) and super().has_change_permission(request)):
             raise PermissionDenied
-        newer = versions.newer_version(questionnaire)
-        if newer is not None:
-            messages.info(request, _("A newer version exists already: edit that one."))
-            return HttpResponseRedirect(self._change_url(newer))
-        if not versions.is_answered(questionnaire):
-            messages.info(request, _("This version has no answers yet: edit it here."))
-            return HttpResponseRedirect(self._change_url(questionnaire))
-        if request.method == "POST":
-            copy = versions.new_version(questionnaire=questionnaire, actor=request.user)
-            messages.success(
-                request,
-                _(
-                    "This is %(questionnaire)s, a copy to edit. The calls that asked the earlier "
-                    "version ask this one now."
+        try:
+            if request.method != "POST":
+                refusal = versions.why_no_new_version(questionnaire)
+                if refusal is not None:
+                    raise refusal
+            else:
+                # Checked again while the questionnaire's row is held: of two clicks at once,
+                # the second finds the first's copy.
+                copy = versions.new_version(questionnaire=questionnaire, actor=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "This is %(questionnaire)s, a copy to edit. The calls that asked the "
+                        "earlier version ask this one now."
+                    )
+                    % {"questionnaire": copy},
                 )
-                % {"questionnaire": copy},
-            )
-            return HttpResponseRedirect(self._change_url(copy))
+                return HttpResponseRedirect(self._change_url(copy))
+        except versions.NoNewVersion as refusal:
+            messages.info(request, refusal.message)
+            return HttpResponseRedirect(self._change_url(refusal.to_edit))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -323,7 +334,7 @@ class ColumnInline(BoundedInline, UnansweredRows, TranslationStackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(Snapshots, Unanswered, TranslationAdmin):
+class QuestionAdmin(HeldWhileSaved, Snapshots, Unanswered, TranslationAdmin):
     """A question on its own page, with its choices and, for repeating rows, its columns."""
 
     form = QuestionPageForm
@@ -334,6 +345,13 @@ class QuestionAdmin(Snapshots, Unanswered, TranslationAdmin):
 
     def get_model_perms(self, request):
         return {}  # reached from its questionnaire, not from the admin's index
+
+    def questionnaire_of_page(self, request, object_id):
+        if object_id:
+            question = self.get_object(request, unquote(object_id))
+            return question.questionnaire_id if question is not None else None
+        # A new question names its questionnaire in the form (checked there).
+        return as_pk(request.POST.get("questionnaire"))
 
     def delete_model(self, request, obj):
         questionnaire = obj.questionnaire

@@ -67,7 +67,7 @@ class QuestionPageForm(QuestionForm):
             self.fields["kind"].choices = [("", "---------"), *COLUMN_KINDS]
         if "step" in self.fields:
             self.fields["step"].required = self.instance.row_of_id is None
-            questionnaire = self.instance.questionnaire_id or _key(
+            questionnaire = self.instance.questionnaire_id or as_pk(
                 self.initial.get("questionnaire")
             )
             if questionnaire:
@@ -101,7 +101,7 @@ class QuestionPageForm(QuestionForm):
         return cleaned_data
 
 
-def _key(value):
+def as_pk(value):
     try:
         return int(value)
     except (TypeError, ValueError):

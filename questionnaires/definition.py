@@ -26,6 +26,7 @@ from .models import (
     Role,
     Step,
 )
+from .validators import validate_key
 
 LANGUAGES = ("en", "fr")
 FORMAT_VERSION = 1
@@ -186,10 +187,12 @@ def _question(data, where, *, in_rows=False):
         raise ValidationError(_("%(where)s: a question must be an object.") % {"where": where})
     key = str(data.get("key", ""))
     where = f"{where} “{key}”"
-    if not key.replace("_", "").isalnum() or not key.isascii():
+    try:
+        validate_key(key)
+    except ValidationError as error:
         raise ValidationError(
-            _("%(where)s: a key is letters, digits and underscores.") % {"where": where}
-        )
+            _("%(where)s: %(problem)s") % {"where": where, "problem": error.messages[0]}
+        ) from None
     kind = data.get("kind")
     if kind not in Kind.values or (in_rows and kind in (Kind.ROWS, Kind.FILE, Kind.FILES)):
         raise ValidationError(

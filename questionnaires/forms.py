@@ -239,3 +239,41 @@ def rows_formset(question, bounds, data=None, initial=None):
         question=question,
         bounds=bounds,
     )
+
+
+def refusal(question, value, bounds):
+    """What the step's form would say of a stored answer now, as one message naming the
+    question, or "": an answer saved under an older version, before a limit changed, or
+    written straight into the database, is checked by the same fields before it is submitted.
+    Files are checked when they arrive (uploads), not here."""
+    if question.is_file:
+        return ""
+    if question.is_rows:
+        rows = stored.initial(question, value) or []
+        limit = question.max_rows or DEFAULT_MAX_ROWS
+        if len(rows) > limit:
+            return TooManyRows(question) % {"num": limit}
+        fields = {column.key: form_field(column, bounds) for column in question.columns}
+        for number, row in enumerate(rows, start=1):
+            for column in question.columns:
+                if problems := _problems(fields[column.key], row.get(column.key)):
+                    return _("%(question)s, row %(number)d, %(column)s: %(problems)s") % {
+                        "question": question.label,
+                        "number": number,
+                        "column": column.label,
+                        "problems": problems,
+                    }
+        return ""
+    if problems := _problems(form_field(question, bounds), stored.initial(question, value)):
+        return _("%(question)s: %(problems)s") % {"question": question.label, "problems": problems}
+    return ""
+
+
+def _problems(field, value):
+    if value is None:
+        return ""
+    try:
+        field.clean(value)
+    except forms.ValidationError as error:
+        return " ".join(error.messages)
+    return ""

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_key
+
 
 class Questionnaire(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -33,6 +35,10 @@ class Questionnaire(models.Model):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         ordering = ["name", "-version"]
+        constraints = [
+            # Versions follow one another: two "Make a new version" at once make one.
+            models.UniqueConstraint(fields=["previous"], name="one_next_version")
+        ]
 
     def __str__(self):
         return _("%(name)s (version %(version)d)") % {"name": self.name, "version": self.version}
@@ -131,9 +137,11 @@ class Question(models.Model):
         help_text=_("For a column of repeating rows: the rows question it belongs to."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    key = models.SlugField(
+    key = models.CharField(
         _("key"),
         max_length=40,
+        db_index=True,
+        validators=[validate_key],
         help_text=_("Names the answer in exports; letters, digits and underscores."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)

@@ -1,6 +1,22 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+# A question's key names its form field, and a question of rows names its rows' fields with it
+# ("partners-0-name"): without hyphens, no key can be another question's row field.
+KEY = re.compile(r"[A-Za-z0-9_]+")
+
+
+def validate_key(key):
+    """The one rule for a question's key, in the admin and in an imported file."""
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        raise ValidationError(
+            _("A key is letters, digits and underscores, without spaces or hyphens."),
+            code="invalid_key",
+        )
 
 
 def count_words(text):

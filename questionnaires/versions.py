@@ -3,11 +3,17 @@
 Submissions marks a version answered when an application is first started or saved in it
 (`mark_answered`); the admin then shows it read-only, and an edit starts with `new_version`, a
 copy that the calls asking the old version ask from then on. Applications keep pointing at the
-version their answers were given in, and drafts move to the call's current one when next saved.
+version their answers were given in, and drafts move to the call's current one when next saved
+or submitted.
+
+Whatever writes a version holds its row (`held`) until it commits; `mark_answered` updates that
+row, so a first answer waits for an edit in progress, and the edit, reading `answered_at` under
+the hold, is refused once answers came first.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 
@@ -31,10 +37,51 @@ def newer_version(questionnaire):
     return questionnaire.next_versions.order_by("-version").first()
 
 
-@transaction.atomic
+def held(questionnaire_id):
+    """The questionnaire as it is now, its row held until the transaction commits (None when
+    there is no such questionnaire)."""
+    return Questionnaire.objects.select_for_update().filter(pk=questionnaire_id).first()
+
+
+class NoNewVersion(Exception):
+    """Why no new version is made of a questionnaire, and the one to edit instead."""
+
+    def __init__(self, message, to_edit):
+        super().__init__(message)
+        self.message = message
+        self.to_edit = to_edit
+
+
+def why_no_new_version(questionnaire):
+    newer = newer_version(questionnaire)
+    if newer is not None:
+        return NoNewVersion(_("A newer version exists already: edit that one."), newer)
+    if not is_answered(questionnaire):
+        return NoNewVersion(_("This version has no answers yet: edit it here."), questionnaire)
+    return None
+
+
 def new_version(*, questionnaire, actor):
     """Copy `questionnaire` (steps, questions, columns, choices, both languages) as its next
-    version, and point every call that asks it at the copy."""
+    version, and point every call that asks it at the copy. Raises NoNewVersion when a newer
+    version exists (two clicks at once make one copy) or no answers were given in it yet."""
+    try:
+        return _copy(questionnaire, actor)
+    except IntegrityError:
+        # A version has one next version (the constraint "one_next_version"): another request
+        # made it past the hold, where the database has none (SQLite).
+        newer = newer_version(questionnaire)
+        if newer is None:
+            raise
+        raise NoNewVersion(_("A newer version exists already: edit that one."), newer) from None
+
+
+@transaction.atomic
+def _copy(questionnaire, actor):
+    questionnaire = held(questionnaire.pk)
+    refusal = why_no_new_version(questionnaire)
+    if refusal is not None:
+        raise refusal
     copy = definitions.save(definitions.build(questionnaire.pk), previous=questionnaire)
     calls = list(questionnaire.calls.order_by("pk"))
     questionnaire.calls.update(questionnaire=copy)

@@ -45,10 +45,21 @@ def asked(call):
 
 def answered(eoi):
     """The questionnaire the EOI's answers were given in (drafts move to the call's current
-    one when next saved)."""
+    one when next saved or submitted)."""
     if eoi.questionnaire_id:
         return definitions.definition(eoi.questionnaire_id, _stamp(eoi, "questionnaire"))
     return asked(eoi.call)
+
+
+def edited_in(eoi):
+    """The questionnaire the EOI is filled in: a draft the call's current one (it moves there
+    when saved), a submitted EOI the one it was submitted in, whose checks it passed."""
+    if eoi.status == eoi.Status.DRAFT:
+        return asked(eoi.call)
+    held = getattr(eoi, "_edited_in", None)
+    if held is None or held.pk != eoi.questionnaire_id:
+        held = eoi._edited_in = answered(eoi)
+    return held
 
 
 def columns(definition, answers):

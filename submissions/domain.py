@@ -7,22 +7,22 @@ change of status goes through lifecycle.change_status, which does all of that fo
 
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
-from core.money import euros
 from questionnaires import versions
 from questionnaires.answers import is_answered
+from questionnaires.forms import refusal
 from questionnaires.models import Kind, Role
 
 from . import answers as eoi_answers
 from . import lifecycle
+from .forms import bounds_of
 from .lifecycle import DomainError
 from .models import Attachment, Challenge, ExpressionOfInterest, Extension, ReferenceCounter
 
@@ -121,7 +121,8 @@ def ensure_editable(eoi, now=None):
 
 def save_step(eoi, actor, version, changed):
     """Save the changed answers of one step (`changed`: {question key: stored value}) as one
-    new version, in the call's current questionnaire.
+    new version. A draft moves to the call's current questionnaire; a submitted EOI keeps the
+    one it was submitted in, whose checks it passed (answers.edited_in).
 
     `version` is the one the page was built from: when someone saved the EOI since (another tab
     or window), nothing is written and EditConflict is raised. Nothing changed, nothing written.
@@ -129,11 +130,11 @@ def save_step(eoi, actor, version, changed):
     if not changed:
         return eoi
     ensure_editable(eoi)
-    definition = eoi_answers.asked(eoi.call)
+    definition = eoi_answers.edited_in(eoi)
     # A cleared answer leaves no key behind: `answers` holds what was answered.
     answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     with transaction.atomic():
-        if eoi.questionnaire_id != definition.pk:  # answers move to the call's current version
+        if eoi.questionnaire_id != definition.pk:  # a draft moves to the call's current version
             versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
@@ -151,21 +152,30 @@ def save_step(eoi, actor, version, changed):
             )
         question = definition.with_role(Role.CHALLENGES)
         if question and question.key in changed:
-            eoi.challenges.set(
-                Challenge.objects.filter(
-                    call=eoi.call, number__in=eoi_answers.challenge_numbers(definition, answers)
-                )
-            )
+            _set_challenges(eoi, definition, answers)
         if eoi.status == Status.SUBMITTED:
             trail.record(actor, "eoi.edited_after_submission", eoi, fields=sorted(changed))
     eoi.refresh_from_db()
     return eoi
 
 
-def missing_items(eoi):
-    """Everything that must be answered before the EOI can be submitted, by step."""
-    definition = eoi_answers.asked(eoi.call)
+def _set_challenges(eoi, definition, answers):
+    eoi.challenges.set(
+        Challenge.objects.filter(
+            call=eoi.call, number__in=eoi_answers.challenge_numbers(definition, answers)
+        )
+    )
+
+
+def missing_items(eoi, definition=None):
+    """Everything that must be answered, or answered otherwise, before the EOI can be
+    submitted, by step: checked against `definition`, by default the questionnaire the EOI is
+    filled in (answers.edited_in). An answer saved under an older version, before a limit
+    changed, or written straight into the database, is checked again as its step's form would
+    check it now."""
+    definition = definition or eoi_answers.edited_in(eoi)
     with_files = set(eoi.attachments.values_list("question", flat=True).distinct())
+    bounds = bounds_of(eoi.call, definition.questions)
     missing = []
     for step in definition.steps:
         for question in step.questions:
@@ -175,33 +185,9 @@ def missing_items(eoi):
             )
             if question.required and not present:
                 missing.append(MissingItem(step.key, question.label))
-            elif present and (limit := _beyond_limit(eoi.call, question, value)):
-                missing.append(MissingItem(step.key, limit))
+            elif present and (problem := refusal(question, value, bounds)):
+                missing.append(MissingItem(step.key, problem))
     return missing
-
-
-def _beyond_limit(call, question, value):
-    """Why an answer saved earlier is no longer within the limits (the call's or the
-    questionnaire's, both editable since), or None."""
-    if question.kind not in (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE):
-        return None
-    number = Decimal(str(value))
-    if question.role == Role.AMOUNT and number > call.max_amount:
-        return _("%(question)s: at most %(limit)s") % {
-            "question": question.label,
-            "limit": euros(call.max_amount),
-        }
-    if question.role == Role.DURATION and number > call.max_duration_months:
-        return _("%(question)s: at most %(limit)d months") % {
-            "question": question.label,
-            "limit": call.max_duration_months,
-        }
-    if question.max_value is not None and number > question.max_value:
-        return _("%(question)s: at most %(limit)s") % {
-            "question": question.label,
-            "limit": formats.number_format(question.max_value, use_l10n=True),
-        }
-    return None
 
 
 def _next_reference(call):
@@ -223,18 +209,28 @@ def submit_eoi(eoi, actor, declarations, now=None):
             lifecycle.check(eoi, Status.SUBMITTED, lifecycle.APPLICANT, now)
         except lifecycle.OutOfTime as late:
             raise CallNotOpen(late.message) from late
+        # A draft is submitted in the call's current questionnaire, and checked against that
+        # same definition. Marked answered first: an edit of it in the admin, which holds its
+        # row, finishes before it is read here, and none can follow.
+        versions.mark_answered(eoi.call.questionnaire_id)
+        definition = eoi_answers.asked(eoi.call)
         eoi.declares_accuracy = declarations["declares_accuracy"]
         eoi.declares_consent = declarations["declares_consent"]
-        missing = missing_items(eoi)
+        missing = missing_items(eoi, definition)
         if not (eoi.declares_accuracy and eoi.declares_consent):
             missing.append(MissingItem("submit", _("Both declarations")))
         if missing:
             raise Incomplete(_("Some answers are still missing."), missing)
+        fields = ["declares_accuracy", "declares_consent", "reference", "submitted_at"]
+        if eoi.questionnaire_id != definition.pk:
+            eoi.questionnaire_id = definition.pk
+            for column, value in eoi_answers.columns(definition, eoi.answers).items():
+                setattr(eoi, column, value)
+            fields += ["questionnaire", *eoi_answers.COLUMNS.values()]
+            _set_challenges(eoi, definition, eoi.answers)
         eoi.reference = eoi.reference or _next_reference(eoi.call)
         eoi.submitted_at = now
-        eoi.save(
-            update_fields=["declares_accuracy", "declares_consent", "reference", "submitted_at"]
-        )
+        eoi.save(update_fields=fields)
         return lifecycle.change_status(
             eoi, Status.SUBMITTED, actor, by=lifecycle.APPLICANT, now=now, reference=eoi.reference
         )
@@ -259,7 +255,7 @@ def add_attachments(eoi, actor, uploads):
     if not uploads:
         return []
     ensure_editable(eoi)
-    definition = eoi_answers.asked(eoi.call)
+    definition = eoi_answers.edited_in(eoi)
     stored = []
     try:
         with transaction.atomic():

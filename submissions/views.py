@@ -98,7 +98,7 @@ def dashboard(request):
 
 
 def step_context(eoi, step, **extra):
-    steps = steps_of(answers.asked(eoi.call))
+    steps = steps_of(answers.edited_in(eoi))
     index = [item.slug for item in steps].index(step.slug)
     return {
         "eoi": eoi,
@@ -115,7 +115,7 @@ def step_context(eoi, step, **extra):
 
 
 def step_after_save(eoi, step, direction):
-    steps = steps_of(answers.asked(eoi.call))
+    steps = steps_of(answers.edited_in(eoi))
     index = [item.slug for item in steps].index(step.slug)
     if direction == "next" and index + 1 < len(steps):
         index += 1
@@ -125,7 +125,7 @@ def step_after_save(eoi, step, direction):
 
 
 def asked_step(eoi, slug):
-    step = step_by_slug(answers.asked(eoi.call), slug)
+    step = step_by_slug(answers.edited_in(eoi), slug)
     if step is None:
         raise Http404
     return step

@@ -15,6 +15,13 @@ class Migration(migrations.Migration):
             name='attachment',
             options={'ordering': ['question', 'uploaded_at'], 'verbose_name': 'attachment', 'verbose_name_plural': 'attachments'},
         ),
+        # A default for the kind, for the way back only: reversed, the RemoveField below adds
+        # the column again to rows that have none (0010 then writes each one's kind).
+        migrations.AlterField(
+            model_name='attachment',
+            name='kind',
+            field=models.CharField(choices=[('budget', 'Budget on the KMF template'), ('supporting', 'Supporting document')], default='supporting', max_length=16, verbose_name='kind'),
+        ),
         migrations.RemoveField(
             model_name='attachment',
             name='kind',

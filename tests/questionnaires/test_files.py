@@ -12,6 +12,7 @@ from questionnaires import definition as definitions
 from questionnaires.models import Questionnaire
 from submissions.kmf2021 import QUESTIONNAIRE_FILE, questionnaire_2021
 from tests.factories import ApplicantFactory
+from tests.questionnaires.conftest import AdminPage
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,56 @@ def test_applicants_neither_import_nor_export(client, questionnaire):
     assert client.get(export_url).status_code == 302
     assert upload(client, the_2021_file()).status_code == 302
     assert Questionnaire.objects.count() == 1
+
+
+KEY_RULE = "A key is letters, digits and underscores, without spaces or hyphens."
+
+
+def test_a_questionnaire_built_in_the_admin_comes_back_from_its_file_identical(
+    secretariat_client, questionnaire
+):
+    """One rule for a key, in the admin and in the file: what the admin takes, the import
+    takes back; what one refuses, the other refuses in the same words."""
+    step = questionnaire.steps.get(key="budget")
+    change = reverse("admin:questionnaires_questionnaire_change", args=[questionnaire.pk])
+    page = AdminPage(secretariat_client, change)
+    page.add_row(
+        "questions", step=str(step.pk), key="co-funding", kind="money", label_en="Co-funding"
+    )
+    refused = page.post()
+    assert refused.status_code == 200
+    assert KEY_RULE in refused.content.decode()
+    page = AdminPage(secretariat_client, change)
+    page.add_row(
+        "questions",
+        step=str(step.pk),
+        key="Co_funding_2024",
+        kind="money",
+        label_en="Co-funding",
+        label_fr="Cofinancement",
+        min_value="0",
+        max_value="5000",
+    )
+    assert page.post().status_code == 302
+    column = questionnaire.questions.get(key="partners").columns.get(key="name")
+    column_page = AdminPage(
+        secretariat_client,
+        reverse("admin:questionnaires_question_change", args=[column.pk]),
+    )
+    assert KEY_RULE in column_page.set(key="partner-name").post().content.decode()
+    column.refresh_from_db()
+    assert column.key == "name"
+
+    exported = export(secretariat_client, questionnaire).content
+    assert upload(secretariat_client, exported).status_code == 302
+
+    copy = Questionnaire.objects.exclude(pk=questionnaire.pk).get()
+    assert definitions.as_json(definitions.build(copy.pk)) == exported.decode()
+    assert definitions.build(copy.pk).steps == definitions.build(questionnaire.pk).steps
+    assert "Co_funding_2024" in definitions.build(copy.pk).by_key
+
+    hyphenated = json.loads(exported)
+    hyphenated["steps"][3]["questions"][-1]["key"] = "co-funding"
+    response = upload(secretariat_client, hyphenated)
+    assert f"Step 4 “co-funding”: {KEY_RULE}" in response.content.decode()
+    assert Questionnaire.objects.count() == 2

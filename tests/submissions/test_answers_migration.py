@@ -1,8 +1,11 @@
 """The move of the 2021 answers from their columns into `answers`, on a database seeded the old
-way (submissions 0008): every answer arrives under its question's key, nothing is lost."""
+way (submissions 0008): every answer arrives under its question's key, nothing is lost; and back,
+the answers as they are then return to the columns."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -10,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("submissions", "0008_score_scale_at_most_ten"), ("questionnaires", None)]
+WITH_COLUMNS = [("submissions", "0009_questionnaire_answers")]
 
 
 def latest():
@@ -152,3 +156,68 @@ def test_every_2021_answer_moves_into_answers_under_its_key(old_database):
     assert [a.original_name for a in shown["budget"]["files"]] == ["budget.xlsx"]
     assert all(item["text"] or item["rows"] or item["files"] for item in shown.values())
     assert ExpressionOfInterest.objects.get(pk=empty.pk).answers == {}
+    # The questionnaire is the migration's frozen copy of the 2021 file, whatever the seed is now.
+    from questionnaires import definition as definitions
+    from submissions.migrations import __path__ as migrations_path
+
+    frozen = Path(migrations_path[0]) / "_0010_kmf_2021_eoi.json"
+    written = definitions.build(eoi.questionnaire_id)
+    assert written.steps == definitions.from_dict(json.loads(frozen.read_text("utf-8"))).steps
+
+    # Answers change after the move; then the migration is reversed (and 0011 before it).
+    eoi.answers["summary"] = "Forums decide, and budgets follow."
+    eoi.answers["personnel_share"] = "20.00"
+    eoi.answers["partners"] = eoi.answers["partners"][:1]
+    eoi.answers["impact"] = "A key a later version asks: no column takes it."
+    del eoi.answers["outcomes_uptake"]
+    eoi.save()
+    NewAttachment.objects.create(
+        eoi=eoi,
+        question="cv",
+        file="eoi-attachments/cv.pdf",
+        original_name="cv.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=10,
+    )
+
+    apps = migrate(WITH_COLUMNS)
+
+    EOI = apps.get_model("submissions", "ExpressionOfInterest")
+    back = EOI.objects.get(pk=submitted.pk)
+    assert (
+        back.summary,
+        back.problem_context,
+        back.outcomes_uptake,
+        back.organisation_website,
+        back.asymmetry,
+        back.activities_timeline,
+        back.personnel_share,
+    ) == (
+        "Forums decide, and budgets follow.",
+        "Donor-defined programmes leave little room.",
+        "",
+        "https://rjl.example.org",
+        "Decisions move to the forums.",
+        "Months 1-3: forums.",
+        Decimal("20.00"),
+    )
+    assert (back.title, back.budget_requested, back.duration_months) == (
+        "Community justice forums in Mopti",
+        Decimal("18000"),
+        9,
+    )
+    assert sorted(c.number for c in back.challenges.all()) == [1, 3]
+    Partner = apps.get_model("submissions", "Partner")
+    assert [
+        (p.name, p.country.code, p.role, p.locally_led)
+        for p in Partner.objects.filter(eoi=back).order_by("pk")
+    ] == [("Femmes de Mopti", "ML", "Forums", True)]
+    kinds = apps.get_model("submissions", "Attachment").objects.values_list("original_name", "kind")
+    assert dict(kinds) == {
+        "budget.xlsx": "budget",
+        "letter.pdf": "supporting",
+        "cv.pdf": "supporting",
+    }
+    blank = EOI.objects.get(pk=empty.pk)
+    assert (blank.summary, blank.personnel_share) == ("", None)
