@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import two_factor
+        from . import sentences, two_factor  # noqa: F401  (sentences: says its audit entries)
         from .signals import ensure_role_groups
 
         two_factor.connect_signals()

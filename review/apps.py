@@ -10,7 +10,7 @@ class ReviewConfig(AppConfig):
         from submissions.kmf2021 import loaded_2021_call
         from submissions.lifecycle import status_changed
 
-        from . import kmf2021, receivers
+        from . import kmf2021, receivers, sentences  # noqa: F401  (sentences: says its audit entries)
 
         loaded_2021_call.connect(kmf2021.add_2021_rubric, dispatch_uid="review.kmf2021")
         status_changed.connect(

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.trail import entries_for
+from audit.wording import said
 from core.permissions import can
 from submissions.domain import DomainError
 from submissions.models import Call
@@ -244,7 +245,7 @@ def secretariat_eoi(request, uuid):
             "assignments": eoi.assignments.select_related("reviewer"),
             "decision": decision,
             "form": form,
-            "audit": entries_for(eoi),
+            "audit": said(entries_for(eoi), target=eoi),
             "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers().order_by("name", "email"),
         },

@@ -7,4 +7,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Calls and expressions of interest")
 
     def ready(self):
-        from . import privacy  # noqa: F401  (answers accounts.privacy's signals)
+        from . import (
+            privacy,  # noqa: F401  (answers accounts.privacy's signals)
+            sentences,  # noqa: F401  (says its audit entries)
+        )

@@ -1,0 +1,49 @@
+"""The audit trail's sentences for assignments, reviews and decisions."""
+
+from django.utils.translation import gettext as _
+
+from audit.wording import says
+
+from .models import Decision
+
+
+@says("review.assigned")
+def assigned(who, entry):
+    if entry.details.get("automatic"):
+        return _("%(who)s assigned %(reviewer)s to review it (automatic assignment).") % {
+            "who": who,
+            "reviewer": entry.details.get("reviewer", ""),
+        }
+    return _("%(who)s assigned %(reviewer)s to review it.") % {
+        "who": who,
+        "reviewer": entry.details.get("reviewer", ""),
+    }
+
+
+@says("review.conflict_declared")
+def conflict_declared(who, entry):
+    reason = entry.details.get("reason")
+    if reason:
+        return _("%(who)s declared a conflict of interest: “%(reason)s”.") % {
+            "who": who,
+            "reason": reason,
+        }
+    return _("%(who)s declared a conflict of interest.") % {"who": who}
+
+
+@says("review.scored")
+def scored(who, entry):
+    return _("%(who)s submitted a review with a total of %(total)s.") % {
+        "who": who,
+        "total": entry.details.get("total", ""),
+    }
+
+
+@says("decision.made")
+def decided(who, entry):
+    outcome = entry.details.get("outcome")
+    label = Decision.Outcome(outcome).label if outcome in Decision.Outcome.values else outcome
+    return _("%(who)s recorded the decision “%(outcome)s” (not yet released).") % {
+        "who": who,
+        "outcome": label,
+    }

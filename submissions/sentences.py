@@ -1,0 +1,108 @@
+"""The audit trail's sentences for what happens to an expression of interest and a call."""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from audit.wording import listed, says
+from questionnaires.answers import as_text
+
+from . import answers
+from .models import Call, ExpressionOfInterest
+
+
+def _status(value):
+    return str(ExpressionOfInterest.Status(value).label) if value else ""
+
+
+@says("eoi.started")
+def started(who, entry):
+    return _("%(who)s started the expression of interest.") % {"who": who}
+
+
+@says("eoi.submitted")
+def submitted(who, entry):
+    return _("%(who)s submitted the expression of interest.") % {"who": who}
+
+
+@says("eoi.withdrawn")
+def withdrawn(who, entry):
+    return _("%(who)s withdrew the expression of interest.") % {"who": who}
+
+
+@says("eoi.under_review")
+def under_review(who, entry):
+    return _("%(who)s opened the review: the expression of interest is under review.") % {
+        "who": who
+    }
+
+
+@says("decision.released")
+def released(who, entry):
+    return _("%(who)s released the decision: %(outcome)s.") % {
+        "who": who,
+        "outcome": _status(entry.details.get("status")),
+    }
+
+
+def _question(entry, key):
+    """The question `key` of the questionnaire the EOI's answers were given in, if it asks it."""
+    eoi = entry.target
+    return answers.answered(eoi).by_key.get(key) if eoi is not None else None
+
+
+@says("eoi.edited_after_submission")
+def edited(who, entry):
+    changes = entry.details.get("changes", {})
+    parts = []
+    for key in entry.details.get("fields", []):
+        question = _question(entry, key)
+        if question is None:
+            continue  # asked by no version any more: nothing to name it by
+        if key in changes:
+            before, after = (as_text(question, value) or _("nothing") for value in changes[key])
+            parts.append(
+                _("%(question)s from %(before)s to %(after)s")
+                % {"question": question.label, "before": before, "after": after}
+            )
+        else:
+            parts.append(str(question.label))
+    if not parts:
+        return _("%(who)s changed answers after submitting.") % {"who": who}
+    return _("%(who)s changed %(what)s.") % {"who": who, "what": listed(parts)}
+
+
+@says("eoi.attachments_added")
+def attachments_added(who, entry):
+    return _("%(who)s added %(files)s.") % {
+        "who": who,
+        "files": listed(entry.details.get("files", [])),
+    }
+
+
+@says("eoi.attachment_removed")
+def attachment_removed(who, entry):
+    return _("%(who)s removed %(file)s.") % {"who": who, "file": entry.details.get("file", "")}
+
+
+def _field_name(name):
+    """A call's field, or one of its inline lists (named by its relation), as people say it."""
+    try:
+        field = Call._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed
+        return _("other settings")
+    if field.auto_created and field.is_relation:
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
+
+
+@says("call.created")
+def call_created(who, entry):
+    return _("%(who)s created the call.") % {"who": who}
+
+
+@says("call.changed")
+def call_changed(who, entry):
+    return _("%(who)s changed the call: %(what)s.") % {
+        "who": who,
+        "what": listed(dict.fromkeys(_field_name(n) for n in entry.details.get("fields", []))),
+    }
