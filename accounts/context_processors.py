@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .roles import REVIEWERS, SECRETARIAT
+from .roles import REVIEWERS, SECRETARIAT, role_names
 
 
 def roles(request):
@@ -10,7 +10,7 @@ def roles(request):
         user = request.user
         if not user.is_authenticated:
             return set()
-        names = set(user.groups.values_list("name", flat=True))
+        names = set(role_names(user))
         if user.is_superuser:  # as accounts.rules.is_secretariat has it
             names.add(SECRETARIAT)
         return {role for role in (SECRETARIAT, REVIEWERS) if role in names}

@@ -48,6 +48,10 @@ NUMBERS = (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE)
 FEW_VALUES = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.YES_NO, Kind.COUNTRY, Kind.COUNTRIES)
 
 
+# Answers written as they were typed: the text is the answer.
+AS_TYPED = (Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.URL)
+
+
 class Answers:
     """Puts answers into words for one export, remembering those of few values (and the
     columns of repeating rows, such as a partner's country), so each is translated once."""
@@ -57,21 +61,31 @@ class Answers:
         self.said = {}
 
     def say(self, question, value):
+        """The answer in words ("" when unanswered), as the answers page says it."""
         if question.kind not in FEW_VALUES:
             return as_text(question, value, self.challenges)
-        key = (question.key, tuple(value) if isinstance(value, list) else value)
-        if key not in self.said:
-            self.said[key] = as_text(question, value, self.challenges)
-        return self.said[key]
+        try:
+            key = (question.key, tuple(value) if isinstance(value, list) else value)
+            return self.said[key]
+        except KeyError:
+            said = self.said[key] = as_text(question, value, self.challenges)
+            return said
+        except TypeError:  # a value of another shape (another version's kind): not remembered
+            return as_text(question, value, self.challenges)
 
     def cell(self, question, value):
         """Numbers stay numbers for the spreadsheet; everything else as the answers page says
         it; None when unanswered (or answered as another kind under another version)."""
+        kind = question.kind
+        if kind in AS_TYPED:
+            return value if isinstance(value, str) and value else None
+        if kind in FEW_VALUES:
+            return self.say(question, value) or None
         if not is_answered(question, value):
             return None
-        if question.kind in NUMBERS:
-            return value if question.kind == Kind.INTEGER else Decimal(value)
-        if question.kind == Kind.ROWS:
+        if kind in NUMBERS:
+            return value if kind == Kind.INTEGER else Decimal(value)
+        if kind == Kind.ROWS:
             return "\n".join(row_as_text(question, row, say=self.say) for row in value)
         return self.say(question, value)
 

@@ -1,4 +1,7 @@
+import copy
+
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import ExpressionOfInterest
@@ -104,6 +107,24 @@ class DecisionForm(forms.ModelForm):
         widgets = {"feedback": forms.Textarea(attrs={"rows": 5})}
 
 
+class OnceShown(BaseChoiceIterator):
+    """A menu's options, read from the database when the menu is first shown and kept: an
+    export only validates the filters and never reads them (a plain callable would be read
+    again each time the widget walks its options)."""
+
+    def __init__(self, build):
+        self.build = build
+        self.kept = {}  # shared by the copies a widget makes of its choices
+
+    def __deepcopy__(self, memo):
+        return copy.copy(self)  # crispy-forms deep-copies widgets: still read once
+
+    def __iter__(self):
+        if "options" not in self.kept:
+            self.kept["options"] = self.build()
+        return iter(self.kept["options"])
+
+
 class EOIFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
@@ -132,10 +153,11 @@ class EOIFilterForm(forms.Form):
 
     def __init__(self, *args, call, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the form is shown, not when an export only validates it.
-        self.fields["challenge"].widget.choices = lambda: (
-            [("", _("Any"))] + [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
+        self.fields["challenge"].widget.choices = OnceShown(
+            lambda: (
+                [("", _("Any"))] + [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
+            )
         )
-        self.fields["reviewer"].widget.choices = lambda: (
-            [("", _("Any"))] + [(r.pk, str(r)) for r in reviewers]
+        self.fields["reviewer"].widget.choices = OnceShown(
+            lambda: [("", _("Any"))] + [(r.pk, str(r)) for r in reviewers]
         )

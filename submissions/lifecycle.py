@@ -115,7 +115,7 @@ def deadline_for(eoi):
     if hasattr(eoi, "extension_until"):  # annotated by locked_eois and selectors.applicant_eois
         extended = eoi.extension_until
     else:
-        extended = (
+        extended = eoi.extension_until = (  # kept: a page asks more than once
             Extension.objects.filter(call_id=eoi.call_id, applicant_id=eoi.owner_id)
             .values_list("until", flat=True)
             .first()
