@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_key
+from .validators import validate_key, validate_step_key
 
 
 class Questionnaire(models.Model):
@@ -47,7 +47,12 @@ class Questionnaire(models.Model):
 class Step(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    key = models.SlugField(_("key"), max_length=40, help_text=_("Its address on the form."))
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        help_text=_("Its address on the form."),
+        validators=[validate_step_key],
+    )
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
 

@@ -19,6 +19,22 @@ def validate_key(key):
         )
 
 
+# A step's key is its page's address under the application's (/eois/<id>/<key>/): these name
+# the application's other pages.
+PAGE_NAMES = frozenset(
+    {"autosave", "continue", "files", "pdf", "print", "receipt", "submit", "withdraw"}
+)
+
+
+def validate_step_key(key):
+    if key in PAGE_NAMES:
+        raise ValidationError(
+            _("“%(key)s” is the address of another page of the application: choose another key."),
+            code="page_name",
+            params={"key": key},
+        )
+
+
 def count_words(text):
     return len(text.split())
 

@@ -191,6 +191,13 @@ def _before_and_after(definition, before, changed):
     return {"changes": kept} if kept else {}
 
 
+def remember_step(eoi, slug):
+    """Where "Continue" takes the applicant next time. Not an edit: no version, no trail."""
+    if eoi.last_step != slug:
+        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(last_step=slug)
+        eoi.last_step = slug
+
+
 def _set_challenges(eoi, definition, answers):
     eoi.challenges.set(
         Challenge.objects.filter(

@@ -437,6 +437,8 @@ class ExpressionOfInterest(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     # Bumped by every save: a save based on an older version is refused, not silently applied.
     version = models.PositiveIntegerField(default=1)
+    # The step the applicant last opened: "Continue" takes them back to it.
+    last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -9,7 +9,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -132,12 +131,23 @@ def asked_step(eoi, slug):
 
 
 @login_required
+def eoi_continue(request, uuid):
+    """The step the applicant was on (the first one, the first time or if it is gone)."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
+    steps = steps_of(answers.edited_in(eoi))
+    step = next((s for s in steps if s.slug == eoi.last_step), steps[0])
+    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=step.slug)
+
+
+@login_required
 def eoi_step(request, uuid, step):
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
     step = asked_step(eoi, step)
     if not domain.is_editable(eoi):
         messages.info(request, _("This expression of interest can no longer be changed."))
         return redirect(eoi)
+    if request.method == "GET" and eoi.owner_id == request.user.pk:
+        domain.remember_step(eoi, step.slug)
     if step.asks is None:
         return submit_step(request, eoi, step)
     if step.asks.has_files:
@@ -372,6 +382,8 @@ def attachment_delete(request, uuid, pk):
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
-    return redirect(
-        reverse("submissions:eoi_step", kwargs={"uuid": eoi.uuid, "step": "attachments"})
-    )
+    # Back to the step that asks for this file.
+    asks = answers.edited_in(eoi).step_of.get(attachment.question)
+    if asks is None:
+        return redirect(eoi)
+    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=asks.key)

@@ -47,6 +47,7 @@ PASSWORD = "correct horse battery"  # the factories' password
 FORMLESS = {
     "submissions:dashboard": "a list of links",
     "submissions:eoi_detail": "the answers, read-only, with links",
+    "submissions:eoi_continue": "a redirect to the step the applicant was on",
     "submissions:eoi_receipt": "a receipt",
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",

@@ -26,6 +26,7 @@ PUBLIC = (200,) * 7
 SIGNED_IN = (302,) + (200,) * 6
 ANONYMOUS_ONLY = (200,) + (302,) * 6  # allauth sends signed-in people on
 OWNER = (302, 200, 404, 404, 404, 404, 404)
+OWNER_SENT_ON = (302, 302, 404, 404, 404, 404, 404)  # the owner is sent to a page of theirs
 OWNER_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200)
 OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200)
 ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404)
@@ -46,6 +47,7 @@ EXPECTED = {
     "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
     "submissions:attachment_delete": POST_ONLY,
     "submissions:eoi_step": OWNER,
+    "submissions:eoi_continue": OWNER_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
     "review:assignments": SIGNED_IN,
     "review:review_eoi": ASSIGNED_REVIEWER,
