@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("start/", views.start, name="start"),
     path("help/", views.help_page, name="help"),
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
     path("i18n/setlang/", set_language, name="set_language"),

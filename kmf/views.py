@@ -2,6 +2,7 @@ import sys
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
@@ -10,17 +11,19 @@ from django.http import (
     HttpResponseRedirect,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
+from core.permissions import can
 from core.timezones import TIME_ZONE_COOKIE, time_zone_names
 from submissions.forms import MAX_FILES
+from submissions.models import Call
 
 
 class TimeZoneForm(forms.Form):
@@ -32,6 +35,29 @@ class TimeZoneForm(forms.Form):
         self.fields["time_zone"].choices = [
             (name, name.replace("_", " ")) for name in time_zone_names()
         ]
+
+
+@login_required
+def start(request):
+    """Where each person's work is, after signing in: the Secretariat on the dashboard of the
+    call it is running, reviewers on their assignments, applicants on their applications."""
+    if can(request.user, "review.manage_review"):
+        call = working_call()
+        return redirect("review:dashboard", call.slug) if call else redirect("admin:index")
+    if can(request.user, "review.see_assignments"):
+        return redirect("review:assignments")
+    return redirect("submissions:dashboard")
+
+
+def working_call():
+    """The call the Secretariat is working on: the open one that closes first, else the one
+    that closed last (its review), else the next to open."""
+    calls = Call.objects.all()
+    return (
+        calls.open().order_by("closes_at").first()
+        or calls.filter(closes_at__lte=timezone.now()).order_by("-closes_at").first()
+        or calls.order_by("opens_at").first()
+    )
 
 
 def safe_next(request, candidate):

@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.rules import is_secretariat
+from accounts.rules import is_reviewer, is_secretariat
 from submissions.rules import is_owner
 
 from .models import Assignment, Conflict
@@ -20,6 +20,7 @@ def is_assigned_reviewer(user, eoi):
 
 rules.add_perm("review.review_eoi", is_assigned_reviewer)
 rules.add_perm("review.manage_review", is_secretariat)
+rules.add_perm("review.see_assignments", is_reviewer)
 # Reviewers read the budget and supporting documents of the EOIs they review. Named for the
 # submissions app, but said here: submissions sits below review and does not know reviewers.
 rules.add_perm("submissions.download_attachments", is_owner | is_secretariat | is_assigned_reviewer)

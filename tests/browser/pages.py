@@ -96,6 +96,15 @@ def no_cache(page):
     session.send("Network.setCacheDisabled", {"cacheDisabled": True})
 
 
+def menu(page):
+    """The main menu's links and language buttons: behind the Menu button on a phone (opened
+    here, as a person would), in a row on a wider screen."""
+    button = page.locator(".site-menu > summary")
+    if button.is_visible() and page.locator(".site-menu").get_attribute("open") is None:
+        button.click()
+    return page.locator(".site-menu-body")
+
+
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

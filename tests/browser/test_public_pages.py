@@ -3,7 +3,7 @@
 import pytest
 
 from submissions.kmf2021 import load_2021_call
-from tests.browser.pages import screenshot
+from tests.browser.pages import menu, screenshot
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_the_language_switcher_works_without_javascript(live_server, browser):
     page = context.new_page()
     page.goto(live_server.url + "/calls/kmf-2021/")
 
-    page.get_by_role("button", name="Français").click()
+    menu(page).get_by_role("button", name="Français").click()
 
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.url == live_server.url + "/calls/kmf-2021/"
