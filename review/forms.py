@@ -92,6 +92,9 @@ class ReviewForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    """Before the EOI opens, a conflict needs no reason; once the reviewer has read it, the
+    Secretariat is told why they stop."""
+
     reason = forms.CharField(
         label=_("Why you cannot review this expression of interest (optional)"),
         help_text=_("Only the Secretariat reads it."),
@@ -99,6 +102,12 @@ class ConflictForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, after_reading=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if after_reading:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Why you cannot review this expression of interest")
 
 
 class ExpertiseForm(forms.Form):

@@ -135,7 +135,7 @@ def declare_conflict(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
     declared = can(request.user, "review.read_eoi", eoi)
-    form = ConflictForm(request.POST or None)
+    form = ConflictForm(request.POST or None, after_reading=declared)
     if request.method == "POST" and form.is_valid():
         declaration = request.POST.get("declaration")
         if declaration == Assignment.Declaration.NO_CONFLICT:
