@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from core.admin_base import AutocompleteAdmin, BoundedInline
@@ -106,7 +107,11 @@ class ConflictAdmin(AutocompleteAdmin):
         if released:
             messages.warning(
                 request,
-                _("%(count)d active assignment crossed this conflict and was released.")
+                ngettext(
+                    "%(count)d active assignment crossed this conflict and was released.",
+                    "%(count)d active assignments crossed this conflict and were released.",
+                    released,
+                )
                 % {"count": released},
             )
 
