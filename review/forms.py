@@ -117,13 +117,14 @@ class ExpertiseForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries you know well"),
         help_text=_("Hold Ctrl (or ⌘) to choose several."),
-        choices=countries,
         required=False,
         widget=SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args, calls, expertise=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # In the reader's language, sorted in it: read now, not when the module was imported.
+        self.fields["countries"].choices = list(countries)
         self.challenges = {}
         mine = set(expertise.challenges.all()) if expertise else set()
         for call in calls:

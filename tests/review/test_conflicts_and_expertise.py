@@ -368,3 +368,11 @@ def test_the_proposal_page_keeps_a_constant_number_of_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count('href="/review/secretariat/eois/') == 21
+
+
+def test_the_expertise_page_names_countries_in_the_readers_language(client, make_reviewer):
+    client.force_login(make_reviewer(preferred_language="fr"))
+
+    page = client.get(reverse("review:expertise"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Allemagne" in page
