@@ -65,11 +65,19 @@ class MadeByTheReviewApp(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(MadeByTheReviewApp):
-    list_display = ["eoi", "reviewer", "due_at", "released_at", "release_reason"]
-    list_filter = ["eoi__call", "release_reason"]
+    list_display = ["eoi", "reviewer", "due_at", "declaration", "released_at", "release_reason"]
+    list_filter = ["eoi__call", "declaration", "release_reason"]
     list_select_related = ["eoi", "reviewer"]
     search_fields = ["eoi__reference", "reviewer__email"]
-    readonly_fields = ["eoi", "reviewer", "assigned_by", "released_at", "release_reason"]
+    readonly_fields = [
+        "eoi",
+        "reviewer",
+        "assigned_by",
+        "declaration",
+        "declared_at",
+        "released_at",
+        "release_reason",
+    ]
 
 
 class ConflictForm(forms.ModelForm):
