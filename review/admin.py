@@ -1,14 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
-from core.admin_base import BoundedInline
+from core.admin_base import AutocompleteAdmin, BoundedInline
 from submissions.admin import CallAdmin
-from submissions.models import Call
+from submissions.models import Call, Challenge
 
-from .models import Assignment, Conflict, Criterion, Decision
+from . import domain
+from .models import Assignment, Conflict, Criterion, Decision, ReviewerExpertise
 
 
 class RubricFormSet(BaseInlineFormSet):
@@ -52,7 +55,7 @@ class CallWithRubricAdmin(CallAdmin):
 
 
 class MadeByTheReviewApp(admin.ModelAdmin):
-    """Assignments, conflicts and decisions come from the review pages, through review/domain.py
+    """Assignments and decisions come from the review pages, through review/domain.py
     and its rules (the status table, the deadline); the admin shows them and adds none: its add
     form, with the EOI read-only, could only fail."""
 
@@ -62,18 +65,108 @@ class MadeByTheReviewApp(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(MadeByTheReviewApp):
-    list_display = ["eoi", "reviewer", "due_at", "released_at", "release_reason"]
-    list_filter = ["eoi__call", "release_reason"]
+    list_display = ["eoi", "reviewer", "due_at", "declaration", "released_at", "release_reason"]
+    list_filter = ["eoi__call", "declaration", "release_reason"]
     list_select_related = ["eoi", "reviewer"]
     search_fields = ["eoi__reference", "reviewer__email"]
-    readonly_fields = ["eoi", "reviewer", "assigned_by", "released_at", "release_reason"]
+    readonly_fields = [
+        "eoi",
+        "reviewer",
+        "assigned_by",
+        "declaration",
+        "declared_at",
+        "released_at",
+        "release_reason",
+    ]
+
+
+class ConflictForm(forms.ModelForm):
+    class Meta:
+        model = Conflict
+        fields = ["reviewer", "eoi", "organisation", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = " ".join((cleaned.get("organisation") or "").split())
+        if bool(cleaned.get("eoi")) == bool(organisation) and not self.errors:
+            raise ValidationError(
+                _("Name either an expression of interest or an organisation, not both.")
+            )
+        return cleaned
 
 
 @admin.register(Conflict)
-class ConflictAdmin(MadeByTheReviewApp):
-    list_display = ["eoi", "reviewer", "reason", "declared_at"]
-    list_select_related = ["eoi", "reviewer"]
-    readonly_fields = ["eoi", "reviewer", "reason", "declared_at"]
+class ConflictAdmin(AutocompleteAdmin):
+    """Reviewers declare conflicts on their review pages; the Secretariat records the ones it
+    knows of here, before assigning (review/domain.py releases any assignment one crosses).
+    A recorded conflict is removed, not changed."""
+
+    form = ConflictForm
+    list_display = ["reviewer", "eoi", "organisation", "reason", "recorded_by", "declared_at"]
+    list_select_related = ["eoi", "reviewer", "recorded_by"]
+    search_fields = ["reviewer__email", "reviewer__name", "organisation", "eoi__reference"]
+    autocomplete_fields = ["reviewer", "eoi"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        released = domain.record_conflict(obj, request.user)
+        if released:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d active assignment crossed this conflict and was released.",
+                    "%(count)d active assignments crossed this conflict and were released.",
+                    released,
+                )
+                % {"count": released},
+            )
+
+    def delete_model(self, request, obj):
+        domain.remove_conflict(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for conflict in queryset.select_related("eoi", "reviewer"):
+            domain.remove_conflict(conflict, request.user)
+
+
+class ChallengeChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, challenge):
+        return f"{challenge.call} · {challenge}"
+
+
+class ExpertiseForm(forms.ModelForm):
+    challenges = ChallengeChoices(
+        label=_("challenges"),
+        queryset=Challenge.objects.select_related("call").order_by("-call__opens_at", "number"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = ReviewerExpertise
+        fields = ["reviewer", "challenges", "countries"]
+
+
+@admin.register(ReviewerExpertise)
+class ReviewerExpertiseAdmin(AutocompleteAdmin):
+    """What each reviewer knows; reviewers state it themselves on their expertise page."""
+
+    form = ExpertiseForm
+    list_display = ["reviewer", "updated_at"]
+    list_select_related = ["reviewer"]
+    search_fields = ["reviewer__email", "reviewer__name"]
+    autocomplete_fields = ["reviewer"]
+
+    def save_related(self, request, form, formsets, change):
+        # Through the domain, as the reviewer's own page: one audit entry with the result.
+        domain.save_expertise(
+            form.instance.reviewer,
+            list(form.cleaned_data["challenges"]),
+            form.cleaned_data["countries"],
+            request.user,
+        )
 
 
 @admin.register(Decision)

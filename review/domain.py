@@ -1,11 +1,14 @@
 """Every change in the review of EOIs, with its audit entry and its mail."""
 
+import hashlib
+import math
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,11 +16,12 @@ from accounts.roles import REVIEWERS
 from audit import trail
 from notifications import notify
 from notifications.outbox import delivered_together
-from submissions import lifecycle
+from submissions import answers, lifecycle
 from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
+from submissions.models import Challenge, ExpressionOfInterest
 
 from . import scoring
-from .models import Assignment, Conflict, Decision, Review, Score
+from .models import Assignment, Conflict, Decision, Review, ReviewerExpertise, Score
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
 
@@ -34,10 +38,48 @@ def _due(call, due_at):
     return due_at or call.review_due_at or timezone.now() + DEFAULT_REVIEW_TIME
 
 
+def crossed_conflicts(eois, reviewer_pks):
+    """{(EOI pk, reviewer pk): the conflict} for every pair of these EOIs and reviewers that
+    crosses a conflict of interest: one with the EOI, or one with an organisation it names (its
+    lead or a partner, read from the answers only when such a conflict exists)."""
+    eois = list(eois)
+    crossed = {
+        (conflict.eoi_id, conflict.reviewer_id): conflict
+        for conflict in Conflict.objects.filter(
+            eoi__in=[eoi.pk for eoi in eois], reviewer__in=reviewer_pks
+        )
+    }
+    by_name = {}
+    for conflict in Conflict.objects.filter(eoi=None, reviewer__in=reviewer_pks).order_by("pk"):
+        by_name.setdefault(answers.same_name(conflict.organisation), []).append(conflict)
+    if by_name:
+        for eoi in eois:
+            for name in answers.organisation_names(eoi) & by_name.keys():
+                for conflict in by_name[name]:
+                    crossed.setdefault((eoi.pk, conflict.reviewer_id), conflict)
+    return crossed
+
+
+def _conflict_message(conflict, eoi):
+    if conflict.eoi_id:
+        return _("%(reviewer)s has a conflict of interest with %(eoi)s.") % {
+            "reviewer": conflict.reviewer,
+            "eoi": eoi,
+        }
+    return _("%(reviewer)s has a conflict of interest with %(organisation)s, named in %(eoi)s.") % {
+        "reviewer": conflict.reviewer,
+        "organisation": conflict.organisation,
+        "eoi": eoi,
+    }
+
+
 def assign(eois, reviewer, actor, due_at=None):
-    """Ask `reviewer` to review these EOIs (one or in bulk). Returns the new assignments."""
+    """Ask `reviewer` to review these EOIs (one or in bulk), all or none. Returns the new
+    assignments."""
+    eois = list(eois)
     created = []
     with transaction.atomic():
+        crossed = crossed_conflicts(eois, [reviewer.pk])
         for eoi in eois:
             if eoi.status not in REVIEWABLE_STATUSES:
                 raise DomainError(
@@ -45,11 +87,8 @@ def assign(eois, reviewer, actor, due_at=None):
                 )
             if eoi.owner_id == reviewer.pk:
                 raise DomainError(_("Nobody reviews their own expression of interest."))
-            if Conflict.objects.filter(eoi=eoi, reviewer=reviewer).exists():
-                raise DomainError(
-                    _("%(reviewer)s declared a conflict of interest with %(eoi)s.")
-                    % {"reviewer": reviewer, "eoi": eoi}
-                )
+            if conflict := crossed.get((eoi.pk, reviewer.pk)):
+                raise DomainError(_conflict_message(conflict, eoi))
             assignment, new = Assignment.objects.get_or_create(
                 eoi=eoi,
                 reviewer=reviewer,
@@ -62,46 +101,176 @@ def assign(eois, reviewer, actor, due_at=None):
     return created
 
 
-def auto_assign(call, actor, per_eoi=None, due_at=None):
-    """Give every reviewable EOI of the call `per_eoi` reviewers (the call's setting by
-    default), choosing the least loaded reviewers and skipping owners and conflicts."""
-    per_eoi = per_eoi or call.reviews_per_eoi
-    pool = list(reviewers().order_by("pk"))
-    load = Counter(
-        dict(
-            active_assignments()
-            .filter(eoi__call=call)
-            .values_list("reviewer")
-            .annotate(n=Count("pk"))
+class Match:
+    """How a proposed reviewer knows an EOI: one of its challenges, one of its countries, or
+    neither (then they were chosen for their load alone)."""
+
+    CHALLENGE, COUNTRY, NONE = 0, 1, 2
+
+
+@dataclass
+class Proposal:
+    eoi: object
+    reviewers: list = field(default_factory=list)  # (reviewer, Match), in the order chosen
+    wanted: int = 0  # how many more reviewers the call asks for
+
+    @property
+    def short(self):
+        return self.wanted - len(self.reviewers)
+
+
+@dataclass
+class Plan:
+    """What automatic assignment would do now: the reviewers proposed for each EOI, and each
+    reviewer's load in the call before and after."""
+
+    proposals: list
+    load_before: dict
+    load_after: dict
+    pool: list
+
+    @property
+    def pairs(self):
+        return sorted(
+            (proposal.eoi.pk, reviewer.pk)
+            for proposal in self.proposals
+            for reviewer, _match in proposal.reviewers
         )
+
+    @property
+    def digest(self):
+        """Names this plan: the confirmation saves only the plan that was shown."""
+        text = ";".join(f"{eoi}:{reviewer}" for eoi, reviewer in self.pairs)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def loads(self):
+        return [
+            (reviewer, self.load_before[reviewer.pk], self.load_after[reviewer.pk])
+            for reviewer in self.pool
+        ]
+
+    def __len__(self):
+        return len(self.pairs)
+
+
+def _expertise(call, pool):
+    """{reviewer pk: (their challenges of this call, their countries)}."""
+    known = {reviewer.pk: (set(), set()) for reviewer in pool}
+    for expertise in ReviewerExpertise.objects.filter(reviewer__in=pool).prefetch_related(
+        Prefetch("challenges", queryset=Challenge.objects.filter(call=call).only("pk"))
+    ):
+        challenges, countries = known[expertise.reviewer_id]
+        challenges.update(challenge.pk for challenge in expertise.challenges.all())
+        countries.update(country.code for country in expertise.countries)
+    return known
+
+
+def propose(call, per_eoi=None):
+    """The plan for giving every reviewable EOI of the call `per_eoi` reviewers (the call's
+    setting by default). Never the owner, never across a conflict of interest. Each EOI takes
+    first reviewers who know one of its challenges, then one of its countries, then anyone;
+    within each, the least loaded. Nobody goes past an even share of the call's reviews while
+    someone under it can take one: expertise chooses among the reviewers with room. EOIs with
+    the fewest experts choose first, so that scarce experts go where they are needed."""
+    per_eoi = per_eoi or call.reviews_per_eoi
+    pool = list(reviewers().order_by("name", "email", "pk"))
+    counted = dict(
+        active_assignments()
+        .filter(eoi__call=call, reviewer__in=pool)
+        .values_list("reviewer")
+        .annotate(n=Count("pk"))
     )
+    load = Counter({reviewer.pk: counted.get(reviewer.pk, 0) for reviewer in pool})
+    before = dict(load)
     taken = set(Assignment.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
-    conflicts = set(Conflict.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
-    eois = (
+    eois = list(
         call.eois.filter(status__in=REVIEWABLE_STATUSES)
+        .select_related("questionnaire", "call__questionnaire")
         .annotate(active=Count("assignments", filter=Q(assignments__released_at=None)))
         .filter(active__lt=per_eoi)
         .order_by("reference")
     )
-    created = []
+    crossed = crossed_conflicts(eois, [reviewer.pk for reviewer in pool])
+    known = _expertise(call, pool)
+    themes = {}
+    for eoi_pk, challenge_pk in ExpressionOfInterest.challenges.through.objects.filter(
+        expressionofinterest__in=[eoi.pk for eoi in eois]
+    ).values_list("expressionofinterest_id", "challenge_id"):
+        themes.setdefault(eoi_pk, set()).add(challenge_pk)
+
+    def match(eoi, reviewer):
+        challenges, countries = known[reviewer.pk]
+        if challenges & themes.get(eoi.pk, set()):
+            return Match.CHALLENGE
+        if countries & {country.code for country in eoi.countries}:
+            return Match.COUNTRY
+        return Match.NONE
+
+    candidates = {
+        eoi.pk: [
+            (reviewer, match(eoi, reviewer))
+            for reviewer in pool
+            if reviewer.pk != eoi.owner_id
+            and (eoi.pk, reviewer.pk) not in taken
+            and (eoi.pk, reviewer.pk) not in crossed
+        ]
+        for eoi in eois
+    }
+    wanted = {eoi.pk: per_eoi - eoi.active for eoi in eois}
+    share = math.ceil((sum(load.values()) + sum(wanted.values())) / len(pool)) if pool else 0
+
+    def experts(eoi):
+        return sum(1 for _reviewer, how in candidates[eoi.pk] if how == Match.CHALLENGE)
+
+    proposals = []
+    for eoi in sorted(eois, key=lambda eoi: (experts(eoi) == 0, experts(eoi))):
+        ranked = sorted(
+            candidates[eoi.pk],
+            key=lambda pair: (load[pair[0].pk] >= share, pair[1], load[pair[0].pk]),
+        )
+        proposal = Proposal(eoi=eoi, reviewers=ranked[: wanted[eoi.pk]], wanted=wanted[eoi.pk])
+        for reviewer, _match in proposal.reviewers:
+            load[reviewer.pk] += 1
+        proposals.append(proposal)
+    proposals.sort(key=lambda proposal: proposal.eoi.reference)
+    return Plan(proposals=proposals, load_before=before, load_after=dict(load), pool=pool)
+
+
+def auto_assign(call, actor, per_eoi=None, due_at=None, shown=None):
+    """Save the plan `propose` makes now, all or none. `shown` is the digest of the plan the
+    Secretariat confirmed: if anything changed since (a conflict recorded, an assignment made)
+    the plan is made again and nothing is saved unless it is the same."""
     with transaction.atomic():
-        for eoi in eois:
-            candidates = [
-                reviewer
-                for reviewer in pool
-                if reviewer.pk != eoi.owner_id
-                and (eoi.pk, reviewer.pk) not in taken
-                and (eoi.pk, reviewer.pk) not in conflicts
-            ]
-            candidates.sort(key=lambda reviewer: load[reviewer.pk])
-            for reviewer in candidates[: per_eoi - eoi.active]:
+        # One automatic assignment per call at a time: the second plans after the first saved.
+        type(call).objects.select_for_update().filter(pk=call.pk).exists()
+        plan = propose(call, per_eoi)
+        if shown is not None and plan.digest != shown:
+            raise DomainError(
+                _(
+                    "The assignments changed since this proposal was made, so nothing was "
+                    "saved. Here is the proposal as it stands now."
+                )
+            )
+        created = []
+        for proposal in plan.proposals:
+            for reviewer, how in proposal.reviewers:
                 created.append(
                     Assignment.objects.create(
-                        eoi=eoi, reviewer=reviewer, due_at=_due(call, due_at), assigned_by=actor
+                        eoi=proposal.eoi,
+                        reviewer=reviewer,
+                        due_at=_due(call, due_at),
+                        assigned_by=actor,
                     )
                 )
-                trail.record(actor, "review.assigned", eoi, reviewer=reviewer.email, automatic=True)
-                load[reviewer.pk] += 1
+                trail.record(
+                    actor,
+                    "review.assigned",
+                    proposal.eoi,
+                    reviewer=reviewer.email,
+                    automatic=True,
+                    expertise=("challenge", "country", "")[how],
+                )
         _tell_reviewers(created)
     return created
 
@@ -115,18 +284,107 @@ def _tell_reviewers(assignments):
             notify.reviews_assigned(reviewer, theirs)
 
 
+def _release_for_conflict(assignment, actor, reason):
+    assignment.released_at = timezone.now()
+    assignment.release_reason = Assignment.Release.CONFLICT
+    assignment.save(update_fields=["released_at", "release_reason"])
+    Review.objects.filter(eoi=assignment.eoi, reviewer=assignment.reviewer).delete()
+    trail.record(
+        actor,
+        "review.conflict_declared",
+        assignment.eoi,
+        reviewer=assignment.reviewer.email,
+        reason=reason,
+    )
+
+
+def declare_no_conflict(assignment, actor):
+    """The reviewer, having seen the title and the organisations, has no conflict: the rest
+    of the EOI opens to them."""
+    if assignment.released_at:
+        raise DomainError(_("This assignment was released."))
+    with transaction.atomic():
+        assignment.declaration = Assignment.Declaration.NO_CONFLICT
+        assignment.declared_at = timezone.now()
+        assignment.save(update_fields=["declaration", "declared_at"])
+        trail.record(
+            actor, "review.no_conflict_declared", assignment.eoi, reviewer=assignment.reviewer.email
+        )
+
+
 def declare_conflict(assignment, reason, actor):
     """The reviewer declares a conflict: the assignment is released and they never see the EOI."""
     with transaction.atomic():
         Conflict.objects.get_or_create(
-            eoi=assignment.eoi, reviewer=assignment.reviewer, defaults={"reason": reason}
+            eoi=assignment.eoi,
+            reviewer=assignment.reviewer,
+            defaults={"reason": reason, "recorded_by": actor},
         )
-        assignment.released_at = timezone.now()
-        assignment.release_reason = Assignment.Release.CONFLICT
-        assignment.save(update_fields=["released_at", "release_reason"])
-        Review.objects.filter(eoi=assignment.eoi, reviewer=assignment.reviewer).delete()
-        trail.record(actor, "review.conflict_declared", assignment.eoi, reason=reason)
+        assignment.declaration = Assignment.Declaration.CONFLICT
+        assignment.declared_at = timezone.now()
+        assignment.save(update_fields=["declaration", "declared_at"])
+        _release_for_conflict(assignment, actor, reason)
         scoring.refresh_call_scores(assignment.eoi.call)
+
+
+def record_conflict(conflict, actor):
+    """The Secretariat records a known conflict (with an EOI or an organisation). An active
+    assignment it crosses is released as if the reviewer had declared it. Returns how many."""
+    with transaction.atomic():
+        conflict.recorded_by = actor
+        conflict.organisation = " ".join(conflict.organisation.split())
+        conflict.save()
+        trail.record(
+            actor,
+            "review.conflict_recorded",
+            conflict.eoi or conflict.reviewer,
+            reviewer=conflict.reviewer.email,
+            organisation=conflict.organisation,
+            reason=conflict.reason,
+        )
+        mine = active_assignments().filter(reviewer=conflict.reviewer)
+        if conflict.eoi_id:
+            mine = mine.filter(eoi=conflict.eoi_id)
+        mine = list(
+            mine.select_related("eoi__questionnaire", "eoi__call__questionnaire", "reviewer")
+        )
+        eois = [assignment.eoi for assignment in mine]
+        crossed = crossed_conflicts(eois, [conflict.reviewer_id])
+        released = [a for a in mine if (a.eoi_id, a.reviewer_id) in crossed]
+        for assignment in released:
+            _release_for_conflict(assignment, actor, conflict.reason)
+        for call in {assignment.eoi.call for assignment in released}:
+            scoring.refresh_call_scores(call)
+    return len(released)
+
+
+def remove_conflict(conflict, actor):
+    with transaction.atomic():
+        trail.record(
+            actor,
+            "review.conflict_removed",
+            conflict.eoi or conflict.reviewer,
+            reviewer=conflict.reviewer.email,
+            organisation=conflict.organisation,
+        )
+        conflict.delete()
+
+
+def save_expertise(reviewer, challenges, countries, actor):
+    """What a reviewer knows, for automatic assignment."""
+    with transaction.atomic():
+        expertise, _new = ReviewerExpertise.objects.get_or_create(reviewer=reviewer)
+        expertise.countries = countries
+        expertise.save()
+        expertise.challenges.set(challenges)
+        trail.record(
+            actor,
+            "review.expertise_changed",
+            expertise,
+            challenges=sorted(challenge.pk for challenge in challenges),
+            countries=sorted(str(country) for country in countries),
+        )
+    return expertise
 
 
 def save_review(assignment, actor, scores, recommendation, internal_comment, feedback, submit):

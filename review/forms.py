@@ -3,7 +3,9 @@ import copy
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
+from questionnaires.widgets import SelectMultiple
 from submissions.models import ExpressionOfInterest
 
 from .models import Decision, Recommendation
@@ -93,11 +95,63 @@ class ReviewForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    """Before the EOI opens, a conflict needs no reason; once the reviewer has read it, the
+    Secretariat is told why they stop."""
+
     reason = forms.CharField(
-        label=_("Why you cannot review this expression of interest"),
+        label=_("Why you cannot review this expression of interest (optional)"),
+        help_text=_("Only the Secretariat reads it."),
         max_length=500,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, after_reading=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if after_reading:
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Why you cannot review this expression of interest")
+
+
+class ExpertiseForm(forms.Form):
+    """A reviewer's challenges (one list per call) and countries. The choices come from the
+    calls read once, with their challenges, by the view."""
+
+    countries = forms.MultipleChoiceField(
+        label=_("Countries you know well"),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        required=False,
+        widget=SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, calls, expertise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the reader's language, sorted in it: read now, not when the module was imported.
+        self.fields["countries"].choices = list(countries)
+        self.challenges = {}
+        mine = set(expertise.challenges.all()) if expertise else set()
+        for call in calls:
+            name = f"challenges_{call.pk}"
+            self.challenges.update({str(c.pk): c for c in call.challenges.all()})
+            self.fields[name] = forms.MultipleChoiceField(
+                label=_("Challenges of the call “%(call)s” you know well") % {"call": call.title},
+                choices=[(str(c.pk), str(c)) for c in call.challenges.all()],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=[str(c.pk) for c in call.challenges.all() if c in mine],
+            )
+        # The countries after the challenges.
+        self.fields["countries"] = self.fields.pop("countries")
+        if expertise:
+            self.initial["countries"] = [country.code for country in expertise.countries]
+
+    def chosen_challenges(self):
+        return [
+            self.challenges[pk]
+            for name, values in self.cleaned_data.items()
+            if name.startswith("challenges_")
+            for pk in values
+        ]
 
 
 class DecisionForm(forms.ModelForm):

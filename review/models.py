@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class Criterion(models.Model):
@@ -37,6 +39,10 @@ class Assignment(models.Model):
         CONFLICT = "conflict", _("Conflict of interest declared")
         REMOVED = "removed", _("Removed by the Secretariat")
 
+    class Declaration(models.TextChoices):
+        NO_CONFLICT = "no_conflict", _("No conflict of interest")
+        CONFLICT = "conflict", _("Conflict of interest")
+
     eoi = models.ForeignKey(
         "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="assignments"
     )
@@ -50,6 +56,12 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     release_reason = models.CharField(_("why released"), max_length=16, choices=Release, blank=True)
+    # The reviewer sees the title, the organisations and the countries only until they declare
+    # whether they have a conflict of interest; "no conflict" opens the rest.
+    declaration = models.CharField(
+        _("conflict declaration"), max_length=16, choices=Declaration, blank=True
+    )
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -64,26 +76,82 @@ class Assignment(models.Model):
 
 
 class Conflict(models.Model):
-    """A reviewer's declared conflict of interest with an EOI: they never see or review it."""
+    """A reviewer's conflict of interest: with one EOI, or with an organisation (matched, case
+    and spaces aside, against each EOI's lead organisation and its partners). The reviewer
+    declares it, or the Secretariat records it before assigning; no assignment crosses it."""
 
-    eoi = models.ForeignKey(
-        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="conflicts"
-    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
     )
-    reason = models.CharField(_("reason"), max_length=500)
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest",
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        null=True,
+        blank=True,
+        verbose_name=_("expression of interest"),
+    )
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Any EOI whose lead organisation or a partner has this name (capitals and spaces "
+            "aside) is never assigned to the reviewer."
+        ),
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
-            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_conflict_per_reviewer")
+            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_conflict_per_reviewer"),
+            models.CheckConstraint(
+                condition=(Q(eoi__isnull=False) & Q(organisation=""))
+                | (Q(eoi__isnull=True) & ~Q(organisation="")),
+                name="conflict_with_an_eoi_or_an_organisation",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.reviewer} ✕ {self.eoi}"
+        return f"{self.reviewer} ✕ {self.eoi or self.organisation}"
+
+
+class ReviewerExpertise(models.Model):
+    """What a reviewer knows: automatic assignment prefers them for EOIs on these challenges
+    (then these countries)."""
+
+    reviewer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="expertise",
+        verbose_name=_("reviewer"),
+    )
+    challenges = models.ManyToManyField(
+        "submissions.Challenge",
+        blank=True,
+        related_name="experts",
+        verbose_name=_("challenges"),
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reviewer expertise")
+        verbose_name_plural = _("reviewers' expertise")
+
+    def __str__(self):
+        return str(self.reviewer)
 
 
 class Recommendation(models.TextChoices):

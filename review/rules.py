@@ -18,9 +18,30 @@ def is_assigned_reviewer(user, eoi):
     )
 
 
+@rules.predicate
+def has_declared_no_conflict(user, eoi):
+    """The reviewer saw the title and the organisations and declared no conflict of interest:
+    until then the answers and the files stay closed to them."""
+    return (
+        eoi is not None
+        and Assignment.objects.filter(
+            eoi=eoi,
+            reviewer=user,
+            released_at=None,
+            declaration=Assignment.Declaration.NO_CONFLICT,
+        ).exists()
+    )
+
+
+is_cleared_reviewer = is_assigned_reviewer & has_declared_no_conflict
+
+# The conflict-of-interest screen and the declaration.
 rules.add_perm("review.review_eoi", is_assigned_reviewer)
+# The answers, the files and the scores.
+rules.add_perm("review.read_eoi", is_cleared_reviewer)
 rules.add_perm("review.manage_review", is_secretariat)
 rules.add_perm("review.see_assignments", is_reviewer)
+rules.add_perm("review.state_expertise", is_reviewer)
 # Reviewers read the budget and supporting documents of the EOIs they review. Named for the
 # submissions app, but said here: submissions sits below review and does not know reviewers.
-rules.add_perm("submissions.download_attachments", is_owner | is_secretariat | is_assigned_reviewer)
+rules.add_perm("submissions.download_attachments", is_owner | is_secretariat | is_cleared_reviewer)

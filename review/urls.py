@@ -21,11 +21,13 @@ register_converter(FileFormat, "file_format")
 
 urlpatterns = [
     path("", views.assignments, name="assignments"),
+    path("expertise/", views.expertise, name="expertise"),
     path("eois/<uuid:uuid>/", views.review_eoi, name="review_eoi"),
     path("eois/<uuid:uuid>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
+    path("calls/<slug:slug>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<slug:slug>/eois.<file_format:file_format>", views.export_eois, name="export_eois"),
     path(
         "calls/<slug:slug>/reviews.<file_format:file_format>",

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 from audit.trail import entries_for
 from audit.wording import said
 from core.permissions import can
+from submissions.answers import named_organisations
 from submissions.domain import DomainError
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404
 
 from . import domain, exports
-from .forms import ConflictForm, DecisionForm, EOIFilterForm, ReviewForm
-from .models import Assignment, Decision, Review
+from .forms import ConflictForm, DecisionForm, EOIFilterForm, ExpertiseForm, ReviewForm
+from .models import Assignment, Decision, Review, ReviewerExpertise
 from .selectors import intake, reviewer_assignments, secretariat_eois
 
 
@@ -38,6 +39,45 @@ def assignments(request):
             "page": Paginator(mine, 50).get_page(request.GET.get("page")),
             "submitted": mine.filter(review_status=Review.Status.SUBMITTED).count(),
             "calls": Call.objects.order_by("-opens_at"),
+            "states_expertise": can(request.user, "review.state_expertise"),
+        },
+    )
+
+
+@login_required
+def expertise(request):
+    """The reviewer's own page: the challenges and countries they know."""
+    if not can(request.user, "review.state_expertise"):
+        raise Http404
+    calls = list(Call.objects.published().order_by("-opens_at").prefetch_related("challenges"))
+    mine = (
+        ReviewerExpertise.objects.filter(reviewer=request.user)
+        .prefetch_related("challenges")
+        .first()
+    )
+    form = ExpertiseForm(request.POST or None, calls=calls, expertise=mine)
+    if request.method == "POST" and form.is_valid():
+        domain.save_expertise(
+            request.user, form.chosen_challenges(), form.cleaned_data["countries"], request.user
+        )
+        messages.success(request, _("Your expertise is saved."))
+        return redirect("review:assignments")
+    return render(request, "review/expertise.html", {"form": form})
+
+
+def conflict_check(request, eoi, assignment, form=None):
+    """What a reviewer sees of an EOI before declaring whether they have a conflict of
+    interest: its title, its organisations and its countries, names included even when the
+    review is blind (nobody can tell a conflict without them)."""
+    return render(
+        request,
+        "review/conflict_check.html",
+        {
+            "eoi": eoi,
+            "call": eoi.call,
+            "assignment": assignment,
+            "organisations": named_organisations(eoi),
+            "form": form or ConflictForm(),
         },
     )
 
@@ -46,6 +86,8 @@ def assignments(request):
 def review_eoi(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
+    if not can(request.user, "review.read_eoi", eoi):
+        return conflict_check(request, eoi, assignment)
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
     )
@@ -90,15 +132,26 @@ def review_eoi(request, uuid):
 
 @login_required
 def declare_conflict(request, uuid):
+    """The reviewer's declaration: "no conflict" opens the EOI, "conflict" releases it."""
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    form = ConflictForm(request.POST or None)
-    if form.is_valid():
-        assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
-        domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
-        messages.success(
-            request, _("Thank you. This expression of interest is no longer yours to review.")
-        )
-        return redirect("review:assignments")
+    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
+    declared = can(request.user, "review.read_eoi", eoi)
+    form = ConflictForm(request.POST or None, after_reading=declared)
+    if request.method == "POST" and form.is_valid():
+        declaration = request.POST.get("declaration")
+        if declaration == Assignment.Declaration.NO_CONFLICT:
+            if not declared:
+                domain.declare_no_conflict(assignment, request.user)
+            return redirect("review:review_eoi", uuid=eoi.uuid)
+        if declaration == Assignment.Declaration.CONFLICT:
+            domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
+            messages.success(
+                request, _("Thank you. This expression of interest is no longer yours to review.")
+            )
+            return redirect("review:assignments")
+        form.add_error(None, _("Choose whether you have a conflict of interest."))
+    if not declared:
+        return conflict_check(request, eoi, assignment, form)
     # Only the reference: a reviewer with a conflict should not read the content.
     return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
 
@@ -180,8 +233,8 @@ def bulk_action(request, slug):
             done = domain.assign(list(chosen), reviewer, request.user)
             messages.success(request, assignments_made(len(done)))
         elif action == "auto_assign":
-            done = domain.auto_assign(call, request.user)
-            messages.success(request, assignments_made(len(done)))
+            # Shown before it is saved.
+            return redirect("review:auto_assign", slug=call.slug)
         elif action == "release":
             count = domain.release(Decision.objects.filter(eoi__in=chosen), request.user)
             messages.success(
@@ -208,6 +261,23 @@ def bulk_action(request, slug):
         # An address, never a view name to look up: redirect() would try "-1" as one.
         return HttpResponseRedirect(back)
     return redirect("review:eoi_list", slug=call.slug)
+
+
+@login_required
+def auto_assign(request, slug):
+    """The proposed automatic assignment of the whole call; a confirmation saves it, unless
+    it changed since it was shown (then the new proposal is shown)."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    if request.method == "POST":
+        try:
+            done = domain.auto_assign(call, request.user, shown=request.POST.get("plan", ""))
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, assignments_made(len(done)))
+            return redirect("review:eoi_list", slug=call.slug)
+    return render(request, "review/auto_assign.html", {"call": call, "plan": domain.propose(call)})
 
 
 @login_required

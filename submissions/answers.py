@@ -7,7 +7,7 @@ saved, so lists, filters, sorts and the dashboard never open the answers.
 
 from questionnaires import definition as definitions
 from questionnaires.answers import as_text, is_answered, row_as_text
-from questionnaires.models import Role
+from questionnaires.models import Kind, Role
 
 # Which column holds each role's answer.
 COLUMNS = {
@@ -109,6 +109,45 @@ def readable(eoi, files=None, challenges=None):
             items.append(item)
         shown.append({"step": step, "items": items})
     return shown
+
+
+def named_organisations(eoi):
+    """Whom the EOI names beside its lead organisation, as a conflict-of-interest check reads
+    them: each repeating question with a short-text column that identifies someone (for 2021,
+    the partners), with, per row, those names and the row's countries."""
+    found = []
+    for question in answered(eoi).questions:
+        names = [c for c in question.columns if c.identifying and c.kind == Kind.SHORT_TEXT]
+        if not question.is_rows or not names:
+            continue
+        places = [c for c in question.columns if c.kind == Kind.COUNTRY]
+        value = eoi.answers.get(question.key)
+        rows = []
+        for row in value if is_answered(question, value) else []:
+            named = [
+                row[c.key].strip()
+                for c in names
+                if isinstance(row.get(c.key), str) and row[c.key].strip()
+            ]
+            if named:
+                countries = [as_text(c, row.get(c.key)) for c in places]
+                rows.append({"names": named, "countries": [c for c in countries if c]})
+        found.append({"question": question, "rows": rows})
+    return found
+
+
+def same_name(name):
+    """A name as conflicts of interest compare it: spaces trimmed and single, any capitals."""
+    return " ".join(str(name).split()).casefold()
+
+
+def organisation_names(eoi):
+    """The lead organisation's and the partners' names, compared as `same_name` does."""
+    names = [eoi.organisation_name]
+    names += [
+        name for part in named_organisations(eoi) for row in part["rows"] for name in row["names"]
+    ]
+    return {same_name(name) for name in names if same_name(name)}
 
 
 def for_download(eoi):

@@ -15,6 +15,7 @@ from submissions.models import Extension
 from tests.factories import (
     ApplicantFactory,
     CallFactory,
+    ChallengeFactory,
     EOIFactory,
     OutboundEmailFactory,
     give_role,
@@ -57,6 +58,22 @@ def group(staff):
     return Group.objects.create(name=f"Panel {Group.objects.count()}")
 
 
+def conflict(staff):
+    """Declared with an EOI, or recorded by the Secretariat with an organisation, in turn."""
+    if Conflict.objects.count() % 2:
+        return Conflict.objects.create(
+            reviewer=ApplicantFactory(), organisation="Radio Kledu", recorded_by=staff
+        )
+    return Conflict.objects.create(eoi=EOIFactory(), reviewer=ApplicantFactory(), reason="Advised")
+
+
+def expertise(staff):
+    from review import domain
+
+    challenge = ChallengeFactory()
+    return domain.save_expertise(ApplicantFactory(), [challenge], ["ML"], staff)
+
+
 ROWS = {
     "account/emailaddress": lambda staff: ApplicantFactory(),  # with its verified address
     "accounts/user": lambda staff: ApplicantFactory(),
@@ -69,9 +86,8 @@ ROWS = {
     "questionnaires/questionnaire": questionnaire,
     "questionnaires/question": questionnaire,  # one question each
     "review/assignment": assignment,
-    "review/conflict": lambda staff: Conflict.objects.create(
-        eoi=EOIFactory(), reviewer=ApplicantFactory(), reason="I advised them"
-    ),
+    "review/conflict": conflict,
+    "review/reviewerexpertise": expertise,
     "review/decision": lambda staff: Decision.objects.create(
         eoi=EOIFactory(), outcome="invited", decided_by=staff
     ),

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from notifications.models import EmailTemplate
 from questionnaires import definition as definitions
+from review import domain as review_domain
 from review.models import Criterion, Decision
 from submissions.forms import steps_of
 from submissions.kmf2021 import questionnaire_2021
@@ -456,6 +457,9 @@ def site(permissions_world):  # noqa: F811
     add_document(spare, key="guidance", step="budget")  # its admin shows a document's form
     UserFactory(email="spare@example.org")
     definitions.save(questionnaire_2021())
+    review_domain.save_expertise(
+        people["reviewer unassigned"], list(call.challenges.all()), ["ML"], superuser
+    )
     # The world set its reference by hand: the counter goes on from it.
     ReferenceCounter.objects.create(call=call, last_number=1)
     return {**permissions_world, "draft": draft, "superuser": superuser}

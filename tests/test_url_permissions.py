@@ -30,6 +30,7 @@ OWNER_SENT_ON = (302, 302, 404, 404, 404, 404, 404)  # the owner is sent to a pa
 OWNER_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200)
 OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200)
 ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404)
+REVIEWERS_ONLY = (302, 404, 404, 200, 200, 200, 404)
 SECRETARIAT_ONLY = (302, 404, 404, 404, 404, 404, 200)
 POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
 
@@ -50,11 +51,13 @@ EXPECTED = {
     "submissions:eoi_continue": OWNER_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
     "review:assignments": SIGNED_IN,
+    "review:expertise": REVIEWERS_ONLY,
     "review:review_eoi": ASSIGNED_REVIEWER,
     "review:declare_conflict": ASSIGNED_REVIEWER,
     "review:dashboard": SECRETARIAT_ONLY,
     "review:eoi_list": SECRETARIAT_ONLY,
     "review:bulk_action": POST_ONLY,
+    "review:auto_assign": SECRETARIAT_ONLY,
     "review:export_reviews": SECRETARIAT_ONLY,
     "review:export_eois": SECRETARIAT_ONLY,
     "review:secretariat_eoi": SECRETARIAT_ONLY,
@@ -162,7 +165,9 @@ def world(db, settings):
     eoi = attach_budget(EOIFactory(call=call, owner=people["applicant A"]))
     eoi.status, eoi.reference = "submitted", "KMF21-0001"
     eoi.save()
-    review_domain.assign([eoi], people["reviewer assigned"], people["secretariat"])
+    (assigned,) = review_domain.assign([eoi], people["reviewer assigned"], people["secretariat"])
+    # Past the conflict-of-interest screen: the answers and files are open to them.
+    review_domain.declare_no_conflict(assigned, people["reviewer assigned"])
     (conflicted,) = review_domain.assign(
         [eoi], people["reviewer with a conflict"], people["secretariat"]
     )
@@ -185,6 +190,7 @@ def address(name, world):
         "review:dashboard": [call.slug],
         "review:eoi_list": [call.slug],
         "review:bulk_action": [call.slug],
+        "review:auto_assign": [call.slug],
         "review:export_reviews": [call.slug, "csv"],
         "review:export_eois": [call.slug, "csv"],
         "account_confirm_email": ["no-such-key"],

@@ -147,11 +147,16 @@ def test_review_pages(site, browser, language):
     walk.visit(f"/review/calls/{call.slug}/", "secretariat-dashboard")
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list")
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi")
+    walk.visit(f"/review/calls/{call.slug}/auto-assign/", "secretariat-auto-assign")
 
     walk.context.clear_cookies()
     sign_in(walk.context, site.url, reviewer)
     walk.visit("/review/", "reviewer-assignments")
-    walk.visit(f"/review/eois/{eoi.uuid}/", "review-scoring")
+    walk.visit("/review/expertise/", "reviewer-expertise")
+    walk.visit(f"/review/eois/{eoi.uuid}/", "review-conflict-check")
+    walk.page.locator("button[name=declaration][value=no_conflict]").click()
+    walk.page.locator("[data-running-total]").wait_for()
+    walk.check("review-scoring")
     walk.page.locator("button[type=submit][name=submit]").click()  # nothing scored yet
     walk.check("review-scoring-errors")
     walk.visit(f"/review/eois/{eoi.uuid}/conflict/", "review-conflict")

@@ -321,6 +321,9 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     sign_in(phone, live_server.url, reviewer.email, reviewer.totp_secret)
     phone.goto(live_server.url + "/review/")
     phone.get_by_role("link", name=re.compile("KMF21-0001")).click()
+    # Who is behind it first; the application opens on declaring no conflict of interest.
+    assert fits_the_screen(phone)
+    phone.locator("button[name=declaration][value=no_conflict]").click()
     criteria = list(call.criteria.all())
     for criterion, value in zip(criteria, [5, 4, 3, 2, 5], strict=True):
         phone.locator(f"input[name=score_{criterion.pk}][value='{value}']").check()

@@ -38,6 +38,7 @@ def test_a_reviewer_scores_and_submits_with_a_running_total(live_server, browser
     enter_authenticator_code(page, reviewer.totp_secret)
     page.goto(live_server.url + "/review/")
     page.get_by_role("link", name=re.compile("KMF21-0001")).click()
+    page.get_by_role("button", name="No conflict — open the application").click()
 
     total = page.locator("[data-running-total]")
     expect(total).to_have_text("—")

@@ -192,6 +192,7 @@ def test_a_second_call_is_made_in_the_admin_applied_to_reviewed_and_exported(
     sign_in(scoring, base_url, reviewer.email, reviewer.totp_secret)
     scoring.goto(base_url + "/review/")
     scoring.get_by_role("link", name=re.compile("KMF22-0001")).click()
+    scoring.get_by_role("button", name="No conflict — open the application").click()
     expect(scoring.locator(".answers")).to_contain_text(NEW_QUESTION)
     (criterion,) = call.criteria.all()
     scoring.locator(f"input[name=score_{criterion.pk}][value='4']").check()

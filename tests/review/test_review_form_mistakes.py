@@ -19,7 +19,8 @@ def eoi_with_partners(make_eoi, make_reviewer, secretariat):
     add_partner(eoi, name="Association des Femmes", country="ML", role="Hosts the forums")
     add_partner(eoi, name="Radio Kledu", country="ML", role="Broadcasts them")
     reviewer = make_reviewer()
-    domain.assign([eoi], reviewer, secretariat)
+    (assignment,) = domain.assign([eoi], reviewer, secretariat)
+    domain.declare_no_conflict(assignment, reviewer)
     return eoi, reviewer
 
 

@@ -30,7 +30,8 @@ def world(rubric_call, make_eoi, make_reviewer, secretariat):
     eoi.status = "under_review"
     eoi.save()
     assigned, unassigned, conflicted = make_reviewer(), make_reviewer(), make_reviewer()
-    domain.assign([eoi], assigned, secretariat)
+    (assignment,) = domain.assign([eoi], assigned, secretariat)
+    domain.declare_no_conflict(assignment, assigned)
     (conflict_assignment,) = domain.assign([eoi], conflicted, secretariat)
     domain.declare_conflict(conflict_assignment, "Former employer", conflicted)
     return {
@@ -144,7 +145,8 @@ def test_declaring_a_conflict_through_the_page(client, world):
     client.force_login(reviewer)
 
     client.post(
-        reverse("review:declare_conflict", args=[eoi.uuid]), {"reason": "My sister leads it"}
+        reverse("review:declare_conflict", args=[eoi.uuid]),
+        {"reason": "My sister leads it", "declaration": "conflict"},
     )
 
     assert Conflict.objects.filter(eoi=eoi, reviewer=reviewer).exists()
