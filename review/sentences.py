@@ -47,3 +47,39 @@ def decided(who, entry):
         "who": who,
         "outcome": label,
     }
+
+
+@says("review.no_conflict_declared")
+def no_conflict_declared(who, entry):
+    return _("%(who)s declared no conflict of interest and opened the application.") % {"who": who}
+
+
+def _with_whom(entry):
+    """What a recorded conflict is with: an organisation by name, else this application."""
+    organisation = entry.details.get("organisation")
+    if organisation:
+        return organisation
+    return _("this application")
+
+
+@says("review.conflict_recorded")
+def conflict_recorded(who, entry):
+    return _("%(who)s recorded a conflict of interest of %(reviewer)s with %(whom)s.") % {
+        "who": who,
+        "reviewer": entry.details.get("reviewer", ""),
+        "whom": _with_whom(entry),
+    }
+
+
+@says("review.conflict_removed")
+def conflict_removed(who, entry):
+    return _("%(who)s removed the conflict of interest of %(reviewer)s with %(whom)s.") % {
+        "who": who,
+        "reviewer": entry.details.get("reviewer", ""),
+        "whom": _with_whom(entry),
+    }
+
+
+@says("review.expertise_changed")
+def expertise_changed(who, entry):
+    return _("%(who)s changed the challenges and countries they know.") % {"who": who}
