@@ -91,6 +91,26 @@
     });
   }
 
+  // Typing not yet saved when the page goes away (the back button, the tab closed, another
+  // address) or out of sight (the phone put to sleep, another app): sent at once. keepalive
+  // lets the request outlive the page; its answer is only read if the page is still there.
+  function saveNow() {
+    if (timer === null || inFlight) return;
+    clearTimeout(timer);
+    timer = null;
+    fetch(form.getAttribute("data-autosave"), {
+      method: "POST", body: new FormData(form), credentials: "same-origin", keepalive: true,
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) { return response.json(); }).then(function (body) {
+      if (body.version) form.querySelector("input[name=version]").value = body.version;
+      if (body.message) status.textContent = body.message;
+    }).catch(function () { schedule(10000); });
+  }
+  window.addEventListener("pagehide", saveNow);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") saveNow();
+  });
+
   form.addEventListener("input", function () { schedule(1500); });
   form.addEventListener("change", function () { schedule(800); });
   form.addEventListener("submit", function (event) {
