@@ -47,6 +47,7 @@ PASSWORD = "correct horse battery"  # the factories' password
 # URLs with no form of their own that no form sends to, and why.
 FORMLESS = {
     "submissions:dashboard": "a list of links",
+    "start": "a redirect to where each person's work is",
     "submissions:eoi_detail": "the answers, read-only, with links",
     "submissions:eoi_continue": "a redirect to the step the applicant was on",
     "submissions:eoi_receipt": "a receipt",

@@ -27,6 +27,7 @@ SIGNED_IN = (302,) + (200,) * 6
 ANONYMOUS_ONLY = (200,) + (302,) * 6  # allauth sends signed-in people on
 OWNER = (302, 200, 404, 404, 404, 404, 404)
 OWNER_SENT_ON = (302, 302, 404, 404, 404, 404, 404)  # the owner is sent to a page of theirs
+SENT_ON = (302,) * 7  # everyone to a page of theirs (anonymous visitors to the sign-in page)
 OWNER_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200)
 OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200)
 ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404)
@@ -36,6 +37,7 @@ POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
 
 EXPECTED = {
     "submissions:home": PUBLIC,
+    "start": SENT_ON,
     "submissions:call_detail": PUBLIC,
     "submissions:call_document": PUBLIC,
     "submissions:apply": POST_ONLY,
