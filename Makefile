@@ -61,7 +61,8 @@ messages: install-dev
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv $(MESSAGES_IGNORE)
 
 # Benchmarks (docs/BENCHMARKS.md): PostgreSQL and Redis on loopback; never part of `make test`.
-# The database named by BENCH_DATABASE_URL is dropped and recreated (its name must contain "bench").
+# The database named by BENCH_DATABASE_URL is dropped and recreated (its name must contain "bench"),
+# and so is the floor's beside it (the same name with "_floor"; BENCH_FLOOR=0 leaves it out).
 BENCH_N ?= 5000
 BENCH_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/kmf_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/4

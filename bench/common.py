@@ -41,9 +41,17 @@ def configure():
 
 def recreate_database():
     """Drop and create the benchmark database, then migrate it. Refuses any non-bench name."""
+    drop_and_create(os.environ["DATABASE_URL"])
+    manage("migrate", "--no-input", "-v", "0")
+    # DEBUG is off: pages name the hashed static files of the manifest.
+    manage("collectstatic", "--no-input", "-v", "0")
+
+
+def drop_and_create(database_url):
+    """An empty database at `database_url`. Refuses any name without 'bench' in it."""
     import psycopg2
 
-    url = urlsplit(os.environ["DATABASE_URL"])
+    url = urlsplit(database_url)
     name = url.path.lstrip("/")
     if "bench" not in name:
         sys.exit(f"refusing to drop {name!r}: the benchmark database's name must contain 'bench'")
@@ -53,9 +61,13 @@ def recreate_database():
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
-    manage("migrate", "--no-input", "-v", "0")
-    # DEBUG is off: pages name the hashed static files of the manifest.
-    manage("collectstatic", "--no-input", "-v", "0")
+
+
+def floor_database_url():
+    """The floor's database (bench/floor/): the benchmark's, on the same server, named
+    <its name>_floor."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return url._replace(path=url.path + "_floor").geturl()
 
 
 def flush_redis():
@@ -75,17 +87,18 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(workers=None, threads=None):
-    """The site under gunicorn on a free loopback port; yields its base URL."""
+def gunicorn(workers=None, threads=None, app="kmf.wsgi", config=(), env=None):
+    """The site (or `app`) under gunicorn on a free loopback port; yields its base URL. Without
+    `config` (["-c", path]), gunicorn reads the site's gunicorn.conf.py."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "kmf.wsgi",
+        sys.executable, "-m", "gunicorn", app, *config,
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers or web_workers()),
         "--threads", str(threads or os.environ.get("BENCH_THREADS", "1")),
         "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=PROJECT, start_new_session=True)
+    server = subprocess.Popen(command, cwd=PROJECT, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     SERVERS[base] = server.pid
     try:

@@ -5,16 +5,23 @@ from a client over HTTP, and count its SQL queries by running the same request i
 
 BENCH_PAGES="eoi list,export" times only the pages whose names contain one of those words.
 BENCH_REUSE=1 times the pages on the database an earlier run seeded (no seeding).
+BENCH_FLOOR=0 leaves out the floor (bench/floor/): a bare Django project, seeded with the same N
+rows, served beside the site by a gunicorn of the same kind, whose 50-row list and detail page
+with three child rows are timed first with the same client.
 
-Prints one JSON object per page on stdout:
-    {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...}
-Progress and the seeding time go to stderr.
+Prints one JSON object per page on stdout, the floor's two pages first:
+    {"page": ..., "n": ..., "median_ms": ..., "p95_ms": ..., "queries": ..., "server_cpu_ms": ...,
+     "floor": ..., "ratio": ..., "cpu_ratio": ...}
+(`floor` names the floor page a page is compared with, `ratio` is its median over the floor's,
+`cpu_ratio` its server CPU over the floor's.) Progress and the seeding time go to stderr.
 """
 
 import json
 import os
+import subprocess
 import sys
 import time
+from contextlib import ExitStack
 
 from . import common
 
@@ -22,6 +29,21 @@ WARM_UP = 3
 # The dashboard counts its figures at most once a minute; this line times it when every
 # request has to count them (the first look of the minute).
 RECOUNTED = "dashboard with charts, figures counted afresh"
+
+# The floor's pages, and which of them each of ours is compared with: a list of 50 rows, or one
+# object with a few child rows. The exports (every row of the call) have no floor.
+FLOOR_PAGES = {"list": "floor: list of 50 rows", "detail": "floor: detail with 3 child rows"}
+FLOORS = {
+    "applicant dashboard": "detail",
+    "eoi form step": "detail",
+    "secretariat eoi list": "list",
+    "secretariat eoi list, filtered and sorted by score": "list",
+    "dashboard with charts": "detail",
+    RECOUNTED: "detail",
+    "eoi page with 3 reviews": "detail",
+    "reviewer scoring page": "detail",
+    "reviewer's assignments": "list",
+}
 
 
 def forget_figures(name):
@@ -94,7 +116,8 @@ def time_page(base, path, session_key, requests_per_page, before=lambda: None, r
     import requests
 
     client = requests.Session()
-    client.cookies.set("sessionid", session_key, domain="127.0.0.1")
+    if session_key:  # the floor has no sessions
+        client.cookies.set("sessionid", session_key, domain="127.0.0.1")
     warm_up(base + path, session_key, rounds)
     cpu_before = common.server_cpu_seconds(base)
     timings, first_bytes = [], []
@@ -124,9 +147,8 @@ def warm_up(url, session_key, rounds=WARM_UP):
     import requests
 
     def get(_number):
-        response = requests.get(
-            url, cookies={"sessionid": session_key}, allow_redirects=False, timeout=600
-        )
+        cookies = {"sessionid": session_key} if session_key else {}
+        response = requests.get(url, cookies=cookies, allow_redirects=False, timeout=600)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code} over HTTP")
 
@@ -150,6 +172,57 @@ def figures(page, n, timings, queries, cpu_ms=None, first_bytes=None):
     if first_bytes:
         result["first_byte_ms"] = round(common.percentile(first_bytes, 0.5), 1)
     return result
+
+
+def ratio(ours, floor):
+    """How many times the floor's figure ours is, to one decimal; None without both."""
+    if ours is None or not floor:
+        return None
+    return round(ours / floor, 1)
+
+
+def compared(result, floor_results):
+    """`result` with the floor page it is compared with and its ratios to that page's figures."""
+    floor = floor_results.get(FLOORS.get(result["page"]))
+    return {
+        **result,
+        "floor": floor and floor["page"],
+        "ratio": floor and ratio(result["median_ms"], floor["median_ms"]),
+        "cpu_ratio": floor and ratio(result["server_cpu_ms"], floor["server_cpu_ms"]),
+    }
+
+
+def prepare_floor(n, reuse):
+    """The floor's database, seeded with N items (unless reused), and each floor page's path,
+    queries and rows, from a process with the floor's settings."""
+    environment = {**os.environ, "FLOOR_DATABASE_URL": common.floor_database_url()}
+    if not reuse:
+        common.drop_and_create(environment["FLOOR_DATABASE_URL"])
+    command = [sys.executable, "-m", "bench.floor.prepare", str(n), *(["--reuse"] if reuse else [])]
+    output = subprocess.run(
+        command, cwd=common.PROJECT, env=environment, check=True, capture_output=True, text=True
+    ).stdout
+    return environment, json.loads(output.splitlines()[-1])
+
+
+def time_floor(stack, floor, n, requests_per_page):
+    """Serve the floor beside the site and time its pages: {"list": line, "detail": line}."""
+    environment, floor_pages = floor
+    base = stack.enter_context(
+        common.gunicorn(
+            app="bench.floor.wsgi",
+            config=["-c", str(common.PROJECT / "bench" / "floor" / "gunicorn.conf.py")],
+            env=environment,
+        )
+    )
+    results = {}
+    for kind, page in floor_pages.items():
+        timings, _first_bytes, cpu_ms = time_page(base, page["path"], None, requests_per_page)
+        result = figures(FLOOR_PAGES[kind], n, timings, page["queries"], cpu_ms)
+        result["rows"] = page["rows"]
+        print(json.dumps(result), flush=True)
+        results[kind] = result
+    return results
 
 
 def run(n, requests_per_page):
@@ -178,8 +251,11 @@ def run(n, requests_per_page):
     sessions = {who.pk: common.session_for(who) for _name, _path, who in measured}
     before = {name: forget_figures(name) for name, _path, _who in measured}
     queries = {name: count_queries(path, who, before[name]) for name, path, who in measured}
+    floor = None if os.environ.get("BENCH_FLOOR") == "0" else prepare_floor(n, reuse)
     results = []
-    with common.gunicorn() as base:
+    with ExitStack() as stack:
+        base = stack.enter_context(common.gunicorn())
+        floor_results = time_floor(stack, floor, n, requests_per_page) if floor else {}
         for name, path, who in measured:
             # The export takes seconds at scale: fewer samples keep the run bounded.
             samples = max(5, requests_per_page // 5) if "export" in name else requests_per_page
@@ -192,6 +268,8 @@ def run(n, requests_per_page):
             result = figures(name, n, timings, queries[name], cpu_ms, exported)
             if exported:
                 result["worker_peak_mb"] = common.server_peak_memory_mb(base)
+            if floor:
+                result = compared(result, floor_results)
             print(json.dumps(result), flush=True)
             results.append(result)
     connection.close()

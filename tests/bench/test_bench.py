@@ -35,6 +35,9 @@ def test_seeding_makes_a_reviewed_call_and_every_measured_page_answers():
 
     for name, path, who in pages.pages(people):
         assert pages.count_queries(path, who) > 0, name
+    # Every page but the exports (every row of the call) has a floor page of its shape.
+    names = {name for name, _path, _who in pages.pages(people)}
+    assert set(pages.FLOORS) == {name for name in names if "export" not in name}
 
 
 def test_late_drafts_are_complete_and_can_be_submitted():
