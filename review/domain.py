@@ -21,7 +21,15 @@ from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
 from submissions.models import Challenge, ExpressionOfInterest
 
 from . import scoring
-from .models import Assignment, Conflict, Decision, Review, ReviewerExpertise, Score
+from .models import (
+    Assignment,
+    Conflict,
+    Decision,
+    Review,
+    ReviewComment,
+    ReviewerExpertise,
+    Score,
+)
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
 
@@ -427,6 +435,15 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
             )
             scoring.refresh_call_scores(eoi.call)
     return review
+
+
+def post_comment(eoi, author, text):
+    """A comment in the reviewers' discussion of `eoi` (the caller checked `review.discuss_eoi`).
+    Posted once, never edited; the audit trail notes it, without the text."""
+    with transaction.atomic():
+        comment = ReviewComment.objects.create(eoi=eoi, author=author, text=text)
+        trail.record(author, "review.commented", eoi, comment=comment.pk)
+    return comment
 
 
 def _locked_eois(pks):
