@@ -242,3 +242,22 @@ def test_the_applicant_never_sees_a_comment(client, panel, secretariat, after_th
     assert SECRET not in " ".join(page.extract_text() for page in pdf.pages)
     data = json.loads(body(client.get(reverse("accounts:data_export"))))
     assert SECRET not in json.dumps(data, ensure_ascii=False)
+
+
+def test_the_applicant_cannot_post_on_either_page(client, panel):
+    eoi = panel["eoi"]
+    client.force_login(eoi.owner)
+
+    assert comment(client, review_page(eoi), SECRET).status_code == 404
+    url = reverse("review:secretariat_eoi", args=[eoi.uuid])
+    assert comment(client, url, SECRET).status_code == 404
+    assert not ReviewComment.objects.exists()
+
+
+def test_a_reviewer_cannot_post_on_the_secretariats_page(client, panel):
+    eoi, ada = panel["eoi"], panel["reviewers"][0]
+    client.force_login(ada)
+
+    url = reverse("review:secretariat_eoi", args=[eoi.uuid])
+    assert comment(client, url, SECRET).status_code == 404
+    assert not ReviewComment.objects.exists()
