@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.models import AuditEntry as Entry
+from notifications.models import OutboundEmail
 from review import domain
 from review.models import ReviewComment
 
@@ -261,3 +262,25 @@ def test_a_reviewer_cannot_post_on_the_secretariats_page(client, panel):
     url = reverse("review:secretariat_eoi", args=[eoi.uuid])
     assert comment(client, url, SECRET).status_code == 404
     assert not ReviewComment.objects.exists()
+
+
+def test_the_other_discussants_get_a_mail_without_the_comment(panel, secretariat, make_reviewer):
+    eoi, (ada, ben, chloe) = panel["eoi"], panel["reviewers"]
+    ben.preferred_language = "fr"
+    ben.save()
+    domain.post_comment(eoi, secretariat, "Please look at the budget.")
+    OutboundEmail.objects.all().delete()
+
+    domain.post_comment(eoi, ada, SECRET)
+
+    mails = {mail.to: mail for mail in OutboundEmail.objects.filter(event="discussion_comment")}
+    # Ben submitted; Chloé has not, so she is not in the discussion yet; Ada wrote it.
+    assert set(mails) == {ben.email, secretariat.email}
+    assert chloe.email not in mails
+    assert mails[ben.email].subject == f"Ada Ba a commenté {eoi.reference}"
+    assert (
+        reverse("review:review_eoi", args=[eoi.uuid]) + "#discussion" in mails[ben.email].body_text
+    )
+    assert reverse("review:secretariat_eoi", args=[eoi.uuid]) in mails[secretariat.email].body_text
+    assert all(SECRET not in mail.body_text + mail.body_html for mail in mails.values())
+    assert all(mail.eoi_id == eoi.pk for mail in mails.values())
