@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
     REVIEW_DUE = "review_due", _("Review due reminder")
     DECISION = "decision", _("Decision with feedback")
+    DISCUSSION_COMMENT = "discussion_comment", _("A comment in the reviewers’ discussion")
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -60,6 +61,15 @@ PLACEHOLDERS = {
     Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
     Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
     Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+    # Never the comment itself: the mail says where to read it, signed in.
+    Event.DISCUSSION_COMMENT: {
+        "recipient_name",
+        "author_name",
+        "call_title",
+        "reference",
+        "discussion_url",
+        "site_url",
+    },
 }
 
 # Long texts belong in the body: a subject naming one is refused.

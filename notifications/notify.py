@@ -147,3 +147,25 @@ def decision_released(decision):
         decision=lambda: decision.get_outcome_display(),
         feedback=decision.feedback,
     )
+
+
+def discussion_comment(comment, recipients):
+    """Each other discussant learns that `comment` was posted, with the way to it, never its
+    text. `recipients` are (person, the address of the page where they read the discussion)."""
+    eoi = comment.eoi
+    for recipient, path in recipients:
+        queue_email(
+            key=f"discussion_comment:{comment.pk}:{recipient.pk}",
+            event=Event.DISCUSSION_COMMENT,
+            recipient=recipient,
+            values=lambda recipient=recipient, path=path: {
+                "recipient_name": recipient.get_short_name(),
+                "author_name": str(comment.author),
+                "call_title": eoi.call.title,
+                "reference": eoi.reference or "",
+                "discussion_url": settings.SITE_URL + path + "#discussion",
+                "site_url": settings.SITE_URL,
+            },
+            call=eoi.call,
+            eoi=eoi,
+        )

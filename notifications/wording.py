@@ -81,6 +81,13 @@ DEFAULTS = {
             "the {call_title}. The decision: {decision}.\n\n{feedback}\n\n{eoi_url}"
         ),
     ),
+    Event.DISCUSSION_COMMENT: (
+        _("{author_name} commented on {reference}"),
+        _(
+            "Dear {recipient_name},\n\n{author_name} commented in the reviewers’ discussion "
+            "of {reference} ({call_title}). Read it and answer here:\n\n{discussion_url}"
+        ),
+    ),
 }
 
 

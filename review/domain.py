@@ -9,10 +9,11 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import REVIEWERS
+from accounts.roles import REVIEWERS, SECRETARIAT
 from audit import trail
 from notifications import notify
 from notifications.outbox import delivered_together
@@ -21,7 +22,15 @@ from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
 from submissions.models import Challenge, ExpressionOfInterest
 
 from . import scoring
-from .models import Assignment, Conflict, Decision, Review, ReviewerExpertise, Score
+from .models import (
+    Assignment,
+    Conflict,
+    Decision,
+    Review,
+    ReviewComment,
+    ReviewerExpertise,
+    Score,
+)
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
 
@@ -427,6 +436,48 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
             )
             scoring.refresh_call_scores(eoi.call)
     return review
+
+
+def discussants(eoi):
+    """Who takes part in the discussion of `eoi`, with the page where each reads it: the
+    reviewers cleared of conflicts who submitted their review, and the members of the
+    Secretariat who commented on it."""
+    submitted = Review.objects.filter(
+        eoi=eoi, reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
+    )
+    conflicted = Conflict.objects.filter(eoi=eoi, reviewer=OuterRef("reviewer"))
+    reviewers = [
+        assignment.reviewer
+        for assignment in active_assignments()
+        .filter(eoi=eoi, declaration=Assignment.Declaration.NO_CONFLICT, reviewer__is_active=True)
+        .filter(Exists(submitted))
+        .filter(~Exists(conflicted))
+        .select_related("reviewer")
+        .order_by("reviewer__pk")
+    ]
+    secretariat = (
+        get_user_model()
+        .objects.filter(review_comments__eoi=eoi, is_active=True)
+        .filter(Q(groups__name=SECRETARIAT) | Q(is_superuser=True))
+        .exclude(pk__in=[reviewer.pk for reviewer in reviewers])
+        .distinct()
+        .order_by("pk")
+    )
+    return [(reviewer, reverse("review:review_eoi", args=[eoi.uuid])) for reviewer in reviewers] + [
+        (member, reverse("review:secretariat_eoi", args=[eoi.uuid])) for member in secretariat
+    ]
+
+
+def post_comment(eoi, author, text):
+    """A comment in the reviewers' discussion of `eoi` (the caller checked `review.discuss_eoi`).
+    Posted once, never edited; the audit trail notes it, without the text. The other
+    discussants get a mail that says where to read it."""
+    with transaction.atomic(), delivered_together():
+        comment = ReviewComment.objects.create(eoi=eoi, author=author, text=text)
+        trail.record(author, "review.commented", eoi, comment=comment.pk)
+        others = [(person, path) for person, path in discussants(eoi) if person.pk != author.pk]
+        notify.discussion_comment(comment, others)
+    return comment
 
 
 def _locked_eois(pks):

@@ -215,3 +215,20 @@ class EOIFilterForm(forms.Form):
         self.fields["reviewer"].widget.choices = OnceShown(
             lambda: [("", _("Any"))] + [(r.pk, str(r)) for r in reviewers]
         )
+
+
+class CommentForm(forms.Form):
+    """A comment in the reviewers' discussion of an EOI. Its prefix tells it from the other
+    form on the same page."""
+
+    prefix = "discussion"
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Seen by the other reviewers who have submitted and by the Secretariat, never by "
+            "the applicant. A comment cannot be changed once posted."
+        ),
+    )

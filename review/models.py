@@ -208,6 +208,36 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
+class ReviewComment(models.Model):
+    """A comment in the reviewers' discussion of an EOI, by a reviewer who submitted their
+    review or by the Secretariat. Never edited or deleted once posted: the others may have
+    answered it, and the Board reads the discussion as it happened. Never shown to applicants."""
+
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest",
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+        verbose_name=_("expression of interest"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("discussion comment")
+        verbose_name_plural = _("discussion comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["eoi", "created_at"])]
+
+    def __str__(self):
+        return f"{self.author} · {self.eoi}"
+
+
 class Decision(models.Model):
     """The Secretariat's outcome for an EOI: internal until released to the applicant."""
 

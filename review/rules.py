@@ -5,7 +5,7 @@ import rules
 from accounts.rules import is_reviewer, is_secretariat
 from submissions.rules import is_owner
 
-from .models import Assignment, Conflict
+from .models import Assignment, Conflict, Review
 
 
 @rules.predicate
@@ -35,11 +35,37 @@ def has_declared_no_conflict(user, eoi):
 
 is_cleared_reviewer = is_assigned_reviewer & has_declared_no_conflict
 
+
+def discussion_open(call):
+    """The call lets reviewers read each other and discuss: never in a blind review."""
+    return call.reviewers_see_each_other and not call.blind_review
+
+
+@rules.predicate
+def call_allows_discussion(user, eoi):
+    return eoi is not None and discussion_open(eoi.call)
+
+
+@rules.predicate
+def has_submitted_review(user, eoi):
+    """Their own review is in: only then do they read the others' (no anchoring)."""
+    return (
+        eoi is not None
+        and Review.objects.filter(eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED).exists()
+    )
+
+
+# The other reviews of the EOI and the discussion: read, and comment.
+can_discuss = call_allows_discussion & (
+    is_secretariat | (is_cleared_reviewer & has_submitted_review)
+)
+
 # The conflict-of-interest screen and the declaration.
 rules.add_perm("review.review_eoi", is_assigned_reviewer)
 # The answers, the files and the scores.
 rules.add_perm("review.read_eoi", is_cleared_reviewer)
 rules.add_perm("review.manage_review", is_secretariat)
+rules.add_perm("review.discuss_eoi", can_discuss)
 rules.add_perm("review.see_assignments", is_reviewer)
 rules.add_perm("review.state_expertise", is_reviewer)
 # Reviewers read the budget and supporting documents of the EOIs they review. Named for the

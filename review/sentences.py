@@ -83,3 +83,8 @@ def conflict_removed(who, entry):
 @says("review.expertise_changed")
 def expertise_changed(who, entry):
     return _("%(who)s changed the challenges and countries they know.") % {"who": who}
+
+
+@says("review.commented")
+def commented(who, entry):
+    return _("%(who)s commented in the reviewers’ discussion.") % {"who": who}

@@ -2,9 +2,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,8 +22,15 @@ from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404
 
 from . import domain, exports
-from .forms import ConflictForm, DecisionForm, EOIFilterForm, ExpertiseForm, ReviewForm
-from .models import Assignment, Decision, Review, ReviewerExpertise
+from .forms import (
+    CommentForm,
+    ConflictForm,
+    DecisionForm,
+    EOIFilterForm,
+    ExpertiseForm,
+    ReviewForm,
+)
+from .models import Assignment, Decision, Review, ReviewerExpertise, Score
 from .selectors import intake, reviewer_assignments, secretariat_eois
 
 
@@ -82,18 +92,60 @@ def conflict_check(request, eoi, assignment, form=None):
     )
 
 
+def commenting(request):
+    """The page's POST is the discussion's comment form, not the page's main form."""
+    return request.method == "POST" and f"{CommentForm.prefix}-text" in request.POST
+
+
+def comment_form(request, eoi, allowed):
+    """The discussion's comment form (None if `allowed` is not), and whether a comment was
+    just posted with it. An invalid one comes back with what was typed."""
+    if not commenting(request):
+        return (CommentForm() if allowed else None), False
+    if not allowed:
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return form, False
+    domain.post_comment(eoi, request.user, form.cleaned_data["text"])
+    messages.success(request, _("Your comment is posted."))
+    return form, True
+
+
+def comments_of(eoi):
+    return eoi.review_comments.select_related("author")
+
+
+def other_reviews(eoi, reviewer):
+    """The submitted reviews of `eoi` but `reviewer`'s, scores in the rubric's order."""
+    scores = Score.objects.select_related("criterion").order_by(
+        "criterion__position", "criterion__pk"
+    )
+    return (
+        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED)
+        .exclude(reviewer=reviewer)
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("scores", queryset=scores))
+        .order_by("submitted_at", "pk")
+    )
+
+
 @login_required
 def review_eoi(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
     assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
     if not can(request.user, "review.read_eoi", eoi):
         return conflict_check(request, eoi, assignment)
+    discussing = can(request.user, "review.discuss_eoi", eoi)
+    comment, posted = comment_form(request, eoi, discussing)
+    if posted:
+        return redirect(reverse("review:review_eoi", args=[eoi.uuid]) + "#discussion")
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
     )
     criteria = list(eoi.call.criteria.all())
     form = ReviewForm(
-        request.POST or None,
+        None if commenting(request) else (request.POST or None),
         criteria=criteria,
         scale=eoi.call.score_scale_max,
         review=review,
@@ -126,6 +178,9 @@ def review_eoi(request, uuid):
             "form": form,
             "blind": eoi.call.blind_review,
             "answers": eoi_answers(eoi),
+            "others": other_reviews(eoi, request.user) if discussing else None,
+            "comments": comments_of(eoi) if discussing else None,
+            "comment_form": comment,
         },
     )
 
@@ -283,8 +338,11 @@ def auto_assign(request, slug):
 @login_required
 def secretariat_eoi(request, uuid):
     eoi = eoi_or_404(request.user, uuid, "review.manage_review")
+    comment, posted = comment_form(request, eoi, can(request.user, "review.discuss_eoi", eoi))
+    if posted:
+        return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#discussion")
     decision = Decision.objects.filter(eoi=eoi).first()
-    form = DecisionForm(request.POST or None, instance=decision)
+    form = DecisionForm(None if commenting(request) else (request.POST or None), instance=decision)
     if request.method == "POST" and form.is_valid():
         try:
             domain.decide(
@@ -318,6 +376,9 @@ def secretariat_eoi(request, uuid):
             "audit": said(entries_for(eoi), target=eoi),
             "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers().order_by("name", "email"),
+            # Read-only when the call no longer allows the discussion (made blind since).
+            "comments": comments_of(eoi),
+            "comment_form": comment,
         },
     )
 

@@ -103,6 +103,15 @@ class Call(models.Model):
         default=False,
         help_text=_("Reviewers see no applicant, organisation or partner names."),
     )
+    reviewers_see_each_other = models.BooleanField(
+        _("reviewers discuss"),
+        default=True,
+        help_text=_(
+            "After submitting their own review, a reviewer reads the other reviews of the "
+            "expression of interest and comments on them with the other reviewers and the "
+            "Secretariat. Always off for a blind review. Applicants never see the discussion."
+        ),
+    )
     score_scale_max = models.PositiveSmallIntegerField(
         _("highest score"),
         default=5,

@@ -594,3 +594,11 @@ def test_each_form_takes_empty_and_junk_input_without_failing(client, site, name
                     failures.append(f"{target} with {what}: no message ({response.status_code})")
 
     assert failures == [], "\n".join(failures)
+
+
+def test_the_discussion_form_is_among_those_walked(client, site):
+    """The reviewers' discussion form is walked on the Secretariat's EOI page (the reviewer's
+    page shows it only once their review is in, which the site's reviewer has not sent)."""
+    _url, forms = forms_of_page(client, site, "review:secretariat_eoi")
+
+    assert any("discussion-text" in {field.name for field in form.fields} for form in forms)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
+from review.models import Assignment
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
 from tests.browser.pages import inspect, no_cache, record, sign_in
@@ -160,4 +161,27 @@ def test_review_pages(site, browser, language):
     walk.page.locator("button[type=submit][name=submit]").click()  # nothing scored yet
     walk.check("review-scoring-errors")
     walk.visit(f"/review/eois/{eoi.uuid}/conflict/", "review-conflict")
+
+    # Once their review is in: the other reviews and the discussion, on both sides.
+    other = give_role(ApplicantFactory(name="Awa Traoré"), REVIEWERS)
+    (other_assignment,) = review_domain.assign([eoi], other, secretariat)
+    review_domain.declare_no_conflict(other_assignment, other)
+    for person, assignment in (
+        (reviewer, Assignment.objects.get(eoi=eoi, reviewer=reviewer)),
+        (other, other_assignment),
+    ):
+        review_domain.save_review(
+            assignment,
+            person,
+            dict.fromkeys(call.criteria.all(), (3, "A score note. " * 20)),
+            "invite",
+            "An internal comment that runs long enough to wrap on a phone. " * 5,
+            "Feedback for the applicant.",
+            submit=True,
+        )
+    review_domain.post_comment(eoi, other, "https://example.org/" + "a-very-long-address" * 8)
+    walk.visit(f"/review/eois/{eoi.uuid}/", "review-discussion")
+    walk.context.clear_cookies()
+    sign_in(walk.context, site.url, secretariat)
+    walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi-discussion")
     walk.finish()

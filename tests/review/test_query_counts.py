@@ -164,3 +164,39 @@ def test_the_secretariat_eoi_page_with_more_reviews(
         client, url, lambda: [review(r) for r in reviewers[1:]], django_assert_num_queries
     ).decode()
     assert all(r.name in page for r in reviewers)
+
+
+def test_a_reviewers_page_with_the_other_reviews_and_the_discussion(
+    client, secretariat, rubric_call, make_eoi, make_reviewer, django_assert_num_queries
+):
+    """The scoring page after submitting: more reviews and more comments, the same queries."""
+    eoi = make_eoi()
+    reviewers = [make_reviewer() for _ in range(5)]
+
+    def review(reviewer):
+        (assignment,) = domain.assign([eoi], reviewer, secretariat)
+        domain.declare_no_conflict(assignment, reviewer)
+        domain.save_review(
+            assignment,
+            reviewer,
+            dict.fromkeys(rubric_call.rubric, (4, "Fine.")),
+            "waitlist",
+            "Agreed.",
+            "",
+            submit=True,
+        )
+        domain.post_comment(eoi, reviewer, f"Comment of {reviewer.email}")
+
+    review(reviewers[0])
+    review(reviewers[1])
+    client.force_login(reviewers[0])
+    url = reverse("review:review_eoi", args=[eoi.uuid])
+
+    def more():
+        for reviewer in reviewers[2:]:
+            review(reviewer)
+            domain.post_comment(eoi, secretariat, "And the Secretariat's.")
+
+    page = assert_constant(client, url, more, django_assert_num_queries).decode()
+    assert all(f"Comment of {r.email}" in page for r in reviewers)
+    assert page.count("Agreed.") == 4 + 1  # the four others, and their own in the form
