@@ -18,6 +18,8 @@ class Event(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
     REVIEW_DUE = "review_due", _("Review due reminder")
     DECISION = "decision", _("Decision with feedback")
+    MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
+    MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -60,10 +62,13 @@ PLACEHOLDERS = {
     Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
     Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
     Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+    Event.MESSAGE_TO_APPLICANT: EOI_PLACEHOLDERS | {"message", "attachment"},
+    # To each member of the Secretariat; {eoi_url} is the EOI's Secretariat page.
+    Event.MESSAGE_TO_SECRETARIAT: EOI_PLACEHOLDERS | {"recipient_name", "message", "attachment"},
 }
 
 # Long texts belong in the body: a subject naming one is refused.
-BODY_ONLY = {"answers", "feedback"}
+BODY_ONLY = {"answers", "feedback", "message", "attachment"}
 
 
 def check_placeholders(event, subject, *texts):
