@@ -68,6 +68,8 @@ SAMPLE_VALUES = {
     "reviews_url": "https://grants.example.org/review/",
     "decision": "Invited to full proposal",
     "feedback": "The Review Board valued…",
+    "message": "Could you send the letter of your partner in Mopti?",
+    "attachment": "",
 }
 
 

@@ -47,12 +47,12 @@ PASSWORD = "correct horse battery"  # the factories' password
 # URLs with no form of their own that no form sends to, and why.
 FORMLESS = {
     "submissions:dashboard": "a list of links",
-    "submissions:eoi_detail": "the answers, read-only, with links",
     "submissions:eoi_continue": "a redirect to the step the applicant was on",
     "submissions:eoi_receipt": "a receipt",
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",
+    "submissions:message_file": "a download",
     "submissions:call_document": "a download",
     "review:assignments": "a list of links",
     "review:dashboard": "figures",

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEntry
 from audit.wording import sentence
@@ -68,13 +69,14 @@ def test_the_applicant_writes_and_each_secretariat_member_is_mailed_in_their_lan
     mails = {mail.recipient: mail for mail in OutboundEmail.objects.filter(eoi=eoi)}
     assert set(mails) == {secretariat, french}
     assert mails[french].language == "fr"
-    assert mails[french].subject == "Un message d’Awa Traoré au sujet de KMF21-0001"
+    assert mails[french].subject == "Awa Traoré a écrit au sujet de KMF21-0001"
     assert mails[secretariat].language == "en"
     assert mails[secretariat].subject == "A message from Awa Traoré about KMF21-0001"
     assert "Can we add a partner in Niger?" in mails[secretariat].body_text
     assert secretariat_page(eoi) in mails[secretariat].body_text
     entry = AuditEntry.objects.get(action="eoi.message_posted")
-    assert sentence(entry) == "Awa Traoré wrote to the Secretariat."
+    with translation.override("en"):
+        assert sentence(entry) == "Awa Traoré wrote to the Secretariat."
 
 
 def test_the_secretariat_writes_with_a_file_and_the_applicant_is_mailed_in_french(
@@ -88,14 +90,18 @@ def test_the_secretariat_writes_with_a_file_and_the_applicant_is_mailed_in_frenc
 
     assert response.status_code == 302
     message = Message.objects.get(eoi=eoi)
-    assert message.from_secretariat and message.original_name == "letter.pdf"
+    assert message.from_secretariat
+    assert message.original_name == "letter.pdf"
     (mail,) = OutboundEmail.objects.filter(eoi=eoi)
     assert (mail.recipient, mail.language, mail.event) == (eoi.owner, "fr", "message_to_applicant")
     assert mail.subject == "Un message du Secrétariat au sujet de KMF21-0001"
     assert "Please send the partner's letter." in mail.body_text
     assert "letter.pdf" in mail.body_text
     entry = AuditEntry.objects.get(action="eoi.message_posted")
-    assert sentence(entry) == "Sanne Bakker wrote to the applicant, with the file letter.pdf."
+    with translation.override("en"):
+        assert sentence(entry) == "Sanne Bakker wrote to the applicant, with the file letter.pdf."
+    with translation.override("fr"):
+        assert sentence(entry) == "Sanne Bakker a écrit au candidat, avec le fichier letter.pdf."
     # Both sides read it, and its file, on their pages.
     file_url = reverse("submissions:message_file", args=[eoi.uuid, message.pk])
     for person, page in [(secretariat, secretariat_page(eoi)), (eoi.owner, detail(eoi))]:
@@ -176,7 +182,9 @@ def test_reviewers_read_the_thread_only_once_the_secretariat_shares_it(
     client.post(reverse("review:share_messages", args=[eoi.uuid]), {"shared": "no"})
     client.force_login(cleared)
     assert client.get(file_url).status_code == 404
-    sentences = [sentence(e) for e in AuditEntry.objects.filter(action__startswith="eoi.messages")]
+    with translation.override("en"):
+        shared = AuditEntry.objects.filter(action__startswith="eoi.messages")
+        sentences = [sentence(entry) for entry in shared]
     assert sentences == [
         "Sanne Bakker shared the messages with the reviewers.",
         "Sanne Bakker stopped sharing the messages with the reviewers.",
@@ -199,7 +207,7 @@ def test_a_reviewer_cannot_share_or_write(client, eoi, make_reviewer):
 
 
 @pytest.mark.parametrize(
-    "bad, error",
+    ("bad", "error"),
     [
         (upload("notes.pdf", b"MZ\x90\x00 not a pdf"), "is not one of the accepted file types"),
         (upload("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(20)), "is not one of the accepted"),
