@@ -299,3 +299,17 @@ def test_the_pages_query_the_same_however_many_messages(client, eoi, secretariat
     for person, url in pages:
         client.force_login(person)
         assert queries_for(client, url) == before[url], url
+
+
+def test_the_applicants_data_download_holds_the_messages(eoi, secretariat):
+    from submissions.privacy import eoi_personal_data
+
+    domain.post_message(eoi, secretariat, "A question.", sniffed(budget_pdf("question.pdf")))
+    domain.post_message(eoi, eoi.owner, "An answer.")
+
+    (downloaded,) = eoi_personal_data(eoi.owner)
+
+    assert [(m["from"], m["text"], m["file"]) for m in downloaded["messages"]] == [
+        ("secretariat", "A question.", "question.pdf"),
+        ("applicant", "An answer.", ""),
+    ]
