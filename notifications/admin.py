@@ -70,6 +70,8 @@ SAMPLE_VALUES = {
     "feedback": "The Review Board valued…",
     "author_name": "Awa Traoré",
     "discussion_url": "https://grants.example.org/review/eois/…/#discussion",
+    "message": "Could you send the letter of your partner in Mopti?",
+    "attachment": "",
 }
 
 

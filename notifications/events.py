@@ -19,6 +19,8 @@ class Event(models.TextChoices):
     REVIEW_DUE = "review_due", _("Review due reminder")
     DECISION = "decision", _("Decision with feedback")
     DISCUSSION_COMMENT = "discussion_comment", _("A comment in the reviewers’ discussion")
+    MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
+    MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -70,10 +72,13 @@ PLACEHOLDERS = {
         "discussion_url",
         "site_url",
     },
+    Event.MESSAGE_TO_APPLICANT: EOI_PLACEHOLDERS | {"message", "attachment"},
+    # To each member of the Secretariat; {eoi_url} is the EOI's Secretariat page.
+    Event.MESSAGE_TO_SECRETARIAT: EOI_PLACEHOLDERS | {"recipient_name", "message", "attachment"},
 }
 
 # Long texts belong in the body: a subject naming one is refused.
-BODY_ONLY = {"answers", "feedback"}
+BODY_ONLY = {"answers", "feedback", "message", "attachment"}
 
 
 def check_placeholders(event, subject, *texts):

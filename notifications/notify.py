@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext
 
 from accounts.roles import SECRETARIAT
 from core.timezones import local_moment
@@ -166,6 +167,56 @@ def discussion_comment(comment, recipients):
                 "discussion_url": settings.SITE_URL + path + "#discussion",
                 "site_url": settings.SITE_URL,
             },
+            call=eoi.call,
+            eoi=eoi,
+        )
+
+
+def _attachment_note(message):
+    """A line naming the message's file, in the reader's language (the values are computed
+    under it); nothing when there is none. The file itself stays on the site."""
+    if not message.original_name:
+        return ""
+    return (
+        gettext("A file comes with it, to open on the site: %(name)s")
+        % {"name": message.original_name}
+        + "\n\n"
+    )
+
+
+def message_to_applicant(message):
+    """A message of the Secretariat's, to the applicant in their language."""
+    eoi = message.eoi
+    _to_applicant(
+        eoi,
+        f"message:{message.pk}",
+        Event.MESSAGE_TO_APPLICANT,
+        message=message.text,
+        attachment=lambda: _attachment_note(message),
+    )
+
+
+def message_to_secretariat(message):
+    """An applicant's message, to every active member of the Secretariat, each in their own
+    language. Each of them, not the call's contact address: a mail is written for a person
+    (their language, their account), and the one who asked may be any of them."""
+    eoi = message.eoi
+    secretariat = get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
+    page = settings.SITE_URL + reverse("review:secretariat_eoi", args=[eoi.uuid])
+    for member in secretariat.distinct():
+        queue_email(
+            key=f"message:{message.pk}:{member.pk}",
+            event=Event.MESSAGE_TO_SECRETARIAT,
+            recipient=member,
+            values=_eoi_values(
+                eoi,
+                recipient_name=member.get_short_name(),
+                # The Secretariat knows applicants by their full name (or address).
+                applicant_name=str(eoi.owner),
+                eoi_url=page,
+                message=message.text,
+                attachment=lambda: _attachment_note(message),
+            ),
             call=eoi.call,
             eoi=eoi,
         )

@@ -88,6 +88,22 @@ DEFAULTS = {
             "of {reference} ({call_title}). Read it and answer here:\n\n{discussion_url}"
         ),
     ),
+    Event.MESSAGE_TO_APPLICANT: (
+        _("A message from the Secretariat about {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThe Secretariat of the Knowledge Management Fund wrote "
+            "to you about your expression of interest {reference}:\n\n{message}\n\n"
+            "{attachment}Please answer on the site, not by replying to this email: {eoi_url}"
+        ),
+    ),
+    Event.MESSAGE_TO_SECRETARIAT: (
+        _("A message from {applicant_name} about {reference}"),
+        _(
+            "Dear {recipient_name},\n\n{applicant_name} wrote about the expression of interest "
+            "{reference} ({eoi_title}) to the {call_title}:\n\n{message}\n\n{attachment}"
+            "Read and answer it on the site: {eoi_url}"
+        ),
+    ),
 }
 
 

@@ -35,4 +35,14 @@ urlpatterns = [
         name="export_reviews",
     ),
     path("secretariat/eois/<uuid:uuid>/", views.secretariat_eoi, name="secretariat_eoi"),
+    path(
+        "secretariat/eois/<uuid:uuid>/messages/",
+        views.secretariat_message,
+        name="secretariat_message",
+    ),
+    path(
+        "secretariat/eois/<uuid:uuid>/messages/share/",
+        views.share_messages,
+        name="share_messages",
+    ),
 ]

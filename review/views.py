@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 from audit.trail import entries_for
 from audit.wording import said
 from core.permissions import can
+from submissions import domain as submissions_domain
 from submissions.answers import named_organisations
 from submissions.domain import DomainError
+from submissions.forms import MessageForm
 from submissions.models import Call
-from submissions.selectors import eoi_answers, eoi_or_404
+from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
 from . import domain, exports
 from .forms import (
@@ -181,6 +183,10 @@ def review_eoi(request, uuid):
             "others": other_reviews(eoi, request.user) if discussing else None,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
+            # Read-only, and only once the Secretariat shares it.
+            "thread": thread_of(eoi)
+            if can(request.user, "submissions.read_messages", eoi)
+            else None,
         },
     )
 
@@ -356,12 +362,17 @@ def secretariat_eoi(request, uuid):
         else:
             messages.success(request, _("Decision saved. The applicant learns it on release."))
             return redirect("review:secretariat_eoi", uuid=eoi.uuid)
+    return _secretariat_page(request, eoi, decision, form)
+
+
+def _secretariat_page(request, eoi, decision, form, message_form=None):
     reviews = (
         Review.objects.filter(eoi=eoi)
         .select_related("reviewer")
         .prefetch_related("scores__criterion")
         .order_by("reviewer__name")
     )
+    may_write = can(request.user, "submissions.post_message", eoi)
     return render(
         request,
         "review/secretariat_eoi.html",
@@ -379,8 +390,44 @@ def secretariat_eoi(request, uuid):
             # Read-only when the call no longer allows the discussion (made blind since).
             "comments": comments_of(eoi),
             "comment_form": comment,
+            "thread": thread_of(eoi),
+            "message_form": (message_form or MessageForm()) if may_write else None,
         },
     )
+
+
+@login_required
+@require_POST
+def secretariat_message(request, uuid):
+    """The Secretariat writes to the applicant; a refused message comes back on the EOI's
+    page with its text."""
+    eoi = eoi_or_404(request.user, uuid, "review.manage_review")
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            submissions_domain.post_message(
+                eoi, request.user, form.cleaned_data["text"], form.cleaned_data["file"]
+            )
+        except DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("Your message is sent to the applicant."))
+            return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#messages")
+    decision = Decision.objects.filter(eoi=eoi).first()
+    return _secretariat_page(request, eoi, decision, DecisionForm(instance=decision), form)
+
+
+@login_required
+@require_POST
+def share_messages(request, uuid):
+    eoi = eoi_or_404(request.user, uuid, "review.manage_review")
+    shared = request.POST.get("shared") == "yes"
+    submissions_domain.share_messages(eoi, request.user, shared)
+    if shared:
+        messages.success(request, _("The reviewers of this EOI can now read its messages."))
+    else:
+        messages.success(request, _("The messages are no longer shared with the reviewers."))
+    return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#messages")
 
 
 @login_required

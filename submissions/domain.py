@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
+from core.permissions import can
+from notifications import notify
 from questionnaires import versions
 from questionnaires.answers import is_answered
 from questionnaires.forms import refusal
@@ -24,7 +26,14 @@ from . import answers as eoi_answers
 from . import lifecycle
 from .forms import bounds_of
 from .lifecycle import DomainError
-from .models import Attachment, Challenge, ExpressionOfInterest, Extension, ReferenceCounter
+from .models import (
+    Attachment,
+    Challenge,
+    ExpressionOfInterest,
+    Extension,
+    Message,
+    ReferenceCounter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,10 @@ class NotEditable(DomainError):
 
 class StorageFault(DomainError):
     """A file could not be stored: a full disk, an unwritable folder, an unreachable bucket."""
+
+
+class NotAllowed(DomainError):
+    pass
 
 
 class Incomplete(DomainError):
@@ -364,9 +377,9 @@ def storage_fault(file_name):
     )
 
 
-def _discard_file(name):
+def _discard_file(name, storage=None):
     try:
-        Attachment.file.field.storage.delete(name)
+        (storage or Attachment.file.field.storage).delete(name)
     except OSError:
         logger.exception("The file %s of an upload that failed could not be removed", name)
 
@@ -409,3 +422,61 @@ def remove_attachment(attachment, actor):
                 file=attachment.original_name,
                 question=attachment.question,
             )
+
+
+def post_message(eoi, author, text, upload=None):
+    """A message from the applicant to the Secretariat or back, about this EOI: stored with
+    its file (an upload carrying `.sniffed`, or None), entered in the audit trail and mailed
+    to the other side (notify.message_to_applicant, notify.message_to_secretariat), all in
+    one transaction: a message that is not saved is not mailed, and leaves no file behind."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write your message before sending it."))
+    if not can(author, "submissions.post_message", eoi):
+        raise NotAllowed(_("You cannot write about this expression of interest."))
+    # The owner writes as the applicant, whatever else they are.
+    from_secretariat = eoi.owner_id != author.pk
+    message = Message(eoi=eoi, author=author, text=text, from_secretariat=from_secretariat)
+    stored = None
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                message.original_name = upload.sniffed.safe_name
+                message.content_type = upload.sniffed.content_type
+                message.extension = upload.sniffed.extension
+                message.size = upload.size
+                stored = _store_file(eoi, message, upload)
+            message.save()
+            trail.record(
+                author,
+                "eoi.message_posted",
+                eoi,
+                message=message.pk,
+                to="applicant" if from_secretariat else "secretariat",
+                file=message.original_name,
+            )
+            if from_secretariat:
+                notify.message_to_applicant(message)
+            else:
+                notify.message_to_secretariat(message)
+    except BaseException:
+        if stored:
+            _discard_file(stored, Message.file.field.storage)
+        raise
+    return message
+
+
+def share_messages(eoi, actor, shared):
+    """Open the EOI's messages to its cleared reviewers (read-only), or close them again."""
+    if not can(actor, "submissions.share_messages", eoi):
+        raise NotAllowed(_("Only the Secretariat shares the messages with the reviewers."))
+    if eoi.thread_shared_with_reviewers == shared:
+        return eoi
+    with transaction.atomic():
+        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(thread_shared_with_reviewers=shared)
+        if shared:  # each action written out, for the test that finds their sentences
+            trail.record(actor, "eoi.messages_shared", eoi)
+        else:
+            trail.record(actor, "eoi.messages_unshared", eoi)
+    eoi.thread_shared_with_reviewers = shared
+    return eoi

@@ -16,7 +16,7 @@ from questionnaires.models import FileTypes, Kind, Role
 
 from . import documents
 from .models import CallDocument, ExpressionOfInterest
-from .uploads import BUDGET_TYPES, SUPPORTING_TYPES, sniff
+from .uploads import BUDGET_TYPES, MESSAGE_TYPES, SUPPORTING_TYPES, sniff
 
 # Beside its other files, an application carries at most this many files for one question.
 MAX_FILES = 10
@@ -249,4 +249,34 @@ class CallDocumentForm(forms.ModelForm):
             documents.describe(self.instance, upload)
         elif upload is False:  # "Clear" ticked
             documents.forget_file(self.instance)
+        return upload
+
+
+# A question or an answer, not a document: a longer text goes in an attached file.
+MESSAGE_LENGTH = 5000
+
+
+class MessageForm(forms.Form):
+    """A message about an EOI, from the applicant or the Secretariat, with a file if needed."""
+
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your message before sending it.")},
+    )
+    file = forms.FileField(label=_("File (optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, DOCX, XLSX, ODT or ODS, at most %(limit)d MB. Choose it again if the "
+            "message comes back with an error."
+        ) % {"limit": settings.KMF_MAX_UPLOAD_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            upload.sniffed = sniff(upload, MESSAGE_TYPES, settings.KMF_MAX_UPLOAD_MB * 1024 * 1024)
         return upload

@@ -453,6 +453,10 @@ class ExpressionOfInterest(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Changes after submitting are confirmed in one mail once the applicant has paused.
     edits_confirmed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The Secretariat opens the messages about this EOI to its cleared reviewers (read-only).
+    thread_shared_with_reviewers = models.BooleanField(
+        _("messages shared with the reviewers"), default=False, editable=False
+    )
 
     # The answers, keyed by question, in the questionnaire version they were given in.
     questionnaire = models.ForeignKey(
@@ -537,3 +541,39 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def message_path(message, filename):
+    # Stored under a random name, like an EOI's attachments.
+    return f"eoi-messages/{uuid.uuid4().hex}{message.extension}"
+
+
+class Message(models.Model):
+    """One message of the thread between the Secretariat and the applicant about an EOI."""
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # Which side wrote it, kept apart from the author: it stays true of a message whose
+    # author later left the Secretariat or deleted their account.
+    from_secretariat = models.BooleanField(_("from the Secretariat"))
+    text = models.TextField(_("message"))
+    file = models.FileField(upload_to=message_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    extension = models.CharField(max_length=8, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.eoi} · {self.created_at:%Y-%m-%d %H:%M}"

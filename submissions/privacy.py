@@ -19,7 +19,7 @@ Status = ExpressionOfInterest.Status
 
 def eoi_personal_data(user):
     """The person's expressions of interest, every answer as their questionnaire asks it."""
-    eois = user.eois.select_related("call").prefetch_related("attachments")
+    eois = user.eois.select_related("call").prefetch_related("attachments", "messages")
     return [
         {
             "call": eoi.call.title,
@@ -27,6 +27,15 @@ def eoi_personal_data(user):
             "status": eoi.status,
             "submitted_at": eoi.submitted_at.isoformat() if eoi.submitted_at else None,
             "answers": answers.for_download(eoi),
+            "messages": [
+                {
+                    "sent_at": message.created_at.isoformat(),
+                    "from": "secretariat" if message.from_secretariat else "applicant",
+                    "text": message.text,
+                    "file": message.original_name,
+                }
+                for message in eoi.messages.all()
+            ],
         }
         for eoi in eois
     ]
@@ -40,6 +49,7 @@ def personal_data(sender, user, **kwargs):
 def _delete_eois(eois):
     for eoi in eois:
         files = [attachment.file for attachment in eoi.attachments.all()]
+        files += [message.file for message in eoi.messages.exclude(file="")]
         eoi.delete()
         for stored in files:
             transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))

@@ -22,9 +22,24 @@ def is_before_deadline(user, eoi):
     return domain.is_editable(eoi)
 
 
+@rules.predicate
+def has_reference(user, eoi):
+    """Submitted at least once: the thread is about an EOI the Secretariat has received."""
+    return eoi is not None and bool(eoi.reference)
+
+
+@rules.predicate
+def is_thread_shared(user, eoi):
+    return eoi is not None and eoi.thread_shared_with_reviewers
+
+
 rules.add_perm("submissions.view_eoi", is_owner | is_secretariat)
 # "submissions.download_attachments" is in review/rules.py: reviewers read the files too.
 # The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
 rules.add_perm("submissions.fill_in_eoi", is_owner)
 rules.add_perm("submissions.edit_eoi", is_owner & is_before_deadline)
 rules.add_perm("submissions.withdraw_eoi", is_owner & is_withdrawable & is_before_deadline)
+# The messages between the Secretariat and the applicant. Who reads them (reviewers too, when
+# the Secretariat shares them) is in review/rules.py, as "submissions.download_attachments" is.
+rules.add_perm("submissions.post_message", (is_owner | is_secretariat) & has_reference)
+rules.add_perm("submissions.share_messages", is_secretariat)

@@ -49,3 +49,8 @@ def public_document_or_404(slug, key):
         call__slug=slug,
         key=key,
     )
+
+
+def thread_of(eoi):
+    """The messages about the EOI, oldest first, with their authors: one query however many."""
+    return list(eoi.messages.select_related("author"))

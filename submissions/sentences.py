@@ -84,6 +84,31 @@ def attachment_removed(who, entry):
     return _("%(who)s removed %(file)s.") % {"who": who, "file": entry.details.get("file", "")}
 
 
+@says("eoi.message_posted")
+def message_posted(who, entry):
+    to_applicant = entry.details.get("to") == "applicant"
+    file = entry.details.get("file")
+    if to_applicant and file:
+        text = _("%(who)s wrote to the applicant, with the file %(file)s.")
+    elif to_applicant:
+        text = _("%(who)s wrote to the applicant.")
+    elif file:
+        text = _("%(who)s wrote to the Secretariat, with the file %(file)s.")
+    else:
+        text = _("%(who)s wrote to the Secretariat.")
+    return text % {"who": who, "file": file}
+
+
+@says("eoi.messages_shared")
+def messages_shared(who, entry):
+    return _("%(who)s shared the messages with the reviewers.") % {"who": who}
+
+
+@says("eoi.messages_unshared")
+def messages_unshared(who, entry):
+    return _("%(who)s stopped sharing the messages with the reviewers.") % {"who": who}
+
+
 def _field_name(name):
     """A call's field, or one of its inline lists (named by its relation), as people say it."""
     try:

@@ -22,6 +22,8 @@ JPEG = ("jpg", "image/jpeg")
 
 BUDGET_TYPES = {PDF, XLSX, XLS, ODS, DOCX}
 SUPPORTING_TYPES = {PDF, XLSX, XLS, ODS, DOCX, ODT, PNG, JPEG}
+# What a message between the Secretariat and an applicant may carry.
+MESSAGE_TYPES = {PDF, DOCX, XLSX, ODT, ODS}
 
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 # What olefile raises on a damaged or hostile container.

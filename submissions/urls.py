@@ -21,6 +21,7 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
+    path("eois/<uuid:uuid>/messages/<int:pk>/", views.message_file, name="message_file"),
     path("eois/<uuid:uuid>/continue/", views.eoi_continue, name="eoi_continue"),
     path("eois/<uuid:uuid>/<slug:step>/", views.eoi_step, name="eoi_step"),
     path("eois/<uuid:uuid>/<slug:step>/autosave/", views.eoi_autosave, name="eoi_autosave"),

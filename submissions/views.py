@@ -17,7 +17,7 @@ from core import storage
 from core.permissions import can
 
 from . import answers, documents, domain, lifecycle, pdf
-from .forms import DeclarationsForm, FilesForm, StepForms, step_by_slug, steps_of
+from .forms import DeclarationsForm, FilesForm, MessageForm, StepForms, step_by_slug, steps_of
 from .models import Call, ExpressionOfInterest
 from .selectors import (
     applicant_eois,
@@ -25,6 +25,7 @@ from .selectors import (
     eoi_or_404,
     public_document_or_404,
     step_documents,
+    thread_of,
 )
 
 Status = ExpressionOfInterest.Status
@@ -299,8 +300,26 @@ def submit_step(request, eoi, step):
 
 @login_required
 def eoi_detail(request, uuid):
-    """Everything the applicant answered, read-only and printable."""
+    """Everything the applicant answered, read-only and printable; below, their messages with
+    the Secretariat and the form to write one (the Secretariat writes on its own page)."""
     eoi = eoi_or_404(request.user, uuid, "submissions.view_eoi")
+    may_write = can(request.user, "submissions.fill_in_eoi", eoi) and can(
+        request.user, "submissions.post_message", eoi
+    )
+    form = MessageForm(request.POST or None, request.FILES or None) if may_write else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                domain.post_message(
+                    eoi, request.user, form.cleaned_data["text"], form.cleaned_data["file"]
+                )
+            except domain.DomainError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, _("Your message is sent to the Secretariat."))
+                return redirect(f"{eoi.get_absolute_url()}#messages")
     return render(
         request,
         "submissions/eoi_detail.html",
@@ -311,6 +330,8 @@ def eoi_detail(request, uuid):
             "withdrawable": can(request.user, "submissions.withdraw_eoi", eoi),
             "deadline": lifecycle.deadline_for(eoi),
             "answers": eoi_answers(eoi),
+            "thread": thread_of(eoi),
+            "message_form": form,
         },
     )
 
@@ -369,6 +390,19 @@ def attachment_download(request, uuid, pk):
         else f"{eoi.reference}-{attachment.question}{attachment.extension}"
     )
     return storage.download(attachment.file, shown_name, attachment.content_type)
+
+
+@login_required
+def message_file(request, uuid, pk):
+    """The file of a message, for whoever may read the thread."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.read_messages")
+    message = get_object_or_404(eoi.messages.exclude(file=""), pk=pk)
+    shown_name = (
+        message.original_name
+        if can(request.user, "submissions.view_eoi", eoi) or not eoi.call.blind_review
+        else f"{eoi.reference}-message-{message.pk}{message.extension}"
+    )
+    return storage.download(message.file, shown_name, message.content_type)
 
 
 @login_required

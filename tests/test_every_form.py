@@ -48,12 +48,12 @@ PASSWORD = "correct horse battery"  # the factories' password
 FORMLESS = {
     "submissions:dashboard": "a list of links",
     "start": "a redirect to where each person's work is",
-    "submissions:eoi_detail": "the answers, read-only, with links",
     "submissions:eoi_continue": "a redirect to the step the applicant was on",
     "submissions:eoi_receipt": "a receipt",
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",
+    "submissions:message_file": "a download",
     "submissions:call_document": "a download",
     "review:assignments": "a list of links",
     "review:dashboard": "figures",

@@ -8,8 +8,10 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
+from submissions import domain as submissions_domain
+from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
-from tests.files import add_document, attach_budget
+from tests.files import add_document, attach_budget, budget_pdf
 
 ROLES = [
     "anonymous",
@@ -49,6 +51,7 @@ EXPECTED = {
     "submissions:eoi_withdraw": OWNER,
     "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
     "submissions:attachment_delete": POST_ONLY,
+    "submissions:message_file": OWNER_REVIEWER_SECRETARIAT,  # the thread is shared below
     "submissions:eoi_step": OWNER,
     "submissions:eoi_continue": OWNER_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
@@ -63,6 +66,8 @@ EXPECTED = {
     "review:export_reviews": SECRETARIAT_ONLY,
     "review:export_eois": SECRETARIAT_ONLY,
     "review:secretariat_eoi": SECRETARIAT_ONLY,
+    "review:secretariat_message": POST_ONLY,
+    "review:share_messages": POST_ONLY,
     "accounts:profile": SIGNED_IN,
     "accounts:privacy": PUBLIC,
     "accounts:data_export": SIGNED_IN,
@@ -176,6 +181,11 @@ def world(db, settings):
     review_domain.declare_conflict(
         conflicted, "Former employer", people["reviewer with a conflict"]
     )
+    # A message with a file, shared with the reviewers: its file is theirs to read too.
+    question = budget_pdf("question.pdf")
+    question.sniffed = sniff(question, MESSAGE_TYPES, 10 * 1024 * 1024)
+    submissions_domain.post_message(eoi, people["secretariat"], "Is the budget final?", question)
+    submissions_domain.share_messages(eoi, people["secretariat"], True)
     return {"call": call, "eoi": eoi, "people": people}
 
 
@@ -187,6 +197,8 @@ def address(name, world):
         "submissions:call_document": [call.slug, "guidance"],
         "submissions:attachment": [eoi.uuid, eoi.attachments.get().pk],
         "submissions:attachment_delete": [eoi.uuid, eoi.attachments.get().pk],
+        "submissions:message_file": [eoi.uuid, eoi.messages.get().pk],
+        "review:share_messages": [eoi.uuid],
         "submissions:eoi_step": [eoi.uuid, "project"],
         "submissions:eoi_autosave": [eoi.uuid, "project"],
         "review:dashboard": [call.slug],
