@@ -362,10 +362,14 @@ def secretariat_eoi(request, uuid):
         else:
             messages.success(request, _("Decision saved. The applicant learns it on release."))
             return redirect("review:secretariat_eoi", uuid=eoi.uuid)
-    return _secretariat_page(request, eoi, decision, form)
+    return _secretariat_page(request, eoi, decision, form, comment=comment)
 
 
-def _secretariat_page(request, eoi, decision, form, message_form=None):
+def _secretariat_page(request, eoi, decision, form, message_form=None, comment=None):
+    """The Secretariat's page of an EOI; a form given comes back as it was sent, with its
+    errors and what was typed."""
+    if comment is None and can(request.user, "review.discuss_eoi", eoi):
+        comment = CommentForm()
     reviews = (
         Review.objects.filter(eoi=eoi)
         .select_related("reviewer")
