@@ -119,7 +119,7 @@ class ExpertiseForm(forms.Form):
 
     countries = forms.MultipleChoiceField(
         label=_("Countries you know well"),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+        help_text=_("Choose as many as apply."),
         required=False,
         widget=SelectMultiple(attrs={"size": 8}),
     )

@@ -161,3 +161,10 @@ def test_the_script_checks_tell_words_from_names(tmp_path):
         "%(count)s day",
         "%(count)s days",
     ]
+
+
+def test_no_text_asks_for_a_key_a_phone_does_not_have():
+    """Choosing several options is a tap on a phone: no text says to hold Ctrl or ⌘."""
+    said = [msgid for msgid, _plural, _strings, _context in po_entries("django")]
+
+    assert [text for text in said if re.search(r"\bCtrl\b|⌘|\bCmd\b", text)] == []
