@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
 from core.admin_base import AutocompleteAdmin, BoundedInline
+from submissions import answers
 from submissions.admin import CallAdmin
 from submissions.models import Call, Challenge
 
@@ -87,7 +88,7 @@ class ConflictForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        organisation = " ".join((cleaned.get("organisation") or "").split())
+        organisation = answers.tidy_name(cleaned.get("organisation") or "")
         if bool(cleaned.get("eoi")) == bool(organisation) and not self.errors:
             raise ValidationError(
                 _("Name either an expression of interest or an organisation, not both.")

@@ -341,7 +341,7 @@ def record_conflict(conflict, actor):
     assignment it crosses is released as if the reviewer had declared it. Returns how many."""
     with transaction.atomic():
         conflict.recorded_by = actor
-        conflict.organisation = " ".join(conflict.organisation.split())
+        conflict.organisation = answers.tidy_name(conflict.organisation)
         conflict.save()
         trail.record(
             actor,

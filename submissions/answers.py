@@ -136,9 +136,14 @@ def named_organisations(eoi):
     return found
 
 
+def tidy_name(name):
+    """A name as it is kept: spaces trimmed and single."""
+    return " ".join(str(name).split())
+
+
 def same_name(name):
-    """A name as conflicts of interest compare it: spaces trimmed and single, any capitals."""
-    return " ".join(str(name).split()).casefold()
+    """A name as conflicts of interest compare it: tidied, any capitals."""
+    return tidy_name(name).casefold()
 
 
 def organisation_names(eoi):
