@@ -1,6 +1,10 @@
+import threading
+import time
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -36,3 +40,50 @@ def site(settings, collected_static, transactional_db):
     server.start()
     yield server
     server.stop()
+
+
+class Requests:
+    """The live server's requests still being answered. On the zero-setup default the server
+    thread shares the test's one in-memory SQLite connection: a query from the test, or the
+    flush between tests, run while a request is mid-way fails with "database table is locked"
+    (a keepalive save sent as a page goes away can outlive the test's last look)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.answering = 0
+        self.last_change = time.monotonic()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.answering += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.answering -= 1
+            self.last_change = time.monotonic()
+
+    def settled(self, quiet=0.2, seconds=10):
+        """Whether, within `seconds`, no request has been on its way for `quiet` seconds."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.answering == 0 and time.monotonic() - self.last_change >= quiet:
+                    return True
+            time.sleep(0.05)
+        return False
+
+
+REQUESTS = Requests()
+request_started.connect(REQUESTS.started, dispatch_uid="browser-requests-started")
+request_finished.connect(REQUESTS.finished, dispatch_uid="browser-requests-finished")
+
+
+@pytest.fixture(autouse=True)
+def settled_server(request):
+    """After each test (its pages closed), the database is flushed only once the live server
+    has answered what the pages sent on their way out."""
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")  # torn down after this fixture
+    yield REQUESTS
+    assert REQUESTS.settled(), "the live server was still answering ten seconds after the test"

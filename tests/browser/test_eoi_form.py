@@ -110,7 +110,9 @@ def test_text_typed_just_before_following_a_link_is_saved_first(live_server, pho
 
 
 @pytest.mark.parametrize("leaving", ["back button", "another address", "tab closed", "hidden"])
-def test_text_typed_just_before_the_page_goes_away_is_saved(live_server, browser, leaving):
+def test_text_typed_just_before_the_page_goes_away_is_saved(
+    live_server, browser, leaving, settled_server
+):
     call, _ = load_2021_call()
     applicant = ApplicantFactory()
     context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -119,7 +121,10 @@ def test_text_typed_just_before_the_page_goes_away_is_saved(live_server, browser
     page.goto(live_server.url + call.get_absolute_url())
     page.get_by_role("button", name="Start your expression of interest").click()
     continue_to(page, "Project")
-    saved = lambda: ExpressionOfInterest.objects.get().title  # noqa: E731
+
+    def saved():  # read between requests: the save may still be on its way
+        assert settled_server.settled()
+        return ExpressionOfInterest.objects.get().title
 
     # Typed, then gone at once: no pause for the autosave's timer, no link clicked.
     page.get_by_label("Project title").fill(f"Typed before: {leaving}")
