@@ -39,6 +39,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # Set from the email provider's reports (notifications.deliveries): mail to this address
+    # bounced, or its owner marked a mail as spam. Cleared by a later delivery after a bounce.
+    mail_problem = models.CharField(
+        _("mail problem"),
+        max_length=16,
+        choices=[("bounced", _("Mail bounces")), ("complained", _("Marked a mail as spam"))],
+        blank=True,
+    )
+    mail_problem_at = models.DateTimeField(_("mail problem since"), null=True, blank=True)
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

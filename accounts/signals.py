@@ -1,6 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from .models import User
 from .roles import ROLE_GROUPS, SECRETARIAT
 
 # The Secretariat configures calls, watches the outbox and runs the review from the admin site,
@@ -19,3 +20,8 @@ def ensure_role_groups(**kwargs):
     Group.objects.get(name=SECRETARIAT).permissions.add(
         *Permission.objects.filter(SECRETARIAT_PERMISSIONS)
     )
+
+
+def forget_mail_problem(sender, request, user, from_email_address, to_email_address, **kwargs):
+    """A new address starts with a clean record: the bounces were the old one's."""
+    User.objects.filter(pk=user.pk).update(mail_problem="", mail_problem_at=None)

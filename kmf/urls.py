@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import set_language
+from notifications.webhooks import provider_events
 
 from . import health, views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("timezone/", views.choose_time_zone, name="choose_time_zone"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/js/<str:language>/", views.javascript_catalogue, name="javascript_catalogue"),
+    path("mail/events/<slug:provider>/", provider_events, name="provider_events"),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("admin/", admin.site.urls),

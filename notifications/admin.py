@@ -2,13 +2,27 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin_base import DateHierarchyAdmin
 
 from . import outbox
-from .events import PLACEHOLDERS
-from .models import EmailTemplate, OutboundEmail
+from .events import PLACEHOLDERS, Event
+from .models import DeliveryEvent, EmailTemplate, OutboundEmail
 from .wording import render
+
+
+class DeliveryEventInline(admin.TabularInline):
+    """What the email provider reported about the mail (its webhook)."""
+
+    model = DeliveryEvent
+    fields = ["happened_at", "kind", "recipient", "description", "provider"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(OutboundEmail)
@@ -29,7 +43,25 @@ class OutboundEmailAdmin(DateHierarchyAdmin):
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"
     actions = ["resend"]
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    inlines = [DeliveryEventInline]
+    # The texts through `text` and `html`: an account mail's carry a sign-in or reset link.
+    exclude = ["body_text", "body_html"]
+    readonly_fields = [
+        f.name for f in OutboundEmail._meta.fields if f.name not in ("body_text", "body_html")
+    ] + ["text", "html"]
+
+    @admin.display(description=_("text"))
+    def text(self, email):
+        return self._body(email, email.body_text)
+
+    @admin.display(description=_("HTML"))
+    def html(self, email):
+        return self._body(email, email.body_html)
+
+    def _body(self, email, body):
+        if email.event == Event.ACCOUNT:
+            return _("Not shown: it holds a one-time sign-in or password link.")
+        return body
 
     def has_add_permission(self, request):
         return False
@@ -41,8 +73,24 @@ class OutboundEmailAdmin(DateHierarchyAdmin):
     def resend(self, request, queryset):
         count = outbox.resend(queryset)
         self.message_user(
-            request, _("%(count)d mails queued.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext("%(count)d mail queued.", "%(count)d mails queued.", count) % {"count": count},
+            messages.SUCCESS,
         )
+        skipped = queryset.count() - count
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d mail not queued: being sent right now, or an account mail "
+                    "already sent (its link is not kept; the person can ask for a new one).",
+                    "%(count)d mails not queued: being sent right now, or account mails "
+                    "already sent (their links are not kept; people can ask for new ones).",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 SAMPLE_VALUES = {

@@ -21,6 +21,9 @@ class Event(models.TextChoices):
     DISCUSSION_COMMENT = "discussion_comment", _("A comment in the reviewers’ discussion")
     MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
     MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
+    # Sign-up verification, password reset and the like: worded by allauth's templates (they
+    # carry one-time links), never by the Secretariat.
+    ACCOUNT = "account", _("Account mail (address check, password reset)")
 
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -76,6 +79,9 @@ PLACEHOLDERS = {
     # To each member of the Secretariat; {eoi_url} is the EOI's Secretariat page.
     Event.MESSAGE_TO_SECRETARIAT: EOI_PLACEHOLDERS | {"recipient_name", "message", "attachment"},
 }
+
+# The events whose wording the Secretariat may write (EmailTemplate).
+WORDED = [(event.value, event.label) for event in Event if event in PLACEHOLDERS]
 
 # Long texts belong in the body: a subject naming one is refused.
 BODY_ONLY = {"answers", "feedback", "message", "attachment"}

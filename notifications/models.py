@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .events import PLACEHOLDERS, Event, check_placeholders
+from .events import PLACEHOLDERS, WORDED, Event, check_placeholders
 
 
 class EmailTemplate(models.Model):
@@ -11,7 +11,7 @@ class EmailTemplate(models.Model):
     call = models.ForeignKey(
         "submissions.Call", on_delete=models.CASCADE, related_name="email_templates"
     )
-    event = models.CharField(_("event"), max_length=32, choices=Event)
+    event = models.CharField(_("event"), max_length=32, choices=WORDED)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(
@@ -72,6 +72,10 @@ class OutboundEmail(models.Model):
     # publish failed, or it waits for a retry), and the sweep queues it as soon as it is due.
     leased_until = models.DateTimeField(_("with a worker until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The provider's ID for the mail it took (django-anymail): its webhook's events name it.
+    provider_message_id = models.CharField(
+        _("provider's message ID"), max_length=300, blank=True, db_index=True
+    )
     call = models.ForeignKey(
         "submissions.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -90,3 +94,40 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class DeliveryEvent(models.Model):
+    """What the email provider said happened to a mail after it took it: delivered, bounced,
+    a complaint… (django-anymail's tracking webhook)."""
+
+    email = models.ForeignKey(
+        OutboundEmail,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="delivery_events",
+        help_text=_("Empty when the provider named a mail this site did not send."),
+    )
+    kind = models.CharField(_("what happened"), max_length=32)
+    recipient = models.EmailField(_("recipient"), blank=True)
+    happened_at = models.DateTimeField(_("when"))
+    description = models.TextField(_("the provider's words"), blank=True)
+    provider = models.CharField(_("provider"), max_length=40)
+    provider_event_id = models.CharField(_("provider's event ID"), max_length=300, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery event")
+        verbose_name_plural = _("delivery events")
+        ordering = ["happened_at", "pk"]
+        constraints = [
+            # A webhook the provider sends again (it got no answer in time) is recorded once.
+            models.UniqueConstraint(
+                fields=["provider", "provider_event_id"],
+                condition=~models.Q(provider_event_id=""),
+                name="one_delivery_event_per_provider_id",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.recipient}"

@@ -14,6 +14,7 @@ killed worker a minute after that worker's task began.
 import logging
 import smtplib
 import threading
+import uuid
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 from email.utils import make_msgid
@@ -33,7 +34,9 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 
+from .events import Event
 from .models import OutboundEmail
 from .wording import render
 
@@ -120,21 +123,45 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None):
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render(event, language, values(), call=call)
+    return _write(
+        key=key,
+        event=event,
+        recipient=recipient,
+        to=recipient.email,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        call=call,
+        eoi=eoi,
+    )
+
+
+def queue_account_mail(message, *, recipient, language):
+    """Write an account mail that allauth worded (an address check, a password reset…) into
+    the outbox, to be delivered after commit like any other. Each one is its own event."""
+    if message.content_subtype == "html":
+        text, html = strip_tags(message.body), message.body
+    else:
+        text = message.body
+        html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+    return _write(
+        key=f"account:{uuid.uuid4().hex}",
+        event=Event.ACCOUNT,
+        recipient=recipient,
+        to=message.to[0],
+        language=language,
+        subject=message.subject,
+        body_text=text,
+        body_html=html,
+    )
+
+
+def _write(**fields):
+    """The mail's row, delivered after commit (or with the others of `delivered_together`)."""
     try:
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                key=key,
-                event=event,
-                recipient=recipient,
-                to=recipient.email,
-                language=language,
-                subject=subject,
-                next_attempt_at=timezone.now(),
-                body_text=text,
-                body_html=html,
-                call=call,
-                eoi=eoi,
-            )
+            email = OutboundEmail.objects.create(next_attempt_at=timezone.now(), **fields)
     except IntegrityError:
         return None  # the same event was written by another process a moment ago
     collected = getattr(_together, "ids", None)
@@ -208,8 +235,15 @@ def _message(email):
         [email.to],
         headers={"Message-ID": make_msgid(idstring=sha256(email.key.encode()).hexdigest()[:32])},
     )
-    message.attach_alternative(email.body_html, "text/html")
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
     return message
+
+
+def provider_message_id(message):
+    """The ID an email provider gave the message it took (django-anymail); '' over SMTP."""
+    status = getattr(message, "anymail_status", None)
+    return (status.message_id or "") if status is not None else ""
 
 
 def deliver(email_ids):
@@ -241,7 +275,8 @@ def deliver(email_ids):
             try:
                 # Made at the first mail: a backend that cannot be made fails that mail.
                 connection = connection or get_connection()
-                _send(connection, _message(email))
+                message = _message(email)
+                _send(connection, message)
             except Exception as failure:
                 if connection is not None:
                     _hang_up(connection)  # a connection that failed once is not trusted again
@@ -257,10 +292,7 @@ def deliver(email_ids):
                     retries[email.next_attempt_at] += rest
                     break
                 continue
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "last_error"])
+            _record_sent(email, message)
             sent += 1
     finally:
         if connection is not None:
@@ -303,6 +335,20 @@ def _send(connection, message):
 def _hang_up(connection):
     with suppress(Exception):  # closing a broken connection may fail: it is gone either way
         connection.close()
+
+
+def _record_sent(email, message):
+    email.status = OutboundEmail.Status.SENT
+    email.sent_at = timezone.now()
+    email.last_error = ""
+    email.provider_message_id = provider_message_id(message)
+    fields = ["status", "sent_at", "last_error", "provider_message_id"]
+    if email.event == Event.ACCOUNT:
+        # Its link signs in or sets a password: once sent, nobody reading the outbox (or a
+        # backup of it) should find it. Who needs another asks the site for a new one.
+        email.body_text = email.body_html = ""
+        fields += ["body_text", "body_html"]
+    email.save(update_fields=fields)
 
 
 def _record_failure(email, failure):
@@ -352,7 +398,12 @@ def sweep(now=None):
 def resend(emails):
     """Send these mails (again): the Secretariat's action in the outbox. A mail being sent
     right now is left to its worker."""
-    ids = list(emails.exclude(status=OutboundEmail.Status.SENDING).values_list("pk", flat=True))
+    ids = list(
+        emails.exclude(status=OutboundEmail.Status.SENDING)
+        # A sent account mail no longer holds its link (see _record_sent): nothing to send.
+        .exclude(event=Event.ACCOUNT, status=OutboundEmail.Status.SENT)
+        .values_list("pk", flat=True)
+    )
     OutboundEmail.objects.filter(pk__in=ids).update(
         status=OutboundEmail.Status.PENDING,
         attempts=0,

@@ -73,6 +73,7 @@ FORMLESS = {
     "help": "a help text",
     "javascript_catalogue": "JavaScript",
     "healthz": "a status for load balancers",
+    "provider_events": "the email provider's delivery reports, posted signed by its servers",
     "healthz_ready": "a status for load balancers",
     "admin:login": "a redirect to the site's sign-in page (accounts/two_factor.py)",
     "admin:password_change_done": "a notice",

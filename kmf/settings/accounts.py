@@ -14,6 +14,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KMF] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Its mails go through the outbox (retries, resend, the provider's delivery reports).
+ACCOUNT_ADAPTER = "notifications.account_mail.AccountAdapter"
 # allauth names the account in its mails ("user X has given your email address…"). Anyone can
 # sign up with someone else's address, so the name they typed must not travel to it: the mails
 # name the account by the address they are sent to.

@@ -4,7 +4,9 @@ neither, the console or files. Notifications go through the outbox (notification
 - EMAIL_URL=smtp+tls://user:password@host:587 sends through an SMTP server.
 - EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend (or postmark, sendgrid, amazon_ses, …)
   sends through a provider; its settings come from ANYMAIL_* variables, for instance
-  ANYMAIL_MAILGUN_API_KEY and ANYMAIL_MAILGUN_SENDER_DOMAIN.
+  ANYMAIL_MAILGUN_API_KEY and ANYMAIL_MAILGUN_SENDER_DOMAIN; its delivery reports come to
+  /mail/events/<provider>/ (notifications/webhooks.py), checked with ANYMAIL_WEBHOOK_SECRET and
+  the provider's signing key (ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY…).
 """
 
 import os

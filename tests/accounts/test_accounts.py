@@ -15,18 +15,21 @@ def link_in(message):
     return re.search(r"https?://testserver(/\S+)", message.body).group(1)
 
 
-def test_sign_up_verifies_the_address_before_anyone_signs_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "amina@example.org",
-            "password1": "a sturdy passphrase 2021",
-            "password2": "a sturdy passphrase 2021",
-            "name": "Amina Diallo",
-            "organisation": "Justice Locale",
-            "country": "ML",
-        },
-    )
+def test_sign_up_verifies_the_address_before_anyone_signs_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers after commit
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "amina@example.org",
+                "password1": "a sturdy passphrase 2021",
+                "password2": "a sturdy passphrase 2021",
+                "name": "Amina Diallo",
+                "organisation": "Justice Locale",
+                "country": "ML",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="amina@example.org")
     assert (user.name, user.organisation, user.country.code) == (
@@ -89,8 +92,11 @@ def test_repeated_failed_sign_ins_are_throttled(client, applicant):
     assert "Too many failed login attempts" in response.content.decode()
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, applicant):
-    client.post(reverse("account_reset_password"), {"email": applicant.email})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, applicant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": applicant.email})
     assert len(mail.outbox) == 1
 
     form_url = client.get(link_in(mail.outbox[0]), follow=True).redirect_chain[-1][0]
