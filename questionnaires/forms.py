@@ -218,6 +218,20 @@ class Rows(forms.BaseFormSet):
             if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
         ]
 
+    def draft_rows(self):
+        """Every row typed into and kept, with what is valid in it (as the step's other
+        answers are kept while a draft is typed), or None when the rows as a whole are refused
+        (more than the question allows)."""
+        if self.non_form_errors():
+            return None
+        kept = []
+        for form in self.forms:
+            form.is_valid()
+            if form.has_changed() and not self._should_delete_form(form):
+                if cells := form.answers():
+                    kept.append(cells)
+        return kept
+
 
 def rows_formset(question, bounds, data=None, initial=None):
     """The formset of one question of repeating rows; a request claiming more rows than the
@@ -256,7 +270,13 @@ def refusal(question, value, bounds):
         fields = {column.key: form_field(column, bounds) for column in question.columns}
         for number, row in enumerate(rows, start=1):
             for column in question.columns:
-                if problems := _problems(fields[column.key], row.get(column.key)):
+                value = row.get(column.key)
+                if value is None and column.required and column.kind != Kind.YES_NO:
+                    # A row kept from a draft before it was finished.
+                    problems = str(forms.Field.default_error_messages["required"])
+                else:
+                    problems = _problems(fields[column.key], value)
+                if problems:
                     return _("%(question)s, row %(number)d, %(column)s: %(problems)s") % {
                         "question": question.label,
                         "number": number,

@@ -86,18 +86,26 @@ class StepForms:
             for q in step.asks.questions
             if q.is_rows
         }
+        # A draft keeps a row as it is typed; a submitted EOI only rows that are complete.
+        self.keeps_unfinished_rows = eoi.status == eoi.Status.DRAFT
 
     def is_valid(self):
         return self.form.is_valid() and all(rows.is_valid() for rows in self.rows.values())
 
     def changed_answers(self):
-        """What changed and is valid, as stored; rows only when all of them are valid."""
+        """What changed and is valid, as stored. Rows: on a draft, each row typed into with
+        its valid cells (the check before submitting names what a row still lacks); on a
+        submitted EOI, the rows only when all of them are valid."""
         self.form.is_valid()
         changed = set(self.form.changed_data) | self.unanswered_yes_no
         answers = {k: v for k, v in self.form.answers().items() if k in changed}
         for key, rows in self.rows.items():
-            if rows.is_valid() and rows.has_changed():
+            if not rows.has_changed():
+                continue
+            if rows.is_valid():
                 answers[key] = rows.rows()
+            elif self.keeps_unfinished_rows and (kept := rows.draft_rows()) is not None:
+                answers[key] = kept
         return answers
 
     @property

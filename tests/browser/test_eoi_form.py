@@ -109,6 +109,27 @@ def test_text_typed_just_before_following_a_link_is_saved_first(live_server, pho
     assert phone.console_errors == []
 
 
+def test_a_partner_row_typed_halfway_is_saved_when_the_applicant_leaves(live_server, phone):
+    call, _ = load_2021_call()
+    sign_in(phone, live_server.url, ApplicantFactory())
+    phone.goto(live_server.url + call.get_absolute_url())
+    phone.get_by_role("button", name="Start your expression of interest").click()
+    budget = phone.url.replace("/organisation/", "/budget/")
+    phone.goto(budget)
+
+    # Only the partner's name so far: the row is not complete, and is kept as typed.
+    phone.locator("#id_partners-0-name").fill("Association des Femmes de Mopti")
+    phone.get_by_role("link", name="Project").click()
+
+    expect(phone.get_by_role("heading", name="Project", exact=True)).to_be_visible()
+    assert ExpressionOfInterest.objects.get().answers["partners"] == [
+        {"name": "Association des Femmes de Mopti", "locally_led": False}
+    ]
+    phone.goto(budget)
+    expect(phone.locator("#id_partners-0-name")).to_have_value("Association des Femmes de Mopti")
+    assert phone.console_errors == []
+
+
 @pytest.mark.parametrize("leaving", ["back button", "another address", "tab closed", "hidden"])
 def test_text_typed_just_before_the_page_goes_away_is_saved(
     live_server, browser, leaving, settled_server

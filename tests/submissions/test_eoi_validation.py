@@ -90,9 +90,68 @@ def test_a_partner_row_needs_its_name_country_and_role(applicant_client, draft):
     # Country and role: under each field, and again in the summary at the top with a link.
     assert page.count("This field is required.") == 4
     assert 'href="#id_partners-0-country">Partners · 1: Country</a>' in page
-    assert not partners_of(draft)
+    # Kept as typed, like the step's other answers; the check before submitting names the rest.
+    assert partners_of(draft) == [{"name": "Half a partner", "locally_led": False}]
+    missing = [str(item.message) for item in domain.missing_items(draft)]
+    assert "Partners, row 1, Country: This field is required." in missing
     draft.refresh_from_db()
     assert draft.budget_requested == Decimal("1000")
+
+
+def test_a_partner_row_typed_halfway_is_autosaved_on_a_draft_and_finished_later(
+    applicant_client, draft
+):
+    autosave = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "budget"})
+    typed = {**no_partners(total=1), "partners-0-name": "Association des Femmes de Mopti"}
+
+    body = applicant_client.post(autosave, {"version": draft.version, **typed}).json()
+
+    assert partners_of(draft) == [{"name": "Association des Femmes de Mopti", "locally_led": False}]
+    assert body["errors"]["partners"]  # and the page says what the row still needs
+    step = reverse("submissions:eoi_step", kwargs={"uuid": draft.uuid, "step": "budget"})
+    assert 'value="Association des Femmes de Mopti"' in applicant_client.get(step).content.decode()
+
+    draft.refresh_from_db()
+    finished = {
+        "partners-TOTAL_FORMS": "1",
+        "partners-INITIAL_FORMS": "1",
+        "partners-0-name": "Association des Femmes de Mopti",
+        "partners-0-country": "ML",
+        "partners-0-role": "Hosts the forums",
+    }
+    applicant_client.post(autosave, {"version": draft.version, **finished})
+    assert partners_of(draft) == [
+        {
+            "name": "Association des Femmes de Mopti",
+            "country": "ML",
+            "role": "Hosts the forums",
+            "locally_led": False,
+        }
+    ]
+    assert not [item for item in domain.missing_items(draft) if "Partners" in str(item.message)]
+
+
+def test_a_submitted_eoi_keeps_its_partner_rows_until_the_new_one_is_complete(
+    applicant_client, applicant
+):
+    eoi = EOIFactory(owner=applicant, status=ExpressionOfInterest.Status.SUBMITTED)
+    before = partners_of(eoi)
+    autosave = reverse("submissions:eoi_autosave", kwargs={"uuid": eoi.uuid, "step": "budget"})
+    half = {
+        "partners-TOTAL_FORMS": str(len(before) + 1),
+        "partners-INITIAL_FORMS": str(len(before)),
+        **{
+            f"partners-{number}-{key}": value
+            for number, row in enumerate(before)
+            for key, value in row.items()
+            if key != "locally_led"
+        },
+        f"partners-{len(before)}-name": "Half a partner",
+    }
+
+    applicant_client.post(autosave, {"version": eoi.version, **half})
+
+    assert partners_of(eoi) == before  # a submitted EOI stays complete
 
 
 def test_the_final_step_lists_every_missing_item_with_a_link_to_its_step(applicant_client, draft):
