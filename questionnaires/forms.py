@@ -227,9 +227,9 @@ class Rows(forms.BaseFormSet):
         kept = []
         for form in self.forms:
             form.is_valid()
-            if form.has_changed() and not self._should_delete_form(form):
-                if cells := form.answers():
-                    kept.append(cells)
+            typed = form.has_changed() and not self._should_delete_form(form)
+            if typed and (cells := form.answers()):
+                kept.append(cells)
         return kept
 
 
