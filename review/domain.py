@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,98 @@ def reviewers():
 
 def active_assignments():
     return Assignment.objects.filter(released_at=None)
+
+
+def reviewers_with_load():
+    """The reviewers, each with `load`: the reviews they have been asked for and not yet
+    submitted, across calls (what the Secretariat weighs when it picks one). One query."""
+    submitted = Review.objects.filter(
+        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
+    )
+    open_reviews = (
+        active_assignments()
+        .filter(reviewer=OuterRef("pk"))
+        .exclude(Exists(submitted))
+        .order_by()
+        .values("reviewer")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return reviewers().annotate(load=Coalesce(Subquery(open_reviews), 0)).order_by("name", "email")
+
+
+@dataclass
+class Change:
+    """What a bulk action would do to one EOI: `what`, or why it cannot (`refusal`)."""
+
+    eoi: object
+    what: str = ""
+    refusal: str = ""
+
+
+def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
+    """Each EOI with what `action` would do to it, shown before it is done. Any refusal
+    stops the whole action (assign, decide_all and release are all or nothing)."""
+    now = now or timezone.now()
+    eois = list(eois)
+    if action == "assign":
+        return _assigning(eois, reviewer)
+    if action == "decide":
+        label = Decision.Outcome(outcome).label
+        return [
+            Change(
+                eoi,
+                what=_("%(before)s → %(after)s") % {"before": _decided(eoi), "after": label},
+                refusal=lifecycle.why_not(eoi, outcome, lifecycle.SECRETARIAT, now) or "",
+            )
+            for eoi in eois
+        ]
+    return [_releasing(eoi, now) for eoi in eois]
+
+
+def _decided(eoi):
+    decision = getattr(eoi, "decision", None)
+    return decision.get_outcome_display() if decision else _("no decision yet")
+
+
+def _assigning(eois, reviewer):
+    crossed = crossed_conflicts(eois, [reviewer.pk])
+    assigned = set(
+        active_assignments()
+        .filter(eoi__in=[eoi.pk for eoi in eois], reviewer=reviewer)
+        .values_list("eoi_id", flat=True)
+    )
+    changes = []
+    for eoi in eois:
+        change = Change(eoi)
+        if eoi.status not in REVIEWABLE_STATUSES:
+            change.refusal = _("%(eoi)s is not up for review.") % {
+                "eoi": eoi.reference or eoi.title
+            }
+        elif eoi.owner_id == reviewer.pk:
+            change.refusal = _("Nobody reviews their own expression of interest.")
+        elif conflict := crossed.get((eoi.pk, reviewer.pk)):
+            change.refusal = _conflict_message(conflict, eoi)
+        elif eoi.pk in assigned:
+            change.what = _("Already assigned to %(reviewer)s: no change.") % {"reviewer": reviewer}
+        else:
+            change.what = _("%(reviewer)s is asked to review it.") % {"reviewer": reviewer}
+        changes.append(change)
+    return changes
+
+
+def _releasing(eoi, now):
+    decision = getattr(eoi, "decision", None)
+    if decision is None:
+        return Change(eoi, what=_("No decision to release: no change."))
+    if decision.released_at:
+        return Change(eoi, what=_("Already released: no change."))
+    return Change(
+        eoi,
+        what=_("%(outcome)s: the applicant is told by mail.")
+        % {"outcome": decision.get_outcome_display()},
+        refusal=lifecycle.why_not(eoi, decision.outcome, lifecycle.SECRETARIAT, now) or "",
+    )
 
 
 def _due(call, due_at):

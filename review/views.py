@@ -261,7 +261,7 @@ def current_call(request, slug):
 def eoi_list(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    reviewers = list(domain.reviewers().order_by("name", "email"))
+    reviewers = list(domain.reviewers_with_load())
     filters = EOIFilterForm(request.GET or None, call=call, reviewers=reviewers)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = Paginator(secretariat_eois(call, cleaned), 50).get_page(request.GET.get("page"))
@@ -287,10 +287,17 @@ def bulk_action(request, slug):
     action = request.POST.get("action")
     try:
         chosen = call.eois.filter(uuid__in=valid_uuids(request.POST.getlist("eoi")))
+        reviewer = outcome = None
         if action == "assign":
             reviewer = domain.reviewers().filter(pk=as_int(request.POST.get("reviewer"))).first()
             if reviewer is None:
                 raise DomainError(_("Choose a reviewer."))
+        if action == "decide" and request.POST.get("outcome") not in Decision.Outcome.values:
+            raise DomainError(_("Choose an outcome."))
+        outcome = request.POST.get("outcome")
+        if action in SHOWN_FIRST and request.POST.get("confirmed") != "yes":
+            return confirm_bulk_action(request, call, action, chosen, reviewer, outcome)
+        if action == "assign":
             done = domain.assign(list(chosen), reviewer, request.user)
             messages.success(request, assignments_made(len(done)))
         elif action == "auto_assign":
@@ -304,9 +311,7 @@ def bulk_action(request, slug):
                 % {"count": count},
             )
         elif action == "decide":
-            if request.POST.get("outcome") not in Decision.Outcome.values:
-                raise DomainError(_("Choose an outcome."))
-            domain.decide_all(list(chosen), request.POST.get("outcome"), request.user)
+            domain.decide_all(list(chosen), outcome, request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
             return exports.eois_download(call, chosen, "csv")
@@ -322,6 +327,35 @@ def bulk_action(request, slug):
         # An address, never a view name to look up: redirect() would try "-1" as one.
         return HttpResponseRedirect(back)
     return redirect("review:eoi_list", slug=call.slug)
+
+
+# Bulk actions that change EOIs: the list shows what each would do before it is done.
+SHOWN_FIRST = {"assign", "release", "decide"}
+
+
+def confirm_bulk_action(request, call, action, chosen, reviewer, outcome):
+    changes = domain.what_would_change(
+        action,
+        chosen.select_related("decision").order_by("reference"),
+        reviewer=reviewer,
+        outcome=outcome,
+    )
+    if not changes:
+        messages.error(request, _("Tick the expressions of interest first."))
+        return redirect("review:eoi_list", slug=call.slug)
+    return render(
+        request,
+        "review/bulk_confirm.html",
+        {
+            "call": call,
+            "action": action,
+            "changes": changes,
+            "refused": [change for change in changes if change.refusal],
+            "reviewer": reviewer,
+            "outcome": outcome,
+            "next": request.POST.get("next", ""),
+        },
+    )
 
 
 @login_required
@@ -390,7 +424,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "form": form,
             "audit": said(entries_for(eoi), target=eoi),
             "answers": eoi_answers(eoi),
-            "reviewers": domain.reviewers().order_by("name", "email"),
+            "reviewers": domain.reviewers_with_load(),
             # Read-only when the call no longer allows the discussion (made blind since).
             "comments": comments_of(eoi),
             "comment_form": comment,

@@ -18,7 +18,7 @@ def test_a_bulk_action_on_more_eois_than_a_page_shows_is_refused_whole(
 
     response = client.post(
         reverse("review:bulk_action", args=[eoi.call.slug]),
-        {"action": "assign", "eoi": named, "reviewer": make_reviewer().pk},
+        {"action": "assign", "confirmed": "yes", "eoi": named, "reviewer": make_reviewer().pk},
         follow=True,
     )
 
@@ -33,7 +33,12 @@ def test_a_page_of_fifty_is_still_one_bulk_action(client, make_eoi, make_reviewe
 
     client.post(
         reverse("review:bulk_action", args=[eois[0].call.slug]),
-        {"action": "assign", "eoi": [eoi.uuid for eoi in eois], "reviewer": make_reviewer().pk},
+        {
+            "action": "assign",
+            "confirmed": "yes",
+            "eoi": [eoi.uuid for eoi in eois],
+            "reviewer": make_reviewer().pk,
+        },
     )
 
     assert all(eoi.assignments.count() == 1 for eoi in eois)

@@ -170,7 +170,12 @@ def test_bulk_assignment_names_the_conflict_and_assigns_nothing(
 
     response = client.post(
         reverse("review:bulk_action", args=[eois[0].call.slug]),
-        {"action": "assign", "reviewer": reviewer.pk, "eoi": [e.uuid for e in eois]},
+        {
+            "action": "assign",
+            "confirmed": "yes",
+            "reviewer": reviewer.pk,
+            "eoi": [e.uuid for e in eois],
+        },
         follow=True,
     )
 

@@ -54,7 +54,7 @@ def test_the_audit_scenario_decide_early_withdraw_release(client, make_eoi, secr
         client.force_login(secretariat)
         client.post(
             reverse("review:bulk_action", args=[eoi.call.slug]),
-            {"action": "release", "eoi": [eoi.uuid]},
+            {"action": "release", "confirmed": "yes", "eoi": [eoi.uuid]},
         )
 
     eoi.refresh_from_db()
@@ -77,7 +77,7 @@ def test_a_release_never_makes_a_withdrawn_eoi_invited_and_releases_nothing_then
         client.force_login(secretariat)
         page = client.post(
             reverse("review:bulk_action", args=[kept.call.slug]),
-            {"action": "release", "eoi": [kept.uuid, withdrawn.uuid]},
+            {"action": "release", "confirmed": "yes", "eoi": [kept.uuid, withdrawn.uuid]},
             follow=True,
         ).content.decode()
 
@@ -120,7 +120,9 @@ def test_bulk_decide_is_all_or_nothing_and_names_each_refusal(client, make_eoi, 
     with past(ready.call):
         client.force_login(secretariat)  # after the sign-in of a month ago has expired
         page = client.post(
-            url, {"action": "decide", "outcome": "invited", "eoi": everyone}, follow=True
+            url,
+            {"action": "decide", "confirmed": "yes", "outcome": "invited", "eoi": everyone},
+            follow=True,
         ).content.decode()
         assert not Decision.objects.exists()
         assert "Nothing was decided." in page
@@ -129,7 +131,13 @@ def test_bulk_decide_is_all_or_nothing_and_names_each_refusal(client, make_eoi, 
         assert ready.reference not in page.split("Nothing was decided.")[1].split("</div>")[0]
 
         client.post(
-            url, {"action": "decide", "outcome": "invited", "eoi": [ready.uuid, also_ready.uuid]}
+            url,
+            {
+                "action": "decide",
+                "confirmed": "yes",
+                "outcome": "invited",
+                "eoi": [ready.uuid, also_ready.uuid],
+            },
         )
     assert Decision.objects.count() == 2
 

@@ -93,7 +93,7 @@ def test_bulk_decisions_keep_the_feedback_written_on_the_eoi_page(
 
     client.post(
         reverse("review:bulk_action", args=[eoi.call.slug]),
-        {"action": "decide", "outcome": "waitlisted", "eoi": [eoi.uuid]},
+        {"action": "decide", "confirmed": "yes", "outcome": "waitlisted", "eoi": [eoi.uuid]},
     )
 
     decision = Decision.objects.get(eoi=eoi)
@@ -137,8 +137,8 @@ def test_bulk_actions_with_bad_values_are_told_not_crashed(client, make_eoi, sec
     url = reverse("review:bulk_action", args=[eoi.call.slug])
 
     for data in (
-        {"action": "assign", "eoi": ["not-a-uuid"], "reviewer": "x"},
-        {"action": "decide", "eoi": [eoi.uuid], "outcome": "crowned"},
+        {"action": "assign", "confirmed": "yes", "eoi": ["not-a-uuid"], "reviewer": "x"},
+        {"action": "decide", "confirmed": "yes", "eoi": [eoi.uuid], "outcome": "crowned"},
         {"action": "nonsense"},
     ):
         response = client.post(url, data, follow=True)
@@ -155,7 +155,12 @@ def test_bulk_actions_ignore_eois_of_another_call(client, make_eoi, make_reviewe
 
     client.post(
         reverse("review:bulk_action", args=[local.call.slug]),
-        {"action": "assign", "eoi": [foreign.uuid], "reviewer": make_reviewer().pk},
+        {
+            "action": "assign",
+            "confirmed": "yes",
+            "eoi": [foreign.uuid],
+            "reviewer": make_reviewer().pk,
+        },
     )
 
     assert not foreign.assignments.exists()

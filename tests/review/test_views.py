@@ -219,7 +219,13 @@ def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi, afte
     url = reverse("review:bulk_action", args=[world["call"].slug])
 
     client.post(
-        url, {"action": "assign", "eoi": [other.uuid], "reviewer": world["reviewer unassigned"].pk}
+        url,
+        {
+            "action": "assign",
+            "confirmed": "yes",
+            "eoi": [other.uuid],
+            "reviewer": world["reviewer unassigned"].pk,
+        },
     )
     assert other.assignments.get().reviewer == world["reviewer unassigned"]
 
@@ -227,7 +233,7 @@ def test_bulk_assignment_and_release_from_the_list(client, world, make_eoi, afte
         reverse("review:secretariat_eoi", args=[other.uuid]),
         {"outcome": "waitlisted", "feedback": "Close call."},
     )
-    client.post(url, {"action": "release", "eoi": [other.uuid]})
+    client.post(url, {"action": "release", "confirmed": "yes", "eoi": [other.uuid]})
     other.refresh_from_db()
     assert other.status == "waitlisted"
     assert Decision.objects.get(eoi=other).released_at is not None
@@ -347,7 +353,12 @@ def test_bulk_decisions(client, world, make_eoi, after_the_deadline):
 
     client.post(
         reverse("review:bulk_action", args=[world["call"].slug]),
-        {"action": "decide", "outcome": "not_selected", "eoi": [first.uuid, second.uuid]},
+        {
+            "action": "decide",
+            "confirmed": "yes",
+            "outcome": "not_selected",
+            "eoi": [first.uuid, second.uuid],
+        },
     )
 
     assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["not_selected"] * 2
@@ -361,14 +372,21 @@ def test_assigning_and_releasing_from_the_eoi_page_come_back_to_it(
     client.force_login(world["secretariat"])
     url = reverse("review:bulk_action", args=[world["call"].slug])
     page = reverse("review:secretariat_eoi", args=[eoi.uuid])
-    assign = {"action": "assign", "eoi": [eoi.uuid], "reviewer": world["reviewer unassigned"].pk}
+    assign = {
+        "action": "assign",
+        "confirmed": "yes",
+        "eoi": [eoi.uuid],
+        "reviewer": world["reviewer unassigned"].pk,
+    }
 
     response = client.post(url, {**assign, "next": page}, follow=True)
 
     assert response.redirect_chain == [(page, 302)]
     assert "1 assignment made." in response.content.decode()
     domain.decide(eoi, "invited", world["secretariat"])
-    response = client.post(url, {"action": "release", "eoi": [eoi.uuid], "next": page})
+    response = client.post(
+        url, {"action": "release", "confirmed": "yes", "eoi": [eoi.uuid], "next": page}
+    )
     assert response.url == page
     # Anywhere else is not followed.
     response = client.post(url, {**assign, "next": "https://evil.example/"})
