@@ -211,26 +211,32 @@ class Rows(forms.BaseFormSet):
         )
 
     def rows(self):
-        """The valid rows that are kept, as stored."""
-        return [
-            form.answers()
-            for form in self.forms
-            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
-        ]
+        """The rows that are kept, as stored (call when the formset is valid)."""
+        return [cells for form in self._kept() if form.is_valid() and (cells := _filled(form))]
 
     def draft_rows(self):
-        """Every row typed into and kept, with what is valid in it (as the step's other
-        answers are kept while a draft is typed), or None when the rows as a whole are refused
-        (more than the question allows)."""
+        """The rows that are kept, each with what is valid in it (as the step's other answers
+        are kept while a draft is typed), or None when the rows as a whole are refused (more
+        than the question allows)."""
         if self.non_form_errors():
             return None
-        kept = []
-        for form in self.forms:
-            form.is_valid()
-            typed = form.has_changed() and not self._should_delete_form(form)
-            if typed and (cells := form.answers()):
-                kept.append(cells)
-        return kept
+        return [cells for form in self._kept() if (cells := _filled(form))]
+
+    def _kept(self):
+        """The stored rows, unless deleted (unchanged, they are kept as they are), and the new
+        rows typed into."""
+        for index, form in enumerate(self.forms):
+            form.is_valid()  # cleaned_data, and with it the row's deletion box
+            if self._should_delete_form(form):
+                continue
+            if index < self.initial_form_count() or form.has_changed():
+                yield form
+
+
+def _filled(form):
+    """The row's valid cells, or {} when nothing is in it (an unticked box is nothing)."""
+    cells = form.answers()
+    return cells if any(value not in (None, "", False, []) for value in cells.values()) else {}
 
 
 def rows_formset(question, bounds, data=None, initial=None):

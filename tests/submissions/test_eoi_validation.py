@@ -297,3 +297,38 @@ def test_edits_after_submitting_record_only_what_changed_and_nothing_when_nothin
 
     applicant_client.post(url, {"version": eoi.version, **answers, "organisation_name": "RJL"})
     assert AuditEntry.objects.get().details == {"fields": ["organisation_name"]}
+
+
+def test_editing_one_stored_partner_row_keeps_the_others(applicant_client, draft):
+    autosave = reverse("submissions:eoi_autosave", kwargs={"uuid": draft.uuid, "step": "budget"})
+    first = {"name": "Femmes de Mopti", "country": "ML", "role": "Hosts the forums"}
+    second = {"name": "Clinique juridique", "country": "NE", "role": "Legal aid"}
+    stored = {
+        "partners-TOTAL_FORMS": "2",
+        "partners-INITIAL_FORMS": "0",
+        **{f"partners-0-{key}": value for key, value in first.items()},
+        **{f"partners-1-{key}": value for key, value in second.items()},
+    }
+    applicant_client.post(autosave, {"version": draft.version, **stored})
+    assert [row["name"] for row in partners_of(draft)] == [first["name"], second["name"]]
+
+    # The page as it comes back: both rows stored; only the second one's role is edited.
+    edited = {**stored, "partners-INITIAL_FORMS": "2", "partners-1-role": "Legal aid in Niamey"}
+    draft.refresh_from_db()
+    applicant_client.post(autosave, {"version": draft.version, **edited})
+    assert [(row["name"], row["role"]) for row in partners_of(draft)] == [
+        ("Femmes de Mopti", "Hosts the forums"),
+        ("Clinique juridique", "Legal aid in Niamey"),
+    ]
+
+    # Half-cleared on a draft: the untouched first row stays whole.
+    cleared = {**edited, "partners-1-country": ""}
+    draft.refresh_from_db()
+    applicant_client.post(autosave, {"version": draft.version, **cleared})
+    assert [row.get("country") for row in partners_of(draft)] == ["ML", None]
+
+    # Emptied and deleted rows go.
+    deleted = {**cleared, "partners-1-DELETE": "on"}
+    draft.refresh_from_db()
+    applicant_client.post(autosave, {"version": draft.version, **deleted})
+    assert [row["name"] for row in partners_of(draft)] == ["Femmes de Mopti"]
