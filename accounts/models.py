@@ -46,6 +46,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=16,
         choices=[("bounced", _("Mail bounces")), ("complained", _("Marked a mail as spam"))],
         blank=True,
+        default="",
+        # Also in the database: code written against an older schema (a data migration's
+        # historical models) inserts users without it.
+        db_default="",
     )
     mail_problem_at = models.DateTimeField(_("mail problem since"), null=True, blank=True)
     is_staff = models.BooleanField(

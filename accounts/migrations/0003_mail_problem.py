@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='mail_problem',
-            field=models.CharField(blank=True, choices=[('bounced', 'Mail bounces'), ('complained', 'Marked a mail as spam')], max_length=16, verbose_name='mail problem'),
+            field=models.CharField(blank=True, default='', db_default='', choices=[('bounced', 'Mail bounces'), ('complained', 'Marked a mail as spam')], max_length=16, verbose_name='mail problem'),
         ),
         migrations.AddField(
             model_name='user',
