@@ -52,7 +52,8 @@ def reviewers_with_load():
     )
     open_reviews = (
         active_assignments()
-        .filter(reviewer=OuterRef("pk"))
+        .filter(reviewer=OuterRef("pk"), eoi__status__in=REVIEWABLE_STATUSES)
+        .exclude(eoi__decision__released_at__isnull=False)
         .exclude(Exists(submitted))
         .order_by()
         .values("reviewer")
@@ -98,10 +99,12 @@ def _decided(eoi):
 
 def _assigning(eois, reviewer):
     crossed = crossed_conflicts(eois, [reviewer.pk])
-    assigned = set(
-        active_assignments()
-        .filter(eoi__in=[eoi.pk for eoi in eois], reviewer=reviewer)
-        .values_list("eoi_id", flat=True)
+    # Released ones too: assign() keeps one assignment per EOI and reviewer, and does not
+    # bring back one the Secretariat released.
+    assigned = dict(
+        Assignment.objects.filter(eoi__in=[eoi.pk for eoi in eois], reviewer=reviewer).values_list(
+            "eoi_id", "released_at"
+        )
     )
     changes = []
     for eoi in eois:
@@ -114,6 +117,10 @@ def _assigning(eois, reviewer):
             change.refusal = _("Nobody reviews their own expression of interest.")
         elif conflict := crossed.get((eoi.pk, reviewer.pk)):
             change.refusal = _conflict_message(conflict, eoi)
+        elif eoi.pk in assigned and assigned[eoi.pk] is not None:
+            change.what = _("%(reviewer)s was released from it earlier: no change.") % {
+                "reviewer": reviewer
+            }
         elif eoi.pk in assigned:
             change.what = _("Already assigned to %(reviewer)s: no change.") % {"reviewer": reviewer}
         else:

@@ -20,6 +20,7 @@ from submissions import domain as submissions_domain
 from submissions.answers import named_organisations
 from submissions.domain import DomainError
 from submissions.forms import MessageForm
+from submissions.lifecycle import with_deadlines
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
@@ -336,7 +337,7 @@ SHOWN_FIRST = {"assign", "release", "decide"}
 def confirm_bulk_action(request, call, action, chosen, reviewer, outcome):
     changes = domain.what_would_change(
         action,
-        chosen.select_related("decision").order_by("reference"),
+        with_deadlines(chosen.select_related("call", "decision").order_by("reference")),
         reviewer=reviewer,
         outcome=outcome,
     )

@@ -114,11 +114,31 @@ def test_the_reviewer_picker_names_email_and_reviews_to_do(
     domain.assign([done, to_do], busy, secretariat)
     Review.objects.create(eoi=done, reviewer=busy, status=Review.Status.SUBMITTED)
     released = EOIFactory(call=done.call, status="under_review")
-    domain.assign([released], busy, secretariat)
+    withdrawn = EOIFactory(call=done.call, status="under_review")
+    domain.assign([released, withdrawn], busy, secretariat)
     Assignment.objects.filter(eoi=released).update(released_at=released.created_at)
+    withdrawn.status = "withdrawn"
+    withdrawn.save(update_fields=["status"])
     client.force_login(secretariat)
 
     page = client.get(reverse("review:eoi_list", args=[done.call.slug])).content.decode()
 
     assert "Jonas Weber · jonas@example.org · 1 review to do" in page
     assert "idle@example.org · 0 reviews to do" in page
+
+
+def test_an_assignment_released_earlier_is_shown_as_no_change(
+    client, make_eoi, make_reviewer, secretariat
+):
+    eoi = make_eoi()
+    reviewer = make_reviewer(name="Jonas Weber")
+    domain.assign([eoi], reviewer, secretariat)
+    Assignment.objects.filter(eoi=eoi).update(released_at=eoi.created_at)
+    client.force_login(secretariat)
+
+    page = client.post(
+        reverse("review:bulk_action", args=[eoi.call.slug]),
+        {"action": "assign", "reviewer": reviewer.pk, "eoi": [eoi.uuid]},
+    ).content.decode()
+
+    assert "Jonas Weber was released from it earlier: no change." in page

@@ -200,3 +200,27 @@ def test_a_reviewers_page_with_the_other_reviews_and_the_discussion(
     page = assert_constant(client, url, more, django_assert_num_queries).decode()
     assert all(f"Comment of {r.email}" in page for r in reviewers)
     assert page.count("Agreed.") == 4 + 1  # the four others, and their own in the form
+
+
+@pytest.mark.parametrize("action", ["decide", "release", "assign"])
+def test_a_bulk_actions_confirmation_page_keeps_its_queries_flat(
+    client, make_eoi, make_reviewer, secretariat, action, after_the_deadline
+):
+    reviewer = make_reviewer()
+    eois = [make_eoi()]
+    client.force_login(secretariat)
+    url = reverse("review:bulk_action", args=[eois[0].call.slug])
+
+    def counted():
+        data = {"action": action, "outcome": "invited", "reviewer": reviewer.pk}
+        client.post(url, {**data, "eoi": [eoi.uuid for eoi in eois]})
+        with CaptureQueriesContext(connection) as queries:
+            page = client.post(url, {**data, "eoi": [eoi.uuid for eoi in eois]})
+        assert "Check before applying" in page.content.decode()
+        return len(queries.captured_queries)
+
+    one = counted()
+    eois += [make_eoi() for _ in range(11)]
+    for eoi in eois:
+        domain.decide(eoi, "waitlisted", secretariat)  # what a release shows, and decide's before
+    assert counted() == one
