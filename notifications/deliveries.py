@@ -22,7 +22,7 @@ def record(event, provider):
     email = None
     if event.message_id:
         email = OutboundEmail.objects.filter(provider_message_id=event.message_id).first()
-    recipient = event.recipient or (email.to if email else "")
+    recipient = (event.recipient or (email.to if email else ""))[:254]
     happened_at = event.timestamp or timezone.now()
     try:
         with transaction.atomic():
@@ -38,6 +38,10 @@ def record(event, provider):
     except IntegrityError:
         return None  # already received
     problem = _problem(event)
+    if email is None:
+        # A mail this site did not send (a provider account shared with a newsletter): kept,
+        # but it says nothing about our mail reaching that person.
+        return kept
     if recipient and problem:
         _flag(recipient, problem, happened_at)
     elif recipient and event.event_type == EventType.DELIVERED:

@@ -237,6 +237,9 @@ def _message(email):
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.event == Event.ACCOUNT:
+        # A provider's click tracking would send the one-time link through its own domain.
+        message.track_clicks = message.track_opens = False
     return message
 
 
@@ -344,11 +347,17 @@ def _record_sent(email, message):
     email.provider_message_id = provider_message_id(message)
     fields = ["status", "sent_at", "last_error", "provider_message_id"]
     if email.event == Event.ACCOUNT:
-        # Its link signs in or sets a password: once sent, nobody reading the outbox (or a
-        # backup of it) should find it. Who needs another asks the site for a new one.
-        email.body_text = email.body_html = ""
+        _forget_link(email)
         fields += ["body_text", "body_html"]
     email.save(update_fields=fields)
+
+
+def _forget_link(email):
+    """An account mail's link signs in or sets a password: once sent, nobody reading the
+    outbox (or a backup of it) should find it; who needs another asks for a new one. One not
+    sent keeps it for the retries and a resend from the admin (which never shows it) until
+    the link expires (three days, allauth's and Django's default)."""
+    email.body_text = email.body_html = ""
 
 
 def _record_failure(email, failure):
@@ -400,8 +409,8 @@ def resend(emails):
     right now is left to its worker."""
     ids = list(
         emails.exclude(status=OutboundEmail.Status.SENDING)
-        # A sent account mail no longer holds its link (see _record_sent): nothing to send.
-        .exclude(event=Event.ACCOUNT, status=OutboundEmail.Status.SENT)
+        # A sent account mail no longer holds its link (_forget_link): nothing to send.
+        .exclude(event=Event.ACCOUNT, body_text="")
         .values_list("pk", flat=True)
     )
     OutboundEmail.objects.filter(pk__in=ids).update(

@@ -2,10 +2,14 @@
 Only the provider that sends the site's mail (EMAIL_BACKEND) is answered; django-anymail's view
 for it checks the signature (or the basic-auth secret) before any report is read."""
 
+import logging
+
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
+
+logger = logging.getLogger(__name__)
 
 
 def sending_provider():
@@ -24,4 +28,10 @@ def provider_events(request, provider):
         match = resolve(f"/{provider}/tracking/", urlconf="anymail.urls")
     except Resolver404:
         raise Http404 from None  # a provider whose reports anymail does not read (e.g. "test")
-    return match.func(request)
+    try:
+        return match.func(request)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        # A body of the wrong shape that a provider's signature check reads before it can
+        # refuse it (anymail's Mailgun view on `[]`, on a token that is not ASCII).
+        logger.warning("Refused a %s delivery report of the wrong shape", provider, exc_info=True)
+        return HttpResponseBadRequest()

@@ -34,7 +34,7 @@ class MailgunStandIn(BaseHTTPRequestHandler):
     """Answers POST /v3/<domain>/messages as Mailgun does: the new message's ID."""
 
     def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
         message_id = f"<{uuid.uuid4().hex}@mg.example.org>"
         self.server.taken.append((self.path, message_id))
         body = json.dumps({"id": message_id, "message": "Queued. Thank you."}).encode()
@@ -52,6 +52,7 @@ class MailgunStandIn(BaseHTTPRequestHandler):
 def mailgun_api():
     server = ThreadingHTTPServer(("127.0.0.1", 0), MailgunStandIn)
     server.taken = []
+    server.bodies = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -243,6 +244,9 @@ def test_the_deploy_check_refuses_a_provider_whose_reports_anyone_could_post(set
 
     settings.ANYMAIL = {"MAILGUN_SENDER_DOMAIN": "mg.example.org"}  # no key to check with
     assert [error.id for error in delivery_reports_are_checked(None)] == ["kmf.E002"]
+    # Signed, but without the secret: anymail reads some bodies before it can refuse them.
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+    assert [error.id for error in delivery_reports_are_checked(None)] == ["kmf.E002"]
 
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "token"}  # Postmark signs nothing: a secret
@@ -264,3 +268,36 @@ def test_a_new_address_made_primary_starts_without_the_old_ones_flag(client):
 
     applicant.refresh_from_db()
     assert (applicant.email, applicant.mail_problem) == ("new@example.org", "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[]", '{"signature": []}', '{"signature": {"token": "\u00e9", "timestamp": "1"}}', "{"],
+)
+def test_a_report_of_the_wrong_shape_is_refused_not_a_crash(client, mailgun, body):
+    assert post(client, body).status_code == 400
+    assert not DeliveryEvent.objects.exists()
+
+
+def test_a_report_about_a_mail_this_site_did_not_send_flags_nobody(client, mailgun):
+    applicant = ApplicantFactory(email="reader@example.org")
+
+    response = post(client, report("complained", "<newsletter-1@mg.example.org>", applicant.email))
+
+    assert response.status_code == 200
+    event = DeliveryEvent.objects.get()
+    assert (event.email, event.kind) == (None, "complained")
+    applicant.refresh_from_db()
+    assert applicant.mail_problem == ""
+
+
+def test_an_account_mail_asks_the_provider_not_to_rewrite_its_link(
+    client, mailgun, django_capture_on_commit_callbacks
+):
+    applicant = ApplicantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": applicant.email})
+
+    [body] = mailgun.bodies  # form-encoded, as Mailgun's API takes it
+    assert b"o%3Atracking-clicks=no" in body
+    assert b"o%3Atracking-opens=no" in body

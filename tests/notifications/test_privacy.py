@@ -49,3 +49,39 @@ def test_deleting_an_account_keeps_that_a_mail_went_out_but_not_to_whom_or_what(
     theirs.refresh_from_db()
     assert theirs.to == theirs.recipient.email
     assert theirs.body_text.startswith("Dear Amina")
+
+
+def test_deleting_an_account_forgets_its_address_in_the_providers_reports_and_account_mails(
+    applicant_client, applicant
+):
+    from django.utils import timezone
+
+    from notifications.models import DeliveryEvent
+
+    mine = mail_to(applicant, "receipt:1", "We received your expression of interest")
+    # An address check sent before the account was linked to it: no recipient on the row.
+    check = OutboundEmail.objects.create(
+        key="account:1",
+        event=Event.ACCOUNT,
+        to=applicant.email.upper(),
+        language="en",
+        subject="[KMF] Please confirm your email address",
+        body_text="Confirm at https://testserver/accounts/confirm-email/key/",
+        body_html="",
+    )
+    said = f"550 5.1.1 <{applicant.email}>: mailbox full"
+    for email in (mine, None):
+        DeliveryEvent.objects.create(
+            email=email,
+            kind="bounced",
+            recipient=applicant.email,
+            happened_at=timezone.now(),
+            description=said,
+            provider="Mailgun",
+        )
+
+    applicant_client.post(reverse("accounts:delete_account"), {"password": "correct horse battery"})
+
+    check.refresh_from_db()
+    assert (check.to, check.body_text) == ("deleted@invalid", "")
+    assert list(DeliveryEvent.objects.values_list("recipient", "description")) == [("", "")] * 2
