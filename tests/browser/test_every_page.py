@@ -1,7 +1,7 @@
 """Every applicant page and the main review pages, in English and French, on a 360-px phone:
 no serious or critical WCAG 2.1 AA violation (axe-core), no sideways scrolling, applicant pages
-under 200 KB on a first visit, and no request to another origin. Full-page screenshots land in
-test-results/screenshots/."""
+under 200 KB on a first visit (as sent, and uncompressed too), and no request to another origin.
+Full-page screenshots land in test-results/screenshots/."""
 
 import pytest
 from playwright.sync_api import expect
@@ -44,9 +44,10 @@ class Walk:
     def finish(self):
         self.context.close()
         weights = ", ".join(
-            f"{name} {size / 1024:.0f} KB" for name, size in self.page.weights.items()
+            f"{name} {sent / 1024:.0f}/{whole / 1024:.0f} KB"
+            for name, (sent, whole) in self.page.weights.items()
         )
-        print(f"\nFirst-load weights: {weights}")
+        print(f"\nFirst-load weights (sent/uncompressed): {weights}")
         assert self.problems == [], "\n" + "\n".join(self.problems)
 
 

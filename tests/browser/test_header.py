@@ -65,3 +65,24 @@ def test_on_a_wide_screen_the_links_stand_in_a_row_without_a_button(live_server,
     assert calls.bounding_box()["y"] == sign_in.bounding_box()["y"]  # in a row
     assert header_height(page) <= 60
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_wordmark_names_the_fund_on_one_line_on_a_phone(live_server, browser, language):
+    load_2021_call()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+
+    wordmark = page.locator(".site-header").get_by_role("link", name="Knowledge Management Fund")
+    mark = wordmark.locator("svg")
+    assert mark.get_attribute("aria-hidden") == "true"  # the name is the text beside it
+    name = wordmark.locator("span").bounding_box()
+    drawn = mark.bounding_box()
+    button = page.locator(".site-menu > summary").bounding_box()
+    assert drawn["width"] == drawn["height"] == 24
+    assert name["height"] < 24  # one line of text
+    assert drawn["height"] <= button["height"]  # no taller than the header's one line
+    assert drawn["y"] <= name["y"] + name["height"] / 2 <= drawn["y"] + drawn["height"]
+    assert header_height(page) <= 60
+    context.close()
