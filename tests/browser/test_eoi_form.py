@@ -61,7 +61,7 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     phone.get_by_label("Problem and context").fill("Donor priorities crowd out local ones.")
     phone.get_by_label("Activities and timeline").fill("Forums, then exchanges.")
     phone.get_by_label("Expected outcomes and knowledge uptake").fill("A playbook for donors.")
-    phone.get_by_label("Countries of focus").select_option(["ML"])
+    pages.choose_country(phone, "Countries of focus", "Mali")
     phone.get_by_label("Duration (months)").fill("9")
     continue_to(phone, "Challenges and asymmetry")
 
