@@ -36,6 +36,7 @@
       input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
     }
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
+    if (select.classList.contains("is-invalid")) input.classList.add("is-invalid");
     var list = document.createElement("ul");
     list.id = id + "-options";
     list.className = "country-options";

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from submissions.models import ExpressionOfInterest
-from tests.files import attach_budget
+from tests.files import attach, attach_budget, ole2_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,13 @@ def test_a_step_whose_form_was_just_refused_has_a_problem(applicant_client, draf
 
     assert response.status_code == 200
     assert states(response.content.decode())["Project"] == ("problem", "has a problem")
+
+
+def test_a_file_that_failed_its_check_gives_its_step_a_problem(applicant_client, draft):
+    response = attach(applicant_client, draft, budget=upload("letter.xls", ole2_bytes("Word")))
+
+    assert "is not one of the accepted file types" in response.content.decode()
+    assert states(response.content.decode())["Attachments"] == ("problem", "has a problem")
 
 
 def test_the_states_are_said_in_french(applicant_client, draft):
