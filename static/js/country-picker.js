@@ -13,7 +13,7 @@
 
   function enhance(select) {
     var id = select.id;
-    var label = document.querySelector("label[for='" + id + "']");
+    var label = select.labels[0];
     var labelText = label ? label.textContent.replace(/\*/g, "").trim() : "";
     var countries = Array.prototype.map.call(select.options, function (option) {
       return { option: option, name: option.textContent, folded: folded(option.textContent) };
@@ -109,7 +109,7 @@
         var chip = document.createElement("li");
         var button = document.createElement("button");
         button.type = "button";
-        button.className = "btn btn-outline-secondary btn-sm";
+        button.classList.add("btn", "btn-outline-secondary", "btn-sm");
         button.setAttribute("aria-label", interpolate(gettext("Remove %(country)s"), { country: country.name }, true));
         button.textContent = country.name + " ×";
         button.addEventListener("click", function () {
