@@ -75,7 +75,10 @@ def form_field(question, bounds):
         return forms.ChoiceField(choices=[("", "---------"), *countries], widget=Select, **common)
     if kind == Kind.COUNTRIES:
         return forms.MultipleChoiceField(
-            choices=list(countries), widget=SelectMultiple(attrs={"size": 6}), **common
+            choices=list(countries),
+            # Searchable where scripts run (static/js/country-picker.js).
+            widget=SelectMultiple(attrs={"size": 6, "data-country-picker": ""}),
+            **common,
         )
     if kind in (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE):
         return _number_field(question, bounds, common)

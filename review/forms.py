@@ -121,7 +121,7 @@ class ExpertiseForm(forms.Form):
         label=_("Countries you know well"),
         help_text=_("Choose as many as apply."),
         required=False,
-        widget=SelectMultiple(attrs={"size": 8}),
+        widget=SelectMultiple(attrs={"size": 8, "data-country-picker": ""}),
     )
 
     def __init__(self, *args, calls, expertise=None, **kwargs):

@@ -24,7 +24,7 @@ from questionnaires.models import Kind, Role
 
 from . import answers as eoi_answers
 from . import lifecycle
-from .forms import bounds_of
+from .forms import SUBMIT, bounds_of
 from .lifecycle import DomainError
 from .models import (
     Attachment,
@@ -79,6 +79,11 @@ class Incomplete(DomainError):
 class MissingItem:
     step: str
     message: str
+    invalid: bool = False  # an answer is there but would be refused; otherwise none is
+
+
+# A step's state in the progress list.
+DONE, TO_DO, PROBLEM = "done", "to_do", "problem"
 
 
 def is_editable(eoi, now=None):
@@ -238,8 +243,21 @@ def missing_items(eoi, definition=None):
             if question.required and not present:
                 missing.append(MissingItem(step.key, question.label))
             elif present and (problem := refusal(question, value, bounds)):
-                missing.append(MissingItem(step.key, problem))
+                missing.append(MissingItem(step.key, problem, invalid=True))
     return missing
+
+
+def step_states(eoi, step_keys, missing):
+    """Each step's state, from the EOI's `missing_items`: a problem where an answer would be
+    refused, to do where a required one is missing, otherwise done. The review-and-submit step
+    is done once the EOI is submitted."""
+    states = dict.fromkeys(step_keys, DONE)
+    for item in missing:
+        if item.step in states and states[item.step] != PROBLEM:
+            states[item.step] = PROBLEM if item.invalid else TO_DO
+    if SUBMIT.slug in states:
+        states[SUBMIT.slug] = DONE if eoi.status != Status.DRAFT else TO_DO
+    return states
 
 
 def _next_reference(call):

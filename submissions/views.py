@@ -97,13 +97,23 @@ def dashboard(request):
     return render(request, "submissions/dashboard.html", {"eois": eois})
 
 
-def step_context(eoi, step, **extra):
+def step_context(eoi, step, missing=None, problem_here=False, **extra):
+    """What every step's page shows around its form: the steps, each with its state (from
+    `missing`, the EOI's missing items, read here when not given; `problem_here` when the
+    page's own form was refused), and the way back and on."""
     steps = steps_of(answers.edited_in(eoi))
     index = [item.slug for item in steps].index(step.slug)
+    if missing is None:
+        missing = domain.missing_items(eoi)
+    states = domain.step_states(eoi, [item.slug for item in steps], missing)
+    if problem_here:
+        states[step.slug] = domain.PROBLEM
     return {
         "eoi": eoi,
         "call": eoi.call,
         "steps": steps,
+        "progress": [(item, states[item.slug]) for item in steps],
+        "missing": missing,
         "step": step,
         "step_number": index + 1,
         "previous_step": steps[index - 1] if index else None,
@@ -187,6 +197,7 @@ def answers_step(request, eoi, step):
         step_context(
             eoi,
             step,
+            problem_here=forms.form.is_bound and not forms.is_valid(),
             form=forms.form,
             rows=list(forms.rows.values()),
             rows_failed=any(
@@ -268,7 +279,13 @@ def files_step(request, eoi, step):
     return render(
         request,
         "submissions/eoi_attachments.html",
-        step_context(eoi, step, form=form, attachments=attachments),
+        step_context(
+            eoi,
+            step,
+            problem_here=form.is_bound and not form.is_valid(),
+            form=form,
+            attachments=attachments,
+        ),
     )
 
 

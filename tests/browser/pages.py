@@ -180,3 +180,12 @@ def autosave_answer(page, text):
             response.url.endswith("/autosave/") and text in (response.request.post_data or "")
         )
     )
+
+
+def choose_country(page, label, name):
+    """Picks a country in a searchable countries list (static/js/country-picker.js) as a
+    person would: types its name, then Enter on the first match."""
+    search = page.get_by_role("combobox", name=label)
+    search.fill(name)
+    search.press("Enter")
+    expect(page.locator(".country-chips").get_by_role("button", name=name)).to_have_count(1)

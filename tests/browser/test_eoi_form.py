@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -60,7 +61,7 @@ def test_steps_autosave_and_submit(live_server, phone, tmp_path):
     phone.get_by_label("Problem and context").fill("Donor priorities crowd out local ones.")
     phone.get_by_label("Activities and timeline").fill("Forums, then exchanges.")
     phone.get_by_label("Expected outcomes and knowledge uptake").fill("A playbook for donors.")
-    phone.get_by_label("Countries of focus").select_option(["ML"])
+    pages.choose_country(phone, "Countries of focus", "Mali")
     phone.get_by_label("Duration (months)").fill("9")
     continue_to(phone, "Challenges and asymmetry")
 
@@ -259,3 +260,47 @@ def test_the_countdown_keeps_counting_in_french(live_server, browser):
     expect(countdown).to_have_text("0 minute")
     assert page.console_errors == []
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "to_do", "problem"),
+    [("en", "done", "to do", "has a problem"), ("fr", "fait", "à faire", "à corriger")],
+)
+def test_the_steps_show_their_state_compactly_on_a_phone(
+    live_server, phone, language, done, to_do, problem
+):
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory(preferred_language=language)
+    eoi = ExpressionOfInterest.objects.create(
+        call=call,
+        owner=applicant,
+        answers={
+            "organisation_name": "Réseau Justice Locale",
+            "organisation_type": "local_cso",
+            "organisation_country": "ML",
+            "title": "Forums",
+            "summary": "word " * 201,  # stored before the limit was lowered
+        },
+    )
+    pages.sign_in(phone.context, live_server.url, applicant)
+    phone.goto(live_server.url + reverse("submissions:eoi_step", args=[eoi.uuid, "organisation"]))
+
+    steps = phone.locator("ol.steps")
+    links = steps.get_by_role("link")
+    expect(links).to_have_count(6)
+    # A screen reader hears each step's state after its title; the eye sees a mark.
+    expect(links.nth(0)).to_have_accessible_name(re.compile(rf" — {done}$"))
+    expect(links.nth(1)).to_have_accessible_name(re.compile(rf" — {problem}$"))
+    for index in range(2, 6):
+        expect(links.nth(index)).to_have_accessible_name(re.compile(rf" — {to_do}$"))
+    marks = [m.inner_text() for m in steps.locator(".step-mark").all()]
+    assert marks == ["✓", "!", "○", "○", "○", "○"]
+
+    # Compact: the six steps fit the phone's width in at most four short lines, where one
+    # step a line would take six and more.
+    box = steps.bounding_box()
+    lines = {round(li.bounding_box()["y"]) for li in steps.locator("li").all()}
+    assert box["x"] + box["width"] <= 360
+    assert len(lines) <= 4
+    assert box["height"] <= 4 * steps.locator("li").first.bounding_box()["height"] + 16
+    assert pages.inspect(phone, f"eoi-steps-{language}", origin=live_server.url) == []

@@ -79,7 +79,8 @@ def test_an_applicant_fills_in_and_submits_an_eoi_by_keyboard_alone(live_server,
     keys.type_into("#id_problem_context", "Donor priorities crowd out local ones.")
     keys.type_into("#id_activities_timeline", "Forums, then exchanges.")
     keys.type_into("#id_outcomes_uptake", "A playbook for donors.")
-    keys.type_into("#id_countries", "Mali")
+    keys.type_into("#id_countries", "Mali")  # the searchable list: Enter picks the match
+    page.keyboard.press("Enter")
     keys.type_into("#id_duration_months", "9")
     keys.press_on("button[value=next]")
 
@@ -138,10 +139,11 @@ def test_a_refused_step_lists_each_problem_with_a_link_to_its_field(live_server,
     described_by = field.get_attribute("aria-describedby").split()
     assert "id_duration_months_error" in described_by
     expect(phone.locator("#id_duration_months_error")).to_contain_text("at most 9 months")
-    # Every field says what it is, and its help text is tied to it.
+    # Every field says what it is, and its help text is tied to it (the countries' select is
+    # hidden behind its searchable text box, which has the label).
     assert phone.evaluate(
         """() => [...document.querySelectorAll(
-            "main input:not([type=hidden]), main select, main textarea"
+            "main input:not([type=hidden]), main select:not([hidden]), main textarea"
         )].every(field => field.labels.length > 0)"""
     )
     assert "id_summary_helptext" in phone.locator("#id_summary").get_attribute("aria-describedby")

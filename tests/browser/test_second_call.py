@@ -17,6 +17,7 @@ from questionnaires.models import Questionnaire
 from review.models import Review
 from submissions.kmf2021 import load_2021_call
 from submissions.models import Call, ExpressionOfInterest
+from tests.browser import pages
 from tests.browser.test_journeys import PHONE, Sittings, sign_in, staff
 from tests.files import pdf_bytes
 
@@ -122,7 +123,7 @@ def apply_to_it(phone, base_url, call, tmp_path):
     phone.get_by_label("Problem and context").fill("Research is done about Gao, not in it.")
     phone.get_by_label("Activities and timeline").fill("Circles, then a shared archive.")
     phone.get_by_label(NEW_QUESTION).fill("Half the circles are led by women under 30.")
-    phone.get_by_label("Countries of focus").select_option(["ML"])
+    pages.choose_country(phone, "Countries of focus", "Mali")
     phone.get_by_label("Duration (months)").fill("8")
     phone.get_by_role("button", name="Save and continue").click()
 
