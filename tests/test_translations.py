@@ -168,3 +168,52 @@ def test_no_text_asks_for_a_key_a_phone_does_not_have():
     said = [msgid for msgid, _plural, _strings, _context in po_entries("django")]
 
     assert [text for text in said if re.search(r"\bCtrl\b|⌘|\bCmd\b", text)] == []
+
+
+# French typography: a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? » and %,
+# and after «. What only looks like punctuation is set aside first: placeholders ("%(name)s",
+# "{name}"), tags and URLs ("https:", "mailto:"), HTML entities ("&amp;"), times ("14:02") and
+# JSON keys ('{"en": …}').
+NO_BREAK = "\u00a0\u202f"
+NOT_PROSE = re.compile(
+    r"""%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}  # placeholders
+    |<[^>]*>|\b[a-z]+://\S+  # tags (with their "mailto:") and URLs
+    |&\#?\w+;|\d:\d|"\w+":  # entities, times, JSON keys
+    """,
+    re.VERBOSE,
+)
+MISSET = re.compile(rf"(?<=[^{NO_BREAK}])[:;!?»]|«(?![{NO_BREAK}])|(?<=[\d\x00]) ?%")
+
+
+def typography_faults(text):
+    """The marks of `text` that French wants a no-break space beside, each with what is
+    around it ("…" for what was set aside)."""
+    prose = NOT_PROSE.sub("\x00", text)
+    return [
+        (
+            match.group().strip(),
+            prose[max(0, match.start() - 12) : match.end() + 3].replace("\x00", "…"),
+        )
+        for match in MISSET.finditer(prose)
+    ]
+
+
+def test_the_typography_check_tells_punctuation_from_look_alikes():
+    fine = "Date limite\u00a0: %(deadline)s à 14:02, voir https://kmf.example/?a=1 &amp; 12\u00a0%"
+    assert typography_faults(fine) == []
+
+    faults = typography_faults("« %(name)s » ; 30 %, %(share)s% ! Non?")
+
+    assert [mark for mark, _around in faults] == ["«", "»", ";", "%", "%", "!", "?"]
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_french_catalogue_keeps_french_typography(domain):
+    faults = {
+        msgid: found
+        for msgid, _plural, strings, _context in po_entries(domain)
+        for found in [[fault for text in strings for fault in typography_faults(text)]]
+        if found
+    }
+
+    assert faults == {}
