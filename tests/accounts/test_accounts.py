@@ -150,3 +150,24 @@ def test_a_refused_sign_up_lists_each_problem_with_a_link_to_its_field(client):
     assert 'href="#id_email">Email</a>' in page
     assert 'href="#id_name">' in page
     assert 'aria-invalid="true"' in page
+
+
+def country_options(client, language):
+    page = client.get(reverse("account_signup"), headers={"accept-language": language})
+    select = re.search(r'<select name="country".*?</select>', page.content.decode(), re.DOTALL)
+    return re.findall(r'<option value="(\w*)"[^>]*>([^<]*)</option>', select.group())
+
+
+def test_the_sign_up_countries_are_named_and_sorted_in_the_visitors_language(client):
+    english = country_options(client, "en")  # whichever language came first…
+    french = country_options(client, "fr")  # …the next visitor reads their own
+
+    assert ("DE", "Germany") in english
+    assert ("DE", "Allemagne") in french
+    codes = [code for code, _name in french]
+    # French order: Afrique du Sud, Albanie, Algérie, Allemagne; Égypte, Émirats arabes unis,
+    # Équateur, Érythrée, Espagne (an accent does not send a name to the end).
+    assert codes.index("ZA") < codes.index("AL") < codes.index("DZ") < codes.index("DE")
+    order = [codes.index(code) for code in ["EG", "AE", "EC", "ER", "ES"]]
+    assert order == sorted(order)
+    assert french[0] == ("", "—")
