@@ -89,7 +89,7 @@ def test_repeated_failed_sign_ins_are_throttled(client, applicant):
     response = client.post(url, {"login": applicant.email, "password": "correct horse battery"})
 
     assert "_auth_user_id" not in client.session
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts to sign in" in response.content.decode()
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(
@@ -171,3 +171,43 @@ def test_the_sign_up_countries_are_named_and_sorted_in_the_visitors_language(cli
     order = [codes.index(code) for code in ["EG", "AE", "EC", "ER", "ES"]]
     assert order == sorted(order)
     assert french[0] == ("", "—")
+
+
+# allauth's own words, in its Title Case, that the site's pages say otherwise.
+ALLAUTH_WORDS = ["Sign In", "Sign Up", "Signup", "Remember Me", "Password Reset", "Reset My"]
+SITE_WORDS = {
+    "account_login": {"en": "Sign in", "fr": "Se connecter"},
+    "account_signup": {"en": "Create an account", "fr": "Créer un compte"},
+    "account_reset_password": {
+        "en": "Reset your password",
+        "fr": "Réinitialiser votre mot de passe",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("name", SITE_WORDS)
+def test_the_sign_in_pages_speak_in_the_sites_words_and_case(client, name, language):
+    page = client.get(reverse(name), headers={"accept-language": language}).content.decode()
+
+    title = SITE_WORDS[name][language]
+    assert re.search(rf"<title>\s*{title} ·", page)
+    assert re.search(rf"<h1[^>]*>\s*{title}\s*</h1>", page)
+    assert [words for words in ALLAUTH_WORDS if words in page] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "This email address and password do not match an account."),
+        ("fr", "Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte."),
+    ],
+)
+def test_a_wrong_password_is_refused_in_the_sites_words(client, applicant, language, refusal):
+    response = client.post(
+        reverse("account_login"),
+        {"login": applicant.email, "password": "not the password"},
+        headers={"accept-language": language},
+    )
+
+    assert refusal in response.content.decode()
