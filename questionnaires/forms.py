@@ -56,7 +56,9 @@ def form_field(question, bounds):
         if question.word_limit:
             attrs["data-word-limit"] = question.word_limit
             validators.append(MaxWordsValidator(question.word_limit))
-            limit = _("At most %(limit)d words.") % {"limit": question.word_limit}
+            limit = ngettext(
+                "At most %(limit)d word.", "At most %(limit)d words.", question.word_limit
+            ) % {"limit": question.word_limit}
             common["help_text"] = format_html("{} {}", common["help_text"], limit).strip()
         return forms.CharField(
             widget=forms.Textarea(attrs=attrs), validators=validators, max_length=50_000, **common
