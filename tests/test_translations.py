@@ -217,3 +217,24 @@ def test_the_french_catalogue_keeps_french_typography(domain):
     }
 
     assert faults == {}
+
+
+def french_of(data):
+    """Every French text of the seed questionnaire (its {"en": …, "fr": …} pairs)."""
+    if isinstance(data, dict):
+        yield from ([data["fr"]] if isinstance(data.get("fr"), str) else [])
+        for value in data.values():
+            yield from french_of(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from french_of(value)
+
+
+def test_the_french_of_the_2021_seed_keeps_french_typography():
+    seed = ROOT / "submissions" / "seed"
+    texts = [
+        *french_of(json.loads((seed / "kmf-2021-eoi.json").read_text(encoding="utf-8"))),
+        *(seed / "kmf-2021-call.fr.md").read_text(encoding="utf-8").splitlines(),
+    ]
+
+    assert [fault for text in texts for fault in typography_faults(text)] == []
