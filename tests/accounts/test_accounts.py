@@ -211,3 +211,20 @@ def test_a_wrong_password_is_refused_in_the_sites_words(client, applicant, langu
     )
 
     assert refusal in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("en", "[KMF] Reset your password"), ("fr", "[KMF] Réinitialiser votre mot de passe")],
+)
+def test_the_account_mails_are_titled_in_the_sites_words(
+    client, applicant, django_capture_on_commit_callbacks, language, subject
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_reset_password"),
+            {"email": applicant.email},
+            headers={"accept-language": language},
+        )
+
+    assert [message.subject for message in mail.outbox] == [subject]

@@ -49,7 +49,7 @@ RECEIPT = {
 # Written out, not looked up: the proof that the pages and mails are in that language.
 LITERALLY = {
     "en": {
-        "verification": "[KMF] Please Confirm Your Email Address",
+        "verification": "[KMF] Please confirm your email address",
         "dashboard": "My applications",
         "submit": "Submit my expression of interest",
     },
