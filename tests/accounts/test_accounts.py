@@ -147,7 +147,7 @@ def test_a_refused_sign_up_lists_each_problem_with_a_link_to_its_field(client):
     assert response.status_code == 200
     assert 'id="error-summary"' in page
     assert "Please check these answers.</h2>" in page  # passwords are not sent back
-    assert 'href="#id_email">Email</a>' in page
+    assert 'href="#id_email">Email address</a>' in page
     assert 'href="#id_name">' in page
     assert 'aria-invalid="true"' in page
 
@@ -173,8 +173,18 @@ def test_the_sign_up_countries_are_named_and_sorted_in_the_visitors_language(cli
     assert french[0] == ("", "—")
 
 
-# allauth's own words, in its Title Case, that the site's pages say otherwise.
-ALLAUTH_WORDS = ["Sign In", "Sign Up", "Signup", "Remember Me", "Password Reset", "Reset My"]
+# allauth's own words, in its Title Case (and its French "Courriel"), that the site says otherwise.
+ALLAUTH_WORDS = [
+    "Sign In",
+    "Sign Up",
+    "Signup",
+    "Remember Me",
+    "Password Reset",
+    "Reset My",
+    "Courriel",
+    "oublié ?",  # a plain space before "?"
+]
+EMAIL_ADDRESS = {"en": "Email address", "fr": "Adresse e-mail"}
 SITE_WORDS = {
     "account_login": {"en": "Sign in", "fr": "Se connecter"},
     "account_signup": {"en": "Create an account", "fr": "Créer un compte"},
@@ -193,6 +203,7 @@ def test_the_sign_in_pages_speak_in_the_sites_words_and_case(client, name, langu
     title = SITE_WORDS[name][language]
     assert re.search(rf"<title>\s*{title} ·", page)
     assert re.search(rf"<h1[^>]*>\s*{title}\s*</h1>", page)
+    assert EMAIL_ADDRESS[language] in page
     assert [words for words in ALLAUTH_WORDS if words in page] == []
 
 
