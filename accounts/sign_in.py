@@ -13,7 +13,8 @@ class SignInForm(allauth.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = EMAIL
-        self.fields["remember"].label = _("Keep me signed in on this device")
+        if "remember" in self.fields:  # absent when ACCOUNT_SESSION_REMEMBER decides for all
+            self.fields["remember"].label = _("Keep me signed in on this device")
 
 
 class SignUpForm(allauth.SignupForm):
