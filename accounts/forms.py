@@ -2,9 +2,14 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
 
 from .models import User
+
+
+def country_choices():
+    """Every country, named and sorted in the active language: called for each form shown, not
+    once at import, which fixed the names of whichever language came first."""
+    return [("", "—"), *countries]
 
 
 class SignupDetailsForm(forms.Form):
@@ -17,7 +22,7 @@ class SignupDetailsForm(forms.Form):
         required=False,
         help_text=_("Leave empty if you apply as an individual."),
     )
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "—"), *countries])
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
 
     def signup(self, request, user):
         user.name = self.cleaned_data["name"]

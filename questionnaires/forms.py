@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -54,7 +56,9 @@ def form_field(question, bounds):
         if question.word_limit:
             attrs["data-word-limit"] = question.word_limit
             validators.append(MaxWordsValidator(question.word_limit))
-            limit = _("At most %(limit)d words.") % {"limit": question.word_limit}
+            limit = ngettext(
+                "At most %(limit)d word.", "At most %(limit)d words.", question.word_limit
+            ) % {"limit": question.word_limit}
             common["help_text"] = format_html("{} {}", common["help_text"], limit).strip()
         return forms.CharField(
             widget=forms.Textarea(attrs=attrs), validators=validators, max_length=50_000, **common
@@ -108,10 +112,26 @@ def _number_field(question, bounds, common):
             max_value=high,
             **common,
         )
+    # The definition's limits, said with their unit ("At most 30 %, please.") where Django would
+    # say "Ensure this value is less than or equal to 30.00." The field keeps min and max for
+    # the browser.
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)
+    ]
+    if low is not None:
+        field.validators.append(
+            _limit(low, _("At least %(limit)s, please."), _with_unit(question, low), below=True)
+        )
+    if high is not None:
+        field.validators.append(
+            _limit(high, _("At most %(limit)s, please."), _with_unit(question, high))
+        )
+    field.error_messages["invalid"] = _number_wanted(question)
+    field.error_messages["max_decimal_places"] = _("Use at most 2 decimals, please.")
     # The call's own limits: a message in its words, and shown before anyone types.
     if question.role == Role.AMOUNT and bounds.max_amount:
         field.validators.append(
-            _call_limit(
+            _limit(
                 bounds.max_amount, _("This call funds at most %(limit)s."), euros(bounds.max_amount)
             )
         )
@@ -119,19 +139,41 @@ def _number_field(question, bounds, common):
         field.help_text = format_html("{} {}", field.help_text, most)
     if question.role == Role.DURATION and bounds.max_duration:
         field.validators.append(
-            _call_limit(
+            _limit(
                 bounds.max_duration,
-                _("Projects last at most %(limit)d months in this call."),
-                bounds.max_duration,
+                _("Projects last at most %(limit)s in this call."),
+                _with_unit(question, bounds.max_duration),
             )
         )
     return field
 
 
-def _call_limit(limit, message, shown):
+def _with_unit(question, number):
+    """A limit as the reader's language writes it, with its unit: €20,000, 30 %, 9 months."""
+    if question.kind == Kind.MONEY:
+        return euros(number)
+    if question.role == Role.DURATION:
+        return ngettext("%(count)d month", "%(count)d months", number) % {"count": number}
+    shown = formats.number_format(Decimal(number).normalize(), use_l10n=True)
+    if question.kind == Kind.PERCENTAGE:
+        return f"{shown}\u00a0%"  # as answers.as_text shows a percentage
+    return shown
+
+
+def _number_wanted(question):
+    if question.kind == Kind.MONEY:
+        return _("Enter an amount in euros in figures, such as 25000.")
+    if question.kind == Kind.PERCENTAGE:
+        return _("Enter a percentage in figures, such as 25.")
+    if question.role == Role.DURATION:
+        return _("Enter a whole number of months, such as 9.")
+    return _("Enter a whole number, such as 12.")
+
+
+def _limit(limit, message, shown, below=False):
     def check(value):
-        if value is not None and value > limit:
-            raise forms.ValidationError(message, params={"limit": shown}, code="call_limit")
+        if value is not None and (value < limit if below else value > limit):
+            raise forms.ValidationError(message, params={"limit": shown}, code="limit")
 
     return check
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -259,7 +259,11 @@ def _instructions_sheet(sheet, call, personnel_cap):
             None,
         ),
         (
-            _("The project lasts at most %(months)d months: leave the months after yours empty.")
+            ngettext(
+                "The project lasts at most %(months)d month: leave the months after yours empty.",
+                "The project lasts at most %(months)d months: leave the months after yours empty.",
+                months,
+            )
             % {"months": months},
             None,
         ),

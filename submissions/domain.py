@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit import trail
 from core.permissions import can
@@ -339,7 +340,11 @@ def add_attachments(eoi, actor, uploads):
                         _delete_attachment(old)
                 elif eoi.attachments.filter(question=key).count() + len(files) > MAX_FILES:
                     raise DomainError(
-                        _("%(question)s: at most %(limit)d files, please.")
+                        ngettext(
+                            "%(question)s: at most %(limit)d file, please.",
+                            "%(question)s: at most %(limit)d files, please.",
+                            MAX_FILES,
+                        )
                         % {"question": question.label, "limit": MAX_FILES}
                     )
                 for upload in files:

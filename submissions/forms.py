@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from questionnaires.answers import initial
 from questionnaires.definition import StepDef
@@ -160,7 +161,11 @@ class FilesForm(forms.Form):
             if len(uploads) > room:
                 self.add_error(
                     key,
-                    _("%(question)s: at most %(limit)d files, please.")
+                    ngettext(
+                        "%(question)s: at most %(limit)d file, please.",
+                        "%(question)s: at most %(limit)d files, please.",
+                        files_allowed(question),
+                    )
                     % {"question": question.label, "limit": files_allowed(question)},
                 )
                 continue

@@ -169,3 +169,73 @@ def test_no_text_asks_for_a_key_a_phone_does_not_have():
     said = [msgid for msgid, _plural, _strings, _context in po_entries("django")]
 
     assert [text for text in said if re.search(r"\bCtrl\b|⌘|\bCmd\b", text)] == []
+
+
+# French typography: a no-break space (U+00A0, or the narrow U+202F) before : ; ! ? » and %,
+# and after «. What only looks like punctuation is set aside first: placeholders ("%(name)s",
+# "{name}"), tags and URLs ("https:", "mailto:"), HTML entities ("&amp;"), times ("14:02") and
+# JSON keys ('{"en": …}').
+NO_BREAK = "\u00a0\u202f"
+NOT_PROSE = re.compile(
+    r"""%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}  # placeholders
+    |<[^>]*>|\b[a-z]+://\S+  # tags (with their "mailto:") and URLs
+    |&\#?\w+;|\d:\d|"\w+":  # entities, times, JSON keys
+    """,
+    re.VERBOSE,
+)
+MISSET = re.compile(rf"(?<=[^{NO_BREAK}])[:;!?»]|«(?![{NO_BREAK}])|(?<=[\d\x00]) ?%")
+
+
+def typography_faults(text):
+    """The marks of `text` that French wants a no-break space beside, each with what is
+    around it ("…" for what was set aside)."""
+    prose = NOT_PROSE.sub("\x00", text)
+    return [
+        (
+            match.group().strip(),
+            prose[max(0, match.start() - 12) : match.end() + 3].replace("\x00", "…"),
+        )
+        for match in MISSET.finditer(prose)
+    ]
+
+
+def test_the_typography_check_tells_punctuation_from_look_alikes():
+    fine = "Date limite\u00a0: %(deadline)s à 14:02, voir https://kmf.example/?a=1 &amp; 12\u00a0%"
+    assert typography_faults(fine) == []
+
+    faults = typography_faults("« %(name)s » ; 30 %, %(share)s% ! Non?")
+
+    assert [mark for mark, _around in faults] == ["«", "»", ";", "%", "%", "!", "?"]
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_french_catalogue_keeps_french_typography(domain):
+    faults = {
+        msgid: found
+        for msgid, _plural, strings, _context in po_entries(domain)
+        for found in [[fault for text in strings for fault in typography_faults(text)]]
+        if found
+    }
+
+    assert faults == {}
+
+
+def french_of(data):
+    """Every French text of the seed questionnaire (its {"en": …, "fr": …} pairs)."""
+    if isinstance(data, dict):
+        yield from ([data["fr"]] if isinstance(data.get("fr"), str) else [])
+        for value in data.values():
+            yield from french_of(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from french_of(value)
+
+
+def test_the_french_of_the_2021_seed_keeps_french_typography():
+    seed = ROOT / "submissions" / "seed"
+    texts = [
+        *french_of(json.loads((seed / "kmf-2021-eoi.json").read_text(encoding="utf-8"))),
+        *(seed / "kmf-2021-call.fr.md").read_text(encoding="utf-8").splitlines(),
+    ]
+
+    assert [fault for text in texts for fault in typography_faults(text)] == []

@@ -89,7 +89,7 @@ def test_repeated_failed_sign_ins_are_throttled(client, applicant):
     response = client.post(url, {"login": applicant.email, "password": "correct horse battery"})
 
     assert "_auth_user_id" not in client.session
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts to sign in" in response.content.decode()
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(
@@ -147,6 +147,95 @@ def test_a_refused_sign_up_lists_each_problem_with_a_link_to_its_field(client):
     assert response.status_code == 200
     assert 'id="error-summary"' in page
     assert "Please check these answers.</h2>" in page  # passwords are not sent back
-    assert 'href="#id_email">Email</a>' in page
+    assert 'href="#id_email">Email address</a>' in page
     assert 'href="#id_name">' in page
     assert 'aria-invalid="true"' in page
+
+
+def country_options(client, language):
+    page = client.get(reverse("account_signup"), headers={"accept-language": language})
+    select = re.search(r'<select name="country".*?</select>', page.content.decode(), re.DOTALL)
+    return re.findall(r'<option value="(\w*)"[^>]*>([^<]*)</option>', select.group())
+
+
+def test_the_sign_up_countries_are_named_and_sorted_in_the_visitors_language(client):
+    english = country_options(client, "en")  # whichever language came first…
+    french = country_options(client, "fr")  # …the next visitor reads their own
+
+    assert ("DE", "Germany") in english
+    assert ("DE", "Allemagne") in french
+    codes = [code for code, _name in french]
+    # French order: Afrique du Sud, Albanie, Algérie, Allemagne; Égypte, Émirats arabes unis,
+    # Équateur, Érythrée, Espagne (an accent does not send a name to the end).
+    assert codes.index("ZA") < codes.index("AL") < codes.index("DZ") < codes.index("DE")
+    order = [codes.index(code) for code in ["EG", "AE", "EC", "ER", "ES"]]
+    assert order == sorted(order)
+    assert french[0] == ("", "—")
+
+
+# allauth's own words, in its Title Case (and its French "Courriel"), that the site says otherwise.
+ALLAUTH_WORDS = [
+    "Sign In",
+    "Sign Up",
+    "Signup",
+    "Remember Me",
+    "Password Reset",
+    "Reset My",
+    "Courriel",
+    "oublié ?",  # a plain space before "?"
+]
+EMAIL_ADDRESS = {"en": "Email address", "fr": "Adresse e-mail"}
+SITE_WORDS = {
+    "account_login": {"en": "Sign in", "fr": "Se connecter"},
+    "account_signup": {"en": "Create an account", "fr": "Créer un compte"},
+    "account_reset_password": {
+        "en": "Reset your password",
+        "fr": "Réinitialiser votre mot de passe",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("name", SITE_WORDS)
+def test_the_sign_in_pages_speak_in_the_sites_words_and_case(client, name, language):
+    page = client.get(reverse(name), headers={"accept-language": language}).content.decode()
+
+    title = SITE_WORDS[name][language]
+    assert re.search(rf"<title>\s*{title} ·", page)
+    assert re.search(rf"<h1[^>]*>\s*{title}\s*</h1>", page)
+    assert EMAIL_ADDRESS[language] in page
+    assert [words for words in ALLAUTH_WORDS if words in page] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "This email address and password do not match an account."),
+        ("fr", "Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte."),
+    ],
+)
+def test_a_wrong_password_is_refused_in_the_sites_words(client, applicant, language, refusal):
+    response = client.post(
+        reverse("account_login"),
+        {"login": applicant.email, "password": "not the password"},
+        headers={"accept-language": language},
+    )
+
+    assert refusal in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("en", "[KMF] Reset your password"), ("fr", "[KMF] Réinitialiser votre mot de passe")],
+)
+def test_the_account_mails_are_titled_in_the_sites_words(
+    client, applicant, django_capture_on_commit_callbacks, language, subject
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_reset_password"),
+            {"email": applicant.email},
+            headers={"accept-language": language},
+        )
+
+    assert [message.subject for message in mail.outbox] == [subject]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"
 # Every URL whose name says it signs someone in. A new door fails the first test until it is
 # listed here and shown to pass through the site's own sign-in.
-THROTTLED = "Too many failed login attempts"
+THROTTLED = "Too many failed attempts to sign in"
 SIGN_IN_DOORS = {"account_login", "admin:login", "account_confirm_login_code"}
 
 

@@ -51,6 +51,11 @@ def test_signing_in_with_an_authenticator_asks_for_its_code(client):
     wrong = client.post(reverse("mfa_authenticate"), {"code": f"{(int(code) + 1) % 10**6:06}"})
     assert "_auth_user_id" not in client.session
     assert wrong.status_code == 200
+    # In the site's words and sentence case, as the first step was, not allauth's "Sign In".
+    asked = wrong.content.decode()
+    assert "Two-factor sign-in" in asked
+    assert ">Sign in</button>" in asked
+    assert "Sign In" not in asked
 
     client.post(reverse("mfa_authenticate"), {"code": code})
     assert client.session["_auth_user_id"] == str(reviewer.pk)

@@ -164,7 +164,7 @@ def enter_authenticator_code(page, secret):
     code = page.get_by_label("Code")
     code.wait_for()
     code.fill(fresh_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/2fa/"))
 
 

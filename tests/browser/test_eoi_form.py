@@ -23,7 +23,7 @@ def sign_in(page, base_url, user):
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(re.compile(r"/eois/$"))
 
 

@@ -55,7 +55,7 @@ RECEIPT = {
 # Written out, not looked up: the proof that the pages and mails are in that language.
 LITERALLY = {
     "en": {
-        "verification": "[KMF] Please Confirm Your Email Address",
+        "verification": "[KMF] Please confirm your email address",
         "dashboard": "My applications",
         "submit": "Submit my expression of interest",
     },
@@ -159,7 +159,7 @@ def sign_in(page, base_url, email, totp_secret=None):
     page.goto(base_url + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     if totp_secret:
         enter_authenticator_code(page, totp_secret)
     expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa)/"))
@@ -200,7 +200,7 @@ def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
     page.locator("#id_country").select_option("ML")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name=_("Sign Up")).click()
+    page.get_by_role("button", name=_("Create the account")).click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     verification = mail_to(mailbox, email, LITERALLY[language]["verification"])

@@ -34,7 +34,7 @@ def test_a_reviewer_scores_and_submits_with_a_running_total(live_server, browser
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(reviewer.email)
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     enter_authenticator_code(page, reviewer.totp_secret)
     page.goto(live_server.url + "/review/")
     page.get_by_role("link", name=re.compile("KMF21-0001")).click()

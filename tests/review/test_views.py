@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -424,3 +425,17 @@ def test_the_export_reads_its_rows_as_they_come_not_after_a_copy(client, world):
     (declared,) = [q["sql"] for q in read.captured_queries if q["sql"].startswith("DECLARE")]
     assert "WITH HOLD" not in declared
     assert world["eoi"].reference in body
+
+
+def test_the_eoi_list_caption_tells_what_each_figure_column_holds(client, world):
+    client.force_login(world["secretariat"])
+
+    page = client.get(reverse("review:eoi_list", args=[world["call"].slug])).content.decode()
+
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", page, re.DOTALL).group(1)
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    assert headers[3:8] == ["Reviews", "Mean", "Median", "Spread", "Rank"]
+    for header in headers[3:8]:
+        assert header.lower() in caption.lower()
+    assert "submitted of assigned" in caption  # the "2/3" of the Reviews column
+    assert "out of 100" in caption

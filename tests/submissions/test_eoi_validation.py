@@ -66,7 +66,24 @@ def test_personnel_costs_are_capped_at_30_percent(applicant_client, draft):
         applicant_client, draft, "budget", {"personnel_share": "31", **no_partners()}
     )
 
-    assert "Ensure this value is less than or equal to 30." in response.content.decode()
+    # The rule with its unit, not Django's "Ensure this value is less than or equal to 30."
+    assert "At most 30\u00a0%, please." in response.content.decode()
+
+
+def test_a_number_field_says_what_it_wants_with_its_unit(applicant_client, applicant, draft):
+    applicant.preferred_language = "fr"
+    applicant.save()
+
+    page = post_step(
+        applicant_client,
+        draft,
+        "budget",
+        {"personnel_share": "about a third", "budget_requested": "0", **no_partners()},
+    ).content.decode()
+
+    assert "Saisissez un pourcentage en chiffres, par exemple 25." in page
+    assert "Au moins 1\u00a0€, s’il vous plaît." in page
+    assert "Saisissez un nombre." not in page  # Django's own
 
 
 def test_the_duration_may_not_exceed_the_calls_maximum(applicant_client, draft):
@@ -234,7 +251,9 @@ def test_autosave_reports_a_conflict_and_invalid_answers(applicant_client, draft
 
     draft.refresh_from_db()
     invalid = applicant_client.post(url, {"version": draft.version, "duration_months": "forty"})
-    assert invalid.json()["errors"] == {"duration_months": ["Enter a whole number."]}
+    assert invalid.json()["errors"] == {
+        "duration_months": ["Enter a whole number of months, such as 9."]
+    }
 
 
 def no_partners(total=0):

@@ -141,7 +141,7 @@ def test_a_draft_is_checked_against_the_version_it_is_submitted_in(
         (
             {"duration_months": 0},
             "project",
-            "Duration (months): Ensure this value is greater than or equal to 1.",
+            "Duration (months): At least 1 month, please.",
         ),
         (
             {"duration_months": 12},
@@ -151,7 +151,7 @@ def test_a_draft_is_checked_against_the_version_it_is_submitted_in(
         (
             {"personnel_share": "45.00"},
             "budget",
-            "Personnel costs (% of the budget): Ensure this value is less than or equal to 30.00.",
+            "Personnel costs (% of the budget): At most 30\u00a0%, please.",
         ),
         (
             {"budget_requested": "25000.00"},
