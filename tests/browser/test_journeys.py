@@ -312,7 +312,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     desk.get_by_role("link", name="All expressions of interest").click()
     desk.get_by_role("link", name="KMF21-0001").click()
     expect(desk.get_by_role("heading", name=re.compile("KMF21-0001"))).to_be_visible()
-    desk.get_by_label("Reviewer", exact=True).select_option(label=str(reviewer))
+    desk.get_by_label("Reviewer", exact=True).select_option(value=str(reviewer.pk))
     desk.get_by_role("button", name="Assign").click()
     expect(desk.get_by_text("1 assignment made.")).to_be_visible()  # on the EOI's page still
     expect(desk.locator("li", has_text="Jonas de Vries")).to_contain_text("due")

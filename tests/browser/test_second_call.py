@@ -185,7 +185,7 @@ def test_a_second_call_is_made_in_the_admin_applied_to_reviewed_and_exported(
     # The Secretariat assigns the reviewer from the EOI's page; the reviewer scores it.
     desk.goto(f"{base_url}/review/calls/{call.slug}/eois/")
     desk.get_by_role("link", name="KMF22-0001").click()
-    desk.get_by_label("Reviewer", exact=True).select_option(label=str(reviewer))
+    desk.get_by_label("Reviewer", exact=True).select_option(value=str(reviewer.pk))
     desk.get_by_role("button", name="Assign").click()
     expect(desk.get_by_text("1 assignment made.")).to_be_visible()
 
