@@ -38,7 +38,7 @@ from .forms import (
 )
 from .models import Assignment, Decision, Review, ReviewerExpertise, SavedView, Score
 from .selectors import intake, reviewer_assignments, secretariat_eois
-from .tables import EOITable, column_choices
+from .tables import CHOOSABLE, EOITable, column_choices
 
 
 def secretariat_only(request):
@@ -280,7 +280,11 @@ def eoi_list(request, slug):
     filters = EOIFilter(
         request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
     )
-    columns = ColumnsForm(request.GET, choices=column_choices())
+    columns = ColumnsForm(
+        request.GET if "columns" in request.GET else None,
+        initial={"columns": CHOOSABLE},  # every box ticked until the choice is made
+        choices=column_choices(),
+    )
     table = EOITable(filters.qs, call=call)
     for name in columns.hidden():
         table.columns.hide(name)  # hidden, not excluded: the list may still sort on it

@@ -101,10 +101,13 @@ def test_the_list_shows_fifty_a_page(client, listed, make_eoi):
 def test_a_column_left_unticked_is_not_shown(client, listed):
     every = client.get(listed).content.decode()
     assert ">Median</a>" in every
+    assert every.count('name="columns"') == 8
+    assert re.search(r'name="columns" value="median"[^>]*checked', every)
 
     chosen = client.get(listed, {"columns": ["title", "mean"]}).content.decode()
 
     assert ">Median</a>" not in chosen
+    assert not re.search(r'name="columns" value="median"[^>]*checked', chosen)
     assert ">Mean</a>" in chosen
     assert "Bravo radio" in chosen
     assert ">Status</a>" not in chosen
@@ -165,3 +168,10 @@ def test_each_sees_and_deletes_only_their_own_views(client, listed, secretariat,
     response = client.post(reverse(delete, args=[rubric_call.slug, mine.pk]))
     assert response.status_code == 302
     assert not SavedView.objects.filter(pk=mine.pk).exists()
+
+
+def test_a_column_that_does_not_exist_is_named_and_every_column_shown(client, listed):
+    page = client.get(listed, {"columns": "nope"}).content.decode()
+
+    assert "Select a valid choice. nope is not one of the available choices." in page
+    assert ">Median</a>" in page
