@@ -16,6 +16,7 @@ from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
 from .models import Review, Score
+from .selectors import sorted_eois
 
 FIGURES = ["reviews", "mean", "median", "spread", "normalised", "rank", "disagreement"]
 # Rows fetched from the cursor at a time.
@@ -108,9 +109,10 @@ def _rounded(value, places):
     return None if value is None else round(value, places)
 
 
-def eoi_rows(call, eois):
-    """The header and one row per EOI of `eois` (any queryset of the call's EOIs): a column per
-    question of the call's questionnaire, then the review figures and each criterion's mean."""
+def eoi_rows(call, eois, sort=""):
+    """The header and one row per EOI of `eois` (any queryset of the call's EOIs), in the
+    order `sort` names as the list does: a column per question of the call's questionnaire,
+    then the review figures and each criterion's mean."""
     criteria = list(call.criteria.all())
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
     answers = Answers(eoi_answers.challenge_titles(call))
@@ -125,9 +127,8 @@ def eoi_rows(call, eois):
     means = {f"mean_{criterion.pk}": _criterion_mean(criterion) for criterion in criteria}
     rows = (
         # Only the ids of `eois`: its figures and filters are not recomputed for every row.
-        ExpressionOfInterest.objects.filter(pk__in=eois.values("pk"))
+        sorted_eois(ExpressionOfInterest.objects.filter(pk__in=eois.values("pk")), sort)
         .annotate(**means)
-        .order_by("reference")
         .values_list(
             "reference",
             "status",
@@ -221,8 +222,8 @@ def review_rows(call):
         ]
 
 
-def eois_download(call, eois, file_format):
-    return tables.download(eoi_rows(call, eois), f"{call.slug}-eois", file_format, "EOIs")
+def eois_download(call, eois, file_format, sort=""):
+    return tables.download(eoi_rows(call, eois, sort), f"{call.slug}-eois", file_format, "EOIs")
 
 
 def reviews_download(call, file_format):

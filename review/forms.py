@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from questionnaires.widgets import SelectMultiple
-from submissions.models import ExpressionOfInterest
 
-from .models import Decision, Recommendation
+from .models import Decision, Recommendation, SavedView
 
 
 class ReviewForm(forms.Form):
@@ -162,9 +161,9 @@ class DecisionForm(forms.ModelForm):
 
 
 class OnceShown(BaseChoiceIterator):
-    """A menu's options, read from the database when the menu is first shown and kept: an
-    export only validates the filters and never reads them (a plain callable would be read
-    again each time the widget walks its options)."""
+    """A menu's options, read from the database when the menu is first shown (or its value
+    checked) and kept: a plain callable would be read again each time the widget walks its
+    options, and an export that filters on none of them never reads them."""
 
     def __init__(self, build):
         self.build = build
@@ -179,42 +178,45 @@ class OnceShown(BaseChoiceIterator):
         return iter(self.kept["options"])
 
 
-class EOIFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any")), *ExpressionOfInterest.Status.choices],
-    )
-    challenge = forms.IntegerField(label=_("Challenge"), required=False, widget=forms.Select)
-    country = forms.CharField(label=_("Country (code)"), required=False, max_length=2)
-    min_score = forms.FloatField(label=_("Mean score at least"), required=False)
-    max_score = forms.FloatField(label=_("Mean score at most"), required=False)
-    disagreement = forms.BooleanField(label=_("Reviewers disagree"), required=False)
-    unassigned = forms.BooleanField(label=_("No reviewer yet"), required=False)
-    reviewer = forms.IntegerField(label=_("Reviewer"), required=False, widget=forms.Select)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("reference", _("Reference")),
-            ("-normalised", _("Normalised score")),
-            ("-mean", _("Mean score")),
-            ("-spread", _("Spread")),
-            ("-budget", _("Budget")),
-        ],
+class ColumnsForm(forms.Form):
+    """The EOI list's columns to show, kept in the query string (and so in saved views)."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns shown"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, call, reviewers, **kwargs):
+    def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].widget.choices = OnceShown(
-            lambda: (
-                [("", _("Any"))] + [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
-            )
-        )
-        self.fields["reviewer"].widget.choices = OnceShown(
-            lambda: [("", _("Any"))] + [(r.pk, str(r)) for r in reviewers]
-        )
+        self.fields["columns"].choices = choices
+
+    def hidden(self):
+        """The columns left out; none when nothing is ticked (a list with no column at all
+        would be of no use)."""
+        chosen = self.cleaned_data["columns"] if self.is_valid() else []
+        return [
+            name for name, _label in self.fields["columns"].choices if chosen and name not in chosen
+        ]
+
+
+class SavedViewForm(forms.ModelForm):
+    """A name for the list as it is shown; the view saves the query string itself."""
+
+    class Meta:
+        model = SavedView
+        fields = ["name"]
+        labels = {"name": _("Save this view as")}
+        error_messages = {"name": {"required": _("Name the view to save it.")}}
+
+    def __init__(self, *args, owner, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.owner, self.instance.call = owner, call
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        mine = SavedView.objects.filter(owner=self.instance.owner, call=self.instance.call)
+        if mine.filter(name=name).exists():
+            raise forms.ValidationError(_("You already have a view by this name: choose another."))
+        return name
 
 
 class CommentForm(forms.Form):

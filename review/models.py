@@ -286,8 +286,34 @@ class EOIScore(models.Model):
     class Meta:
         verbose_name = _("EOI score")
         verbose_name_plural = _("EOI scores")
-        # The list's filter by mean score (review/selectors.py); EXPLAIN in docs/BENCHMARKS.md.
+        # The list's filter by mean score (review/filters.py); EXPLAIN in docs/BENCHMARKS.md.
         indexes = [models.Index(fields=["mean"], name="eoiscore_mean")]
 
     def __str__(self):
         return f"{self.eoi}: {self.mean:.1f}"
+
+
+class SavedView(models.Model):
+    """A list's filters, sort and columns, saved under a name by the person who reopens them."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(_("list"), max_length=20, default="eois")
+    call = models.ForeignKey(
+        "submissions.Call", on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.TextField(_("query string"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "call", "name"], name="savedview_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name

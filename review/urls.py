@@ -27,6 +27,7 @@ urlpatterns = [
     path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
+    path("calls/<slug:slug>/eois/views/<int:pk>/delete/", views.delete_view, name="delete_view"),
     path("calls/<slug:slug>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<slug:slug>/eois.<file_format:file_format>", views.export_eois, name="export_eois"),
     path(

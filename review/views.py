@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from audit.trail import entries_for
 from audit.wording import said
@@ -25,16 +26,19 @@ from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
 from . import domain, exports
+from .filters import EOIFilter
 from .forms import (
+    ColumnsForm,
     CommentForm,
     ConflictForm,
     DecisionForm,
-    EOIFilterForm,
     ExpertiseForm,
     ReviewForm,
+    SavedViewForm,
 )
-from .models import Assignment, Decision, Review, ReviewerExpertise, Score
+from .models import Assignment, Decision, Review, ReviewerExpertise, SavedView, Score
 from .selectors import intake, reviewer_assignments, secretariat_eois
+from .tables import CHOOSABLE, EOITable, column_choices
 
 
 def secretariat_only(request):
@@ -260,17 +264,56 @@ def current_call(request, slug):
 
 @login_required
 def eoi_list(request, slug):
+    """The list as the query string filters, sorts and trims it, with the user's saved views.
+    A POST saves the query string under the name typed (a name refused keeps the page as is)."""
     secretariat_only(request)
     call = current_call(request, slug)
+    save_form = SavedViewForm(request.POST or None, owner=request.user, call=call)
+    if save_form.is_valid():
+        query = request.GET.copy()
+        query.pop("page", None)
+        save_form.instance.query = query.urlencode()
+        save_form.save()
+        messages.success(request, _("View “%(name)s” saved.") % {"name": save_form.instance.name})
+        return HttpResponseRedirect(request.get_full_path())
     reviewers = list(domain.reviewers_with_load())
-    filters = EOIFilterForm(request.GET or None, call=call, reviewers=reviewers)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    page = Paginator(secretariat_eois(call, cleaned), 50).get_page(request.GET.get("page"))
+    filters = EOIFilter(
+        request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
+    )
+    columns = ColumnsForm(
+        request.GET if "columns" in request.GET else None,
+        initial={"columns": CHOOSABLE},  # every box ticked until the choice is made
+        choices=column_choices(),
+    )
+    table = EOITable(filters.qs, call=call)
+    for name in columns.hidden():
+        table.columns.hide(name)  # hidden, not excluded: the list may still sort on it
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
         "review/eoi_list.html",
-        {"call": call, "filters": filters, "page": page, "reviewers": reviewers},
+        {
+            "call": call,
+            "filters": filters,
+            "columns": columns,
+            "table": table,
+            "reviewers": reviewers,
+            "save_form": save_form,
+            "saved_views": SavedView.objects.filter(owner=request.user, call=call),
+        },
     )
+
+
+@login_required
+@require_POST
+def delete_view(request, slug, pk):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    # Someone else's view is no page at all.
+    saved = get_object_or_404(SavedView, pk=pk, owner=request.user, call=call)
+    saved.delete()
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("review:eoi_list", slug=call.slug)
 
 
 @login_required
@@ -474,9 +517,13 @@ def export_eois(request, slug, file_format):
     """Every EOI the list's filters select (all but drafts by default), answers and figures."""
     secretariat_only(request)
     call = current_call(request, slug)
-    filters = EOIFilterForm(request.GET or None, call=call, reviewers=domain.reviewers())
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    return exports.eois_download(call, secretariat_eois(call, cleaned), file_format)
+    filters = EOIFilter(
+        request.GET or None,
+        queryset=secretariat_eois(call),
+        call=call,
+        reviewers=domain.reviewers(),
+    )
+    return exports.eois_download(call, filters.qs, file_format, request.GET.get("sort", ""))
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
+from review.models import SavedView
 from submissions import domain as submissions_domain
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
@@ -62,6 +63,7 @@ EXPECTED = {
     "review:dashboard": SECRETARIAT_ONLY,
     "review:eoi_list": SECRETARIAT_ONLY,
     "review:bulk_action": POST_ONLY,
+    "review:delete_view": POST_ONLY,
     "review:auto_assign": SECRETARIAT_ONLY,
     "review:export_reviews": SECRETARIAT_ONLY,
     "review:export_eois": SECRETARIAT_ONLY,
@@ -171,6 +173,8 @@ def world(db, settings):
         give_role(people[role], REVIEWERS)
     people["secretariat"] = ApplicantFactory(is_staff=True)
     give_role(people["secretariat"], SECRETARIAT)
+    # A view of the EOI list saved by the Secretariat: its delete button is a form.
+    SavedView.objects.create(owner=people["secretariat"], call=call, name="Mine", query="q=x")
     eoi = attach_budget(EOIFactory(call=call, owner=people["applicant A"]))
     eoi.status, eoi.reference = "submitted", "KMF21-0001"
     eoi.save()
@@ -206,6 +210,7 @@ def address(name, world):
         "review:dashboard": [call.slug],
         "review:eoi_list": [call.slug],
         "review:bulk_action": [call.slug],
+        "review:delete_view": [call.slug, call.saved_views.get().pk],
         "review:auto_assign": [call.slug],
         "review:export_reviews": [call.slug, "csv"],
         "review:export_eois": [call.slug, "csv"],

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
+    "django_filters",
+    "django_tables2",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "audit",

@@ -70,7 +70,7 @@ def assert_constant(client, url, add_rows, django_assert_num_queries):
     "query",
     [
         {"sort": "-mean"},
-        {"sort": "-normalised", "min_score": "10", "status": "under_review"},
+        {"sort": "rank", "min_score": "10", "status": "under_review"},
         {"q": "forums", "country": "ML", "disagreement": "", "sort": "-spread"},
     ],
 )

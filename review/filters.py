@@ -1,0 +1,82 @@
+"""The filters of the Secretariat's EOI list (and of its exports, which follow the list)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from submissions.models import ExpressionOfInterest
+
+from .forms import OnceShown
+from .models import Assignment
+
+
+class Checkbox(django_filters.Filter):
+    """Ticked or not: a filter applied only when ticked."""
+
+    field_class = forms.BooleanField
+
+
+class EOIFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ExpressionOfInterest.Status.choices, empty_label=_("Any")
+    )
+    # Their options are set per call in __init__; an id that is not one of them is refused.
+    challenge = django_filters.ChoiceFilter(
+        label=_("Challenge"), field_name="challenges", empty_label=_("Any")
+    )
+    country = django_filters.CharFilter(
+        label=_("Country (code)"), max_length=2, method="in_country"
+    )
+    min_score = django_filters.NumberFilter(
+        label=_("Mean score at least"), field_name="score__mean", lookup_expr="gte"
+    )
+    max_score = django_filters.NumberFilter(
+        label=_("Mean score at most"), field_name="score__mean", lookup_expr="lte"
+    )
+    disagreement = Checkbox(label=_("Reviewers disagree"), method="reviewers_disagree")
+    unassigned = Checkbox(label=_("No reviewer yet"), method="without_reviewer")
+    reviewer = django_filters.ChoiceFilter(
+        label=_("Reviewer"), empty_label=_("Any"), method="assigned_to"
+    )
+
+    def __init__(self, data=None, *args, call, reviewers, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Read when the menus are shown or a value is checked, once: an export that filters on
+        # neither never reads them.
+        self.filters["challenge"].extra["choices"] = OnceShown(
+            lambda: [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
+        )
+        self.filters["reviewer"].extra["choices"] = OnceShown(
+            lambda: [(r.pk, str(r)) for r in reviewers]
+        )
+
+    def search(self, eois, name, value):
+        return eois.filter(
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(organisation_name__icontains=value)
+            | Q(owner__email__icontains=value)
+        )
+
+    def in_country(self, eois, name, value):
+        # `countries` holds the codes joined by commas.
+        country = value.upper()
+        return eois.filter(
+            Q(organisation_country=country)
+            | Q(countries=country)
+            | Q(countries__startswith=f"{country},")
+            | Q(countries__endswith=f",{country}")
+            | Q(countries__contains=f",{country},")
+        )
+
+    def reviewers_disagree(self, eois, name, value):
+        return eois.filter(score__disagreement=True) if value else eois
+
+    def without_reviewer(self, eois, name, value):
+        return eois.filter(reviewer_count=0) if value else eois
+
+    def assigned_to(self, eois, name, value):
+        active = Assignment.objects.filter(eoi=OuterRef("pk"), reviewer=value, released_at=None)
+        return eois.filter(Exists(active))
