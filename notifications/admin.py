@@ -120,6 +120,7 @@ SAMPLE_VALUES = {
     "discussion_url": "https://grants.example.org/review/eois/…/#discussion",
     "message": "Could you send the letter of your partner in Mopti?",
     "attachment": "",
+    "call_url": "https://grants.example.org/calls/kmf-2021/",
 }
 
 

@@ -21,6 +21,7 @@ class Event(models.TextChoices):
     DISCUSSION_COMMENT = "discussion_comment", _("A comment in the reviewers’ discussion")
     MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
     MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
+    EXTENSION_GRANTED = "extension_granted", _("An extension of the deadline")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -78,6 +79,15 @@ PLACEHOLDERS = {
     Event.MESSAGE_TO_APPLICANT: EOI_PLACEHOLDERS | {"message", "attachment"},
     # To each member of the Secretariat; {eoi_url} is the EOI's Secretariat page.
     Event.MESSAGE_TO_SECRETARIAT: EOI_PLACEHOLDERS | {"recipient_name", "message", "attachment"},
+    # {deadline_local} is the applicant's own, later deadline.
+    Event.EXTENSION_GRANTED: {
+        "applicant_name",
+        "call_title",
+        "call_headline",
+        "deadline_local",
+        "call_url",
+        "site_url",
+    },
 }
 
 # The events whose wording the Secretariat may write (EmailTemplate).

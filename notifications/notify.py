@@ -67,12 +67,46 @@ def edits_confirmed(eoi):
     _to_applicant(eoi, f"edits:{eoi.pk}:{eoi.version}", Event.EDITS_CONFIRMED)
 
 
-def deadline_reminder(eoi, offset_hours, now):
+def deadline_reminder(eoi, offset_hours, now, deadline=None):
+    """`deadline`: the applicant's own, when the Secretariat extended it (its reminders are
+    keyed apart from those of the call's deadline, which may have gone out already)."""
+    if deadline is None:
+        _to_applicant(
+            eoi,
+            f"reminder:{eoi.pk}:{offset_hours}",
+            Event.DEADLINE_REMINDER,
+            time_left=lambda: timeuntil(eoi.call.closes_at, now),
+        )
+        return
     _to_applicant(
         eoi,
-        f"reminder:{eoi.pk}:{offset_hours}",
+        f"reminder:{eoi.pk}:{offset_hours}:{deadline.isoformat()}",
         Event.DEADLINE_REMINDER,
-        time_left=lambda: timeuntil(eoi.call.closes_at, now),
+        time_left=lambda: timeuntil(deadline, now),
+        deadline_local=lambda: _local(deadline, eoi.call),
+    )
+
+
+def extension_granted(extension):
+    """The applicant's new deadline; again if the Secretariat moves it."""
+    call, applicant = extension.call, extension.applicant
+
+    def values():
+        return {
+            "applicant_name": applicant.get_short_name(),
+            "call_title": call.title,
+            "call_headline": call.headline,
+            "deadline_local": _local(extension.until, call),
+            "call_url": settings.SITE_URL + call.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+        }
+
+    queue_email(
+        key=f"extension:{extension.pk}:{extension.until.isoformat()}",
+        event=Event.EXTENSION_GRANTED,
+        recipient=applicant,
+        values=values,
+        call=call,
     )
 
 

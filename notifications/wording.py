@@ -104,6 +104,15 @@ DEFAULTS = {
             "Read and answer it on the site: {eoi_url}"
         ),
     ),
+    Event.EXTENSION_GRANTED: (
+        _("Your deadline for the {call_title} is now {deadline_local}"),
+        _(
+            "Dear {applicant_name},\n\nThe Secretariat has extended your deadline for the "
+            "{call_title} ({call_headline}). You can submit your expression of interest, and "
+            "change it, until {deadline_local}.\n\nReminders will follow this new deadline.\n\n"
+            "{call_url}"
+        ),
+    ),
 }
 
 

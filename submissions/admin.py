@@ -8,7 +8,7 @@ from modeltranslation.admin import (
 from audit import trail
 from core.admin_base import AutocompleteAdmin, BoundedInline
 
-from . import documents
+from . import documents, domain
 from .forms import CallDocumentForm
 from .models import (
     Attachment,
@@ -99,8 +99,7 @@ class ExtensionAdmin(AutocompleteAdmin):
     readonly_fields = ["granted_by"]
 
     def save_model(self, request, obj, form, change):
-        obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        domain.grant_extension(obj, request.user)
 
 
 class AttachmentInline(BoundedInline, admin.TabularInline):

@@ -225,6 +225,15 @@ def _set_challenges(eoi, definition, answers):
     )
 
 
+def grant_extension(extension, actor):
+    """Save the Secretariat's extension and tell the applicant their deadline: again when it
+    moves, not when something else about it is edited."""
+    with transaction.atomic():
+        extension.granted_by = actor
+        extension.save()
+        notify.extension_granted(extension)
+
+
 def missing_items(eoi, definition=None):
     """Everything that must be answered, or answered otherwise, before the EOI can be
     submitted, by step: checked against `definition`, by default the questionnaire the EOI is

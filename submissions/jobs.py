@@ -50,15 +50,34 @@ def send_deadline_reminders(now=None):
                 sent += _remind(batch, offset, now)
                 batch = []
         sent += _remind(batch, offset, now)
+    return sent + _remind_extended(now)
+
+
+def _remind_extended(now):
+    """The drafts of applicants with a later deadline of their own are reminded before it, at
+    the call's offsets (the call may have closed for everyone else). Extensions are few."""
+    sent = 0
+    running = Extension.objects.filter(until__gt=now).filter(until__gt=F("call__closes_at"))
+    for extension in running.select_related("call"):
+        due = [
+            hours
+            for hours in extension.call.reminder_offsets
+            if now >= extension.until - timedelta(hours=hours)
+        ]
+        if due:
+            drafts = extension.call.eois.filter(
+                status=Status.DRAFT, owner=extension.applicant_id
+            ).select_related("owner", "call")
+            sent += _remind(list(drafts), min(due), now, deadline=extension.until)
     return sent
 
 
-def _remind(drafts, offset, now):
+def _remind(drafts, offset, now, deadline=None):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
     time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
     with transaction.atomic(), delivered_together():
         for eoi in drafts:
-            notify.deadline_reminder(eoi, offset, now)
+            notify.deadline_reminder(eoi, offset, now, deadline=deadline)
     return len(drafts)
 
 

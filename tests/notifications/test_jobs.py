@@ -70,13 +70,32 @@ def test_a_draft_started_late_gets_only_the_latest_reminder(call):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_reminder_for_an_applicant_with_a_later_personal_deadline(call):
+def test_an_applicant_with_a_later_personal_deadline_is_reminded_of_hers_not_the_calls(call):
     draft = EOIFactory(call=call)
-    Extension.objects.create(call=call, applicant=draft.owner, until=DEADLINE + timedelta(days=3))
+    until = DEADLINE + timedelta(days=3)
+    Extension.objects.create(call=call, applicant=draft.owner, until=until)
 
     run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
 
-    assert reminder_keys() == []
+    assert reminder_keys() == [f"reminder:{draft.pk}:168:{until.isoformat()}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_follow_an_extended_deadline_even_after_the_call_closed(call):
+    draft = EOIFactory(call=call)
+    until = DEADLINE + timedelta(days=3)
+    Extension.objects.create(call=call, applicant=draft.owner, until=until)
+    # A day before the call's deadline she has almost four: the week's reminder, of hers.
+    run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
+    assert "3 days" in mail.outbox[-1].subject
+    run_at(until - timedelta(days=2), jobs.send_deadline_reminders)  # the call has closed
+    run_at(until - timedelta(hours=20), jobs.send_deadline_reminders)
+    run_at(until - timedelta(hours=19), jobs.send_deadline_reminders)
+
+    assert reminder_keys() == sorted(
+        f"reminder:{draft.pk}:{hours}:{until.isoformat()}" for hours in (168, 48, 24)
+    )
+    assert "20 hours" in mail.outbox[-1].subject
 
 
 @pytest.mark.django_db(transaction=True)

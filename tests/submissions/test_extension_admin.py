@@ -82,3 +82,39 @@ def test_an_applicant_cannot_look_people_up_through_the_autocomplete(client):
     response = client.get(f"{AUTOCOMPLETE}&term=Awa")
 
     assert response.status_code == 302  # the admin sends non-staff to its sign-in page
+
+
+def test_granting_an_extension_mails_the_applicant_the_new_deadline_and_again_when_moved(
+    secretariat_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    awa = ApplicantFactory(name="Awa Traoré", preferred_language="fr")
+    call = CallFactory()
+    until = timezone.localtime(call.closes_at + timedelta(days=3))
+
+    def grant(moment, url=None):
+        url = url or reverse("admin:submissions_extension_add")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = secretariat_client.post(
+                url,
+                {
+                    "call": call.pk,
+                    "applicant": awa.pk,
+                    "until_0": moment.strftime("%Y-%m-%d"),
+                    "until_1": moment.strftime("%H:%M:%S"),
+                    "reason": "Flooding cut the power in Mopti",
+                },
+            )
+        assert response.status_code == 302
+
+    grant(until)
+    [told] = mail.outbox
+    assert told.to == [awa.email]
+    assert "prolong" in told.body.lower() or "nouvelle" in told.body.lower()  # in her language
+    extension = Extension.objects.get()
+    change = reverse("admin:submissions_extension_change", args=[extension.pk])
+    grant(until, change)  # saved again, the same date: nothing new to tell
+    assert len(mail.outbox) == 1
+    grant(until + timedelta(days=1), change)
+    assert len(mail.outbox) == 2
