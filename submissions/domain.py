@@ -231,6 +231,10 @@ def grant_extension(extension, actor):
     with transaction.atomic():
         extension.granted_by = actor
         extension.save()
+        # On the applicant's EOIs in the call, where their history is read.
+        eois = extension.call.eois.filter(owner=extension.applicant_id)
+        for eoi in eois:
+            trail.record(actor, "eoi.extended", eoi, until=extension.until.isoformat())
         notify.extension_granted(extension)
 
 

@@ -1,9 +1,11 @@
 """The audit trail's sentences for what happens to an expression of interest and a call."""
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from audit.wording import listed, says
+from core.timezones import local_moment
 from questionnaires.answers import as_text
 
 from . import answers
@@ -33,6 +35,17 @@ def withdrawn(who, entry):
 def under_review(who, entry):
     return _("%(who)s opened the review: the expression of interest is under review.") % {
         "who": who
+    }
+
+
+@says("eoi.extended")
+def extended(who, entry):
+    until = parse_datetime(entry.details.get("until") or "")
+    eoi = entry.target
+    return _("%(who)s extended the applicant's deadline to %(until)s.") % {
+        "who": who,
+        # In the reader's language and the call's time zone, as the deadline is shown.
+        "until": local_moment(until, eoi.call.zone) if until and eoi else "—",
     }
 
 

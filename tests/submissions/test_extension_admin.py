@@ -118,3 +118,26 @@ def test_granting_an_extension_mails_the_applicant_the_new_deadline_and_again_wh
     assert len(mail.outbox) == 1
     grant(until + timedelta(days=1), change)
     assert len(mail.outbox) == 2
+
+
+def test_an_extension_enters_the_history_of_the_applicants_eoi(secretariat_client):
+    from audit.trail import entries_for
+    from audit.wording import sentence
+    from tests.factories import EOIFactory
+
+    eoi = EOIFactory()
+    until = timezone.localtime(eoi.call.closes_at + timedelta(days=3))
+    secretariat_client.post(
+        reverse("admin:submissions_extension_add"),
+        {
+            "call": eoi.call.pk,
+            "applicant": eoi.owner.pk,
+            "until_0": until.strftime("%Y-%m-%d"),
+            "until_1": until.strftime("%H:%M:%S"),
+        },
+    )
+
+    [entry] = entries_for(eoi).filter(action="eoi.extended")
+    assert entry.actor == secretariat_client.member
+    shown = timezone.localtime(Extension.objects.get().until, eoi.call.zone)  # the call's zone
+    assert f"extended the applicant's deadline to {shown:%-d %B %Y, %H:%M}" in str(sentence(entry))
