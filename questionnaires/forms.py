@@ -153,7 +153,8 @@ def _with_unit(question, number):
     if question.kind == Kind.MONEY:
         return euros(number)
     if question.role == Role.DURATION:
-        return ngettext("%(count)d month", "%(count)d months", number) % {"count": number}
+        months = int(number)  # a whole number of months (a Decimal from the question's bounds)
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
     shown = formats.number_format(Decimal(number).normalize(), use_l10n=True)
     if question.kind == Kind.PERCENTAGE:
         return f"{shown}\u00a0%"  # as answers.as_text shows a percentage
