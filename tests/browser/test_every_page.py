@@ -4,6 +4,7 @@ under 200 KB on a first visit (as sent, and uncompressed too), and no request to
 Full-page screenshots land in test-results/screenshots/."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
@@ -143,12 +144,17 @@ def test_review_pages(site, browser, language):
         status="under_review",
         reference="KMF21-0001",
         challenges=[call.challenges.first()],
+        # The provider reported a bounce: the page warns the Secretariat (checked like the rest).
+        owner__mail_problem="bounced",
+        owner__mail_problem_at=timezone.now(),
     )
     review_domain.assign([eoi], reviewer, secretariat)
     walk.visit("/review/", "secretariat-home")
     walk.visit(f"/review/calls/{call.slug}/", "secretariat-dashboard")
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list")
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi")
+    bounced = {"en": "bounces", "fr": "revient"}[language]
+    expect(walk.page.get_by_role("status").filter(has_text=bounced)).to_be_visible()
     walk.visit(f"/review/calls/{call.slug}/auto-assign/", "secretariat-auto-assign")
 
     walk.context.clear_cookies()
