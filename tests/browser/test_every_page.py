@@ -137,6 +137,8 @@ def test_review_pages(site, browser, language):
     walk.context.clear_cookies()
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list-empty")
+    walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews-empty")
+    walk.visit(f"/review/calls/{call.slug}/assignments/", "secretariat-assignments-empty")
 
     eoi = EOIFactory(
         call=call,
@@ -148,6 +150,7 @@ def test_review_pages(site, browser, language):
     walk.visit("/review/", "secretariat-home")
     walk.visit(f"/review/calls/{call.slug}/", "secretariat-dashboard")
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list")
+    walk.visit(f"/review/calls/{call.slug}/assignments/", "secretariat-assignments")
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi")
     walk.visit(f"/review/calls/{call.slug}/auto-assign/", "secretariat-auto-assign")
 
@@ -185,4 +188,5 @@ def test_review_pages(site, browser, language):
     walk.context.clear_cookies()
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi-discussion")
+    walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews")
     walk.finish()
