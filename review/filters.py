@@ -1,14 +1,16 @@
-"""The filters of the Secretariat's EOI list (and of its exports, which follow the list)."""
+"""The filters of the Secretariat's lists: EOIs (and their exports, which follow the list),
+reviews and assignments."""
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import ExpressionOfInterest
 
 from .forms import OnceShown
-from .models import Assignment
+from .models import Assignment, Review
 
 
 class Checkbox(django_filters.Filter):
@@ -80,3 +82,64 @@ class EOIFilter(django_filters.FilterSet):
     def assigned_to(self, eois, name, value):
         active = Assignment.objects.filter(eoi=OuterRef("pk"), reviewer=value, released_at=None)
         return eois.filter(Exists(active))
+
+
+class ReviewerFilterSet(django_filters.FilterSet):
+    """A list with a menu of the call's reviewers, read once, when shown or checked."""
+
+    reviewer = django_filters.ChoiceFilter(
+        label=_("Reviewer"), field_name="reviewer", empty_label=_("Any")
+    )
+
+    def __init__(self, data=None, *args, reviewers, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["reviewer"].extra["choices"] = OnceShown(
+            lambda: [(r.pk, str(r)) for r in reviewers]
+        )
+
+
+class ReviewFilter(ReviewerFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Review.Status.choices, empty_label=_("Any")
+    )
+    q = django_filters.CharFilter(label=_("Expression of interest"), method="search")
+    min_total = django_filters.NumberFilter(
+        label=_("Total at least"), field_name="total", lookup_expr="gte"
+    )
+    max_total = django_filters.NumberFilter(
+        label=_("Total at most"), field_name="total", lookup_expr="lte"
+    )
+
+    def search(self, reviews, name, value):
+        return reviews.filter(Q(eoi__reference__icontains=value) | Q(eoi__title__icontains=value))
+
+
+class AssignmentFilter(ReviewerFilterSet):
+    NOT_YET = "none"
+
+    state = django_filters.ChoiceFilter(
+        label=_("Released or active"),
+        choices=[("active", _("Active")), ("released", _("Released"))],
+        empty_label=_("Any"),
+        method="in_state",
+    )
+    declaration = django_filters.ChoiceFilter(
+        label=_("Conflict declaration"),
+        choices=[(NOT_YET, _("Not yet declared")), *Assignment.Declaration.choices],
+        empty_label=_("Any"),
+        method="declared",
+    )
+    overdue = Checkbox(label=_("Overdue only"), method="only_overdue")
+
+    def in_state(self, assignments, name, value):
+        return assignments.filter(released_at__isnull=value == "active")
+
+    def declared(self, assignments, name, value):
+        return assignments.filter(declaration="" if value == self.NOT_YET else value)
+
+    def only_overdue(self, assignments, name, value):
+        # Still expected of the reviewer and not in by its due date.
+        late = Q(released_at=None, due_at__lt=timezone.now()) & ~Q(
+            review_status=Review.Status.SUBMITTED
+        )
+        return assignments.filter(late) if value else assignments

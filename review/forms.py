@@ -179,7 +179,7 @@ class OnceShown(BaseChoiceIterator):
 
 
 class ColumnsForm(forms.Form):
-    """The EOI list's columns to show, kept in the query string (and so in saved views)."""
+    """A list's columns to show, kept in the query string (and so in saved views)."""
 
     columns = forms.MultipleChoiceField(
         label=_("Columns shown"), required=False, widget=forms.CheckboxSelectMultiple
@@ -207,13 +207,16 @@ class SavedViewForm(forms.ModelForm):
         labels = {"name": _("Save this view as")}
         error_messages = {"name": {"required": _("Name the view to save it.")}}
 
-    def __init__(self, *args, owner, call, **kwargs):
+    def __init__(self, *args, owner, call, list_name, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.owner, self.instance.call = owner, call
+        self.instance.list_name = list_name
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        mine = SavedView.objects.filter(owner=self.instance.owner, call=self.instance.call)
+        mine = SavedView.objects.filter(
+            owner=self.instance.owner, call=self.instance.call, list_name=self.instance.list_name
+        )
         if mine.filter(name=name).exists():
             raise forms.ValidationError(_("You already have a view by this name: choose another."))
         return name

@@ -312,7 +312,10 @@ class SavedView(models.Model):
         verbose_name_plural = _("saved views")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "call", "name"], name="savedview_unique_name")
+            # A name is one's own on each list of a call: "Overdue" may name a view of both.
+            models.UniqueConstraint(
+                fields=["owner", "call", "list_name", "name"], name="savedview_unique_name"
+            )
         ]
 
     def __str__(self):

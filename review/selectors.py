@@ -10,6 +10,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -67,6 +68,32 @@ def secretariat_eois(call):
             ),
         )
         .order_by("reference")
+    )
+
+
+def call_reviews(call):
+    """The reviews of the call's EOIs, drafts too, each with its EOI and reviewer: one query."""
+    return (
+        Review.objects.filter(eoi__call=call)
+        .select_related("eoi", "reviewer")
+        .defer("eoi__answers")
+        .order_by("eoi__reference", "reviewer__name", "pk")
+    )
+
+
+NOT_STARTED = "not_started"
+
+
+def call_assignments(call):
+    """Every assignment in the call, released ones too, each with its EOI, its reviewer and
+    `review_status` (draft, submitted or not started): one query."""
+    theirs = Review.objects.filter(eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"))
+    return (
+        Assignment.objects.filter(eoi__call=call)
+        .select_related("eoi", "reviewer")
+        .defer("eoi__answers")
+        .annotate(review_status=Coalesce(Subquery(theirs.values("status")[:1]), Value(NOT_STARTED)))
+        .order_by("eoi__reference", "reviewer__name", "pk")
     )
 
 

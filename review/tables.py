@@ -1,12 +1,46 @@
-"""The Secretariat's EOI list as a table: sortable by its headers, paginated, columns to choose."""
+"""The Secretariat's lists as tables (EOIs, reviews, assignments): sortable by their headers,
+paginated, columns to choose."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.template.defaultfilters import floatformat
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime, now
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import sorted_eois
+from .models import Review
+from .selectors import NOT_STARTED, sorted_eois
+
+
+class SecretariatTable(tables.Table):
+    """What the lists share: the call (for the links of an empty list) and the columns one may
+    hide, named in `choosable`; the others always show."""
+
+    choosable = []
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+
+    @classmethod
+    def column_choices(cls):
+        return [(name, cls.base_columns[name].verbose_name) for name in cls.choosable]
+
+
+class Tied(tables.Column):
+    """Sorted on the field `sort` names, the empty last either way (SQLite and PostgreSQL
+    differ) and ties by id, so that no row shows on two pages."""
+
+    def __init__(self, *args, sort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sort = sort
+
+    def order(self, queryset, is_descending):
+        field = F(self.sort)
+        first = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(first, "pk"), True
 
 
 class Sorted(tables.Column):
@@ -31,7 +65,7 @@ class Figure(Sorted):
         return floatformat(value, 1)
 
 
-class EOITable(tables.Table):
+class EOITable(SecretariatTable):
     # The bulk actions' form posts the ticked rows as `eoi`; its header is named for screen
     # readers only (review/eoi_table.html).
     select = tables.Column(verbose_name=_("Select"), accessor="uuid", orderable=False)
@@ -63,9 +97,8 @@ class EOITable(tables.Table):
         default = "—"
         attrs = {"class": "table table-sm align-middle caption-top"}
 
-    def __init__(self, *args, call, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.call = call  # for the links of an empty list
+    # The box to tick and the reference stay.
+    choosable = ["title", "status", "reviews", "mean", "median", "spread", "rank", "decision"]
 
     def render_select(self, record):
         return format_html(
@@ -98,9 +131,90 @@ class EOITable(tables.Table):
         return f"{value.get_outcome_display()} ({_('not released')})"
 
 
-# The columns one may hide: the box to tick and the reference stay.
-CHOOSABLE = ["title", "status", "reviews", "mean", "median", "spread", "rank", "decision"]
+def eoi_link():
+    return ("review:secretariat_eoi", [tables.A("eoi__uuid")])
 
 
-def column_choices():
-    return [(name, EOITable.base_columns[name].verbose_name) for name in CHOOSABLE]
+class ReviewTable(SecretariatTable):
+    reference = Tied(
+        verbose_name=_("Reference"),
+        accessor="eoi__reference",
+        sort="eoi__reference",
+        linkify=eoi_link(),
+    )
+    title = Tied(verbose_name=_("Title"), accessor="eoi__title", sort="eoi__title")
+    reviewer = Tied(verbose_name=_("Reviewer"), sort="reviewer__name")
+    status = Tied(verbose_name=_("Status"), sort="status")
+    total = Tied(verbose_name=_("Weighted total"), sort="total", initial_sort_descending=True)
+    recommendation = Tied(verbose_name=_("Recommendation"), sort="recommendation")
+    submitted_at = Tied(
+        verbose_name=_("Submitted at"), sort="submitted_at", initial_sort_descending=True
+    )
+
+    choosable = ["title", "reviewer", "status", "total", "recommendation", "submitted_at"]
+
+    class Meta:
+        template_name = "review/reviews_table.html"
+        order_by = "reference"
+        default = "—"
+        attrs = {"class": "table table-sm align-middle caption-top"}
+
+    def render_title(self, value):
+        return Truncator(value).chars(60)
+
+    def render_total(self, value):
+        return floatformat(value, 1)
+
+    def render_submitted_at(self, value):
+        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+class AssignmentTable(SecretariatTable):
+    reference = Tied(
+        verbose_name=_("Reference"),
+        accessor="eoi__reference",
+        sort="eoi__reference",
+        linkify=eoi_link(),
+    )
+    reviewer = Tied(verbose_name=_("Reviewer"), sort="reviewer__name")
+    due_at = Tied(verbose_name=_("Due"), sort="due_at")
+    declaration = Tied(verbose_name=_("Conflict declaration"), sort="declaration", empty_values=())
+    review_status = Tied(verbose_name=_("Review"), sort="review_status")
+    released = Tied(
+        verbose_name=_("Released"), accessor="released_at", sort="released_at", empty_values=()
+    )
+
+    choosable = ["reviewer", "due_at", "declaration", "review_status", "released"]
+
+    class Meta:
+        template_name = "review/assignments_table.html"
+        order_by = "reference"
+        default = "—"
+        attrs = {"class": "table table-sm align-middle caption-top"}
+
+    STATUSES = {NOT_STARTED: _("Not started"), **dict(Review.Status.choices)}
+
+    def render_due_at(self, record, value):
+        due = date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        late = (
+            record.released_at is None
+            and value < now()
+            and record.review_status != Review.Status.SUBMITTED
+        )
+        if not late:
+            return due
+        return format_html('{} <span class="badge text-bg-warning">{}</span>', due, _("overdue"))
+
+    def render_declaration(self, record):
+        return record.get_declaration_display() or _("Not yet declared")
+
+    def render_review_status(self, value):
+        return self.STATUSES.get(value, value)
+
+    def render_released(self, record, value):
+        if value is None:
+            return _("Active")
+        return _("%(date)s: %(why)s") % {
+            "date": date_format(localtime(value), "SHORT_DATE_FORMAT"),
+            "why": record.get_release_reason_display(),
+        }

@@ -26,7 +26,7 @@ from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
 from . import domain, exports
-from .filters import EOIFilter
+from .filters import AssignmentFilter, EOIFilter, ReviewFilter
 from .forms import (
     ColumnsForm,
     CommentForm,
@@ -37,8 +37,14 @@ from .forms import (
     SavedViewForm,
 )
 from .models import Assignment, Decision, Review, ReviewerExpertise, SavedView, Score
-from .selectors import intake, reviewer_assignments, secretariat_eois
-from .tables import CHOOSABLE, EOITable, column_choices
+from .selectors import (
+    call_assignments,
+    call_reviews,
+    intake,
+    reviewer_assignments,
+    secretariat_eois,
+)
+from .tables import AssignmentTable, EOITable, ReviewTable
 
 
 def secretariat_only(request):
@@ -262,13 +268,21 @@ def current_call(request, slug):
     return get_object_or_404(Call.objects.select_related("questionnaire"), slug=slug)
 
 
-@login_required
-def eoi_list(request, slug):
-    """The list as the query string filters, sorts and trims it, with the user's saved views.
-    A POST saves the query string under the name typed (a name refused keeps the page as is)."""
-    secretariat_only(request)
-    call = current_call(request, slug)
-    save_form = SavedViewForm(request.POST or None, owner=request.user, call=call)
+# Each list's URL name, by the name its saved views are kept under.
+LISTS = {
+    "eois": "review:eoi_list",
+    "reviews": "review:review_list",
+    "assignments": "review:assignment_list",
+}
+
+
+def table_page(request, call, list_name, filters, table, template, **context):
+    """A Secretariat list as the query string filters, sorts and trims it, with the user's saved
+    views of it. A POST saves the query string under the name typed (a name refused keeps the
+    page as is)."""
+    save_form = SavedViewForm(
+        request.POST or None, owner=request.user, call=call, list_name=list_name
+    )
     if save_form.is_valid():
         query = request.GET.copy()
         query.pop("page", None)
@@ -276,32 +290,70 @@ def eoi_list(request, slug):
         save_form.save()
         messages.success(request, _("View “%(name)s” saved.") % {"name": save_form.instance.name})
         return HttpResponseRedirect(request.get_full_path())
-    reviewers = list(domain.reviewers_with_load())
-    filters = EOIFilter(
-        request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
-    )
     columns = ColumnsForm(
         request.GET if "columns" in request.GET else None,
-        initial={"columns": CHOOSABLE},  # every box ticked until the choice is made
-        choices=column_choices(),
+        initial={"columns": table.choosable},  # every box ticked until the choice is made
+        choices=table.column_choices(),
     )
-    table = EOITable(filters.qs, call=call)
     for name in columns.hidden():
         table.columns.hide(name)  # hidden, not excluded: the list may still sort on it
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
         request,
-        "review/eoi_list.html",
+        template,
         {
             "call": call,
             "filters": filters,
             "columns": columns,
             "table": table,
-            "reviewers": reviewers,
+            "list_url": reverse(LISTS[list_name], args=[call.slug]),
             "save_form": save_form,
-            "saved_views": SavedView.objects.filter(owner=request.user, call=call),
+            "saved_views": SavedView.objects.filter(
+                owner=request.user, call=call, list_name=list_name
+            ),
+            **context,
         },
     )
+
+
+@login_required
+def eoi_list(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    reviewers = list(domain.reviewers_with_load())
+    filters = EOIFilter(
+        request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
+    )
+    table = EOITable(filters.qs, call=call)
+    return table_page(
+        request, call, "eois", filters, table, "review/eoi_list.html", reviewers=reviewers
+    )
+
+
+@login_required
+def review_list(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    filters = ReviewFilter(
+        request.GET or None,
+        queryset=call_reviews(call),
+        reviewers=domain.reviewers().order_by("name", "email"),
+    )
+    table = ReviewTable(filters.qs, call=call)
+    return table_page(request, call, "reviews", filters, table, "review/review_list.html")
+
+
+@login_required
+def assignment_list(request, slug):
+    secretariat_only(request)
+    call = current_call(request, slug)
+    filters = AssignmentFilter(
+        request.GET or None,
+        queryset=call_assignments(call),
+        reviewers=domain.reviewers().order_by("name", "email"),
+    )
+    table = AssignmentTable(filters.qs, call=call)
+    return table_page(request, call, "assignments", filters, table, "review/assignment_list.html")
 
 
 @login_required
@@ -313,7 +365,7 @@ def delete_view(request, slug, pk):
     saved = get_object_or_404(SavedView, pk=pk, owner=request.user, call=call)
     saved.delete()
     messages.success(request, _("View “%(name)s” deleted.") % {"name": saved.name})
-    return redirect("review:eoi_list", slug=call.slug)
+    return redirect(LISTS[saved.list_name], slug=call.slug)
 
 
 @login_required

@@ -138,6 +138,8 @@ def test_review_pages(site, browser, language):
     walk.context.clear_cookies()
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list-empty")
+    walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews-empty")
+    walk.visit(f"/review/calls/{call.slug}/assignments/", "secretariat-assignments-empty")
 
     eoi = EOIFactory(
         call=call,
@@ -152,6 +154,7 @@ def test_review_pages(site, browser, language):
     walk.visit("/review/", "secretariat-home")
     walk.visit(f"/review/calls/{call.slug}/", "secretariat-dashboard")
     walk.visit(f"/review/calls/{call.slug}/eois/", "secretariat-list")
+    walk.visit(f"/review/calls/{call.slug}/assignments/", "secretariat-assignments")
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi")
     bounced = {"en": "bounces", "fr": "revient"}[language]
     expect(walk.page.get_by_role("status").filter(has_text=bounced)).to_be_visible()
@@ -191,4 +194,5 @@ def test_review_pages(site, browser, language):
     walk.context.clear_cookies()
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi-discussion")
+    walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews")
     walk.finish()

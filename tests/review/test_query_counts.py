@@ -224,3 +224,25 @@ def test_a_bulk_actions_confirmation_page_keeps_its_queries_flat(
     for eoi in eois:
         domain.decide(eoi, "waitlisted", secretariat)  # what a release shows, and decide's before
     assert counted() == one
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query", "rows"),
+    [
+        ("review:review_list", "sort=-total", 3),
+        ("review:review_list", "status=submitted&min_total=10&q=KMF&sort=reviewer", 3),
+        ("review:assignment_list", "sort=-review_status", 3),
+        ("review:assignment_list", "state=active&declaration=none&sort=due_at", 3),
+    ],
+)
+def test_the_review_and_assignment_lists(
+    client, secretariat, rubric_call, reviewed_eoi, url_name, query, rows, django_assert_num_queries
+):
+    reviewed_eoi()
+    client.force_login(secretariat)
+    url = f"{reverse(url_name, args=[rubric_call.slug])}?{query}"
+
+    page = assert_constant(
+        client, url, lambda: [reviewed_eoi() for _ in range(4)], django_assert_num_queries
+    )
+    assert page.decode().split("<tbody>")[1].count("<tr>") == rows * 5
