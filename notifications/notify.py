@@ -28,7 +28,12 @@ def _eoi_values(eoi, **extra):
             "applicant_name": eoi.owner.get_short_name(),
             "call_title": call.title,
             "call_headline": call.headline,
-            "deadline_local": _local(call.closes_at, call),
+            # Unless the caller knows it (a reminder): reading an extension may cost a query.
+            **(
+                {}
+                if "deadline_local" in extra
+                else {"deadline_local": _local(_applicants_deadline(eoi), call)}
+            ),
             "reference": eoi.reference or "",
             "eoi_title": eoi.title,
             "eoi_url": settings.SITE_URL + eoi.get_absolute_url(),
@@ -37,6 +42,20 @@ def _eoi_values(eoi, **extra):
         }
 
     return values
+
+
+def _applicants_deadline(eoi):
+    """The call's deadline, or the later one the Secretariat granted this applicant (as
+    submissions.lifecycle.deadline_for reads it: annotated by locked_eois, else one query)."""
+    if hasattr(eoi, "extension_until"):
+        extended = eoi.extension_until
+    else:
+        extended = (
+            eoi.call.extensions.filter(applicant_id=eoi.owner_id)
+            .values_list("until", flat=True)
+            .first()
+        )
+    return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
 
 
 def _to_applicant(eoi, key, event, **extra):
@@ -70,12 +89,13 @@ def edits_confirmed(eoi):
 def deadline_reminder(eoi, offset_hours, now, deadline=None):
     """`deadline`: the applicant's own, when the Secretariat extended it (its reminders are
     keyed apart from those of the call's deadline, which may have gone out already)."""
-    if deadline is None:
+    if deadline is None:  # the call's: drafts with a later deadline of their own wait for it
         _to_applicant(
             eoi,
             f"reminder:{eoi.pk}:{offset_hours}",
             Event.DEADLINE_REMINDER,
             time_left=lambda: timeuntil(eoi.call.closes_at, now),
+            deadline_local=lambda: _local(eoi.call.closes_at, eoi.call),
         )
         return
     _to_applicant(

@@ -91,7 +91,7 @@ def confirm_edits(now=None):
         updated_at__lte=now - EDITS_QUIET_PERIOD,
     ).exclude(edits_confirmed_version=F("version"))
     confirmed = 0
-    for eoi in edited.select_related("owner", "call"):
+    for eoi in lifecycle.with_deadlines(edited.select_related("owner", "call")):
         with transaction.atomic():
             notify.edits_confirmed(eoi)
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(

@@ -203,3 +203,24 @@ def test_changes_after_submitting_are_confirmed_in_one_mail_after_a_pause(call):
         eoi = domain.save_step(eoi, eoi.owner, eoi.version, {"title": "Forums IV"})
     run_at(DEADLINE - timedelta(days=1) + timedelta(hours=1), jobs.confirm_edits)
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_applicant_with_an_extension_reads_their_own_deadline_in_receipt_and_confirmation(
+    call,
+):
+    eoi = attach_budget(EOIFactory(call=call))
+    until = DEADLINE + timedelta(days=3)
+    Extension.objects.create(call=call, applicant=eoi.owner, until=until)
+    theirs = "30 January 2027"  # the call's deadline is the 27th (CET)
+    with time_machine.travel(DEADLINE - timedelta(days=2), tick=False):
+        eoi = domain.submit_eoi(eoi, None, {"declares_accuracy": True, "declares_consent": True})
+    with time_machine.travel(DEADLINE - timedelta(days=2) + timedelta(minutes=1), tick=False):
+        eoi = domain.save_step(eoi, eoi.owner, eoi.version, {"title": "Forums, extended"})
+
+    run_at(DEADLINE - timedelta(days=2) + timedelta(hours=1), jobs.confirm_edits)
+
+    receipt, confirmation = mail.outbox
+    assert theirs in receipt.body
+    assert "27 January 2027" not in receipt.body
+    assert theirs in confirmation.body
