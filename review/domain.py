@@ -109,14 +109,8 @@ def _assigning(eois, reviewer):
     changes = []
     for eoi in eois:
         change = Change(eoi)
-        if eoi.status not in REVIEWABLE_STATUSES:
-            change.refusal = _("%(eoi)s is not up for review.") % {
-                "eoi": eoi.reference or eoi.title
-            }
-        elif eoi.owner_id == reviewer.pk:
-            change.refusal = _("Nobody reviews their own expression of interest.")
-        elif conflict := crossed.get((eoi.pk, reviewer.pk)):
-            change.refusal = _conflict_message(conflict, eoi)
+        if refusal := _why_not_assign(eoi, reviewer, crossed):
+            change.refusal = refusal
         elif eoi.pk in assigned and assigned[eoi.pk] is not None:
             change.what = _("%(reviewer)s was released from it earlier: no change.") % {
                 "reviewer": reviewer
@@ -127,6 +121,18 @@ def _assigning(eois, reviewer):
             change.what = _("%(reviewer)s is asked to review it.") % {"reviewer": reviewer}
         changes.append(change)
     return changes
+
+
+def _why_not_assign(eoi, reviewer, crossed):
+    """Why `reviewer` may not review `eoi`, or None: assign() refuses, and its preview says,
+    the same. `crossed` is crossed_conflicts() of the EOIs and the reviewer."""
+    if eoi.status not in REVIEWABLE_STATUSES:
+        return _("%(eoi)s is not up for review.") % {"eoi": eoi.reference or eoi.title}
+    if eoi.owner_id == reviewer.pk:
+        return _("Nobody reviews their own expression of interest.")
+    if conflict := crossed.get((eoi.pk, reviewer.pk)):
+        return _conflict_message(conflict, eoi)
+    return None
 
 
 def _releasing(eoi, now):
@@ -190,14 +196,8 @@ def assign(eois, reviewer, actor, due_at=None):
     with transaction.atomic():
         crossed = crossed_conflicts(eois, [reviewer.pk])
         for eoi in eois:
-            if eoi.status not in REVIEWABLE_STATUSES:
-                raise DomainError(
-                    _("%(eoi)s is not up for review.") % {"eoi": eoi.reference or eoi.title}
-                )
-            if eoi.owner_id == reviewer.pk:
-                raise DomainError(_("Nobody reviews their own expression of interest."))
-            if conflict := crossed.get((eoi.pk, reviewer.pk)):
-                raise DomainError(_conflict_message(conflict, eoi))
+            if refusal := _why_not_assign(eoi, reviewer, crossed):
+                raise DomainError(refusal)
             assignment, new = Assignment.objects.get_or_create(
                 eoi=eoi,
                 reviewer=reviewer,
