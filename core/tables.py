@@ -6,11 +6,14 @@ a few hundred rows at a time, whatever the table's length (docs/BENCHMARKS.md, "
 
 import csv
 import io
+import queue
 import re
+import threading
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 
 # Rows written between two chunks handed to the server: a write to the response per row cost
@@ -38,9 +41,15 @@ def _close(rows):
         close()
 
 
+def _csv_writer(buffer):
+    # Lines end in "\n", as PostgreSQL's COPY writes them (copied_csv_chunks): a table is the
+    # same file whichever of the two writes it.
+    return csv.writer(buffer, lineterminator="\n")
+
+
 def csv_chunks(rows):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = _csv_writer(buffer)
     try:
         for number, row in enumerate(rows, start=1):
             writer.writerow([spreadsheet_safe(value) for value in row])
@@ -51,6 +60,99 @@ def csv_chunks(rows):
     finally:
         _close(rows)
     yield buffer.getvalue().encode()
+
+
+# Bytes of COPY output handed over at a time, and how many such chunks may wait for the client:
+# PostgreSQL writes one message per row, far smaller than a useful write to the response.
+COPY_CHUNK = 256 * 1024
+COPY_WAITING = 8
+_DONE = object()
+
+
+class _CopySink:
+    """Where psycopg2 writes COPY's rows: gathered into chunks and passed to the response
+    through a bounded queue, so a slow client slows the database instead of filling memory.
+    Once the download is abandoned, the next write stops the copy."""
+
+    def __init__(self, chunks, abandoned):
+        self.chunks = chunks
+        self.abandoned = abandoned
+        self.pending = []
+        self.size = 0
+
+    def write(self, data):
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= COPY_CHUNK:
+            self.flush()
+        return len(data)
+
+    def flush(self):
+        if self.pending:
+            self.put(b"".join(self.pending))
+            self.pending.clear()
+            self.size = 0
+
+    def put(self, item):
+        while not self.abandoned.is_set():
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+        raise _Abandoned
+
+
+class _Abandoned(Exception):
+    pass
+
+
+def copied_csv_chunks(header, sql):
+    """The header row, then the rows of `sql` (a SELECT, its parameters already bound) as
+    PostgreSQL's COPY writes them in CSV: the database quotes and writes every byte, and the
+    server only passes them on (docs/BENCHMARKS.md, "Exports stream").
+
+    psycopg2 copies into a file-like object and returns only at the end, so the copy runs in a
+    thread on this request's connection, which this thread leaves alone until the copy ends.
+    Inside a transaction (a savepoint in a test's), so that a download abandoned half-way,
+    whose copy is cancelled, leaves the connection as it found it."""
+    buffer = io.StringIO()
+    _csv_writer(buffer).writerow([spreadsheet_safe(value) for value in header])
+    yield buffer.getvalue().encode()
+    copy = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    with transaction.atomic():
+        connection.ensure_connection()
+        raw = connection.connection
+        if connection.queries_logged:
+            connection.queries_log.append({"sql": copy, "time": "0.000"})
+        chunks = queue.Queue(maxsize=COPY_WAITING)
+        abandoned = threading.Event()
+
+        def produce():
+            sink = _CopySink(chunks, abandoned)
+            try:
+                with raw.cursor() as cursor:
+                    cursor.copy_expert(copy, sink)
+                sink.flush()
+                sink.put(_DONE)
+            except _Abandoned:
+                pass
+            except Exception as error:  # handed to the reading thread, which raises it
+                if not abandoned.is_set():
+                    sink.put(error)
+
+        producer = threading.Thread(target=produce, name="copy-export", daemon=True)
+        producer.start()
+        try:
+            while (chunk := chunks.get()) is not _DONE:
+                if isinstance(chunk, Exception):
+                    raise chunk
+                yield chunk
+        finally:
+            if producer.is_alive():
+                abandoned.set()
+                raw.cancel()  # the copy stops at once instead of running to its end
+            producer.join()
 
 
 class _Chunks(io.RawIOBase):
@@ -157,11 +259,15 @@ def xlsx_chunks(rows, sheet_name="Sheet1"):
     yield sink.take()
 
 
+def streamed_file(chunks, filename, file_format):
+    content_type = XLSX_TYPE if file_format == "xlsx" else CSV_TYPE
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
 def download(rows, filename, file_format, sheet_name="Sheet1"):
     """A streamed CSV or XLSX download of `rows` (an iterable of lists, the header first)."""
     if file_format == "xlsx":
-        response = StreamingHttpResponse(xlsx_chunks(rows, sheet_name), content_type=XLSX_TYPE)
-    else:
-        response = StreamingHttpResponse(csv_chunks(rows), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+        return streamed_file(xlsx_chunks(rows, sheet_name), filename, file_format)
+    return streamed_file(csv_chunks(rows), filename, file_format)

@@ -4,12 +4,11 @@ Each is one query read through a server-side cursor (PostgreSQL) and written as 
 (core/tables.py): constant memory and a first row within milliseconds, at any size.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Avg, OuterRef, Subquery
 
-from core import tables
 from questionnaires.answers import as_text, is_answered, row_as_text
 from questionnaires.models import Kind
 from submissions import answers as eoi_answers
@@ -105,26 +104,42 @@ def _criterion_mean(criterion):
     )
 
 
-def _rounded(value, places):
-    return None if value is None else round(value, places)
+def fixed(value, places):
+    """A figure with `places` decimals, rounded half away from zero after reading the float to
+    15 significant digits: what PostgreSQL's round(x::numeric, places) gives, so that both
+    writers of the export (copied_exports.py) agree to the last digit."""
+    if value is None:
+        return None
+    return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
-def eoi_rows(call, eois, sort=""):
-    """The header and one row per EOI of `eois` (any queryset of the call's EOIs), in the
-    order `sort` names as the list does: a column per question of the call's questionnaire,
-    then the review figures and each criterion's mean."""
+def eoi_columns(call):
+    """The EOI export's header, the questions it has a column for, and the criteria."""
     criteria = list(call.criteria.all())
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
-    answers = Answers(eoi_answers.challenge_titles(call))
-    labels = choice_labels(ExpressionOfInterest, "status")["status"]
-    yield (
+    header = (
         # Column names stay in English, as the rest of the header, whoever exports.
         ["reference", "status"]
         + [question.label.en for question in questions]
         + FIGURES
         + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
-    means = {f"mean_{criterion.pk}": _criterion_mean(criterion) for criterion in criteria}
+    return header, questions, criteria
+
+
+def criterion_mean_columns(criteria):
+    return {f"mean_{criterion.pk}": _criterion_mean(criterion) for criterion in criteria}
+
+
+def eoi_rows(call, eois, sort=""):
+    """The header and one row per EOI of `eois` (any queryset of the call's EOIs), in the
+    order `sort` names as the list does: a column per question of the call's questionnaire,
+    then the review figures and each criterion's mean."""
+    header, questions, criteria = eoi_columns(call)
+    answers = Answers(eoi_answers.challenge_titles(call))
+    labels = choice_labels(ExpressionOfInterest, "status")["status"]
+    yield header
+    means = criterion_mean_columns(criteria)
     rows = (
         # Only the ids of `eois`: its figures and filters are not recomputed for every row.
         sorted_eois(ExpressionOfInterest.objects.filter(pk__in=eois.values("pk")), sort)
@@ -161,30 +176,43 @@ def eoi_rows(call, eois, sort=""):
             + [answers.cell(q, given.get(q.key)) for q in questions]
             + [
                 count or 0,
-                _rounded(mean, 2),
-                _rounded(median, 2),
-                _rounded(spread, 2),
-                _rounded(normalised, 3),
+                fixed(mean, 2),
+                fixed(median, 2),
+                fixed(spread, 2),
+                fixed(normalised, 3),
                 rank,
                 disagreement,
             ]
-            + [_rounded(value, 2) for value in criterion_means]
+            + [fixed(value, 2) for value in criterion_means]
         )
 
 
-def review_rows(call):
-    """The header and one row per review of the call, its score on each criterion last."""
+def review_columns(call):
+    """The reviews export's header, and each criterion's mark as a column of the query."""
     criteria = list(call.criteria.all())
-    labels = choice_labels(Review, "status", "recommendation")
-    yield ["reference", "reviewer", "status", "total", "recommendation", "comment", "feedback"] + [
-        criterion.title_en for criterion in criteria
-    ]
+    header = [
+        "reference",
+        "reviewer",
+        "status",
+        "total",
+        "recommendation",
+        "comment",
+        "feedback",
+    ] + [criterion.title_en for criterion in criteria]
     marks = {
         f"mark_{criterion.pk}": Subquery(
             Score.objects.filter(review=OuterRef("pk"), criterion=criterion).values("value")[:1]
         )
         for criterion in criteria
     }
+    return header, marks
+
+
+def review_rows(call):
+    """The header and one row per review of the call, its score on each criterion last."""
+    header, marks = review_columns(call)
+    labels = choice_labels(Review, "status", "recommendation")
+    yield header
     reviews = (
         Review.objects.filter(eoi__call=call)
         .annotate(**marks)
@@ -220,11 +248,3 @@ def review_rows(call):
             feedback,
             *values,
         ]
-
-
-def eois_download(call, eois, file_format, sort=""):
-    return tables.download(eoi_rows(call, eois, sort), f"{call.slug}-eois", file_format, "EOIs")
-
-
-def reviews_download(call, file_format):
-    return tables.download(review_rows(call), f"{call.slug}-reviews", file_format, "Reviews")

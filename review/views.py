@@ -25,7 +25,7 @@ from submissions.lifecycle import with_deadlines
 from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
-from . import domain, exports
+from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, ReviewFilter
 from .forms import (
     ColumnsForm,
@@ -410,9 +410,9 @@ def bulk_action(request, slug):
             domain.decide_all(list(chosen), outcome, request.user)
             messages.success(request, _("Decisions saved. Applicants learn them on release."))
         elif action == "export":
-            return exports.eois_download(call, chosen, "csv")
+            return downloads.eois(call, chosen, "csv")
         elif action == "export_xlsx":
-            return exports.eois_download(call, chosen, "xlsx")
+            return downloads.eois(call, chosen, "xlsx")
         else:
             messages.error(request, _("Choose an action."))
     except DomainError as refusal:
@@ -575,11 +575,11 @@ def export_eois(request, slug, file_format):
         call=call,
         reviewers=domain.reviewers(),
     )
-    return exports.eois_download(call, filters.qs, file_format, request.GET.get("sort", ""))
+    return downloads.eois(call, filters.qs, file_format, request.GET.get("sort", ""))
 
 
 @login_required
 def export_reviews(request, slug, file_format):
     secretariat_only(request)
     call = current_call(request, slug)
-    return exports.reviews_download(call, file_format)
+    return downloads.reviews(call, file_format)
