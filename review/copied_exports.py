@@ -23,15 +23,17 @@ from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
 from . import exports
-from .models import Review
-from .selectors import sort_key
+from .models import Review, Score
+from .selectors import sorted_eois
 
 # Kinds this module says as Python does; anything else (a date, or an amount, a percentage or a
 # date in repeating rows) leaves the export to Python.
 SAID_AT_TOP = {*exports.AS_TYPED, *exports.FEW_VALUES, *exports.NUMBERS, Kind.ROWS}
 SAID_IN_ROWS = {*exports.AS_TYPED, *exports.FEW_VALUES, Kind.INTEGER}
 # The text core.tables.spreadsheet_safe quotes: what a spreadsheet would run as a formula.
-FORMULA_STARTS = "'=', '+', '-', '@', E'\\t', E'\\r'"
+FORMULA_STARTS = r"'=', '+', '-', '@', E'\t', E'\r'"
+# A yes-or-no figure as Python's csv writes a bool.
+BOOLEAN = "CASE WHEN {0} THEN 'True' WHEN NOT {0} THEN 'False' END"
 # Decimal() reads these (and PostgreSQL's numeric the same way): a stored amount or percentage.
 DECIMAL = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
 
@@ -71,11 +73,29 @@ class Sql:
         return f"({self.value(value)}::text)"
 
 
-def safe(expression):
-    """The text of `expression`, quoted as spreadsheet_safe quotes it; NULL for none or ""."""
+def safe(column):
+    """The text of `column` (a computed value, cheap to read again) quoted as spreadsheet_safe
+    quotes it."""
+    quote = "''''"
     return (
-        f"(SELECT CASE WHEN left(x, 1) IN ({FORMULA_STARTS}) THEN '''' || x ELSE x END "
-        f"FROM (SELECT NULLIF({expression}, '') AS x) AS cell)"
+        f"CASE WHEN left({column}, 1) IN ({FORMULA_STARTS}) THEN {quote} || {column} "
+        f"ELSE {column} END"
+    )
+
+
+def copy_query(inner, cells, laterals=""):
+    """A SELECT of `cells` ((expression, is text) pairs) over the rows of `inner`, a query in
+    the export's order. Each cell is computed once, in a subquery not folded into the outer one,
+    then quoted where it is text. The rows keep `inner`'s order: a sorted subquery, joined row
+    by row to functions of its row, with no sort after (sorting the written cells would sort
+    every byte of the file)."""
+    words = ", ".join(f"NULLIF({cell}, '') AS w{n}" for n, (cell, _text) in enumerate(cells))
+    shown = ", ".join(
+        safe(f"w.w{n}") if text else f"w.w{n}" for n, (_cell, text) in enumerate(cells)
+    )
+    return (
+        f"SELECT {shown} FROM ({inner} OFFSET 0) AS t {laterals} "
+        f"CROSS JOIN LATERAL (SELECT {words} OFFSET 0) AS w"
     )
 
 
@@ -106,12 +126,6 @@ class Cells:
             f"(jsonb_typeof({value}) = 'array' AND NOT jsonb_path_exists({value}, "
             "'$[*] ? (@.type() != \"string\")'))"
         )
-
-    def cell(self, question, value):
-        """The export's cell: words quoted as spreadsheet_safe quotes text, numbers as they
-        are (a negative amount is a number, not a formula)."""
-        words = self.words(question, value)
-        return words if question.kind in exports.NUMBERS else safe(words)
 
     def words(self, question, value):
         """The text as_text gives `value` (jsonb: the stored answer), NULL when unanswered."""
@@ -207,9 +221,8 @@ def eoi_chunks(call, eois, sort=""):
     header, questions, criteria = exports.eoi_columns(call)
     sql = _literals()
     cells = Cells(sql, eoi_answers.challenge_titles(call))
-    means = exports.criterion_mean_columns(criteria)
-    field, descending = sort_key(sort)
     picked = {
+        "x_id": F("pk"),
         "x_reference": F("reference"),
         "x_status": F("status"),
         "x_answers": F("answers"),
@@ -220,37 +233,62 @@ def eoi_chunks(call, eois, sort=""):
         "x_normalised": F("score__normalised"),
         "x_rank": F("score__rank"),
         "x_disagreement": F("score__disagreement"),
-        "x_sort": F(field),
-        **means,
     }
     inner_sql, inner_params = (
-        ExpressionOfInterest.objects.filter(pk__in=eois.values("pk"))
+        sorted_eois(ExpressionOfInterest.objects.filter(pk__in=eois.values("pk")), sort)
         .annotate(**picked)
-        .order_by()
         .values(*picked)
         .query.sql_with_params()
     )
     statuses = exports.choice_labels(ExpressionOfInterest, "status")["status"]
-    selected = [safe("t.x_reference"), safe(_choices(sql, statuses, "t.x_status"))]
+    selected = [("t.x_reference", True), (_choices(sql, statuses, "t.x_status"), True)]
     selected += [
-        cells.cell(question, f"(t.x_answers -> {sql.text(question.key)})") for question in questions
+        (cells.words(question, f"a.{_quoted(question.key)}"), question.kind not in exports.NUMBERS)
+        for question in questions
     ]
     selected += [
-        "COALESCE(t.x_reviews, 0)::text",
-        _fixed("t.x_mean", 2),
-        _fixed("t.x_median", 2),
-        _fixed("t.x_spread", 2),
-        _fixed("t.x_normalised", 3),
-        "t.x_rank::text",
-        "CASE WHEN t.x_disagreement THEN 'True' WHEN NOT t.x_disagreement THEN 'False' END",
+        ("COALESCE(t.x_reviews, 0)::text", False),
+        (_fixed("t.x_mean", 2), False),
+        (_fixed("t.x_median", 2), False),
+        (_fixed("t.x_spread", 2), False),
+        (_fixed("t.x_normalised", 3), False),
+        ("t.x_rank::text", False),
+        (
+            "CASE WHEN t.x_disagreement THEN 'True' WHEN NOT t.x_disagreement THEN 'False' END",
+            False,
+        ),
     ]
-    selected += [_fixed(f"t.{_quoted(name)}", 2) for name in means]
-    order = "DESC" if descending else "ASC"
-    query = (
-        f"SELECT {', '.join(selected)} FROM ({inner_sql}) AS t "
-        f"ORDER BY t.x_sort {order} NULLS LAST, t.x_reference"
+    selected += [(_fixed(f"m.mean_{criterion.pk}", 2), False) for criterion in criteria]
+    # Each answer taken out of the row's JSON once: every -> on the stored answers decompresses
+    # them again (about 10 kB a row), and the cells hold a hundred of those.
+    answers = ", ".join(f"{_quoted(q.key)} jsonb" for q in questions) or "nothing jsonb"
+    laterals = (
+        "CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(t.x_answers) = 'object' "
+        f"THEN t.x_answers ELSE '{{}}' END) AS a({answers})"
     )
+    if criteria:
+        laterals += f" CROSS JOIN LATERAL ({_criterion_means(criteria)}) AS m"
+    query = copy_query(inner_sql, selected, laterals)
     return tables.copied_csv_chunks(header, _bound(query, inner_params))
+
+
+def _criterion_means(criteria):
+    """Each criterion's mean over the EOI's submitted reviews, all from one pass over its
+    scores (a subquery per criterion read the EOI's reviews again for each)."""
+    review, score = Review._meta, Score._meta
+    means = ", ".join(
+        f"avg(s.{_quoted(score.get_field('value').column)}) FILTER (WHERE "
+        f"s.{_quoted(score.get_field('criterion').column)} = {int(criterion.pk)}) "
+        f"AS mean_{int(criterion.pk)}"
+        for criterion in criteria
+    )
+    return (
+        f"SELECT {means} FROM {_quoted(review.db_table)} AS r "
+        f"JOIN {_quoted(score.db_table)} AS s "
+        f"ON s.{_quoted(score.get_field('review').column)} = r.{_quoted(review.pk.column)} "
+        f"WHERE r.{_quoted(review.get_field('eoi').column)} = t.x_id "
+        f"AND r.{_quoted(review.get_field('status').column)} = '{Review.Status.SUBMITTED}'"
+    )
 
 
 def review_chunks(call):
@@ -271,20 +309,18 @@ def review_chunks(call):
     inner_sql, inner_params = (
         Review.objects.filter(eoi__call=call)
         .annotate(**picked)
-        .order_by()
+        .order_by("eoi__reference", "reviewer__email")
         .values(*picked)
         .query.sql_with_params()
     )
     selected = [
-        safe("t.x_reference"),
-        safe("t.x_email"),
-        safe(_choices(sql, labels["status"], "t.x_status")),
-        "t.x_total::text",
-        safe(_choices(sql, labels["recommendation"], "t.x_recommendation")),
-        safe("t.x_comment"),
-        safe("t.x_feedback"),
-    ] + [f"t.{_quoted(name)}::text" for name in marks]
-    query = (
-        f"SELECT {', '.join(selected)} FROM ({inner_sql}) AS t ORDER BY t.x_reference, t.x_email"
-    )
+        ("t.x_reference", True),
+        ("t.x_email", True),
+        (_choices(sql, labels["status"], "t.x_status"), True),
+        ("t.x_total::text", False),
+        (_choices(sql, labels["recommendation"], "t.x_recommendation"), True),
+        ("t.x_comment", True),
+        ("t.x_feedback", True),
+    ] + [(f"t.{_quoted(name)}::text", False) for name in marks]
+    query = copy_query(inner_sql, selected)
     return tables.copied_csv_chunks(header, _bound(query, inner_params))

@@ -38,18 +38,11 @@ SORTS = {
 }
 
 
-def sort_key(sort):
-    """The field a `sort` such as "-mean" orders by, and whether it reverses it (the field,
-    then the reference, orders the EOIs; by reference when `sort` names nothing)."""
-    sort = sort or ""
-    return SORTS.get(sort.removeprefix("-"), "reference"), sort.startswith("-")
-
-
 def sorted_eois(eois, sort):
     """`eois` in the order a `sort` such as "-mean" names (by reference when it names none)."""
-    name, descending = sort_key(sort)
-    field = F(name)
-    first = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    sort = sort or ""
+    field = F(SORTS.get(sort.removeprefix("-"), "reference"))
+    first = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
     return eois.order_by(first, "reference")
 
 
