@@ -5,13 +5,12 @@ headers, paginated, columns to choose. Their moments are in the reader's time zo
 import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import floatformat
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.timezone import localtime, now
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-from core.timezones import list_moment
+from core.timezones import list_day, list_moment
 
 from .models import Review
 from .selectors import NOT_STARTED, sorted_eois
@@ -169,7 +168,7 @@ class ReviewTable(SecretariatTable):
         return floatformat(value, 1)
 
     def render_submitted_at(self, value):
-        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        return list_moment(value)
 
 
 class AssignmentTable(SecretariatTable):
@@ -198,7 +197,7 @@ class AssignmentTable(SecretariatTable):
     STATUSES = {NOT_STARTED: _("Not started"), **dict(Review.Status.choices)}
 
     def render_due_at(self, record, value):
-        due = date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        due = list_moment(value)
         late = (
             record.released_at is None
             and value < now()
@@ -218,7 +217,7 @@ class AssignmentTable(SecretariatTable):
         if value is None:
             return _("Active")
         return _("%(date)s: %(why)s") % {
-            "date": date_format(localtime(value), "SHORT_DATE_FORMAT"),
+            "date": list_day(value),
             "why": record.get_release_reason_display(),
         }
 
