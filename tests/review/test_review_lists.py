@@ -315,3 +315,22 @@ def test_the_lists_show_times_in_the_readers_time_zone_and_name_it(
     assert times() == ({"11/05/2026 11:30 p.m. UTC"}, {"11/05/2026 11:30 p.m. UTC"})
     client.cookies[TIME_ZONE_COOKIE] = "Asia/Tokyo"
     assert times() == ({"11/06/2026 8:30 a.m. JST"}, {"11/06/2026 8:30 a.m. JST"})
+
+
+@pytest.mark.parametrize("url_name", ["eoi_list", "review_list", "assignment_list", "outbox"])
+def test_a_filter_menu_left_unchosen_reads_the_same_whatever_its_label(
+    client, secretariat, rubric_call, url_name
+):
+    """French "Tous" beside "Déclaration de conflit d’intérêts" (feminine) read wrong: every
+    menu's empty choice is the neutral "Indifférent"."""
+    secretariat.preferred_language = "fr"
+    secretariat.save()
+    client.force_login(secretariat)
+    args = [] if url_name == "outbox" else [rubric_call.slug]
+
+    page = client.get(reverse(f"review:{url_name}", args=args)).content.decode()
+
+    filters = page.split('<form method="get"')[1].split("</form>")[0]
+    empty = re.findall(r'<option value=""[^>]*>(.*?)</option>', filters)
+    assert empty
+    assert set(empty) == {"Indifférent"}
