@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
+from notifications.models import OutboundEmail
 from review import domain as review_domain
 from review.models import Assignment
 from submissions.kmf2021 import load_2021_call
@@ -195,4 +196,17 @@ def test_review_pages(site, browser, language):
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi-discussion")
     walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews")
+    # The outbox: the mails the assignments and the comment queued, and a failed account mail.
+    OutboundEmail.objects.create(
+        key="walk-failed",
+        event="account",
+        to="someone-with-a-rather-long-address@example.org",
+        language=language,
+        subject="[KMF] Password reset",
+        status=OutboundEmail.Status.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed " * 3,
+    )
+    walk.visit("/review/outbox/", "secretariat-outbox")
+    walk.visit("/review/outbox/?status=sending&columns=status", "secretariat-outbox-no-match")
     walk.finish()
