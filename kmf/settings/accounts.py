@@ -11,6 +11,9 @@ ACCOUNT_FORMS = {
     "login": "accounts.sign_in.SignInForm",
     "signup": "accounts.sign_in.SignUpForm",
     "reset_password": "accounts.sign_in.ResetPasswordForm",
+    "reset_password_from_key": "accounts.sign_in.ResetPasswordKeyForm",
+    "add_email": "accounts.sign_in.AddEmailForm",
+    "change_password": "accounts.sign_in.ChangePasswordForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
