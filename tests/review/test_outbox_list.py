@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from core.timezones import TIME_ZONE_COOKIE
@@ -224,3 +225,14 @@ def test_the_dashboard_leads_to_the_outbox(client, secretariat, rubric_call):
     page = client.get(reverse("review:dashboard", args=[rubric_call.slug])).content.decode()
 
     assert f'href="{URL}"' in page
+
+
+def test_the_database_keeps_one_name_per_person_on_a_list_of_the_whole_site(secretariat):
+    """Without a call the unique constraint on (owner, call, list, name) never bites (NULLs
+    differ): its own constraint keeps one name per person on the outbox too."""
+    SavedView.objects.create(owner=secretariat, list_name="outbox", name="Failed")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SavedView.objects.create(owner=secretariat, list_name="outbox", name="Failed")
+    SavedView.objects.create(owner=ApplicantFactory(), list_name="outbox", name="Failed")
+    assert SavedView.objects.filter(name="Failed").count() == 2
