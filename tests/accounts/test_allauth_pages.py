@@ -157,6 +157,10 @@ def test_the_authenticator_set_up_shows_its_key_to_type_in(client):
     assert key
     assert 'alt="QR code for your authenticator app"' in page
     assert "Key to type in" in page
+    assert re.search(r'<label\s+for="id_code"[^>]*>\s*The code the app shows', page)
+    assert 'placeholder="Code"' not in page
+    # The main action stands out: a submit button with no tags is the primary one.
+    assert re.search(r'class="btn btn-primary"[^>]*type="submit">Turn on two-factor', page)
 
 
 def test_the_profile_leads_to_the_two_factor_page(client):
@@ -206,3 +210,23 @@ def test_changing_the_main_address_says_so_in_the_sites_words(client):
 
     assert "Confirm an address before you make it your main one." in unconfirmed.content.decode()
     assert "is your main address: make another one" in removed_main.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "refusal"),
+    [
+        ("en", "Confirm your email addresses first (or remove the ones not confirmed)"),
+        ("fr", "Confirmez d’abord vos adresses e-mail (ou retirez celles non confirmées)"),
+    ],
+)
+def test_a_refused_set_up_says_why_in_the_sites_words(client, language, refusal):
+    person = opened_by(client, "applicant again", language)
+    EmailAddress.objects.create(user=person, email="second@example.org", verified=False)
+
+    response = client.get(
+        reverse("mfa_activate_totp"), headers={"accept-language": language}, follow=True
+    )
+
+    page = response.content.decode()
+    assert refusal in page
+    assert "You cannot activate two-factor authentication" not in page
