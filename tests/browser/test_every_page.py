@@ -235,14 +235,16 @@ def test_account_pages(site, browser, language):
     walk.visit(reverse("account_inactive"), "account-inactive")
     walk.visit(reverse("account_confirm_email", args=["no-such-key"]), "email-confirm-dead-link")
     applicant = ApplicantFactory(preferred_language=language)
-    EmailAddress.objects.create(user=applicant, email="second@example.org", verified=False)
+    second = EmailAddress.objects.create(user=applicant, email="second@example.org", verified=False)
     sign_in(walk.context, site.url, applicant)
     walk.visit(reverse("account_email"), "email-addresses")
+    second.delete()  # an address not confirmed bars setting up an authenticator
     walk.visit(reverse("account_change_password"), "password-change")
     walk.visit(reverse("account_logout"), "sign-out")
     walk.visit(reverse("mfa_index"), "two-factor-off")
     confirm_it_is_me("reauthenticate")
     walk.visit(reverse("mfa_activate_totp"), "two-factor-set-up")
+    expect(page.locator("#authenticator_secret")).to_be_visible()
 
     reviewer = give_role(ApplicantFactory(preferred_language=language), REVIEWERS)
     RecoveryCodes.activate(reviewer)
