@@ -7,10 +7,40 @@ came through.
 """
 
 from allauth.account.signals import authentication_step_completed
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "kmf_second_factor_user"
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Setting up an authenticator app: its code's label in the site's words (allauth's French
+    says "Code de l'authentificateur"), without a placeholder that only repeats it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("The code the app shows")
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    # allauth's refusals on the two-factor pages, in the site's own words ("Incorrect code"
+    # already is).
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": _("You cannot add an email address while two-factor sign-in is on."),
+        "cannot_delete_authenticator": _("You cannot turn off two-factor sign-in."),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app first: recovery codes come with it."
+        ),
+        "unverified_email": _(
+            "Confirm your email addresses first (or remove the ones not confirmed) to set up "
+            "two-factor sign-in."
+        ),
+    }
 
 
 def has_authenticator(user) -> bool:

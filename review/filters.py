@@ -1,5 +1,5 @@
 """The filters of the Secretariat's lists: EOIs (and their exports, which follow the list),
-reviews and assignments."""
+reviews, assignments and the outbox."""
 
 import django_filters
 from django import forms
@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.events import Event
+from notifications.models import OutboundEmail
 from submissions.models import ExpressionOfInterest
 
 from .forms import OnceShown
@@ -143,3 +145,44 @@ class AssignmentFilter(ReviewerFilterSet):
             review_status=Review.Status.SUBMITTED
         )
         return assignments.filter(late) if value else assignments
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; a typed ISO date where it has none."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # the only one a date input reads
+        super().__init__(attrs, format)
+
+
+class OutboxFilter(django_filters.FilterSet):
+    """The outbox: by state, event, recipient and the day a mail was queued (in the reader's
+    time zone, as the list shows it)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=OutboundEmail.Status.choices, empty_label=_("Any")
+    )
+    event = django_filters.ChoiceFilter(
+        label=_("Event"), choices=Event.choices, empty_label=_("Any")
+    )
+    q = django_filters.CharFilter(label=_("Recipient"), method="search")
+    queued_from = django_filters.DateFilter(
+        label=_("Queued from"),
+        field_name="created_at",
+        lookup_expr="date__gte",
+        widget=DateInput,
+    )
+    queued_until = django_filters.DateFilter(
+        label=_("Queued until"),
+        field_name="created_at",
+        lookup_expr="date__lte",
+        widget=DateInput,
+    )
+
+    def search(self, emails, name, value):
+        return emails.filter(
+            Q(to__icontains=value)
+            | Q(recipient__name__icontains=value)
+            | Q(recipient__email__icontains=value)
+        )

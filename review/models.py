@@ -300,8 +300,13 @@ class SavedView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
     list_name = models.CharField(_("list"), max_length=20, default="eois")
+    # Empty for a list of the whole site (the outbox).
     call = models.ForeignKey(
-        "submissions.Call", on_delete=models.CASCADE, related_name="saved_views"
+        "submissions.Call",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
     )
     name = models.CharField(_("name"), max_length=80)
     query = models.TextField(_("query string"), blank=True)
@@ -315,7 +320,13 @@ class SavedView(models.Model):
             # A name is one's own on each list of a call: "Overdue" may name a view of both.
             models.UniqueConstraint(
                 fields=["owner", "call", "list_name", "name"], name="savedview_unique_name"
-            )
+            ),
+            # Without a call, NULLs would never clash: the same rule for a list of the site.
+            models.UniqueConstraint(
+                fields=["owner", "list_name", "name"],
+                condition=models.Q(call=None),
+                name="savedview_unique_name_site_list",
+            ),
         ]
 
     def __str__(self):

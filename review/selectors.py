@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import formats, timezone
 from django_countries import countries
 
+from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest
@@ -245,3 +246,20 @@ def count_intake(call):
             for pk, name, email in panel
         ],
     }
+
+
+def outbox_mails():
+    """Every mail of the site for the Secretariat's outbox, their texts never read: an account
+    mail's holds a one-time sign-in or password link."""
+    return OutboundEmail.objects.select_related("eoi").only(
+        "created_at",
+        "to",
+        "event",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+        "eoi__uuid",
+        "eoi__reference",
+    )

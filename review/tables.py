@@ -1,26 +1,28 @@
-"""The Secretariat's lists as tables (EOIs, reviews, assignments): sortable by their headers,
-paginated, columns to choose."""
+"""The Secretariat's lists as tables (EOIs, reviews, assignments, the outbox): sortable by their
+headers, paginated, columns to choose. Their moments are in the reader's time zone, named
+(core.timezones.list_moment)."""
 
 import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import floatformat
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.timezone import localtime, now
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
+
+from core.timezones import list_day, list_moment
 
 from .models import Review
 from .selectors import NOT_STARTED, sorted_eois
 
 
 class SecretariatTable(tables.Table):
-    """What the lists share: the call (for the links of an empty list) and the columns one may
-    hide, named in `choosable`; the others always show."""
+    """What the lists share: the call (for the links of an empty list; None for a list of the
+    whole site) and the columns one may hide, named in `choosable`; the others always show."""
 
     choosable = []
 
-    def __init__(self, *args, call, **kwargs):
+    def __init__(self, *args, call=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
 
@@ -166,7 +168,7 @@ class ReviewTable(SecretariatTable):
         return floatformat(value, 1)
 
     def render_submitted_at(self, value):
-        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        return list_moment(value)
 
 
 class AssignmentTable(SecretariatTable):
@@ -195,7 +197,7 @@ class AssignmentTable(SecretariatTable):
     STATUSES = {NOT_STARTED: _("Not started"), **dict(Review.Status.choices)}
 
     def render_due_at(self, record, value):
-        due = date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        due = list_moment(value)
         late = (
             record.released_at is None
             and value < now()
@@ -215,6 +217,50 @@ class AssignmentTable(SecretariatTable):
         if value is None:
             return _("Active")
         return _("%(date)s: %(why)s") % {
-            "date": date_format(localtime(value), "SHORT_DATE_FORMAT"),
+            "date": list_day(value),
             "why": record.get_release_reason_display(),
         }
+
+
+class OutboxTable(SecretariatTable):
+    """The site's mails, the newest first. Never their texts: an account mail's holds a one-time
+    link. Each subject opens the mail's page in the admin, where it can be sent again."""
+
+    created_at = Tied(verbose_name=_("Queued"), sort="created_at", initial_sort_descending=True)
+    to = Tied(verbose_name=_("Recipient"), sort="to")
+    event = Tied(verbose_name=_("Event"), sort="event")
+    subject = Tied(
+        verbose_name=_("Subject"),
+        sort="subject",
+        linkify=("admin:notifications_outboundemail_change", [tables.A("pk")]),
+    )
+    status = Tied(verbose_name=_("Status"), sort="status")
+    attempts = Tied(verbose_name=_("Attempts"), sort="attempts")
+    sent_at = Tied(verbose_name=_("Sent at"), sort="sent_at", initial_sort_descending=True)
+    last_error = Tied(verbose_name=_("Last error"), sort="last_error")
+    reference = Tied(
+        verbose_name=_("Expression of interest"),
+        accessor="eoi__reference",
+        sort="eoi__reference",
+        linkify=eoi_link(),
+    )
+
+    choosable = ["to", "event", "status", "attempts", "sent_at", "last_error", "reference"]
+
+    class Meta:
+        template_name = "review/outbox_table.html"
+        order_by = "-created_at"
+        default = "—"
+        attrs = {"class": "table table-sm align-middle caption-top"}
+
+    def render_created_at(self, value):
+        return list_moment(value)
+
+    def render_sent_at(self, value):
+        return list_moment(value)
+
+    def render_subject(self, value):
+        return Truncator(value).chars(60)
+
+    def render_last_error(self, value):
+        return Truncator(value).chars(80)

@@ -30,6 +30,8 @@ urlpatterns = [
     path("calls/<slug:slug>/assignments/", views.assignment_list, name="assignment_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
     path("calls/<slug:slug>/eois/views/<int:pk>/delete/", views.delete_view, name="delete_view"),
+    path("outbox/", views.outbox, name="outbox"),
+    path("outbox/views/<int:pk>/delete/", views.delete_outbox_view, name="delete_outbox_view"),
     path("calls/<slug:slug>/auto-assign/", views.auto_assign, name="auto_assign"),
     path("calls/<slug:slug>/eois.<file_format:file_format>", views.export_eois, name="export_eois"),
     path(

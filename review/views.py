@@ -26,7 +26,7 @@ from submissions.models import Call
 from submissions.selectors import eoi_answers, eoi_or_404, thread_of
 
 from . import domain, downloads
-from .filters import AssignmentFilter, EOIFilter, ReviewFilter
+from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
 from .forms import (
     ColumnsForm,
     CommentForm,
@@ -41,10 +41,11 @@ from .selectors import (
     call_assignments,
     call_reviews,
     intake,
+    outbox_mails,
     reviewer_assignments,
     secretariat_eois,
 )
-from .tables import AssignmentTable, EOITable, ReviewTable
+from .tables import AssignmentTable, EOITable, OutboxTable, ReviewTable
 
 
 def secretariat_only(request):
@@ -273,13 +274,18 @@ LISTS = {
     "eois": "review:eoi_list",
     "reviews": "review:review_list",
     "assignments": "review:assignment_list",
+    "outbox": "review:outbox",  # the whole site's: no call
 }
+
+
+def list_url(list_name, call):
+    return reverse(LISTS[list_name], args=[call.slug] if call else [])
 
 
 def table_page(request, call, list_name, filters, table, template, **context):
     """A Secretariat list as the query string filters, sorts and trims it, with the user's saved
     views of it. A POST saves the query string under the name typed (a name refused keeps the
-    page as is)."""
+    page as is). `call` is None for a list of the whole site."""
     save_form = SavedViewForm(
         request.POST or None, owner=request.user, call=call, list_name=list_name
     )
@@ -306,7 +312,7 @@ def table_page(request, call, list_name, filters, table, template, **context):
             "filters": filters,
             "columns": columns,
             "table": table,
-            "list_url": reverse(LISTS[list_name], args=[call.slug]),
+            "list_url": list_url(list_name, call),
             "save_form": save_form,
             "saved_views": SavedView.objects.filter(
                 owner=request.user, call=call, list_name=list_name
@@ -357,15 +363,35 @@ def assignment_list(request, slug):
 
 
 @login_required
+def outbox(request):
+    """Every mail the site wrote, sent or not, for the Secretariat: one to resend opens in the
+    admin."""
+    secretariat_only(request)
+    filters = OutboxFilter(request.GET or None, queryset=outbox_mails())
+    table = OutboxTable(filters.qs)
+    return table_page(request, None, "outbox", filters, table, "review/outbox.html")
+
+
+@login_required
 @require_POST
 def delete_view(request, slug, pk):
     secretariat_only(request)
-    call = current_call(request, slug)
-    # Someone else's view is no page at all.
+    return _delete_view(request, current_call(request, slug), pk)
+
+
+@login_required
+@require_POST
+def delete_outbox_view(request, pk):
+    secretariat_only(request)
+    return _delete_view(request, None, pk)
+
+
+def _delete_view(request, call, pk):
+    # Someone else's view, or one of another list, is no page at all.
     saved = get_object_or_404(SavedView, pk=pk, owner=request.user, call=call)
     saved.delete()
     messages.success(request, _("View “%(name)s” deleted.") % {"name": saved.name})
-    return redirect(LISTS[saved.list_name], slug=call.slug)
+    return redirect(list_url(saved.list_name, call))
 
 
 @login_required

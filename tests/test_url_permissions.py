@@ -66,6 +66,8 @@ EXPECTED = {
     "review:assignment_list": SECRETARIAT_ONLY,
     "review:bulk_action": POST_ONLY,
     "review:delete_view": POST_ONLY,
+    "review:outbox": SECRETARIAT_ONLY,
+    "review:delete_outbox_view": POST_ONLY,
     "review:auto_assign": SECRETARIAT_ONLY,
     "review:export_reviews": SECRETARIAT_ONLY,
     "review:export_eois": SECRETARIAT_ONLY,
@@ -177,6 +179,10 @@ def world(db, settings):
     give_role(people["secretariat"], SECRETARIAT)
     # A view of the EOI list saved by the Secretariat: its delete button is a form.
     SavedView.objects.create(owner=people["secretariat"], call=call, name="Mine", query="q=x")
+    # And one of the outbox, a list of the whole site.
+    SavedView.objects.create(
+        owner=people["secretariat"], list_name="outbox", name="Failed", query="status=failed"
+    )
     eoi = attach_budget(EOIFactory(call=call, owner=people["applicant A"]))
     eoi.status, eoi.reference = "submitted", "KMF21-0001"
     eoi.save()
@@ -215,6 +221,7 @@ def address(name, world):
         "review:assignment_list": [call.slug],
         "review:bulk_action": [call.slug],
         "review:delete_view": [call.slug, call.saved_views.get().pk],
+        "review:delete_outbox_view": [SavedView.objects.get(call=None).pk],
         "review:auto_assign": [call.slug],
         "review:export_reviews": [call.slug, "csv"],
         "review:export_eois": [call.slug, "csv"],

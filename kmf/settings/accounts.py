@@ -11,6 +11,9 @@ ACCOUNT_FORMS = {
     "login": "accounts.sign_in.SignInForm",
     "signup": "accounts.sign_in.SignUpForm",
     "reset_password": "accounts.sign_in.ResetPasswordForm",
+    "reset_password_from_key": "accounts.sign_in.ResetPasswordKeyForm",
+    "add_email": "accounts.sign_in.AddEmailForm",
+    "change_password": "accounts.sign_in.ChangePasswordForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
@@ -33,4 +36,6 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/key,20/5m/ip"}
 # reviewers and anyone with admin access must set it up before they can do anything else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KMF Grants"
+MFA_ADAPTER = "accounts.two_factor.MFAAdapter"  # its refusals in the site's words
+MFA_FORMS = {"activate_totp": "accounts.two_factor.ActivateTOTPForm"}
 KMF_STAFF_2FA = env.bool("KMF_STAFF_2FA", default=True)

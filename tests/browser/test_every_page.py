@@ -3,11 +3,17 @@ no serious or critical WCAG 2.1 AA violation (axe-core), no sideways scrolling, 
 under 200 KB on a first visit (as sent, and uncompressed too), and no request to another origin.
 Full-page screenshots land in test-results/screenshots/."""
 
+import re
+
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
+from notifications.models import OutboundEmail
 from review import domain as review_domain
 from review.models import Assignment
 from submissions.kmf2021 import load_2021_call
@@ -19,6 +25,7 @@ from tests.files import attach_budget
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = ["en", "fr"]
+PASSWORD = "correct horse battery"  # the factories'
 PHONE = {"viewport": {"width": 360, "height": 740}, "timezone_id": "Africa/Bamako"}
 
 
@@ -195,4 +202,58 @@ def test_review_pages(site, browser, language):
     sign_in(walk.context, site.url, secretariat)
     walk.visit(f"/review/secretariat/eois/{eoi.uuid}/", "secretariat-eoi-discussion")
     walk.visit(f"/review/calls/{call.slug}/reviews/", "secretariat-reviews")
+    # The outbox: the mails the assignments and the comment queued, and a failed account mail.
+    OutboundEmail.objects.create(
+        key="walk-failed",
+        event="account",
+        to="someone-with-a-rather-long-address@example.org",
+        language=language,
+        subject="[KMF] Password reset",
+        status=OutboundEmail.Status.FAILED,
+        attempts=5,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed " * 3,
+    )
+    walk.visit("/review/outbox/", "secretariat-outbox")
+    walk.visit("/review/outbox/?status=sending&columns=status", "secretariat-outbox-no-match")
+    walk.finish()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_account_pages(site, browser, language):
+    """allauth's other pages, as the site words them: the email addresses, the password, signing
+    out, confirming it is you, and the two-factor pages (setting up, recovery codes, turning
+    off)."""
+    walk = Walk(browser, site, language, weigh=False)
+    page = walk.page
+
+    def confirm_it_is_me(name):
+        walk.visit(reverse("account_reauthenticate"), name)
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).not_to_have_url(re.compile("reauthenticate"))
+
+    walk.visit(reverse("account_inactive"), "account-inactive")
+    walk.visit(reverse("account_confirm_email", args=["no-such-key"]), "email-confirm-dead-link")
+    applicant = ApplicantFactory(preferred_language=language)
+    second = EmailAddress.objects.create(user=applicant, email="second@example.org", verified=False)
+    sign_in(walk.context, site.url, applicant)
+    walk.visit(reverse("account_email"), "email-addresses")
+    second.delete()  # an address not confirmed bars setting up an authenticator
+    walk.visit(reverse("account_change_password"), "password-change")
+    walk.visit(reverse("account_logout"), "sign-out")
+    walk.visit(reverse("mfa_index"), "two-factor-off")
+    confirm_it_is_me("reauthenticate")
+    walk.visit(reverse("mfa_activate_totp"), "two-factor-set-up")
+    expect(page.locator("#authenticator_secret")).to_be_visible()
+
+    reviewer = give_role(ApplicantFactory(preferred_language=language), REVIEWERS)
+    RecoveryCodes.activate(reviewer)
+    walk.context.clear_cookies()
+    sign_in(walk.context, site.url, reviewer)
+    walk.visit(reverse("mfa_index"), "two-factor-on")
+    walk.visit(reverse("mfa_reauthenticate"), "two-factor-reauthenticate")
+    confirm_it_is_me("reauthenticate-with-alternatives")
+    walk.visit(reverse("mfa_view_recovery_codes"), "recovery-codes")
+    walk.visit(reverse("mfa_generate_recovery_codes"), "recovery-codes-new")
+    walk.visit(reverse("mfa_deactivate_totp"), "two-factor-turn-off")
     walk.finish()

@@ -246,3 +246,40 @@ def test_the_review_and_assignment_lists(
         client, url, lambda: [reviewed_eoi() for _ in range(4)], django_assert_num_queries
     )
     assert page.decode().split("<tbody>")[1].count("<tr>") == rows * 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=-attempts&status=failed",
+        "?q=example&event=submission_receipt&queued_from=2020-01-01&sort=reference",
+    ],
+)
+def test_the_outbox(client, secretariat, make_eoi, query, django_assert_num_queries):
+    from notifications.models import OutboundEmail
+
+    def mails(numbers):
+        for number in numbers:
+            OutboundEmail.objects.create(
+                key=f"mail-{number}",
+                event="submission_receipt",
+                to=f"person{number}@example.org",
+                language="en",
+                subject=f"Mail {number}",
+                status="failed",
+                attempts=number,
+                # Half of them about an EOI, each its own.
+                eoi=make_eoi() if number % 2 else None,
+            )
+
+    mails([1])
+    client.force_login(secretariat)
+
+    page = assert_constant(
+        client,
+        reverse("review:outbox") + query,
+        lambda: mails(range(2, 7)),
+        django_assert_num_queries,
+    ).decode()
+    assert all(f"Mail {n}" in page for n in range(1, 7))

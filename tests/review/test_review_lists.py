@@ -2,14 +2,15 @@
 their headers, pages, the columns shown, and each person's saved views, list by list."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.timezones import TIME_ZONE_COOKIE
 from review import domain
-from review.models import SavedView
+from review.models import Assignment, Review, SavedView
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,41 @@ def test_the_dashboard_and_the_eoi_list_link_both_lists(client, reviewed, rubric
         html = client.get(reverse(page, args=[rubric_call.slug])).content.decode()
         assert reverse("review:review_list", args=[rubric_call.slug]) in html
         assert reverse("review:assignment_list", args=[rubric_call.slug]) in html
+
+
+def test_the_lists_show_times_in_the_readers_time_zone_and_name_it(
+    client, reviewed, reviews_url, assignments_url
+):
+    """Every moment in the Secretariat's lists is in the reader's zone (UTC until they choose
+    one), the zone named: never a call's zone, never unnamed."""
+    moment = datetime(2026, 11, 5, 23, 30, tzinfo=UTC)
+    Review.objects.filter(status=Review.Status.SUBMITTED).update(submitted_at=moment)
+    Assignment.objects.update(due_at=moment)
+
+    def times():
+        submitted = {row[-1] for row in rows(client.get(reviews_url)) if row[-1] != "—"}
+        due = {row[2].removesuffix(" overdue") for row in rows(client.get(assignments_url))}
+        return submitted, due
+
+    assert times() == ({"11/05/2026 11:30 p.m. UTC"}, {"11/05/2026 11:30 p.m. UTC"})
+    client.cookies[TIME_ZONE_COOKIE] = "Asia/Tokyo"
+    assert times() == ({"11/06/2026 8:30 a.m. JST"}, {"11/06/2026 8:30 a.m. JST"})
+
+
+@pytest.mark.parametrize("url_name", ["eoi_list", "review_list", "assignment_list", "outbox"])
+def test_a_filter_menu_left_unchosen_reads_the_same_whatever_its_label(
+    client, secretariat, rubric_call, url_name
+):
+    """French "Tous" beside "Déclaration de conflit d’intérêts" (feminine) read wrong: every
+    menu's empty choice is the neutral "Indifférent"."""
+    secretariat.preferred_language = "fr"
+    secretariat.save()
+    client.force_login(secretariat)
+    args = [] if url_name == "outbox" else [rubric_call.slug]
+
+    page = client.get(reverse(f"review:{url_name}", args=args)).content.decode()
+
+    filters = page.split('<form method="get"')[1].split("</form>")[0]
+    empty = re.findall(r'<option value=""[^>]*>(.*?)</option>', filters)
+    assert empty
+    assert set(empty) == {"Indifférent"}
