@@ -248,6 +248,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
                     reviewer=reviewer,
                     assigned_by=secretariat[0],
                     due_at=call.closes_at + timedelta(days=21),
+                    reviewed_at=now,  # its review below is submitted
                 )
             )
             values = [rng.randint(1, top) for _c in criteria]

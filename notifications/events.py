@@ -44,6 +44,9 @@ REVIEWER_PLACEHOLDERS = {
     "reviewer_name",
     "call_title",
     "eoi_count",
+    # The count with its noun, in the right plural ("1 review", "3 reviews").
+    "eois_to_review",
+    "reviews_to_do",
     "review_due",
     "reviews_url",
     "site_url",
@@ -59,6 +62,7 @@ PLACEHOLDERS = {
         "call_headline",
         "deadline_local",
         "submitted_count",
+        "submitted_eois",
         "draft_count",
         "withdrawn_count",
         "dashboard_url",

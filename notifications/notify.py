@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timesince import timeuntil
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from accounts.roles import SECRETARIAT
 from core.timezones import local_moment
@@ -148,6 +148,7 @@ def closing_summary(call, counts):
                 "call_headline": call.headline,
                 "deadline_local": _local(call.closes_at, call),
                 "submitted_count": counts["submitted"],
+                "submitted_eois": counted_eois(counts["submitted"]),
                 "draft_count": counts["draft"],
                 "withdrawn_count": counts["withdrawn"],
                 "dashboard_url": settings.SITE_URL + reverse("review:dashboard", args=[call.slug]),
@@ -157,12 +158,21 @@ def closing_summary(call, counts):
         )
 
 
+def counted_eois(count):
+    return ngettext(
+        "%(count)d expression of interest", "%(count)d expressions of interest", count
+    ) % {"count": count}
+
+
 def _reviewer_values(reviewer, call, assignments):
     due = min(assignment.due_at for assignment in assignments)
     return lambda: {
         "reviewer_name": reviewer.get_short_name(),
         "call_title": call.title,
         "eoi_count": len(assignments),
+        "eois_to_review": counted_eois(len(assignments)),
+        "reviews_to_do": ngettext("%(count)d review", "%(count)d reviews", len(assignments))
+        % {"count": len(assignments)},
         "review_due": _local(due, call),
         "reviews_url": settings.SITE_URL + reverse("review:assignments"),
         "site_url": settings.SITE_URL,

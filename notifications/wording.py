@@ -53,7 +53,7 @@ DEFAULTS = {
         ),
     ),
     Event.CLOSING_SUMMARY: (
-        _("{call_title} has closed: {submitted_count} expressions of interest"),
+        _("{call_title} has closed: {submitted_eois}"),
         _(
             "Dear {recipient_name},\n\nThe {call_title} ({call_headline}) closed on "
             "{deadline_local}.\n\nSubmitted: {submitted_count}\nStill drafts: {draft_count}\n"
@@ -61,17 +61,17 @@ DEFAULTS = {
         ),
     ),
     Event.REVIEWER_ASSIGNED: (
-        _("{eoi_count} expressions of interest to review for the {call_title}"),
+        _("{eois_to_review} to review for the {call_title}"),
         _(
-            "Dear {reviewer_name},\n\nYou have {eoi_count} expressions of interest to review for "
-            "the {call_title}, due {review_due}.\n\n{reviews_url}"
+            "Dear {reviewer_name},\n\nYou have {eois_to_review} to review for the {call_title}, "
+            "due {review_due}.\n\n{reviews_url}"
         ),
     ),
     Event.REVIEW_DUE: (
-        _("Reminder: {eoi_count} reviews due {review_due}"),
+        _("Reminder: {reviews_to_do} due {review_due}"),
         _(
-            "Dear {reviewer_name},\n\n{eoi_count} of your reviews for the {call_title} are not "
-            "submitted yet. They are due {review_due}.\n\n{reviews_url}"
+            "Dear {reviewer_name},\n\nFor the {call_title}, you have {reviews_to_do} not "
+            "submitted yet, due {review_due}.\n\n{reviews_url}"
         ),
     ),
     Event.DECISION: (

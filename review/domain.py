@@ -47,14 +47,10 @@ def active_assignments():
 def reviewers_with_load():
     """The reviewers, each with `load`: the reviews they have been asked for and not yet
     submitted, across calls (what the Secretariat weighs when it picks one). One query."""
-    submitted = Review.objects.filter(
-        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
-    )
     open_reviews = (
         active_assignments()
-        .filter(reviewer=OuterRef("pk"), eoi__status__in=REVIEWABLE_STATUSES)
+        .filter(reviewer=OuterRef("pk"), reviewed_at=None, eoi__status__in=REVIEWABLE_STATUSES)
         .exclude(eoi__decision__released_at__isnull=False)
-        .exclude(Exists(submitted))
         .order_by()
         .values("reviewer")
         .annotate(count=Count("pk"))
@@ -525,6 +521,9 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
                 raise DomainError(_("Score every criterion and give a recommendation to submit."))
             review.status = Review.Status.SUBMITTED
             review.submitted_at = review.submitted_at or timezone.now()
+            Assignment.objects.filter(pk=assignment.pk, reviewed_at=None).update(
+                reviewed_at=review.submitted_at
+            )
         review.save()
         if review.status == Review.Status.SUBMITTED:
             trail.record(
@@ -651,14 +650,14 @@ def release(decisions, actor, now=None):
 def remind_reviewers(now=None):
     """Once per reviewer, call and due date: reviews due within two days and not submitted."""
     now = now or timezone.now()
-    submitted = Review.objects.filter(
-        eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
-    )
     open_assignments = (
         active_assignments()
-        .filter(due_at__lte=now + timedelta(days=2), eoi__status__in=REVIEWABLE_STATUSES)
+        .filter(
+            due_at__lte=now + timedelta(days=2),
+            reviewed_at=None,
+            eoi__status__in=REVIEWABLE_STATUSES,
+        )
         .exclude(eoi__decision__released_at__isnull=False)
-        .exclude(Exists(submitted))
         .select_related("reviewer", "eoi__call")
     )
     batches = {}

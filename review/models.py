@@ -62,6 +62,10 @@ class Assignment(models.Model):
         _("conflict declaration"), max_length=16, choices=Declaration, blank=True
     )
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    # When its review was submitted (review.domain.save_review): the reviews still to do are the
+    # assignments neither released nor reviewed, counted from a small partial index instead of
+    # every review a reviewer ever submitted (docs/BENCHMARKS.md, the reviewer picker).
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -69,7 +73,14 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_assignment_per_reviewer")
         ]
-        indexes = [models.Index(fields=["reviewer", "released_at"])]
+        indexes = [
+            models.Index(fields=["reviewer", "released_at"]),
+            models.Index(
+                fields=["reviewer"],
+                condition=models.Q(released_at=None, reviewed_at=None),
+                name="assignment_to_review",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reviewer} → {self.eoi}"

@@ -155,7 +155,7 @@ def test_closing_moves_submissions_under_review_and_tells_everyone_once(call):
     assert sent == sorted(
         [
             (submitted.owner.email, "Your expression of interest KMF21-0001 is under review"),
-            (staff.email, f"{call.title} has closed: 1 expressions of interest"),
+            (staff.email, f"{call.title} has closed: 1 expression of interest"),
         ]
     )
     summary = next(m for m in mail.outbox if m.to == [staff.email])

@@ -120,6 +120,30 @@ def test_reviewers_are_reminded_once_of_reviews_due_within_two_days(
     ]
 
 
+def test_a_submitted_review_is_not_reminded_nor_counted_to_do(
+    rubric_call, make_eoi, make_reviewer, secretariat
+):
+    reviewer = make_reviewer()
+    due = timezone.now() + timedelta(days=5)
+    done, waiting = make_eoi(), make_eoi()
+    domain.assign([done, waiting], reviewer, secretariat, due_at=due)
+    relevance, feasibility = rubric_call.rubric
+    assignment = done.assignments.get()
+    domain.save_review(
+        assignment, reviewer, {relevance: (4, ""), feasibility: (2, "")}, "invite", "", "", True
+    )
+    mail.outbox.clear()
+
+    assignment.refresh_from_db()
+    assert assignment.reviewed_at is not None
+    assert domain.reviewers_with_load().get(pk=reviewer.pk).load == 1
+    with time_machine.travel(due - timedelta(days=1), tick=False):
+        domain.remind_reviewers()
+    assert [m.subject for m in mail.outbox] == [
+        f"Reminder: 1 review due {timezone.localtime(due, rubric_call.zone):%-d %B %Y, %H:%M %Z}"
+    ]
+
+
 def test_a_reviewer_sees_what_is_left_to_do_first_fifty_to_a_page(
     client, rubric_call, make_eoi, make_reviewer, secretariat
 ):

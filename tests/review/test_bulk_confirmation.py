@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from review import domain
-from review.models import Assignment, Conflict, Decision, Review
+from review.models import Assignment, Conflict, Decision
 from tests.factories import EOIFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,13 +106,22 @@ def test_nothing_ticked_is_told_not_confirmed(client, make_eoi, make_reviewer, s
 
 
 def test_the_reviewer_picker_names_email_and_reviews_to_do(
-    client, make_eoi, make_reviewer, secretariat
+    client, make_eoi, make_reviewer, secretariat, rubric_call
 ):
     busy = make_reviewer(name="Jonas Weber", email="jonas@example.org")
     make_reviewer(name="", email="idle@example.org")
     done, to_do = make_eoi(), make_eoi()
     domain.assign([done, to_do], busy, secretariat)
-    Review.objects.create(eoi=done, reviewer=busy, status=Review.Status.SUBMITTED)
+    relevance, feasibility = rubric_call.rubric
+    domain.save_review(
+        done.assignments.get(reviewer=busy),
+        busy,
+        {relevance: (4, ""), feasibility: (3, "")},
+        "invite",
+        "",
+        "",
+        submit=True,
+    )
     released = EOIFactory(call=done.call, status="under_review")
     withdrawn = EOIFactory(call=done.call, status="under_review")
     domain.assign([released, withdrawn], busy, secretariat)

@@ -127,7 +127,7 @@ def test_review_reminders_go_out_for_each_due_date(
     domain.remind_reviewers(now=now + timedelta(days=3))
 
     assert len(mail.outbox) == 1
-    assert "Reminder: 1 reviews due" in mail.outbox[0].subject
+    assert "Reminder: 1 review due" in mail.outbox[0].subject
 
 
 @pytest.mark.django_db
