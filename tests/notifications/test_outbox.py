@@ -398,7 +398,7 @@ class WorkerDied(BaseException):
 
 
 @pytest.mark.django_db
-def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(monkeypatch):
+def test_a_killed_tasks_mails_are_queued_again_once_its_lease_has_run_out(monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
 
     rows = [OutboundEmailFactory(key=f"killed:{n}") for n in range(4)]
@@ -418,12 +418,12 @@ def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(mo
     assert statuses == {"killed:0": "sent", "killed:1": "sending", "killed:2": "pending",
                         "killed:3": "pending"}  # fmt: skip
 
-    # While the task could still be alive, nothing is taken from it.
-    with time_machine.travel(started + outbox.TASK_TIME_LIMIT - timedelta(seconds=1)):
+    # While its lease runs, nothing is taken from it.
+    with time_machine.travel(started + outbox.RUNNING_LEASE - timedelta(seconds=1)):
         assert outbox.sweep() == 0
-    # The worker would have killed it by now: its mails are queued again, a minute after it
-    # started rather than ten.
-    with time_machine.travel(started + outbox.TASK_TIME_LIMIT + outbox.CLOCK_SLACK * 2):
+    # Nobody renewed it: its mails are queued again, long before the task's time limit.
+    assert outbox.RUNNING_LEASE + outbox.CLOCK_SLACK * 2 < outbox.TASK_TIME_LIMIT / 2
+    with time_machine.travel(started + outbox.RUNNING_LEASE + outbox.CLOCK_SLACK * 2):
         assert outbox.sweep() == 3
 
     assert len(mail.outbox) == 4
