@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications import notify
 from notifications.outbox import delivered_together
+from notifications.wording import wordings_remembered
 
 from . import lifecycle
 from .models import Call, ExpressionOfInterest, Extension
@@ -75,7 +76,7 @@ def _remind_extended(now):
 def _remind(drafts, offset, now, deadline=None):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
     time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
-    with transaction.atomic(), delivered_together():
+    with transaction.atomic(), delivered_together(), wordings_remembered():
         for eoi in drafts:
             notify.deadline_reminder(eoi, offset, now, deadline=deadline)
     return len(drafts)

@@ -224,3 +224,28 @@ def test_an_applicant_with_an_extension_reads_their_own_deadline_in_receipt_and_
     assert theirs in receipt.body
     assert "27 January 2027" not in receipt.body
     assert theirs in confirmation.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_job_looks_the_calls_wording_up_once_a_batch_not_once_a_mail(call):
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import EmailTemplate
+
+    EmailTemplate.objects.create(
+        call=call,
+        event="deadline_reminder",
+        language="en",
+        subject="{time_left} to go, {applicant_name}",
+        body="Your draft waits: {eoi_url}",
+    )
+    drafts = EOIFactory.create_batch(6, call=call)
+
+    with CaptureQueriesContext(connection) as queries:
+        run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
+
+    lookups = [q for q in queries.captured_queries if "notifications_emailtemplate" in q["sql"]]
+    assert len(lookups) == 1
+    # Every mail still in the call's own wording.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(eoi.owner.email for eoi in drafts)
+    assert all(m.subject.startswith("20 hours to go, ") for m in mail.outbox)
