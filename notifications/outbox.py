@@ -31,7 +31,7 @@ from anymail.exceptions import (
 )
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import DNS_NAME, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import F, Q
@@ -241,7 +241,12 @@ def _message(email):
         email.body_text,
         None,
         [email.to],
-        headers={"Message-ID": make_msgid(idstring=sha256(email.key.encode()).hexdigest()[:32])},
+        headers={
+            # The host's name as Django caches it: make_msgid would look it up for every mail.
+            "Message-ID": make_msgid(
+                idstring=sha256(email.key.encode()).hexdigest()[:32], domain=str(DNS_NAME)
+            )
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

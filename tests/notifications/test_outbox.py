@@ -228,6 +228,24 @@ def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
+def test_the_hosts_name_in_message_ids_is_looked_up_once_not_once_a_mail(monkeypatch):
+    import socket
+
+    from django.core.mail import DNS_NAME
+
+    str(DNS_NAME)  # Django looks it up once per process, at the first mail
+    lookups = []
+    getfqdn = socket.getfqdn
+    monkeypatch.setattr(socket, "getfqdn", lambda *a: lookups.append(a) or getfqdn(*a))
+    rows = [OutboundEmailFactory(key=f"receipt:{n}") for n in range(3)]
+    outbox.deliver([row.pk for row in rows])
+
+    assert len(mail.outbox) == 3
+    assert lookups == []
+    assert {m.extra_headers["Message-ID"].split("@")[1] for m in mail.outbox} == {f"{DNS_NAME}>"}
+
+
+@pytest.mark.django_db
 def test_a_batch_goes_over_one_connection_and_each_mail_is_recorded(smtp_server):
     rows = [
         OutboundEmailFactory(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(5)
