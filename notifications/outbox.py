@@ -125,24 +125,37 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None):
 
     `values` is a function of no arguments returning the placeholder values; it is called in
     the recipient's language so that dates and labels come out in it.
+
+    Inside `written_together`, the mail is written when that block ends, with the others.
     """
+    mail = {"key": key, "event": event, "recipient": recipient, "values": values, "call": call,
+            "eoi": eoi}  # fmt: skip
+    collected = getattr(_together, "mails", None)
+    if collected is not None:
+        collected.append(mail)
+        return None
     if OutboundEmail.objects.filter(key=key).exists():
         return None
+    return _write(**_worded(**mail))
+
+
+def _worded(*, key, event, recipient, values, call, eoi):
+    """The fields of a mail's row, worded in its recipient's language."""
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render(event, language, values(), call=call)
-    return _write(
-        key=key,
-        event=event,
-        recipient=recipient,
-        to=recipient.email,
-        language=language,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        call=call,
-        eoi=eoi,
-    )
+    return {
+        "key": key,
+        "event": event,
+        "recipient": recipient,
+        "to": recipient.email,
+        "language": language,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "call": call,
+        "eoi": eoi,
+    }
 
 
 def queue_account_mail(message, *, recipient, language):
@@ -181,6 +194,48 @@ def _write(**fields):
 
 
 _together = threading.local()
+
+
+@contextmanager
+def written_together():
+    """Mails queued inside are written when the block ends, in one statement, and go to the
+    workers in batches when the transaction commits (delivered_together): one at a time, each
+    cost four statements (docs/BENCHMARKS.md). Which of them exist already is asked once too,
+    and only new ones are worded. Use inside the transaction; an error inside drops them."""
+    if getattr(_together, "mails", None) is not None:
+        yield  # already collecting: the outer block writes them
+        return
+    with delivered_together():
+        _together.mails = mails = []
+        try:
+            yield
+        finally:
+            del _together.mails
+        _write_all(mails)
+
+
+def _write_all(mails):
+    existing = set(
+        OutboundEmail.objects.filter(key__in=[mail["key"] for mail in mails]).values_list(
+            "key", flat=True
+        )
+    )
+    rows = {}
+    for mail in mails:
+        if mail["key"] not in existing and mail["key"] not in rows:
+            rows[mail["key"]] = _worded(**mail)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            written = OutboundEmail.objects.bulk_create(
+                [OutboundEmail(next_attempt_at=now, **fields) for fields in rows.values()]
+            )
+    except IntegrityError:
+        # Another process wrote some of them a moment ago: one at a time, each once.
+        for fields in rows.values():
+            _write(**fields)
+        return
+    _together.ids.extend(email.pk for email in written)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from notifications import notify
-from notifications.outbox import delivered_together
+from notifications.outbox import written_together
 from notifications.wording import wordings_remembered
 
 from . import lifecycle
@@ -75,8 +75,10 @@ def _remind_extended(now):
 
 def _remind(drafts, offset, now, deadline=None):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
-    time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
-    with transaction.atomic(), delivered_together(), wordings_remembered():
+    time (docs/BENCHMARKS.md). They are written in one statement, in the call's wording looked
+    up once, and their deliveries queued together when it commits."""
+    # written_together ends first: it words the mails while their wording is remembered.
+    with transaction.atomic(), wordings_remembered(), written_together():
         for eoi in drafts:
             notify.deadline_reminder(eoi, offset, now, deadline=deadline)
     return len(drafts)

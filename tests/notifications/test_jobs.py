@@ -249,3 +249,28 @@ def test_the_reminder_job_looks_the_calls_wording_up_once_a_batch_not_once_a_mai
     # Every mail still in the call's own wording.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(eoi.owner.email for eoi in drafts)
     assert all(m.subject.startswith("20 hours to go, ") for m in mail.outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_reminders_is_written_in_one_statement_and_not_twice(call):
+    from django.test.utils import CaptureQueriesContext
+
+    drafts = EOIFactory.create_batch(6, call=call)
+
+    def outbox_statements(moment):
+        with CaptureQueriesContext(connection) as queries:
+            run_at(moment, jobs.send_deadline_reminders)
+        return [
+            q["sql"].split()[0]
+            for q in queries.captured_queries
+            if "notifications_outboundemail" in q["sql"].split(" WHERE ")[0]
+        ]
+
+    first = outbox_statements(DEADLINE - timedelta(hours=20))
+    # Which exist already, then one INSERT for the six (delivery's statements come after).
+    assert first[:2] == ["SELECT", "INSERT"]
+    assert first.count("INSERT") == 1
+    assert reminder_keys() == sorted(f"reminder:{eoi.pk}:24" for eoi in drafts)
+    # The next tick at the same offset: one lookup, nothing written, nothing sent again.
+    assert outbox_statements(DEADLINE - timedelta(hours=19)) == ["SELECT"]
+    assert len(mail.outbox) == 6
