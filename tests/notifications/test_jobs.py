@@ -271,6 +271,24 @@ def test_a_batch_of_reminders_is_written_in_one_statement_and_not_twice(call):
     assert first[:2] == ["SELECT", "INSERT"]
     assert first.count("INSERT") == 1
     assert reminder_keys() == sorted(f"reminder:{eoi.pk}:24" for eoi in drafts)
-    # The next tick at the same offset: one lookup, nothing written, nothing sent again.
-    assert outbox_statements(DEADLINE - timedelta(hours=19)) == ["SELECT"]
+    # The next run at the same offset reads no reminded draft: nothing written or sent again.
+    assert outbox_statements(DEADLINE - timedelta(hours=19)) == []
     assert len(mail.outbox) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_worker_died_leaves_its_reminders_to_a_run_a_minute_later(call):
+    from django.core.cache import cache
+
+    EOIFactory.create_batch(3, call=call)
+    moment = DEADLINE - timedelta(hours=20)
+    with time_machine.travel(moment, tick=False):
+        # A run is writing them (or was, until its worker died): another one writes nothing.
+        assert cache.add(jobs.REMINDERS_LOCK, True, jobs.LOCK_SECONDS)
+        assert jobs.send_deadline_reminders() == 0
+    # Nobody renewed the lock: the beat's next run, a minute later, writes them.
+    assert jobs.LOCK_SECONDS < 60
+    with time_machine.travel(moment + timedelta(minutes=1), tick=False):
+        assert jobs.send_deadline_reminders() == 3
+    assert len(mail.outbox) == 3
+    assert not cache.get(jobs.REMINDERS_LOCK)
