@@ -113,7 +113,11 @@ def gunicorn(workers=None, threads=None, app="kmf.wsgi", config=(), env=None):
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still busy with a queue of requests
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
 
 
 SERVERS = {}

@@ -1,6 +1,10 @@
 """The reminder fan-out: N draft EOIs (default 10,000) a day before the deadline, one beat tick,
-two Celery workers, and a local SMTP sink. Measures the time from the tick to the last reminder
-received, and checks that every applicant got exactly one.
+two Celery workers and beat (its sweep), and a local SMTP sink. Measures the time from the tick
+to the last reminder received, and checks that every applicant got exactly one.
+
+With BENCH_FANOUT_KILL=1 (the default) the first worker is killed with SIGKILL, its processes
+all at once, when half the mails have arrived: the mails it held come back through the outbox's
+lease and the sweep, and `tail_seconds` is the time from the kill to the last mail.
 
     python -m bench.fanout [N]
 Prints one JSON line. Uses Redis db 5 (BENCH_FANOUT_REDIS_URL) as the broker.
@@ -11,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -41,11 +46,12 @@ class CountingSink:
             return sum(self.received.values())
 
 
-def start_workers(count):
+def start_workers(count, concurrency):
     workers = []
     for number in range(1, count + 1):
         command = [
-            sys.executable, "-m", "celery", "-A", "kmf", "worker", "--concurrency", "1",
+            sys.executable, "-m", "celery", "-A", "kmf", "worker",
+            "--concurrency", str(concurrency),
             "--hostname", f"bench{number}@%h", "--loglevel", "WARNING",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
@@ -61,14 +67,24 @@ def start_workers(count):
     raise RuntimeError("the Celery workers did not answer")
 
 
-def stop(workers):
-    for worker in workers:
-        os.killpg(worker.pid, signal.SIGTERM)
-    for worker in workers:
-        worker.wait(timeout=60)
+def start_beat(folder):
+    """celery beat with the production schedule: its sweep takes back a dead worker's mails."""
+    command = [
+        sys.executable, "-m", "celery", "-A", "kmf", "beat", "--loglevel", "WARNING",
+        "--schedule", os.path.join(folder, "beat-schedule"),
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=common.PROJECT, start_new_session=True, stdout=sys.stderr)
 
 
-def run(n, workers_count, timeout):
+def stop(processes):
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=60)
+
+
+def run(n, workers_count, timeout, concurrency=1, kill=True):
     from aiosmtpd.controller import Controller
 
     sink = CountingSink()
@@ -100,7 +116,10 @@ def run(n, workers_count, timeout):
     late = drafts(call, n)
     analyze()
     recipients = {eoi.owner.email for eoi in late}
-    workers = start_workers(workers_count)
+    workers = start_workers(workers_count, concurrency)
+    folder = tempfile.mkdtemp(prefix="bench-fanout-")
+    beat = start_beat(folder)
+    killed_at = None
     try:
         tick = time.perf_counter()
         send_deadline_reminders.delay()  # what beat sends on its tick
@@ -108,12 +127,16 @@ def run(n, workers_count, timeout):
         while time.perf_counter() - tick < timeout:
             if written_at is None and OutboundEmail.objects.count() >= n:
                 written_at = time.perf_counter()
+            if kill and killed_at is None and sink.total >= n // 2:
+                os.killpg(workers[0].pid, signal.SIGKILL)  # the worker and its pool, at once
+                killed_at = time.perf_counter()
+                delivered_at_kill = sink.total
             if sink.total >= n:
                 break
             time.sleep(0.2)
         time.sleep(2)  # anything sent twice would arrive now
     finally:
-        stop(workers)
+        stop([*workers, beat])
         controller.stop()
     delivered_at = sink.last_at or time.perf_counter()
     seconds = delivered_at - tick
@@ -122,7 +145,11 @@ def run(n, workers_count, timeout):
     result = {
         "fanout": n,
         "workers": workers_count,
+        "concurrency": concurrency,
         "seconds": round(seconds, 1),
+        "killed_after_mails": delivered_at_kill if killed_at else None,
+        "killed_at_seconds": round(killed_at - tick, 1) if killed_at else None,
+        "tail_seconds": round(delivered_at - killed_at, 1) if killed_at else None,
         "written_seconds": round(written_at - tick, 1) if written_at else None,
         "mails_per_second": round(sink.total / seconds, 1) if seconds else None,
         "delivered": sink.total,
@@ -139,7 +166,9 @@ def main(argv):
     n = int(argv[1]) if len(argv) > 1 else int(os.environ.get("BENCH_FANOUT_N", "10000"))
     workers = int(os.environ.get("BENCH_FANOUT_WORKERS", "2"))
     timeout = int(os.environ.get("BENCH_FANOUT_TIMEOUT", "600"))
-    sys.exit(0 if run(n, workers, timeout) else 1)
+    concurrency = int(os.environ.get("BENCH_FANOUT_CONCURRENCY", "1"))
+    kill = os.environ.get("BENCH_FANOUT_KILL", "1") == "1"
+    sys.exit(0 if run(n, workers, timeout, concurrency, kill) else 1)
 
 
 if __name__ == "__main__":

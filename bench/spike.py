@@ -1,7 +1,12 @@
-"""The deadline spike: N applicants (default 200) with complete drafts open their EOI, autosave
-it while typing and submit it in the last minutes, against gunicorn on loopback, driven by locust
-headless for a bounded time. Then every submission is checked in the database: stored once,
-with a unique, gap-free reference, one audit entry and one receipt.
+"""The deadline spike: N applicants (default 500) with complete drafts open their EOI, autosave
+it while typing and submit it in the last minutes, against the stack as compose runs it on this
+machine: gunicorn, PostgreSQL, a Redis of the benchmark's own (cache and broker), a Celery
+worker and beat, and an SMTP sink; locust drives them headless for a bounded time. Then every
+submission is checked in the database (stored once, with a unique, gap-free reference, one
+audit entry, one receipt in the outbox), and every receipt must reach the SMTP sink once.
+
+BENCH_SPIKE_REDIS_OUTAGE=20 stops that Redis for 20 seconds in the middle of the run, then
+starts it again: no submission may be lost, and the receipts held by the outage go out after.
 
     python -m bench.spike [N]
 Prints one JSON line: throughput, p50/p95/p99, failures and the checks.
@@ -10,10 +15,13 @@ Prints one JSON line: throughput, p50/p95/p99, failures and the checks.
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -85,7 +93,95 @@ def check(call, late):
     }
 
 
-def run(applicants, seconds, background):
+class Redis:
+    """A redis-server of the benchmark's own on a free port, to stop and start again."""
+
+    def __init__(self):
+        self.port = common.free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        import redis
+
+        command = [
+            shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        for _attempt in range(100):
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class ReceiptSink:
+    """An SMTP server's handler that counts the receipts each address received (the beat's
+    reminders to the same drafts go to the same sink, and are not counted)."""
+
+    def __init__(self):
+        self.received = Counter()
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if b"We received your expression of interest" in envelope.content:
+            with self.lock:
+                self.received.update(envelope.rcpt_tos)
+        return "250 OK"
+
+    @property
+    def total(self):
+        with self.lock:
+            return sum(self.received.values())
+
+
+def outage(redis_server, at, seconds, record):
+    """Stop Redis `at` seconds from now for `seconds`, then start it again."""
+    time.sleep(at)
+    redis_server.stop()
+    record["redis_down_at"] = time.perf_counter()
+    time.sleep(seconds)
+    redis_server.start()
+    record["redis_up_at"] = time.perf_counter()
+
+
+def wait_for_receipts(sink, late, timeout):
+    """Seconds until the receipt of every late applicant who submitted reached the sink (None:
+    not all did)."""
+    from submissions.models import ExpressionOfInterest
+
+    submitted = ExpressionOfInterest.objects.filter(
+        pk__in=[applicant["pk"] for applicant in late], submitted_at__isnull=False
+    ).count()
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if sink.total >= submitted:
+            time.sleep(2)  # anything sent twice would arrive now
+            return round(time.perf_counter() - started - 2, 1)
+        time.sleep(0.5)
+    return None
+
+
+def run(applicants, seconds, background, outage_seconds=0):
+    from aiosmtpd.controller import Controller
+
+    from .fanout import start_beat, start_workers, stop
+
+    sink = ReceiptSink()
+    smtp_port = common.free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    redis_server = Redis()
+    redis_server.start()
+    os.environ["BENCH_REDIS_URL"] = redis_server.url
+    os.environ["BENCH_EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
     common.configure()
     common.recreate_database()
     common.flush_redis()
@@ -96,18 +192,34 @@ def run(applicants, seconds, background):
 
     call, late = prepare(applicants, background)
     connection.close()
+    record = {}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         applicants_file = folder / "applicants.json"
         applicants_file.write_text(json.dumps(late))
-        with common.gunicorn() as base:
-            started = time.perf_counter()
-            stats = run_locust(base, applicants_file, applicants, seconds, folder)
-            elapsed = time.perf_counter() - started
+        workers = [*start_workers(1, 1), start_beat(str(folder))]
+        try:
+            with common.gunicorn() as base:
+                started = time.perf_counter()
+                if outage_seconds:
+                    # In the middle of the rush: the last applicants are submitting.
+                    at = max(0, (seconds - outage_seconds) / 2)
+                    arguments = (redis_server, at, outage_seconds, record)
+                    threading.Thread(target=outage, args=arguments, daemon=True).start()
+                stats = run_locust(base, applicants_file, applicants, seconds, folder)
+                elapsed = time.perf_counter() - started
+            receipts_after = wait_for_receipts(sink, late, timeout=180)
+        finally:
+            stop(workers)
+            controller.stop()
+            redis_server.stop()
     total = stats["Aggregated"]
     checks = check(call, late)
+    emails = {f"late{i}@bench.example.org" for i in range(len(late))}
     result = {
         "spike": applicants,
+        "redis_outage_seconds": outage_seconds,
+        "redis_down_from_s": round(record["redis_down_at"] - started, 1) if record else None,
         "seconds": round(elapsed, 1),
         "requests": int(total["Request Count"]),
         "throughput_rps": round(float(total["Requests/s"]), 1),
@@ -116,12 +228,25 @@ def run(applicants, seconds, background):
         "p99_ms": float(total["99%"]),
         "errors": int(total["Failure Count"]),
         "submit_p99_ms": float(stats["submit"]["99%"]) if "submit" in stats else None,
+        # Submits that answered with their receipt page: each must be stored (none lost).
+        "submits_answered": int(stats["submit"]["Request Count"])
+        - int(stats["submit"]["Failure Count"])
+        if "submit" in stats
+        else 0,
         "autosave_p99_ms": float(stats["autosave"]["99%"]) if "autosave" in stats else None,
+        "step_page_p99_ms": float(stats["step page"]["99%"]) if "step page" in stats else None,
         **checks,
+        "receipts_delivered_once": sum(1 for email in emails if sink.received[email] == 1),
+        "receipts_expected": checks["submitted"],
+        "receipts_duplicated": sum(n - 1 for n in sink.received.values() if n > 1),
+        "receipts_seconds_after_run": receipts_after,
     }
     print(json.dumps(result), flush=True)
     ok = (
         result["errors"] == 0
+        and result["receipts_delivered_once"] == len(late)
+        and checks["submitted"] >= result["submits_answered"]
+        and result["receipts_duplicated"] == 0
         and checks["submitted"] == checks["expected"]
         and checks["references_unique"]
         and checks["references_gap_free"]
@@ -131,10 +256,11 @@ def run(applicants, seconds, background):
 
 
 def main(argv):
-    applicants = int(argv[1]) if len(argv) > 1 else int(os.environ.get("BENCH_SPIKE_USERS", "200"))
-    seconds = int(os.environ.get("BENCH_SPIKE_SECONDS", "60"))
+    applicants = int(argv[1]) if len(argv) > 1 else int(os.environ.get("BENCH_SPIKE_USERS", "500"))
+    seconds = int(os.environ.get("BENCH_SPIKE_SECONDS", "90"))
     background = int(os.environ.get("BENCH_SPIKE_BACKGROUND", "1000"))
-    sys.exit(0 if run(applicants, seconds, background) else 1)
+    outage_seconds = int(os.environ.get("BENCH_SPIKE_REDIS_OUTAGE", "0"))
+    sys.exit(0 if run(applicants, seconds, background, outage_seconds) else 1)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ Call these inside the transaction of the change they announce.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.timesince import timeuntil
@@ -14,6 +16,7 @@ from accounts.roles import SECRETARIAT
 from core.timezones import local_moment
 
 from .events import Event
+from .models import OutboundEmail
 from .outbox import queue_email
 
 
@@ -84,6 +87,15 @@ def submission_received(eoi):
 
 def edits_confirmed(eoi):
     _to_applicant(eoi, f"edits:{eoi.pk}:{eoi.version}", Event.EDITS_CONFIRMED)
+
+
+def reminded(offset_hours):
+    """For a query of EOIs: whether each (OuterRef "pk") has had its reminder at this offset
+    before the call's deadline (the key of deadline_reminder), asked in SQL."""
+    key = Concat(
+        Value("reminder:"), Cast("eoi_id", output_field=CharField()), Value(f":{offset_hours}")
+    )
+    return Exists(OutboundEmail.objects.filter(eoi=OuterRef("pk"), key=key))
 
 
 def deadline_reminder(eoi, offset_hours, now, deadline=None):

@@ -5,10 +5,11 @@ unique to its event (for instance ``reminder:<eoi>:<offset>``): a rolled-back ch
 mail, and one event never yields two. After commit a Celery task delivers it.
 
 Each pending mail is leased to the task that carries it: for QUEUED_LEASE once the task is
-published, for TASK_TIME_LIMIT once it runs, and to nobody when the publish failed (broker down)
-or the mail waits for a retry. The sweep, every 20 seconds, queues every due mail that no live
-lease covers: a mail held by a broker outage goes out within a minute of its end, one left by a
-killed worker a minute after that worker's task began.
+published, for RUNNING_LEASE at a time once it runs (a thread of the worker renews it while the
+task lives), and to nobody when the publish failed (broker down) or the mail waits for a retry.
+The sweep, every 20 seconds, queues every due mail that no live lease covers: a mail held by a
+broker outage goes out within a minute of its end, one left by a killed worker within a minute
+of its death (RUNNING_LEASE, then the next sweep).
 """
 
 import logging
@@ -30,8 +31,9 @@ from anymail.exceptions import (
 )
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import DNS_NAME, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -46,9 +48,15 @@ MAX_ATTEMPTS = 8
 # A published task has this long to reach a worker: past it, the broker lost the task (it
 # restarted without its data), and the sweep queues its mails again.
 QUEUED_LEASE = timedelta(minutes=10)
-# The longest a delivery task lives: the worker kills it then (Celery's hard time limit). A mail
-# claimed by a task is free again after that, whether the task finished or died.
+# The longest a delivery task lives: the worker kills it then (Celery's hard time limit).
 TASK_TIME_LIMIT = timedelta(seconds=60)
+# A running task holds its batch for this long at a time, and renews the lease every
+# LEASE_RENEWAL from a thread of its own for as long as it lives, a mail on the wire included
+# (its server may be slow). When the worker dies the renewals stop: its mails are free again
+# RUNNING_LEASE later, rather than at the end of the task's time limit. A live worker would
+# have to miss two renewals in a row to lose a mail it is sending.
+RUNNING_LEASE = timedelta(seconds=15)
+LEASE_RENEWAL = timedelta(seconds=5)
 # A task claims no new mail after this long, so that the last one has time to go out within
 # TASK_TIME_LIMIT (EMAIL_TIMEOUT per exchange with the server); it queues the rest anew.
 CLAIM_FOR = timedelta(seconds=20)
@@ -117,24 +125,37 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None):
 
     `values` is a function of no arguments returning the placeholder values; it is called in
     the recipient's language so that dates and labels come out in it.
+
+    Inside `written_together`, the mail is written when that block ends, with the others.
     """
+    mail = {"key": key, "event": event, "recipient": recipient, "values": values, "call": call,
+            "eoi": eoi}  # fmt: skip
+    collected = getattr(_together, "mails", None)
+    if collected is not None:
+        collected.append(mail)
+        return None
     if OutboundEmail.objects.filter(key=key).exists():
         return None
+    return _write(**_worded(**mail))
+
+
+def _worded(*, key, event, recipient, values, call, eoi):
+    """The fields of a mail's row, worded in its recipient's language."""
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render(event, language, values(), call=call)
-    return _write(
-        key=key,
-        event=event,
-        recipient=recipient,
-        to=recipient.email,
-        language=language,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        call=call,
-        eoi=eoi,
-    )
+    return {
+        "key": key,
+        "event": event,
+        "recipient": recipient,
+        "to": recipient.email,
+        "language": language,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "call": call,
+        "eoi": eoi,
+    }
 
 
 def queue_account_mail(message, *, recipient, language):
@@ -173,6 +194,48 @@ def _write(**fields):
 
 
 _together = threading.local()
+
+
+@contextmanager
+def written_together():
+    """Mails queued inside are written when the block ends, in one statement, and go to the
+    workers in batches when the transaction commits (delivered_together): one at a time, each
+    cost four statements (docs/BENCHMARKS.md). Which of them exist already is asked once too,
+    and only new ones are worded. Use inside the transaction; an error inside drops them."""
+    if getattr(_together, "mails", None) is not None:
+        yield  # already collecting: the outer block writes them
+        return
+    with delivered_together():
+        _together.mails = mails = []
+        try:
+            yield
+        finally:
+            del _together.mails
+        _write_all(mails)
+
+
+def _write_all(mails):
+    existing = set(
+        OutboundEmail.objects.filter(key__in=[mail["key"] for mail in mails]).values_list(
+            "key", flat=True
+        )
+    )
+    rows = {}
+    for mail in mails:
+        if mail["key"] not in existing and mail["key"] not in rows:
+            rows[mail["key"]] = _worded(**mail)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            written = OutboundEmail.objects.bulk_create(
+                [OutboundEmail(next_attempt_at=now, **fields) for fields in rows.values()]
+            )
+    except IntegrityError:
+        # Another process wrote some of them a moment ago: one at a time, each once.
+        for fields in rows.values():
+            _write(**fields)
+        return
+    _together.ids.extend(email.pk for email in written)
 
 
 @contextmanager
@@ -233,7 +296,12 @@ def _message(email):
         email.body_text,
         None,
         [email.to],
-        headers={"Message-ID": make_msgid(idstring=sha256(email.key.encode()).hexdigest()[:32])},
+        headers={
+            # The host's name as Django caches it: make_msgid would look it up for every mail.
+            "Message-ID": make_msgid(
+                idstring=sha256(email.key.encode()).hexdigest()[:32], domain=str(DNS_NAME)
+            )
+        },
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -262,18 +330,21 @@ def deliver(email_ids):
     """
     started = timezone.now()
     batch = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
-    # Ours until this task's time limit: after that, dead or done, the sweep may take them.
-    batch.update(leased_until=started + TASK_TIME_LIMIT)
+    # Ours while this task lives (the lease is renewed): dead or done, the sweep may take them.
+    batch.update(leased_until=started + RUNNING_LEASE)
     pending = list(batch.order_by("pk"))
     sent = 0
     retries = {}
     connection = None
+    lease = _Lease([email.pk for email in pending])
     try:
         for position, email in enumerate(pending):
             if timezone.now() - started > CLAIM_FOR:
+                lease.release()  # the new task leases them for itself
                 enqueue([other.pk for other in pending[position:]])
                 break
             if not _claim(email):
+                lease.release([email.pk])
                 continue
             try:
                 # Made at the first mail: a backend that cannot be made fails that mail.
@@ -283,11 +354,13 @@ def deliver(email_ids):
             except Exception as failure:
                 if connection is not None:
                     _hang_up(connection)  # a connection that failed once is not trusted again
+                lease.release([email.pk])
                 if not _record_failure(email, failure):
                     continue
                 retries.setdefault(email.next_attempt_at, []).append(email.pk)
                 if is_unreachable(failure):
                     # The server is down: the rest wait for the same retry, no attempt counted.
+                    lease.release()
                     rest = [other.pk for other in pending[position + 1 :]]
                     OutboundEmail.objects.filter(
                         pk__in=rest, status=OutboundEmail.Status.PENDING
@@ -296,8 +369,10 @@ def deliver(email_ids):
                     break
                 continue
             _record_sent(email, message)
+            lease.release([email.pk])
             sent += 1
     finally:
+        lease.end()
         if connection is not None:
             _hang_up(connection)
     if retries:
@@ -305,9 +380,53 @@ def deliver(email_ids):
     return sent
 
 
+class _Lease:
+    """A running task's hold on the mails of its batch that it has not finished with: a thread
+    renews their lease every LEASE_RENEWAL until `end`, so that it outlasts a slow server but
+    not the worker. It uses a database connection of its own, closed when it ends."""
+
+    def __init__(self, email_ids):
+        self.ids = set(email_ids)
+        self.lock = threading.Lock()
+        self.ended = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name="outbox-lease", daemon=True)
+        self.thread.start()
+
+    def release(self, email_ids=None):
+        """Stop renewing these mails (all of them without `email_ids`): sent, given up, left
+        to a retry or handed to another task."""
+        with self.lock:
+            if email_ids is None:
+                self.ids.clear()
+            else:
+                self.ids.difference_update(email_ids)
+
+    def end(self):
+        self.ended.set()
+        self.thread.join()
+
+    def _renew(self):
+        try:
+            while not self.ended.wait(LEASE_RENEWAL.total_seconds()):
+                with self.lock:
+                    ids = list(self.ids)
+                if not ids:
+                    continue
+                try:
+                    OutboundEmail.objects.filter(
+                        pk__in=ids,
+                        status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING],
+                        leased_until__isnull=False,
+                    ).update(leased_until=timezone.now() + RUNNING_LEASE)
+                except Exception:
+                    logger.warning("Could not renew the lease of emails %s", ids, exc_info=True)
+        finally:
+            db_connection.close()  # this thread's own
+
+
 # The delivery task lives beside what it runs (deliver) and what publishes it (enqueue, also
 # called by deliver and the sweep): in tasks.py it would make an import circle with this module.
-# The hard limit is what frees a claimed mail for the sweep (TASK_TIME_LIMIT).
+# The hard limit ends a task that hangs; its lease then ends with it (RUNNING_LEASE).
 @shared_task(time_limit=TASK_TIME_LIMIT.total_seconds())
 def deliver_emails(email_ids):
     try:
@@ -384,13 +503,15 @@ def _record_failure(email, failure):
 def sweep(now=None):
     """Queue every due mail that no task answers for. Returns how many mails were queued.
 
-    A pending mail is due at its next attempt (at once, for a new one). A mail 'being sent' by
-    a task older than TASK_TIME_LIMIT lost its worker: that task is dead by now.
+    A pending mail is due at its next attempt (at once, for a new one). A mail 'being sent'
+    whose lease its task stopped renewing lost its worker: that task is dead.
     """
     now = now or timezone.now()
     orphaned = OutboundEmail.objects.filter(
+        Q(leased_until__lt=now - CLOCK_SLACK)
+        # Claimed without a lease (not by deliver): free once no task can be alive.
+        | Q(leased_until=None, last_attempt_at__lt=now - TASK_TIME_LIMIT - CLOCK_SLACK),
         status=OutboundEmail.Status.SENDING,
-        last_attempt_at__lt=now - TASK_TIME_LIMIT - CLOCK_SLACK,
     )
     # Whether the dead worker's copy went out is unknown: send it again (same Message-ID).
     orphaned.update(status=OutboundEmail.Status.PENDING, leased_until=None)

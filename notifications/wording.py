@@ -6,6 +6,9 @@ Texts are plain text with placeholders in braces. Only the placeholders listed f
 anything else. The HTML part is made from the text, escaped.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django.utils import translation
 from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext_lazy as _
@@ -123,8 +126,35 @@ def fill(text, values):
     return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), text)
 
 
+_remembered = threading.local()
+
+
+@contextmanager
+def wordings_remembered():
+    """Inside, each event's wording is looked up once per call and language: a job that writes
+    thousands of mails of one event (the reminders) asks the database once, not once a mail."""
+    if getattr(_remembered, "wordings", None) is not None:
+        yield  # already remembering: the outer block forgets them
+        return
+    _remembered.wordings = {}
+    try:
+        yield
+    finally:
+        del _remembered.wordings
+
+
 def wording(event, language, call=None):
     """(subject, body) for an event: the call's own wording if the Secretariat wrote one."""
+    remembered = getattr(_remembered, "wordings", None)
+    if remembered is None:
+        return _wording(event, language, call)
+    key = (event, language, call.pk if call is not None else None)
+    if key not in remembered:
+        remembered[key] = _wording(event, language, call)
+    return remembered[key]
+
+
+def _wording(event, language, call):
     if call is not None:
         custom = EmailTemplate.objects.filter(call=call, event=event, language=language).first()
         if custom:

@@ -3,12 +3,14 @@ run twice, or twice at once, it sends each mail once (the outbox keys see to tha
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from notifications import notify
-from notifications.outbox import delivered_together
+from notifications.outbox import written_together
+from notifications.wording import wordings_remembered
 
 from . import lifecycle
 from .models import Call, ExpressionOfInterest, Extension
@@ -19,11 +21,25 @@ Status = ExpressionOfInterest.Status
 EDITS_QUIET_PERIOD = timedelta(minutes=30)
 # Reminders written per transaction.
 REMINDER_BATCH = 200
+# The reminder job runs every minute; one run at a time writes, under this lock, which it holds
+# for LOCK_SECONDS at a time and renews after each batch: a run whose worker died leaves the
+# rest of its reminders to a run a minute later, not a quarter of an hour (docs/BENCHMARKS.md).
+REMINDERS_LOCK = "submissions:reminders-running"
+LOCK_SECONDS = 30
 
 
 def send_deadline_reminders(now=None):
-    """Remind owners of drafts at each of the call's offsets before its deadline."""
-    now = now or timezone.now()
+    """Remind owners of drafts at each of the call's offsets before its deadline. Returns how
+    many reminders it wrote; none while another run is writing them."""
+    if not cache.add(REMINDERS_LOCK, True, LOCK_SECONDS):
+        return 0
+    try:
+        return _send_deadline_reminders(now or timezone.now())
+    finally:
+        cache.delete(REMINDERS_LOCK)
+
+
+def _send_deadline_reminders(now):
     sent = 0
     for call in Call.objects.open(now):
         due = [
@@ -41,6 +57,8 @@ def send_deadline_reminders(now=None):
         drafts = (
             call.eois.filter(status=Status.DRAFT)
             .exclude(Exists(extended))
+            # A run every minute reads only the drafts not reminded yet.
+            .exclude(notify.reminded(offset))
             .select_related("owner", "call")
         )
         batch = []
@@ -48,6 +66,7 @@ def send_deadline_reminders(now=None):
             batch.append(eoi)
             if len(batch) == REMINDER_BATCH:
                 sent += _remind(batch, offset, now)
+                cache.touch(REMINDERS_LOCK, LOCK_SECONDS)
                 batch = []
         sent += _remind(batch, offset, now)
     return sent + _remind_extended(now)
@@ -74,8 +93,10 @@ def _remind_extended(now):
 
 def _remind(drafts, offset, now, deadline=None):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
-    time (docs/BENCHMARKS.md). Their deliveries are queued together when it commits."""
-    with transaction.atomic(), delivered_together():
+    time (docs/BENCHMARKS.md). They are written in one statement, in the call's wording looked
+    up once, and their deliveries queued together when it commits."""
+    # written_together ends first: it words the mails while their wording is remembered.
+    with transaction.atomic(), wordings_remembered(), written_together():
         for eoi in drafts:
             notify.deadline_reminder(eoi, offset, now, deadline=deadline)
     return len(drafts)

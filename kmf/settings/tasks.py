@@ -36,9 +36,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_IMPORTS = ["kmf.tasks"]
 
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: a run reads only the drafts not reminded yet, and one whose worker died
+    # leaves the rest to the next (submissions/jobs.py).
     "send-deadline-reminders": {
         "task": "submissions.tasks.send_deadline_reminders",
-        "schedule": crontab(minute="*/15"),
+        "schedule": 60.0,
     },
     "confirm-edits": {
         "task": "submissions.tasks.confirm_edits",

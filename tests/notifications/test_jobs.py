@@ -224,3 +224,71 @@ def test_an_applicant_with_an_extension_reads_their_own_deadline_in_receipt_and_
     assert theirs in receipt.body
     assert "27 January 2027" not in receipt.body
     assert theirs in confirmation.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_job_looks_the_calls_wording_up_once_a_batch_not_once_a_mail(call):
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.models import EmailTemplate
+
+    EmailTemplate.objects.create(
+        call=call,
+        event="deadline_reminder",
+        language="en",
+        subject="{time_left} to go, {applicant_name}",
+        body="Your draft waits: {eoi_url}",
+    )
+    drafts = EOIFactory.create_batch(6, call=call)
+
+    with CaptureQueriesContext(connection) as queries:
+        run_at(DEADLINE - timedelta(hours=20), jobs.send_deadline_reminders)
+
+    lookups = [q for q in queries.captured_queries if "notifications_emailtemplate" in q["sql"]]
+    assert len(lookups) == 1
+    # Every mail still in the call's own wording.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(eoi.owner.email for eoi in drafts)
+    assert all(m.subject.startswith("20 hours to go, ") for m in mail.outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_reminders_is_written_in_one_statement_and_not_twice(call):
+    from django.test.utils import CaptureQueriesContext
+
+    drafts = EOIFactory.create_batch(6, call=call)
+
+    def outbox_statements(moment):
+        with CaptureQueriesContext(connection) as queries:
+            run_at(moment, jobs.send_deadline_reminders)
+        return [
+            q["sql"].split()[0]
+            for q in queries.captured_queries
+            if "notifications_outboundemail" in q["sql"].split(" WHERE ")[0]
+        ]
+
+    first = outbox_statements(DEADLINE - timedelta(hours=20))
+    # Which exist already, then one INSERT for the six (delivery's statements come after).
+    assert first[:2] == ["SELECT", "INSERT"]
+    assert first.count("INSERT") == 1
+    assert reminder_keys() == sorted(f"reminder:{eoi.pk}:24" for eoi in drafts)
+    # The next run at the same offset reads no reminded draft: nothing written or sent again.
+    assert outbox_statements(DEADLINE - timedelta(hours=19)) == []
+    assert len(mail.outbox) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_whose_worker_died_leaves_its_reminders_to_a_run_a_minute_later(call):
+    from django.core.cache import cache
+
+    EOIFactory.create_batch(3, call=call)
+    moment = DEADLINE - timedelta(hours=20)
+    with time_machine.travel(moment, tick=False):
+        # A run is writing them (or was, until its worker died): another one writes nothing.
+        assert cache.add(jobs.REMINDERS_LOCK, True, jobs.LOCK_SECONDS)
+        assert jobs.send_deadline_reminders() == 0
+    # Nobody renewed the lock: the beat's next run, a minute later, writes them.
+    assert jobs.LOCK_SECONDS < 60
+    with time_machine.travel(moment + timedelta(minutes=1), tick=False):
+        assert jobs.send_deadline_reminders() == 3
+    assert len(mail.outbox) == 3
+    assert not cache.get(jobs.REMINDERS_LOCK)

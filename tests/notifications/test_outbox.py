@@ -228,6 +228,24 @@ def test_the_message_id_comes_from_the_event_key(django_capture_on_commit_callba
 
 
 @pytest.mark.django_db
+def test_the_hosts_name_in_message_ids_is_looked_up_once_not_once_a_mail(monkeypatch):
+    import socket
+
+    from django.core.mail import DNS_NAME
+
+    str(DNS_NAME)  # Django looks it up once per process, at the first mail
+    lookups = []
+    getfqdn = socket.getfqdn
+    monkeypatch.setattr(socket, "getfqdn", lambda *a: lookups.append(a) or getfqdn(*a))
+    rows = [OutboundEmailFactory(key=f"receipt:{n}") for n in range(3)]
+    outbox.deliver([row.pk for row in rows])
+
+    assert len(mail.outbox) == 3
+    assert lookups == []
+    assert {m.extra_headers["Message-ID"].split("@")[1] for m in mail.outbox} == {f"{DNS_NAME}>"}
+
+
+@pytest.mark.django_db
 def test_a_batch_goes_over_one_connection_and_each_mail_is_recorded(smtp_server):
     rows = [
         OutboundEmailFactory(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(5)
@@ -398,7 +416,7 @@ class WorkerDied(BaseException):
 
 
 @pytest.mark.django_db
-def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(monkeypatch):
+def test_a_killed_tasks_mails_are_queued_again_once_its_lease_has_run_out(monkeypatch):
     from django.core.mail.backends.locmem import EmailBackend
 
     rows = [OutboundEmailFactory(key=f"killed:{n}") for n in range(4)]
@@ -418,12 +436,12 @@ def test_a_killed_tasks_mails_are_queued_again_once_its_time_limit_has_passed(mo
     assert statuses == {"killed:0": "sent", "killed:1": "sending", "killed:2": "pending",
                         "killed:3": "pending"}  # fmt: skip
 
-    # While the task could still be alive, nothing is taken from it.
-    with time_machine.travel(started + outbox.TASK_TIME_LIMIT - timedelta(seconds=1)):
+    # While its lease runs, nothing is taken from it.
+    with time_machine.travel(started + outbox.RUNNING_LEASE - timedelta(seconds=1)):
         assert outbox.sweep() == 0
-    # The worker would have killed it by now: its mails are queued again, a minute after it
-    # started rather than ten.
-    with time_machine.travel(started + outbox.TASK_TIME_LIMIT + outbox.CLOCK_SLACK * 2):
+    # Nobody renewed it: its mails are queued again, long before the task's time limit.
+    assert outbox.RUNNING_LEASE + outbox.CLOCK_SLACK * 2 < outbox.TASK_TIME_LIMIT / 2
+    with time_machine.travel(started + outbox.RUNNING_LEASE + outbox.CLOCK_SLACK * 2):
         assert outbox.sweep() == 3
 
     assert len(mail.outbox) == 4

@@ -6,6 +6,7 @@ import time
 from contextlib import ExitStack
 
 import pytest
+from django.conf import settings
 
 from notifications import outbox
 from notifications.models import OutboundEmail
@@ -20,6 +21,9 @@ pytestmark = [
 ]
 
 BATCH = 30
+SWEEP_SECONDS = settings.CELERY_BEAT_SCHEDULE["sweep-outbox"]["schedule"]
+# The lease left when the worker died, the clocks' slack, the next sweep, a few seconds to send.
+TAIL_SECONDS = (outbox.RUNNING_LEASE + outbox.CLOCK_SLACK).total_seconds() + SWEEP_SECONDS + 10
 
 
 class HoldingHandler(RecordingHandler):
@@ -70,8 +74,9 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_soon
         beat.start()
 
         assert handler.holding.wait(60), "the worker never reached the eleventh mail"
-        # Every mail the server took has been recorded as sent: kill now, mid-conversation.
+        # Every mail the server took has been recorded as sent.
         assert wait_for(lambda: sent() == len(handler.messages), seconds=10)
+        # Kill it now, mid-conversation.
         first.kill()
         killed_at = time.monotonic()
         handler.hold_after = None
@@ -83,12 +88,40 @@ def test_a_worker_killed_mid_batch_leaves_every_mail_delivered_exactly_once_soon
         assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 19
 
         second.start()
-        # Nobody sweeps by hand: the beat's sweep queues them again once the dead task's time
-        # limit has passed (a minute after it began), the live worker sends them.
-        deadline = (outbox.TASK_TIME_LIMIT + outbox.CLOCK_SLACK).total_seconds() + 60
-        assert wait_for(lambda: sent() == BATCH, seconds=deadline), f"only {sent()} of {BATCH}"
+        # Nobody sweeps by hand: the beat's sweep queues them again once the dead task's lease
+        # has run out (nobody renews it), the live worker sends them: well within a minute of
+        # the kill, long before the dead task's time limit would have ended.
+        assert wait_for(lambda: sent() == BATCH, seconds=TAIL_SECONDS), f"only {sent()} of {BATCH}"
         print(f"\nAll {BATCH} mails sent {time.monotonic() - killed_at:.1f} s after the kill")
         time.sleep(1)  # anything sent twice would arrive now
 
     assert sorted(m["Subject"] for m in handler.messages) == [f"Mail {n:02d}" for n in range(BATCH)]
     assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+
+
+def test_a_live_worker_kept_waiting_by_the_server_keeps_its_mails(
+    private_redis, holding_smtp_server, tmp_path
+):
+    handler, smtp_port = holding_smtp_server
+    env = site_env(private_redis.url, smtp_port)
+    worker = WorkerProcess(env)
+    beat = BeatProcess(env, tmp_path / "beat-schedule")
+    with tasks_through_broker(private_redis.url), ExitStack() as processes:
+        for process in (beat, worker):
+            processes.callback(process.stop)
+        emails = [OutboundEmailFactory(subject=f"Mail {n:02d}") for n in range(5)]
+        outbox.enqueue([email.pk for email in emails])
+        handler.hold_after = 2
+        worker.start()
+        beat.start()
+        assert handler.holding.wait(60), "the worker never reached the third mail"
+
+        # The server keeps the worker waiting longer than a lease and a sweep: the worker is
+        # alive and renews its lease, so nobody takes its mails (a second attempt would show,
+        # and the worker's second process would send the mail again).
+        time.sleep((outbox.RUNNING_LEASE + outbox.CLOCK_SLACK * 2).total_seconds() + SWEEP_SECONDS)
+        on_the_wire = OutboundEmail.objects.get(status=OutboundEmail.Status.SENDING)
+        assert (on_the_wire.subject, on_the_wire.attempts) == ("Mail 02", 1)
+        assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 2
+        assert len(handler.messages) == 2
+        processes.close()  # the worker is stopped mid-conversation
