@@ -9,6 +9,7 @@ import io
 import queue
 import re
 import threading
+import time
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -41,10 +42,28 @@ def _close(rows):
         close()
 
 
-def _csv_writer(buffer):
-    # Lines end in "\n", as PostgreSQL's COPY writes them (copied_csv_chunks): a table is the
-    # same file whichever of the two writes it.
-    return csv.writer(buffer, lineterminator="\n")
+class _csv_writer:
+    """Lines end in "\n", as PostgreSQL's COPY writes them, and a field holding "\r" is quoted,
+    as COPY quotes it: csv quotes the characters of its line ending, so rows are written with
+    "\r\n" and their last two characters made "\n"."""
+
+    def __init__(self, buffer):
+        self.buffer = buffer
+        self.writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row):
+        self.writer.writerow(row)
+        self.buffer.seek(self.buffer.tell() - 2)
+        self.buffer.write("\n")
+        self.buffer.truncate()
+
+
+def _csv_value(value):
+    """A cell as COPY writes it: a Decimal in plain notation, never a negative zero."""
+    value = spreadsheet_safe(value)
+    if isinstance(value, Decimal):
+        return format(abs(value) if value.is_zero() else value, "f")
+    return value
 
 
 def csv_chunks(rows):
@@ -52,7 +71,7 @@ def csv_chunks(rows):
     writer = _csv_writer(buffer)
     try:
         for number, row in enumerate(rows, start=1):
-            writer.writerow([spreadsheet_safe(value) for value in row])
+            writer.writerow([_csv_value(value) for value in row])
             if number % CHUNK_ROWS == 1:  # the header leaves alone, before the rows are read
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
@@ -115,16 +134,17 @@ def copied_csv_chunks(header, sql):
     psycopg2 copies into a file-like object and returns only at the end, so the copy runs in a
     thread on this request's connection, which this thread leaves alone until the copy ends.
     Inside a transaction (a savepoint in a test's), so that a download abandoned half-way,
-    whose copy is cancelled, leaves the connection as it found it."""
+    whose copy is cancelled, leaves the connection as it found it. Nothing leaves before the
+    copy has given its first rows or its error: a query that fails at once is an error the
+    server can still answer with, not a header and a cut connection. (A copy that fails later
+    cuts the download: its headers are gone.) The statement lasts as long as the download, so a
+    `statement_timeout` would cut a slow client's."""
     buffer = io.StringIO()
     _csv_writer(buffer).writerow([spreadsheet_safe(value) for value in header])
-    yield buffer.getvalue().encode()
     copy = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
     with transaction.atomic():
         connection.ensure_connection()
         raw = connection.connection
-        if connection.queries_logged:
-            connection.queries_log.append({"sql": copy, "time": "0.000"})
         chunks = queue.Queue(maxsize=COPY_WAITING)
         abandoned = threading.Event()
 
@@ -141,18 +161,42 @@ def copied_csv_chunks(header, sql):
                 if not abandoned.is_set():
                     sink.put(error)
 
+        def taken():
+            while True:
+                try:
+                    return chunks.get(timeout=1)
+                except queue.Empty:
+                    if not producer.is_alive() and chunks.empty():
+                        raise RuntimeError("the copy ended without a word") from None
+
+        started = time.monotonic()
         producer = threading.Thread(target=produce, name="copy-export", daemon=True)
         producer.start()
+        finished = False
         try:
-            while (chunk := chunks.get()) is not _DONE:
+            chunk = taken()
+            first = True
+            while chunk is not _DONE:
                 if isinstance(chunk, Exception):
-                    raise chunk
+                    finished = True
+                    with connection.wrap_database_errors:
+                        raise chunk
+                if first:
+                    yield buffer.getvalue().encode()
+                    first = False
                 yield chunk
+                chunk = taken()
+            finished = True
+            if first:
+                yield buffer.getvalue().encode()
         finally:
-            if producer.is_alive():
+            if not finished:
                 abandoned.set()
                 raw.cancel()  # the copy stops at once instead of running to its end
             producer.join()
+            if connection.queries_logged:
+                elapsed = time.monotonic() - started
+                connection.queries_log.append({"sql": copy, "time": f"{elapsed:.3f}"})
 
 
 class _Chunks(io.RawIOBase):

@@ -19,6 +19,7 @@ from django_countries import countries
 from core import tables
 from questionnaires.answers import country_name
 from questionnaires.models import Kind, Role
+from questionnaires.validators import KEY
 from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
@@ -34,8 +35,8 @@ SAID_IN_ROWS = {*exports.AS_TYPED, *exports.FEW_VALUES, Kind.INTEGER}
 FORMULA_STARTS = r"'=', '+', '-', '@', E'\t', E'\r'"
 # A yes-or-no figure as Python's csv writes a bool.
 BOOLEAN = "CASE WHEN {0} THEN 'True' WHEN NOT {0} THEN 'False' END"
-# Decimal() reads these (and PostgreSQL's numeric the same way): a stored amount or percentage.
-DECIMAL = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
+# The amounts and percentages both writers write (exports.plain_decimal).
+DECIMAL = exports.PLAIN_DECIMAL
 
 
 def available(definition=None):
@@ -48,6 +49,8 @@ def available(definition=None):
     for question in definition.questions:
         if question.is_file:
             continue
+        if not all(KEY.fullmatch(q.key) for q in (question, *question.columns)):
+            return False  # a key is a column name here (validate_key keeps them plain)
         if question.kind not in SAID_AT_TOP:
             return False
         if any(column.kind not in SAID_IN_ROWS for column in question.columns):
@@ -124,7 +127,7 @@ class Cells:
         """Whether `value` (jsonb) is a list of strings, as fits() asks of several choices."""
         return (
             f"(jsonb_typeof({value}) = 'array' AND NOT jsonb_path_exists({value}, "
-            "'$[*] ? (@.type() != \"string\")'))"
+            "'strict $[*] ? (@.type() != \"string\")'))"
         )
 
     def words(self, question, value):
@@ -140,7 +143,8 @@ class Cells:
         if kind in (Kind.MONEY, Kind.PERCENTAGE):  # a number: as Decimal(value) writes itself
             return (
                 f"(CASE WHEN jsonb_typeof({value}) = 'string' AND {value} #>> '{{}}' ~ "
-                f"{self.sql.text(DECIMAL)} THEN ({value} #>> '{{}}')::numeric::text END)"
+                f"{self.sql.text(DECIMAL)} AND length({value} #>> '{{}}') <= "
+                f"{int(exports.PLAIN_DIGITS)} THEN ({value} #>> '{{}}')::numeric::text END)"
             )
         if kind == Kind.YES_NO:
             yes, no = self.sql.text(_("Yes")), self.sql.text(_("No"))
@@ -183,7 +187,7 @@ class Cells:
         line = f"concat_ws({self.sql.text(' · ')}, {', '.join(shown) or 'NULL'})"
         rows_fit = (
             f"(jsonb_typeof({value}) = 'array' AND jsonb_array_length({value}) > 0 AND NOT "
-            f"jsonb_path_exists({value}, '$[*] ? (@.type() != \"object\")'))"
+            f"jsonb_path_exists({value}, 'strict $[*] ? (@.type() != \"object\")'))"
         )
         return (
             f"(CASE WHEN {rows_fit} THEN (SELECT string_agg({line}, E'\\n' ORDER BY row.n) "
@@ -197,8 +201,11 @@ def _choices(sql, labels, column):
 
 def _fixed(column, places):
     """A figure as exports.fixed writes it: read as a float, then to 15 significant digits
-    (float8 to numeric), rounded half away from zero, its places kept."""
-    return f"round(({column})::float8::numeric, {places})::text"
+    (float8 to numeric), rounded half away from zero, its places kept; none when infinite."""
+    return (
+        f"CASE WHEN ({column})::float8 IN ('Infinity', '-Infinity', 'NaN') THEN NULL "
+        f"ELSE round(({column})::float8::numeric, {places})::text END"
+    )
 
 
 def _literals():
@@ -253,10 +260,7 @@ def eoi_chunks(call, eois, sort=""):
         (_fixed("t.x_spread", 2), False),
         (_fixed("t.x_normalised", 3), False),
         ("t.x_rank::text", False),
-        (
-            "CASE WHEN t.x_disagreement THEN 'True' WHEN NOT t.x_disagreement THEN 'False' END",
-            False,
-        ),
+        (BOOLEAN.format("t.x_disagreement"), False),
     ]
     selected += [(_fixed(f"m.mean_{criterion.pk}", 2), False) for criterion in criteria]
     # Each answer taken out of the row's JSON once: every -> on the stored answers decompresses

@@ -1,9 +1,12 @@
 """Exports for the Secretariat: EOIs with answers, figures and per-criterion means; reviews.
 
 Each is one query read through a server-side cursor (PostgreSQL) and written as it is read
-(core/tables.py): constant memory and a first row within milliseconds, at any size.
+(core/tables.py): constant memory and a first row within milliseconds, at any size. On
+PostgreSQL a CSV is written by the database instead (copied_exports.py), to the same bytes.
 """
 
+import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -48,6 +51,20 @@ NUMBERS = (Kind.MONEY, Kind.INTEGER, Kind.PERCENTAGE)
 FEW_VALUES = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE, Kind.YES_NO, Kind.COUNTRY, Kind.COUNTRIES)
 
 
+# An amount or a percentage as both writers read it (PostgreSQL's numeric reads these the same
+# way; Decimal() reads more: spaces, exponents, underscores, other scripts' digits).
+PLAIN_DECIMAL = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
+PLAIN_DIGITS = 1000
+
+
+def plain_decimal(value):
+    return (
+        isinstance(value, str)
+        and len(value) <= PLAIN_DIGITS
+        and re.fullmatch(PLAIN_DECIMAL[1:-1], value, re.ASCII) is not None
+    )
+
+
 # Answers written as they were typed: the text is the answer.
 AS_TYPED = (Kind.SHORT_TEXT, Kind.LONG_TEXT, Kind.URL)
 
@@ -65,7 +82,9 @@ class Answers:
         if question.kind not in FEW_VALUES:
             return as_text(question, value, self.challenges)
         try:
-            key = (question.key, tuple(value) if isinstance(value, list) else value)
+            # The question itself (a column may share a question's key) and the value's type
+            # (True == 1, False == 0).
+            key = (id(question), type(value), tuple(value) if isinstance(value, list) else value)
             return self.said[key]
         except KeyError:
             said = self.said[key] = as_text(question, value, self.challenges)
@@ -84,7 +103,9 @@ class Answers:
         if not is_answered(question, value):
             return None
         if kind in NUMBERS:
-            return value if kind == Kind.INTEGER else Decimal(value)
+            if kind == Kind.INTEGER:
+                return value
+            return Decimal(value) if plain_decimal(value) else None
         if kind == Kind.ROWS:
             return "\n".join(row_as_text(question, row, say=self.say) for row in value)
         return self.say(question, value)
@@ -108,7 +129,7 @@ def fixed(value, places):
     """A figure with `places` decimals, rounded half away from zero after reading the float to
     15 significant digits: what PostgreSQL's round(x::numeric, places) gives, so that both
     writers of the export (copied_exports.py) agree to the last digit."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return None
     return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 

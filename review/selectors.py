@@ -44,7 +44,7 @@ def sorted_eois(eois, sort):
     sort = sort or ""
     field = F(SORTS.get(sort.removeprefix("-"), "reference"))
     first = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
-    return eois.order_by(first, "reference")
+    return eois.order_by(first, "reference", "pk")
 
 
 def _count(queryset):
