@@ -4,7 +4,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -209,21 +208,13 @@ def count_intake(call):
         .annotate(n=Count("pk"))
         .order_by("day")
     )
-    # Counted per reviewer id, names looked up after: the thousands of assignments are neither
-    # joined to their people nor to every review of their EOI, only to the reviewer's own.
+    # Counted per reviewer id, names looked up after; done is what the assignment records
+    # (reviewed_at), so the thousands of assignments are joined neither to their people nor to
+    # the reviews.
     per_reviewer = (
         Assignment.objects.filter(eoi__call=call, released_at=None)
-        .annotate(
-            own_review=FilteredRelation(
-                "eoi__reviews",
-                condition=Q(
-                    eoi__reviews__reviewer=F("reviewer"),
-                    eoi__reviews__status=Review.Status.SUBMITTED,
-                ),
-            )
-        )
         .values_list("reviewer")
-        .annotate(assigned=Count("pk"), done=Count("own_review"))
+        .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(reviewed_at__isnull=False)))
         .order_by()
     )
     counts = {reviewer: (assigned, done) for reviewer, assigned, done in per_reviewer}
