@@ -248,6 +248,10 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
                     reviewer=reviewer,
                     assigned_by=secretariat[0],
                     due_at=call.closes_at + timedelta(days=21),
+                    # Submitted below: the reviewer declared no conflict first, so the scoring
+                    # page (not the declaration it asks for before) is what is timed.
+                    declaration=Assignment.Declaration.NO_CONFLICT,
+                    declared_at=call.closes_at + timedelta(days=1),
                     reviewed_at=now,  # its review below is submitted
                 )
             )

@@ -21,7 +21,7 @@ from core.money import euros
 from . import answers as stored
 from .models import Kind, Role
 from .validators import MaxWordsValidator
-from .widgets import Select, SelectMultiple
+from .widgets import Select, SelectMultiple, per_language
 
 # More rows than a small grant's partnership or budget has; it bounds the rows one step builds.
 DEFAULT_MAX_ROWS = 20
@@ -34,6 +34,11 @@ class Bounds:
     max_amount: Decimal | None = None
     max_duration: int | None = None
     challenges: tuple[tuple[str, str], ...] = ()
+
+
+# The ~250 countries, sorted in the reader's language: built once per language, not per field.
+country_options = per_language(lambda: [("", "---------"), *countries])
+countries_options = per_language(lambda: countries)
 
 
 def _choices(question, bounds):
@@ -76,10 +81,10 @@ def form_field(question, bounds):
     if kind == Kind.YES_NO:
         return forms.BooleanField(**common)
     if kind == Kind.COUNTRY:
-        return forms.ChoiceField(choices=[("", "---------"), *countries], widget=Select, **common)
+        return forms.ChoiceField(choices=country_options(), widget=Select, **common)
     if kind == Kind.COUNTRIES:
         return forms.MultipleChoiceField(
-            choices=list(countries),
+            choices=countries_options(),
             # Searchable where scripts run (static/js/country-picker.js).
             widget=SelectMultiple(attrs={"size": 6, "data-country-picker": ""}),
             **common,

@@ -99,6 +99,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the plainest widgets written in Python (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FastRenderer"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Object-level permissions as named predicates (submissions/rules.py and friends).

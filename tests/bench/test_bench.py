@@ -10,6 +10,7 @@ from bench import common, pages
 from bench.seed import drafts, seed
 from review.models import EOIScore, Review
 from submissions.models import ExpressionOfInterest
+from tests.clients import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,12 @@ def test_seeding_makes_a_reviewed_call_and_every_measured_page_answers():
 
     for name, path, who in pages.pages(people):
         assert pages.count_queries(path, who) > 0, name
+    # The reviewer declared no conflict before scoring: the scoring page is timed, not the
+    # declaration the page asks for first.
+    scoring = next(p for n, p, _w in pages.pages(people) if n == "reviewer scoring page")
+    client = Client()
+    client.force_login(people["reviewer"])
+    assert next(t.name for t in client.get(scoring).templates) == "review/review_eoi.html"
     # Every page but the exports (every row of the call) has a floor page of its shape.
     names = {name for name, _path, _who in pages.pages(people)}
     assert set(pages.FLOORS) == {name for name in names if "export" not in name}

@@ -175,3 +175,23 @@ def test_a_column_that_does_not_exist_is_named_and_every_column_shown(client, li
 
     assert "Select a valid choice. nope is not one of the available choices." in page
     assert ">Median</a>" in page
+
+
+def test_a_cell_renderer_is_inspected_once_not_per_cell(client, listed, monkeypatch):
+    """django-tables2 reads the signature of each column's render_FOO for each cell; the
+    list keeps it per function (review/tables.py): a page of many rows, read again, inspects
+    no function again."""
+    import inspect
+
+    inspected = []
+    real = inspect.signature
+
+    def counting(function, *args, **kwargs):
+        inspected.append(function)
+        return real(function, *args, **kwargs)
+
+    client.get(listed)
+    monkeypatch.setattr(inspect, "signature", counting)
+    response = client.get(listed)
+    assert sorted(titles(response)) == ["Alpha forums", "Bravo radio", "Charlie theatre"]
+    assert not [f for f in inspected if hasattr(f, "__func__")]

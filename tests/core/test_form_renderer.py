@@ -1,0 +1,68 @@
+"""The form renderer writes the plainest widgets in Python: the same HTML, character for
+character, as Django's templates write."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from core.form_renderer import INPUTS, FastRenderer
+
+WIDGETS = [
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.PasswordInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+    forms.TimeInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.ColorInput,
+    forms.Textarea,
+]
+VALUES = [
+    None,
+    "",
+    "plain",
+    "a <b> & \"quoted\" 'single'",
+    mark_safe("<i>safe</i>"),
+    0,
+    Decimal("12.50"),
+    datetime.date(2026, 12, 1),
+    gettext_lazy("French"),
+    "line one\nline two",
+]
+ATTRS = [
+    None,
+    {"id": "id_x", "required": True, "disabled": False},
+    {"class": 'a"b', "rows": 6, "data-word-limit": 200, "placeholder": gettext_lazy("English")},
+    {"aria-describedby": "id_x_helptext", "aria-invalid": "true", "maxlength": "300"},
+]
+
+
+def test_every_input_template_is_written():
+    written = {widget.template_name for widget in WIDGETS if widget is not forms.Textarea}
+    assert written == INPUTS
+
+
+@pytest.mark.parametrize("widget", WIDGETS)
+def test_the_same_html_as_the_templates(widget):
+    for value in VALUES:
+        for attrs in ATTRS:
+            for own in (None, {"class": "form-control", "title": "<x>"}):
+                args = ("field", value, attrs)
+                fast = widget(attrs=own).render(*args, renderer=FastRenderer())
+                django = widget(attrs=own).render(*args, renderer=DjangoTemplates())
+                assert fast == django, (widget, value, attrs)
+
+
+def test_other_templates_go_through_the_templates():
+    html = forms.Select(choices=[("a", "<A>")]).render("s", "a", renderer=FastRenderer())
+    assert html == forms.Select(choices=[("a", "<A>")]).render("s", "a", renderer=DjangoTemplates())

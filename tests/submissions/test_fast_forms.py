@@ -1,0 +1,83 @@
+"""{{ form|fast_crispy }} writes what crispy-forms' {{ form|crispy }} writes (whitespace
+aside), on every form of the pages it is used on: each step of the application (empty, filled
+in, and sent back with errors, in English and French), its repeating rows, and the review
+pages' forms."""
+
+import re
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django.utils import translation
+
+from review.forms import CommentForm, ConflictForm, DecisionForm, ReviewForm
+from submissions import answers
+from submissions.forms import MessageForm, StepForms, steps_of
+from submissions.templatetags.fast_forms import fast_crispy
+from tests.factories import EOIFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def same_html(html):
+    """The HTML with its whitespace as a browser reads it between tags: none."""
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*>\s*", ">", re.sub(r"\s*<\s*", "<", html)).strip()
+
+
+def assert_same(form):
+    # Crispy keeps the classes it adds on the widget: each renderer gets a form of its own.
+    ours, theirs = form(), form()
+    assert same_html(fast_crispy(ours)) == same_html(as_crispy_form(theirs))
+
+
+def junk(form):
+    """Data that every field of `form` refuses where it can refuse anything."""
+    data = {}
+    for name, field in form.fields.items():
+        data[form.add_prefix(name)] = "not-a-value-" + "x" * 60_000
+        if field.__class__.__name__ == "BooleanField":
+            data[form.add_prefix(name)] = "on"
+    return data
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_step_of_the_application(language):
+    eoi = EOIFactory()
+    with translation.override(language):
+        steps = [s for s in steps_of(answers.edited_in(eoi)) if s.asks and not s.asks.has_files]
+        assert steps
+        for step in steps:
+            blank = StepForms(eoi, step)
+            assert_same(lambda step=step: StepForms(eoi, step).form)
+            for key in blank.rows:
+                assert_same(lambda step=step, key=key: StepForms(eoi, step).rows[key].forms[0])
+            bad = junk(blank.form)
+            assert_same(lambda step=step, bad=bad: _checked(StepForms(eoi, step, bad).form))
+            eoi.status = eoi.Status.SUBMITTED  # every required answer required
+            assert_same(lambda step=step: _checked(StepForms(eoi, step, {"version": 1}).form))
+            eoi.status = eoi.Status.DRAFT
+
+
+def _checked(form):
+    form.is_valid()
+    assert form.errors
+    return form
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_review_pages_forms(language):
+    eoi = EOIFactory()
+    with translation.override(language):
+        for form in (
+            DecisionForm,
+            lambda: _checked(DecisionForm({"outcome": "nonsense"})),
+            CommentForm,
+            lambda: _checked(CommentForm({"discussion-text": ""})),
+            MessageForm,
+            ConflictForm,
+            lambda: _checked(ConflictForm({}, after_reading=True)),
+            lambda: ReviewForm(
+                criteria=list(eoi.call.criteria.all()), scale=eoi.call.score_scale_max
+            ),
+        ):
+            assert_same(form)
