@@ -18,9 +18,9 @@ import threading
 import uuid
 from contextlib import contextmanager, suppress
 from datetime import timedelta
-from email.utils import make_msgid
 from functools import partial
 from hashlib import sha256
+from urllib.parse import urlsplit
 
 from anymail.exceptions import (
     AnymailError,
@@ -290,6 +290,11 @@ def _claim(email):
     return bool(claimed)
 
 
+def message_domain():
+    """The site's own host, the same on every worker (a host name differs per container)."""
+    return urlsplit(settings.SITE_URL).hostname or str(DNS_NAME)
+
+
 def _message(email):
     message = EmailMultiAlternatives(
         email.subject,
@@ -297,10 +302,10 @@ def _message(email):
         None,
         [email.to],
         headers={
-            # The host's name as Django caches it: make_msgid would look it up for every mail.
-            "Message-ID": make_msgid(
-                idstring=sha256(email.key.encode()).hexdigest()[:32], domain=str(DNS_NAME)
-            )
+            # From the event key alone: a mail sent again (after a worker died mid-send) is
+            # the same message, which mail clients show once. make_msgid would add the time,
+            # the process and random bits.
+            "Message-ID": f"<{sha256(email.key.encode()).hexdigest()[:32]}@{message_domain()}>"
         },
     )
     if email.body_html:
@@ -413,11 +418,13 @@ class _Lease:
                 if not ids:
                     continue
                 try:
+                    until = timezone.now() + RUNNING_LEASE
                     OutboundEmail.objects.filter(
                         pk__in=ids,
                         status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.SENDING],
-                        leased_until__isnull=False,
-                    ).update(leased_until=timezone.now() + RUNNING_LEASE)
+                        # Never shortened: mails handed on to a new task hold a longer lease.
+                        leased_until__lt=until,
+                    ).update(leased_until=until)
                 except Exception:
                     logger.warning("Could not renew the lease of emails %s", ids, exc_info=True)
         finally:

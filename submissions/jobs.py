@@ -1,6 +1,7 @@
 """The periodic work of a call: reminders, confirmations and closing. Each job is idempotent:
 run twice, or twice at once, it sends each mail once (the outbox keys see to that)."""
 
+import uuid
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -31,15 +32,27 @@ LOCK_SECONDS = 30
 def send_deadline_reminders(now=None):
     """Remind owners of drafts at each of the call's offsets before its deadline. Returns how
     many reminders it wrote; none while another run is writing them."""
-    if not cache.add(REMINDERS_LOCK, True, LOCK_SECONDS):
+    token = uuid.uuid4().hex
+    if not cache.add(REMINDERS_LOCK, token, LOCK_SECONDS):
         return 0
     try:
-        return _send_deadline_reminders(now or timezone.now())
+        return _send_deadline_reminders(now or timezone.now(), token)
     finally:
-        cache.delete(REMINDERS_LOCK)
+        # Only our own lock: had ours lapsed and another run taken it, it is that run's.
+        if cache.get(REMINDERS_LOCK) == token:
+            cache.delete(REMINDERS_LOCK)
 
 
-def _send_deadline_reminders(now):
+def _still_ours(token):
+    """Renew the lock if this run still holds it; False if it lapsed and another run took it
+    (that run writes the rest; keys keep any reminder from being written twice)."""
+    if cache.get(REMINDERS_LOCK) != token:
+        return False
+    cache.touch(REMINDERS_LOCK, LOCK_SECONDS)
+    return True
+
+
+def _send_deadline_reminders(now, token):
     sent = 0
     for call in Call.objects.open(now):
         due = [
@@ -60,13 +73,17 @@ def _send_deadline_reminders(now):
             # A run every minute reads only the drafts not reminded yet.
             .exclude(notify.reminded(offset))
             .select_related("owner", "call")
+            # One order for every run: two runs inserting the same keys in opposite orders
+            # could deadlock.
+            .order_by("pk")
         )
         batch = []
         for eoi in drafts.iterator(chunk_size=REMINDER_BATCH):
             batch.append(eoi)
             if len(batch) == REMINDER_BATCH:
                 sent += _remind(batch, offset, now)
-                cache.touch(REMINDERS_LOCK, LOCK_SECONDS)
+                if not _still_ours(token):
+                    return sent
                 batch = []
         sent += _remind(batch, offset, now)
     return sent + _remind_extended(now)
@@ -84,9 +101,11 @@ def _remind_extended(now):
             if now >= extension.until - timedelta(hours=hours)
         ]
         if due:
-            drafts = extension.call.eois.filter(
-                status=Status.DRAFT, owner=extension.applicant_id
-            ).select_related("owner", "call")
+            drafts = (
+                extension.call.eois.filter(status=Status.DRAFT, owner=extension.applicant_id)
+                .select_related("owner", "call")
+                .order_by("pk")
+            )
             sent += _remind(list(drafts), min(due), now, deadline=extension.until)
     return sent
 
@@ -95,6 +114,8 @@ def _remind(drafts, offset, now, deadline=None):
     """One transaction for a batch of reminders: one commit per mail was most of the fan-out's
     time (docs/BENCHMARKS.md). They are written in one statement, in the call's wording looked
     up once, and their deliveries queued together when it commits."""
+    if not drafts:
+        return 0
     # written_together ends first: it words the mails while their wording is remembered.
     with transaction.atomic(), wordings_remembered(), written_together():
         for eoi in drafts:

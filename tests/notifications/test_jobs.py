@@ -292,3 +292,26 @@ def test_a_run_whose_worker_died_leaves_its_reminders_to_a_run_a_minute_later(ca
         assert jobs.send_deadline_reminders() == 3
     assert len(mail.outbox) == 3
     assert not cache.get(jobs.REMINDERS_LOCK)
+
+
+@pytest.mark.django_db
+def test_a_run_whose_lock_lapsed_leaves_the_lock_of_the_run_that_took_over(call, monkeypatch):
+    """A run frees only its own lock: had it outlived its lock and another run taken it, freeing
+    it would let a third run start beside the second."""
+    from django.core.cache import cache
+
+    cache.delete(jobs.REMINDERS_LOCK)
+    taken_over = []
+
+    def slow_run(now, token):
+        cache.delete(jobs.REMINDERS_LOCK)  # ours lapsed…
+        assert cache.add(jobs.REMINDERS_LOCK, "another run", jobs.LOCK_SECONDS)  # …and was taken
+        taken_over.append(jobs._still_ours(token))
+        return 0
+
+    monkeypatch.setattr(jobs, "_send_deadline_reminders", slow_run)
+    jobs.send_deadline_reminders()
+
+    assert taken_over == [False]  # the run knows it no longer holds the lock
+    assert cache.get(jobs.REMINDERS_LOCK) == "another run"
+    cache.delete(jobs.REMINDERS_LOCK)
