@@ -211,5 +211,5 @@ def test_a_second_call_is_made_in_the_admin_applied_to_reviewed_and_exported(
     assert NEW_QUESTION in header
     assert REMOVED_QUESTION not in header
     assert row[header.index(NEW_QUESTION)] == "Half the circles are led by women under 30."
-    assert row[header.index("mean: Local ownership")] == "4.0"
+    assert row[header.index("mean: Local ownership")] == "4.00"
     assert sitting.errors == []
