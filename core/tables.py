@@ -24,6 +24,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# How text starts that a spreadsheet would run as a formula (the database's CSV writer,
+# review/copied_exports.py, quotes the same).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def spreadsheet_safe(value):
     """Text that a spreadsheet would run as a formula is quoted instead."""
     if value is None:
@@ -31,7 +36,7 @@ def spreadsheet_safe(value):
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
 
 
 def _close(rows):

@@ -31,12 +31,12 @@ from .selectors import sorted_eois
 # date in repeating rows) leaves the export to Python.
 SAID_AT_TOP = {*exports.AS_TYPED, *exports.FEW_VALUES, *exports.NUMBERS, Kind.ROWS}
 SAID_IN_ROWS = {*exports.AS_TYPED, *exports.FEW_VALUES, Kind.INTEGER}
-# The text core.tables.spreadsheet_safe quotes: what a spreadsheet would run as a formula.
-FORMULA_STARTS = r"'=', '+', '-', '@', E'\t', E'\r'"
+# core.tables.FORMULA_STARTS as SQL (a control character by its code: chr() is folded once).
+FORMULA_STARTS = ", ".join(
+    f"'{start}'" if start.isprintable() else f"chr({ord(start)})" for start in tables.FORMULA_STARTS
+)
 # A yes-or-no figure as Python's csv writes a bool.
 BOOLEAN = "CASE WHEN {0} THEN 'True' WHEN NOT {0} THEN 'False' END"
-# The amounts and percentages both writers write (exports.plain_decimal).
-DECIMAL = exports.PLAIN_DECIMAL
 
 
 def available(definition=None):
@@ -143,7 +143,7 @@ class Cells:
         if kind in (Kind.MONEY, Kind.PERCENTAGE):  # a number: as Decimal(value) writes itself
             return (
                 f"(CASE WHEN jsonb_typeof({value}) = 'string' AND {value} #>> '{{}}' ~ "
-                f"{self.sql.text(DECIMAL)} AND length({value} #>> '{{}}') <= "
+                f"{self.sql.text(exports.PLAIN_DECIMAL)} AND length({value} #>> '{{}}') <= "
                 f"{int(exports.PLAIN_DIGITS)} THEN ({value} #>> '{{}}')::numeric::text END)"
             )
         if kind == Kind.YES_NO:
