@@ -92,10 +92,14 @@ def edits_confirmed(eoi):
 def reminded(offset_hours):
     """For a query of EOIs: whether each (OuterRef "pk") has had its reminder at this offset
     before the call's deadline (the key of deadline_reminder), asked in SQL."""
+    # The key built from the outer EOI, so the outbox's unique index on key answers it.
     key = Concat(
-        Value("reminder:"), Cast("eoi_id", output_field=CharField()), Value(f":{offset_hours}")
+        Value("reminder:"),
+        Cast(OuterRef("pk"), output_field=CharField()),
+        Value(f":{offset_hours}"),
+        output_field=CharField(),
     )
-    return Exists(OutboundEmail.objects.filter(eoi=OuterRef("pk"), key=key))
+    return Exists(OutboundEmail.objects.filter(key=key))
 
 
 def deadline_reminder(eoi, offset_hours, now, deadline=None):
