@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django_countries import countries
+from psycopg2 import sql as psycopg_sql
 
 from core import tables
 from questionnaires.answers import country_name
@@ -61,12 +62,12 @@ def available(definition=None):
 class Sql:
     """Values as SQL literals, quoted by psycopg2 (COPY takes no parameters)."""
 
-    def __init__(self, cursor):
-        self.cursor = cursor
+    def __init__(self, raw_connection):
+        self.raw_connection = raw_connection
 
     def value(self, value):
         # Doubled %: the whole query is formatted once more, to bind the ORM's parameters.
-        return self.cursor.mogrify("%s", [value]).decode().replace("%", "%%")
+        return psycopg_sql.Literal(value).as_string(self.raw_connection).replace("%", "%%")
 
     def words(self, mapping):
         """A {value: words} map as a jsonb constant (parsed once per query)."""
@@ -210,7 +211,7 @@ def _fixed(column, places):
 
 def _literals():
     connection.ensure_connection()
-    return Sql(connection.connection.cursor())
+    return Sql(connection.connection)
 
 
 def _bound(query, params):
