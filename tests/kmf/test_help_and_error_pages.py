@@ -39,6 +39,19 @@ def test_every_page_links_to_help_in_its_footer(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Time zone: UTC"), ("fr", "Fuseau horaire\u00a0: UTC")],
+)
+def test_the_footer_names_the_visitors_time_zone_as_one_translated_phrase(
+    client, language, label
+):
+    page = client.get(reverse("help"), headers={"accept-language": language}).content.decode()
+
+    assert label in page
+
+
+@pytest.mark.django_db
 def test_the_help_page_is_in_french_for_french_visitors(client):
     page = client.get(reverse("help"), headers={"accept-language": "fr"}).content.decode()
 
