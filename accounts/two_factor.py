@@ -11,7 +11,10 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .roles import needs_two_factor
 
 SESSION_KEY = "kmf_second_factor_user"
 
@@ -41,6 +44,10 @@ class MFAAdapter(DefaultMFAAdapter):
             "two-factor sign-in."
         ),
     }
+
+    def can_delete_authenticator(self, authenticator):
+        # Staff would be sent straight back to set one up: say so instead of pretending.
+        return not (settings.KMF_STAFF_2FA and needs_two_factor(authenticator.user))
 
 
 def has_authenticator(user) -> bool:

@@ -1,6 +1,7 @@
 """Secretariat members, reviewers and admin users sign in with a second factor."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -69,3 +70,28 @@ def test_recovery_codes_can_be_generated(client):
 
     assert page.status_code == 200
     assert reverse("mfa_generate_recovery_codes") in page.content.decode()
+
+
+def _turn_off_the_authenticator(client, person):
+    client.force_login(person)
+    client.post(reverse("account_reauthenticate"), {"password": "correct horse battery"})
+    return client.post(reverse("mfa_deactivate_totp"), {}, headers={"accept-language": "en"})
+
+
+def test_staff_cannot_turn_off_the_second_factor_they_must_sign_in_with(client):
+    reviewer = give_role(ApplicantFactory(), REVIEWERS)
+
+    refused = _turn_off_the_authenticator(client, reviewer)
+
+    assert refused.status_code == 200
+    assert "You cannot turn off two-factor sign-in." in refused.content.decode()
+    assert Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists()
+
+
+def test_applicants_may_turn_off_the_second_factor_they_chose(client):
+    applicant = ApplicantFactory()
+    TOTP.activate(applicant, generate_totp_secret())
+
+    _turn_off_the_authenticator(client, applicant)
+
+    assert not Authenticator.objects.filter(user=applicant, type=Authenticator.Type.TOTP).exists()
