@@ -15,7 +15,6 @@ Prints one JSON line: throughput, p50/p95/p99, failures and the checks.
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,35 +92,6 @@ def check(call, late):
     }
 
 
-class Redis:
-    """A redis-server of the benchmark's own on a free port, to stop and start again."""
-
-    def __init__(self):
-        self.port = common.free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        import redis
-
-        command = [
-            shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        for _attempt in range(100):
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
-
-
 class ReceiptSink:
     """An SMTP server's handler that counts the receipts each address received (the beat's
     reminders to the same drafts go to the same sink, and are not counted)."""
@@ -178,7 +148,7 @@ def run(applicants, seconds, background, outage_seconds=0):
     smtp_port = common.free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    redis_server = Redis()
+    redis_server = common.PrivateRedis()
     redis_server.start()
     os.environ["BENCH_REDIS_URL"] = redis_server.url
     os.environ["BENCH_EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"

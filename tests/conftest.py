@@ -265,8 +265,8 @@ def tasks_through_broker(url, **conf):
 
 @pytest.fixture
 def private_redis():
-    """A redis-server of the test's own (tests/processes.py), to stop and start again."""
-    from tests.processes import PrivateRedis
+    """A redis-server of the test's own (bench/common.py), to stop and start again."""
+    from bench.common import PrivateRedis
 
     server = PrivateRedis()
     server.start()

@@ -2,45 +2,15 @@
 that it stops and starts, gunicorn, a Celery worker and beat, all with DEBUG off."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
-import redis
 import requests
 from django.db import connection
 
 from tests.conftest import PROJECT, free_port, production_env
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, which the test stops and starts again."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        binary = shutil.which("redis-server")
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
 
 
 def site_database_url():

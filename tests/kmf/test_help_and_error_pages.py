@@ -43,9 +43,7 @@ def test_every_page_links_to_help_in_its_footer(client):
     ("language", "label"),
     [("en", "Time zone: UTC"), ("fr", "Fuseau horaire\u00a0: UTC")],
 )
-def test_the_footer_names_the_visitors_time_zone_as_one_translated_phrase(
-    client, language, label
-):
+def test_the_footer_names_the_visitors_time_zone_as_one_translated_phrase(client, language, label):
     page = client.get(reverse("help"), headers={"accept-language": language}).content.decode()
 
     assert label in page
