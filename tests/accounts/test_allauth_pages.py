@@ -230,3 +230,19 @@ def test_a_refused_set_up_says_why_in_the_sites_words(client, language, refusal)
     page = response.content.decode()
     assert refusal in page
     assert "You cannot activate two-factor authentication" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "button"),
+    [
+        ("account_reauthenticate", "Confirmer"),
+        ("account_request_reauthentication_code", "M’envoyer un code par e-mail"),
+    ],
+)
+def test_both_ways_of_confirming_it_is_you_post_to_their_own_address(client, name, button):
+    opened_by(client, "applicant", "fr")
+
+    page = client.get(reverse(name), headers={"accept-language": "fr"}).content.decode()
+
+    form = re.search(rf'<form[^>]*action="{reverse(name)}"[^>]*>(.*?)</form>', page, re.S)
+    assert re.search(rf'<button[^>]*type="submit"[^>]*>\s*{button}', form.group(1))
