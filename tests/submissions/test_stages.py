@@ -513,3 +513,18 @@ def test_a_stages_rubric_is_refused_with_a_message(client, kind, weights, messag
     with translation.override("en"):
         assert message in page_text(response)
     assert Criterion.objects.filter(stage=stage_row).count() == 0
+
+
+def test_a_stage_with_a_rubric_is_not_deleted_from_under_it(client):
+    secretariat = in_group(SECRETARIAT, is_staff=True)
+    call, _ = load_2021_call()
+    proposal = call.stages.get(kind=PROPOSAL)
+    Criterion.objects.create(call=call, stage=proposal, title="Quality of the plan", weight=100)
+    url, page = open_call_in_admin(client, secretariat, call)
+    data = admin_form_data(page) | {"stages-1-DELETE": "on"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in page_text(response)
+    assert call.stages.filter(pk=proposal.pk).exists()
