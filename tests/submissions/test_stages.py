@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import SECRETARIAT
+from audit.models import AuditEntry
 from core.timezones import TIME_ZONE_COOKIE
 from questionnaires import definition as definitions
 from questionnaires.models import Kind, Questionnaire
@@ -348,6 +349,8 @@ def test_the_secretariat_configures_the_stages_on_the_calls_page_in_its_time_zon
     assert interview.opens_at == datetime(2030, 5, 6, 7, 0, tzinfo=UTC)
     assert interview.closes_at == datetime(2030, 5, 10, 15, 30, tzinfo=UTC)
     assert interview.outcomes == ["recommended", "not_selected"]
+    changed = AuditEntry.objects.filter(action="call.changed").latest("pk")
+    assert changed.details == {"fields": ["stages"]}
 
 
 @pytest.mark.parametrize(
