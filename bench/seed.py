@@ -236,7 +236,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
     eois = complete_eois(rng, call, applicants, statuses)
 
     reviewed = [e for e in eois if e.status in (Status.UNDER_REVIEW, Status.SUBMITTED)]
-    criteria = list(Criterion.objects.filter(call=call))
+    criteria = list(Criterion.objects.filter(call=call, stage=None))
     top = call.score_scale_max
     assignments, reviews, marks = [], [], []
     for index, eoi in enumerate(reviewed):

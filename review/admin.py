@@ -9,25 +9,36 @@ from modeltranslation.admin import TranslationStackedInline
 from core.admin_base import AutocompleteAdmin, BoundedInline
 from submissions import answers
 from submissions.admin import CallAdmin
-from submissions.models import Call, Challenge
+from submissions.models import Call, Challenge, Stage
 
 from . import domain
 from .models import Assignment, Conflict, Criterion, Decision, ReviewerExpertise
 
 
 class RubricFormSet(BaseInlineFormSet):
+    """The rubrics of all the call's stages: each stage's weights add up to 100."""
+
     def clean(self):
         super().clean()
-        weights = [
-            form.cleaned_data["weight"]
-            for form in self.forms
-            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE")
-        ]
-        if weights and sum(weights) != 100:
-            raise ValidationError(
+        weights = {}
+        for form in self.forms:
+            if form.cleaned_data.get("weight") and not form.cleaned_data.get("DELETE"):
+                stage = form.cleaned_data.get("stage")
+                weights.setdefault(stage, []).append(form.cleaned_data["weight"])
+        problems = [
+            (
                 _("The weights of the criteria must add up to 100 (now %(total)d).")
-                % {"total": sum(weights)}
+                if stage is None
+                else _(
+                    "The weights of the criteria of “%(stage)s” must add up to 100 (now %(total)d)."
+                )
             )
+            % {"total": sum(stage_weights), "stage": stage.get_kind_display() if stage else ""}
+            for stage, stage_weights in weights.items()
+            if sum(stage_weights) != 100
+        ]
+        if problems:
+            raise ValidationError(problems)
         scale = self.instance.score_scale_max
         for form in self.forms:
             descriptors = form.cleaned_data.get("descriptors") or []
@@ -38,10 +49,33 @@ class RubricFormSet(BaseInlineFormSet):
                 )
 
 
+class CriterionForm(forms.ModelForm):
+    def clean_stage(self):
+        stage = self.cleaned_data.get("stage")
+        if stage and not stage.reviewed:
+            raise ValidationError(
+                _("“%(stage)s” is not reviewed: tick “reviewed” on the stage first.")
+                % {"stage": stage.get_kind_display()}
+            )
+        return stage
+
+
 class CriterionInline(BoundedInline, TranslationStackedInline):
     model = Criterion
+    form = CriterionForm
     formset = RubricFormSet
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A criterion scores the call's own stages after the EOI (saved ones: a stage added on
+        # this page gets its rubric once saved); empty is the EOI's.
+        field = formset.form.base_fields["stage"]
+        field.queryset = Stage.objects.filter(call=obj).exclude(
+            kind=Stage.Kind.EXPRESSION_OF_INTEREST
+        )
+        field.empty_label = Stage.Kind.EXPRESSION_OF_INTEREST.label
+        return formset
 
 
 # A call's page also edits its rubric. The rubric is the review's, and submissions sits below

@@ -31,6 +31,7 @@ from .models import (
     ReviewComment,
     ReviewerExpertise,
     Score,
+    eoi_rubric,
 )
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
@@ -499,7 +500,7 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
     eoi = assignment.eoi
     if assignment.released_at or eoi.status not in REVIEWABLE_STATUSES:
         raise DomainError(_("This review can no longer be changed."))
-    criteria = list(eoi.call.criteria.all())
+    criteria = list(eoi_rubric(eoi.call))
     with transaction.atomic():
         review, _new = Review.objects.select_for_update().get_or_create(
             eoi=eoi, reviewer=assignment.reviewer

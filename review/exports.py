@@ -17,7 +17,7 @@ from questionnaires.models import Kind
 from submissions import answers as eoi_answers
 from submissions.models import ExpressionOfInterest
 
-from .models import Review, Score
+from .models import Review, Score, eoi_rubric
 from .selectors import sorted_eois
 
 FIGURES = ["reviews", "mean", "median", "spread", "normalised", "rank", "disagreement"]
@@ -136,7 +136,7 @@ def fixed(value, places):
 
 def eoi_columns(call):
     """The EOI export's header, the questions it has a column for, and the criteria."""
-    criteria = list(call.criteria.all())
+    criteria = list(eoi_rubric(call))
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
     header = (
         # Column names stay in English, as the rest of the header, whoever exports.
@@ -210,7 +210,7 @@ def eoi_rows(call, eois, sort=""):
 
 def review_columns(call):
     """The reviews export's header, and each criterion's mark as a column of the query."""
-    criteria = list(call.criteria.all())
+    criteria = list(eoi_rubric(call))
     header = [
         "reference",
         "reviewer",

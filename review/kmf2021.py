@@ -1,7 +1,7 @@
 """The 2021 call's rubric, added when `submissions.kmf2021` loads the call (its signal, connected
 in ReviewConfig.ready()): the criteria a review scores belong to the review app."""
 
-from .models import Criterion
+from .models import Criterion, eoi_rubric
 
 SCALE = ["Weak", "Fair", "Good", "Very good", "Excellent"]
 
@@ -77,7 +77,7 @@ def add_2021_rubric(sender, call, created, **kwargs):
             for position, (title, weight, description) in enumerate(RUBRIC, start=1)
         )
     for criterion, (title, description) in zip(
-        call.criteria.order_by("position"), FRENCH_RUBRIC, strict=False
+        eoi_rubric(call).order_by("position"), FRENCH_RUBRIC, strict=False
     ):
         french = {"title_fr": title, "description_fr": description}
         empty = {name: value for name, value in french.items() if not getattr(criterion, name)}

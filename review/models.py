@@ -7,9 +7,21 @@ from django_countries.fields import CountryField
 
 
 class Criterion(models.Model):
-    """One line of a call's rubric: scored from 1 to the call's highest score, weighted."""
+    """One line of the rubric of a call's stage: scored from 1 to the call's highest score,
+    weighted. The EOI's rubric is the call's criteria with no stage (`eoi_rubric`)."""
 
     call = models.ForeignKey("submissions.Call", on_delete=models.CASCADE, related_name="criteria")
+    # The stage whose reviews it scores; empty for the expression of interest (every criterion
+    # made before there were stages). A reviewed stage is not removed while it has criteria.
+    stage = models.ForeignKey(
+        "submissions.Stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="criteria",
+        verbose_name=_("stage"),
+        help_text=_("Empty: the expression of interest."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("criterion"), max_length=200)
     description = models.TextField(_("what reviewers look for"), blank=True)
@@ -30,6 +42,11 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.weight}%)"
+
+
+def eoi_rubric(call):
+    """The criteria the expression of interest's reviews score, in order."""
+    return call.criteria.filter(stage=None)
 
 
 class Assignment(models.Model):

@@ -36,7 +36,15 @@ from .forms import (
     ReviewForm,
     SavedViewForm,
 )
-from .models import Assignment, Decision, Review, ReviewerExpertise, SavedView, Score
+from .models import (
+    Assignment,
+    Decision,
+    Review,
+    ReviewerExpertise,
+    SavedView,
+    Score,
+    eoi_rubric,
+)
 from .selectors import (
     call_assignments,
     call_reviews,
@@ -157,7 +165,7 @@ def review_eoi(request, uuid):
     review = (
         Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
     )
-    criteria = list(eoi.call.criteria.all())
+    criteria = list(eoi_rubric(eoi.call))
     form = ReviewForm(
         None if commenting(request) else (request.POST or None),
         criteria=criteria,
@@ -540,7 +548,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "eoi": eoi,
             "call": eoi.call,
             "reviews": reviews,
-            "criteria": eoi.call.criteria.all(),
+            "criteria": eoi_rubric(eoi.call),
             "assignments": eoi.assignments.select_related("reviewer"),
             "decision": decision,
             "form": form,

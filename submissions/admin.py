@@ -1,4 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
@@ -7,6 +12,7 @@ from modeltranslation.admin import (
 
 from audit import trail
 from core.admin_base import AutocompleteAdmin, BoundedInline
+from core.timezones import time_zone_names
 
 from . import documents, domain
 from .forms import CallDocumentForm
@@ -19,6 +25,8 @@ from .models import (
     Extension,
     Milestone,
     Question,
+    Stage,
+    sequence_problems,
 )
 
 
@@ -48,6 +56,52 @@ class QuestionInline(BoundedInline, TranslationStackedInline):
     extra = 0
 
 
+class StageForm(forms.ModelForm):
+    decisions = forms.MultipleChoiceField(
+        label=_("decisions that close it"),
+        choices=Stage.Outcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Stage._meta.get_field("decisions").help_text,
+    )
+
+    class Meta:
+        model = Stage
+        fields = [
+            "order",
+            "kind",
+            "opens_at",
+            "closes_at",
+            "questionnaire",
+            "reviewed",
+            "decisions",
+        ]
+
+
+class StageFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return  # each row's own messages first
+        stages = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.instance.pk or form.has_changed())
+        ]
+        problems = sequence_problems(self.instance, stages)
+        if problems:
+            raise ValidationError(problems)
+
+
+class StageInline(BoundedInline, admin.StackedInline):
+    model = Stage
+    form = StageForm
+    formset = StageFormSet
+    extra = 0
+
+
 @admin.register(Call)
 class CallAdmin(TranslationAdmin):
     """Where the Secretariat configures each call: its text in English and French, dates,
@@ -56,7 +110,23 @@ class CallAdmin(TranslationAdmin):
     list_display = ["title", "headline", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ChallengeInline, MilestoneInline, CallDocumentInline, QuestionInline]
+    inlines = [StageInline, ChallengeInline, MilestoneInline, CallDocumentInline, QuestionInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The call announces its dates in its own time zone (the call page, the mails): the
+        # Secretariat reads and types them in it here too, its stages' with them.
+        with timezone.override(self.zone_of(request, object_id)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Rendered here, in the zone it was read in (a TemplateResponse would render later).
+            return response.render() if hasattr(response, "render") else response
+
+    def zone_of(self, request, object_id):
+        """The zone the page is sent in, or the one chosen on it when it comes back."""
+        chosen = request.POST.get("time_zone") if request.method == "POST" else None
+        if chosen in time_zone_names():
+            return chosen
+        call = self.get_object(request, object_id) if object_id else None
+        return call.time_zone if call else Call._meta.get_field("time_zone").default
 
     # What the audit trail records is what changed in the database, not what the form thinks.
     def save_model(self, request, obj, form, change):

@@ -22,13 +22,15 @@ from django.utils import timezone
 from questionnaires import definition as definitions
 
 from . import budget_template, documents
-from .models import Call, Challenge, Milestone, Question
+from .models import Call, Challenge, Milestone, Question, Stage
 
 SEED_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.txt"
 # The Secretariat's courtesy translation, already in Markdown; the English text prevails.
 FRENCH_BODY_FILE = Path(__file__).parent / "seed" / "kmf-2021-call.fr.md"
 # What the 2021 expression of interest asks, in the questionnaire file format (questionnaires/).
 QUESTIONNAIRE_FILE = Path(__file__).parent / "seed" / "kmf-2021-eoi.json"
+# What invited applicants answer in the full proposal, in the same format.
+PROPOSAL_FILE = Path(__file__).parent / "seed" / "kmf-2021-proposal.json"
 SLUG = "kmf-2021"
 # Sent once the call is loaded (or found loaded): the review app adds the 2021 rubric.
 loaded_2021_call = Signal()
@@ -103,14 +105,10 @@ locales, conduites depuis les lieux qu'elles concernent, sont expressément enco
         "Espace pour des programmes locaux",
         "Transférer le pouvoir",
     ],
-    "milestones": [
-        "Webinaire d'information",
-        "Invitations à soumettre une proposition complète",
-        "Date limite des propositions complètes",
-        "Entretiens",
-        "Décisions d'attribution",
-        "Lancement de la cohorte",
-    ],
+    "milestones": {
+        "Information webinar": "Webinaire d'information",
+        "Cohort kick-off": "Lancement de la cohorte",
+    },
     "questions": [
         (
             "Qui peut postuler ?",
@@ -214,6 +212,23 @@ def questionnaire_2021():
     return definitions.from_dict(json.loads(QUESTIONNAIRE_FILE.read_text(encoding="utf-8")))
 
 
+@cache
+def proposal_questionnaire_2021():
+    return definitions.from_dict(json.loads(PROPOSAL_FILE.read_text(encoding="utf-8")))
+
+
+# The stages after the EOI: (kind, first day, last day, reviewed), the days counted from the
+# EOI deadline's. The call text gives no dates; these follow the Fund's 2021 rhythm (four weeks
+# of review, four to write the proposal, interviews two weeks later, awards two weeks after).
+# Each stage opens at 00:00 on its first day and closes at 23:59:59 on its last, in the call's
+# time zone.
+LATER_STAGES = [
+    (Stage.Kind.FULL_PROPOSAL, 28, 56, True),
+    (Stage.Kind.INTERVIEW, 70, 76, False),
+    (Stage.Kind.AWARD, 77, 84, False),
+]
+
+
 def demo_dates(today):
     """Opens two weeks before `today`, closes at 23:59 Amsterdam time 60 days after it."""
     amsterdam = ZoneInfo(TIME_ZONE)
@@ -228,6 +243,7 @@ def load_2021_call(today=None):
     texts that are still missing, and never changes what the Secretariat wrote."""
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
+        add_stages(existing)
         add_french_text(existing)
         add_documents(existing)
         loaded_2021_call.send(sender=Call, call=existing, created=False)
@@ -259,19 +275,14 @@ def load_2021_call(today=None):
     deadline_day = closes.date()
     Milestone.objects.bulk_create(
         Milestone(call=call, title=title, date=deadline_day + timedelta(days=days))
-        for title, days in [
-            ("Information webinar", -45),
-            ("Invitations to submit a full proposal", 28),
-            ("Full-proposal deadline", 56),
-            ("Interviews", 70),
-            ("Award decisions", 84),
-            ("Cohort kick-off", 98),
-        ]
+        # The proposal, interviews and awards are the call's stages (add_stages).
+        for title, days in [("Information webinar", -45), ("Cohort kick-off", 98)]
     )
     Question.objects.bulk_create(
         Question(call=call, position=position, question=question, answer=answer)
         for position, (question, answer) in enumerate(QUESTIONS, start=1)
     )
+    add_stages(call)
     add_french_text(call)
     add_documents(call)
     loaded_2021_call.send(sender=Call, call=call, created=True)
@@ -303,14 +314,43 @@ def add_french_text(call):
         call.challenges.order_by("number"), FRENCH["challenges"], descriptions, strict=False
     ):
         fill(challenge, title=title, description=description)
-    for milestone, title in zip(
-        call.milestones.order_by("date"), FRENCH["milestones"], strict=False
-    ):
-        fill(milestone, title=title)
+    for milestone in call.milestones.filter(title_en__in=FRENCH["milestones"]):
+        fill(milestone, title=FRENCH["milestones"][milestone.title_en])
     for question, (asked, answer) in zip(
         call.questions.order_by("position"), FRENCH["questions"], strict=False
     ):
         fill(question, question=asked, answer=answer)
+
+
+def add_stages(call):
+    """The expression of interest, the full proposal (with its questionnaire), interviews and
+    the award, for a call that has no stages yet (one loaded before there were stages gets
+    them on its next load); stages the Secretariat has set are left as they are."""
+    if call.stages.exists():
+        return
+    deadline_day = timezone.localtime(call.closes_at, call.zone).date()
+
+    def at(days, moment):
+        return datetime.combine(deadline_day + timedelta(days=days), moment, tzinfo=call.zone)
+
+    stages = [Stage(call=call, order=1, kind=Stage.Kind.EXPRESSION_OF_INTEREST, reviewed=True)]
+    for order, (kind, first, last, reviewed) in enumerate(LATER_STAGES, start=2):
+        stages.append(
+            Stage(
+                call=call,
+                order=order,
+                kind=kind,
+                opens_at=at(first, time(0, 0)),
+                closes_at=at(last, time(23, 59, 59)),
+                reviewed=reviewed,
+                questionnaire=definitions.save(proposal_questionnaire_2021())
+                if kind == Stage.Kind.FULL_PROPOSAL
+                else None,
+            )
+        )
+    for stage in stages:
+        stage.full_clean()  # fills each stage's decisions with its kind's
+    Stage.objects.bulk_create(stages)
 
 
 def add_documents(call):

@@ -1,14 +1,15 @@
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,9 +26,14 @@ def default_reminder_offsets():
 
 @dataclass(frozen=True)
 class TimelineStep:
-    date: date
+    date: date | None  # None: a stage whose dates are not announced yet
     title: str
     is_deadline: bool = False
+    # A stage after the EOI: the moments it opens and closes (shown in the call's time zone
+    # and the visitor's).
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    is_stage: bool = False
 
 
 class CallQuerySet(models.QuerySet):
@@ -60,7 +66,7 @@ class Call(models.Model):
         max_length=64,
         default="Europe/Amsterdam",
         validators=[validate_time_zone],
-        help_text=_("Deadlines are announced in this time zone."),
+        help_text=_("Deadlines are announced in this time zone, and typed in it on this page."),
     )
     max_amount = models.DecimalField(
         _("maximum grant (€)"),
@@ -169,7 +175,8 @@ class Call(models.Model):
         return (now or timezone.now()) < self.opens_at
 
     def timeline(self):
-        """The call's steps in date order: its opening, its milestones and the EOI deadline."""
+        """The call's steps in date order: its opening, the EOI deadline, its milestones and
+        its later stages (those whose dates are not announced last)."""
         steps = [
             TimelineStep(timezone.localtime(self.opens_at, self.zone).date(), _("Call opens")),
             TimelineStep(
@@ -178,8 +185,28 @@ class Call(models.Model):
                 is_deadline=True,
             ),
             *(TimelineStep(m.date, m.title) for m in self.milestones.all()),
+            *(
+                TimelineStep(
+                    timezone.localtime(stage.opens_at, self.zone).date()
+                    if stage.opens_at
+                    else None,
+                    TIMELINE_TITLES[stage.kind],
+                    opens_at=stage.opens_at,
+                    closes_at=stage.closes_at,
+                    is_stage=True,
+                )
+                for stage in self.stages_in_order()
+                if not stage.is_eoi
+            ),
         ]
-        return sorted(steps, key=lambda step: step.date)
+        return sorted(steps, key=lambda step: (step.date is None, step.date or date.min))
+
+    def stages_in_order(self):
+        """The call's stages, first to last; a call configured with none has the expression
+        of interest only (Stage says how that stage is the call's own)."""
+        return list(self.stages.all()) or [
+            Stage(call=self, order=1, kind=Stage.Kind.EXPRESSION_OF_INTEREST)
+        ]
 
 
 class Challenge(models.Model):
@@ -217,6 +244,236 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Stage(models.Model):
+    """One stage of a call, in the order applicants go through them: the expression of
+    interest, then (by invitation) a full proposal, interviews and the award.
+
+    The expression-of-interest stage is the call itself: its dates are the call's opening and
+    EOI deadline, its questionnaire the call's, its rubric the criteria with no stage and its
+    review the call's settings, so that row holds none of them. A call without stage rows has
+    that one stage only. docs/ARCHITECTURE.md (Stages) says how the later stages build on this.
+    """
+
+    class Kind(models.TextChoices):
+        EXPRESSION_OF_INTEREST = "eoi", _("Expression of interest")
+        FULL_PROPOSAL = "proposal", _("Full proposal")
+        INTERVIEW = "interview", _("Interview")
+        AWARD = "award", _("Award")
+
+    class Outcome(models.TextChoices):
+        # The EOI's are its lifecycle statuses (ExpressionOfInterest.Status), by the same values.
+        INVITED = "invited", _("Invited to full proposal")
+        SHORTLISTED = "shortlisted", _("Shortlisted for interview")
+        RECOMMENDED = "recommended", _("Recommended for an award")
+        AWARDED = "awarded", _("Awarded a grant")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("stage"), max_length=16, choices=Kind)
+    opens_at = models.DateTimeField(
+        _("opens at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for the expression of interest: it opens with the call."),
+    )
+    closes_at = models.DateTimeField(
+        _("closes at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The stage's deadline. Empty for the expression of interest (the call's EOI "
+            "deadline), or while its dates are not announced."
+        ),
+    )
+    questionnaire = models.ForeignKey(
+        "questionnaires.Questionnaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stages",
+        verbose_name=_("questionnaire"),
+        help_text=_(
+            "What applicants answer in this stage, if they answer anything. Empty for the "
+            "expression of interest: it asks the call's questionnaire."
+        ),
+    )
+    # Where the review app hangs this stage's rubric (review.Criterion.stage) and, to come, its
+    # panel and assignments: a stage that is not reviewed has none.
+    reviewed = models.BooleanField(
+        _("reviewed"),
+        default=False,
+        help_text=_("Reviewers score it against its own criteria (the rubric below)."),
+    )
+    decisions = models.JSONField(
+        _("decisions that close it"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: the usual decisions of its kind."),
+    )
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "order"],
+                name="unique_stage_order",
+                violation_error_message=_("Another stage of this call has this order."),
+            ),
+            models.UniqueConstraint(
+                fields=["call", "kind"],
+                name="one_stage_of_each_kind",
+                violation_error_message=_("The call has a stage of this kind already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at=None) | Q(closes_at=None) | Q(closes_at__gt=F("opens_at")),
+                name="stage_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="eoi") | Q(opens_at=None, closes_at=None, questionnaire=None),
+                name="eoi_stage_is_the_calls",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.get_kind_display()}"
+
+    @property
+    def is_eoi(self):
+        return self.kind == self.Kind.EXPRESSION_OF_INTEREST
+
+    @property
+    def starts_at(self):
+        return self.call.opens_at if self.is_eoi else self.opens_at
+
+    @property
+    def ends_at(self):
+        return self.call.closes_at if self.is_eoi else self.closes_at
+
+    @property
+    def questionnaire_asked_id(self):
+        return self.call.questionnaire_id if self.is_eoi else self.questionnaire_id
+
+    @property
+    def outcomes(self):
+        """The decisions that close the stage, in the order of OUTCOMES."""
+        chosen = set(self.decisions or OUTCOMES[self.kind])
+        return [outcome for outcome in OUTCOMES[self.kind] if outcome in chosen]
+
+    def clean(self):
+        errors = {}
+        if self.is_eoi:
+            for name in ("opens_at", "closes_at", "questionnaire"):
+                if getattr(self, name) is not None:
+                    errors[name] = _(
+                        "Leave this empty: the expression of interest takes the call's dates "
+                        "and questionnaire."
+                    )
+        elif (self.opens_at is None) != (self.closes_at is None):
+            errors["closes_at" if self.closes_at is None else "opens_at"] = _(
+                "Give the stage both dates, or neither until they are announced."
+            )
+        elif self.opens_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The stage closes after it opens.")
+        if self.kind in OUTCOMES:
+            wrong = [value for value in self.decisions or [] if value not in OUTCOMES[self.kind]]
+            if wrong:
+                errors["decisions"] = _(
+                    "%(kind)s is closed by these decisions only: %(allowed)s."
+                ) % {
+                    "kind": self.get_kind_display(),
+                    "allowed": ", ".join(str(Stage.Outcome(o).label) for o in OUTCOMES[self.kind]),
+                }
+            elif not self.decisions:
+                self.decisions = list(OUTCOMES[self.kind])
+        if errors:
+            raise ValidationError(errors)
+
+
+# The decisions that can close each kind of stage, and so the ones a stage closes with when the
+# Secretariat names none. A later stage's lifecycle (submissions/lifecycle.py) adds its rows for
+# these.
+OUTCOMES = {
+    Stage.Kind.EXPRESSION_OF_INTEREST: (
+        Stage.Outcome.INVITED,
+        Stage.Outcome.WAITLISTED,
+        Stage.Outcome.NOT_SELECTED,
+    ),
+    Stage.Kind.FULL_PROPOSAL: (
+        Stage.Outcome.SHORTLISTED,
+        Stage.Outcome.RECOMMENDED,
+        Stage.Outcome.WAITLISTED,
+        Stage.Outcome.NOT_SELECTED,
+    ),
+    Stage.Kind.INTERVIEW: (
+        Stage.Outcome.RECOMMENDED,
+        Stage.Outcome.WAITLISTED,
+        Stage.Outcome.NOT_SELECTED,
+    ),
+    Stage.Kind.AWARD: (
+        Stage.Outcome.AWARDED,
+        Stage.Outcome.WAITLISTED,
+        Stage.Outcome.NOT_SELECTED,
+    ),
+}
+# Stages go in this order; a call may skip some after the first.
+KIND_ORDER = list(Stage.Kind)
+
+
+def sequence_problems(call, stages):
+    """What is wrong with `stages` (Stage objects, saved or not) as the call's stages, as
+    messages: the expression of interest first and once, the kinds in KIND_ORDER, each dated
+    stage opening once the one before it has closed. An empty list is no stage row at all:
+    the call alone, its EOI only."""
+    if not stages:
+        return []
+    stages = sorted(stages, key=lambda stage: stage.order)
+    problems = []
+    if stages[0].kind != Stage.Kind.EXPRESSION_OF_INTEREST:
+        problems.append(gettext("The first stage (lowest order) is the expression of interest."))
+    for before, after in pairwise(stages):
+        if KIND_ORDER.index(after.kind) <= KIND_ORDER.index(before.kind):
+            problems.append(
+                gettext(
+                    "The stages go in this order, each once: %(kinds)s. “%(after)s” cannot "
+                    "come after “%(before)s”."
+                )
+                % {
+                    "kinds": ", ".join(str(kind.label).lower() for kind in KIND_ORDER),
+                    "after": after.get_kind_display(),
+                    "before": before.get_kind_display(),
+                }
+            )
+    # The EOI's dates are the call's: `call` as the form has it, its new dates included.
+    ended, ended_by = call.closes_at, None
+    for stage in stages:
+        if stage.is_eoi or stage.opens_at is None or stage.closes_at is None:
+            continue
+        if ended and stage.opens_at < ended:
+            problems.append(
+                gettext("“%(stage)s” opens before “%(before)s” closes.")
+                % {
+                    "stage": stage.get_kind_display(),
+                    "before": ended_by.get_kind_display()
+                    if ended_by
+                    else Stage.Kind.EXPRESSION_OF_INTEREST.label,
+                }
+            )
+        ended, ended_by = stage.closes_at, stage
+    return problems
+
+
+# How the call page's timeline names each later stage.
+TIMELINE_TITLES = {
+    Stage.Kind.FULL_PROPOSAL: _("Full proposals, by invitation"),
+    Stage.Kind.INTERVIEW: _("Interviews of the shortlisted"),
+    Stage.Kind.AWARD: _("Award decisions"),
+}
 
 
 class Question(models.Model):

@@ -48,7 +48,7 @@ def home(request):
 def call_detail(request, slug):
     call = get_object_or_404(
         Call.objects.published().prefetch_related(
-            "challenges", "milestones", "questions", "documents"
+            "challenges", "milestones", "stages", "questions", "documents"
         ),
         slug=slug,
     )

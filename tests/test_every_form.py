@@ -33,7 +33,7 @@ from questionnaires import definition as definitions
 from review import domain as review_domain
 from review.models import Criterion, Decision
 from submissions.forms import steps_of
-from submissions.kmf2021 import questionnaire_2021
+from submissions.kmf2021 import add_stages, questionnaire_2021
 from submissions.models import Extension, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
 from tests.files import add_document, attach_budget
@@ -457,6 +457,7 @@ def site(permissions_world):  # noqa: F811
     # that keeps them.
     spare = CallFactory(slug="spare")
     add_document(spare, key="guidance", step="budget")  # its admin shows a document's form
+    add_stages(spare)  # and the stages' forms, the proposal's questionnaire chosen
     UserFactory(email="spare@example.org")
     definitions.save(questionnaire_2021())
     review_domain.save_expertise(

@@ -39,13 +39,19 @@ def test_the_browser_shows_the_deadline_in_the_visitors_time_zone(live_server, p
     call, _ = load_2021_call()
     phone.goto(live_server.url + call.get_absolute_url())
 
-    local = phone.locator("[data-local-time]")
+    local = phone.locator(".deadline [data-local-time]")
     assert "(Africa/Bamako)" in local.inner_text()
+    # Each later stage's opening and closing too, in the timeline.
+    stages = phone.locator(".timeline [data-local-time]")
+    assert stages.count() == 6
+    assert all("(Africa/Bamako)" in text for text in stages.all_inner_texts())
 
     # The browser told the server, so the next page is rendered in that zone without scripts.
     phone.reload()
     assert phone.locator("[data-local-time]").count() == 0
     assert "Africa/Bamako" in phone.locator(".deadline").inner_text()
+    assert "Full proposals, by invitation" in phone.locator(".timeline").inner_text()
+    assert phone.locator(".timeline").inner_text().count("Africa/Bamako") == 3
 
 
 def test_the_language_switcher_works_without_javascript(live_server, browser):

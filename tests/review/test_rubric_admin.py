@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 import pytest
 from django.db.models.fields.files import FieldFile
@@ -46,25 +47,28 @@ def admin_form_data(page):
         value = bound.value()
         return value is not None and value is not False and not isinstance(value, FieldFile)
 
+    def moment(prefix, value):
+        # As the page shows it: in the call's time zone, split into a day and a time.
+        local = value.astimezone(call.zone)
+        return {f"{prefix}_0": local.date(), f"{prefix}_1": local.time().replace(microsecond=0)}
+
     form = page.context["adminform"].form
     data = {name: posted(form[name]) for name in form.fields if form[name].value() is not None}
     call = form.instance
-    data.update(
-        {
-            "opens_at_0": call.opens_at.date(),
-            "opens_at_1": call.opens_at.time().replace(microsecond=0),
-            "closes_at_0": call.closes_at.date(),
-            "closes_at_1": call.closes_at.time().replace(microsecond=0),
-        }
-    )
+    data.update(moment("opens_at", call.opens_at) | moment("closes_at", call.closes_at))
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         for name in management.fields:
             data[f"{formset.formset.prefix}-{name}"] = management[name].value()
         for index, inline in enumerate(formset.formset.forms):
             for name in inline.fields:
-                if sent(inline[name]):
-                    data[f"{formset.formset.prefix}-{index}-{name}"] = posted(inline[name])
+                key = f"{formset.formset.prefix}-{index}-{name}"
+                if isinstance(inline[name].value(), datetime):
+                    data.update(moment(key, inline[name].value()))
+                elif name == "decisions":
+                    data[key] = inline[name].value()
+                elif sent(inline[name]):
+                    data[key] = posted(inline[name])
     return data
 
 

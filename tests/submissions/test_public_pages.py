@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.timezones import TIME_ZONE_COOKIE
-from submissions.kmf2021 import load_2021_call
+from submissions.kmf2021 import add_stages, load_2021_call
 from submissions.models import Question
 from tests.factories import CallDocumentFactory, CallFactory, ChallengeFactory
 from tests.files import add_document
@@ -170,7 +170,8 @@ def test_home_and_call_pages_keep_a_constant_number_of_queries(client, django_as
     call = make_call()
     with django_assert_num_queries(3):
         client.get("/")
-    with django_assert_num_queries(5):
+    # The call, then its challenges, milestones, stages, questions and documents.
+    with django_assert_num_queries(6):
         client.get(call.get_absolute_url())
 
     for _ in range(3):
@@ -180,7 +181,8 @@ def test_home_and_call_pages_keep_a_constant_number_of_queries(client, django_as
     add_document(call)
     for document in CallDocumentFactory.create_batch(3, call=call):
         Question.objects.create(call=call, question="Where?", answer=f"See [[{document.key}]].")
+    add_stages(call)
     with django_assert_num_queries(3):
         client.get("/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(call.get_absolute_url())
