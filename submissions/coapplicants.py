@@ -207,6 +207,26 @@ def accept(invitation, user, now=None):
     return invitation
 
 
+def set_parts(invitation, lead, parts):
+    """The lead opens other parts to a co-applicant (or an invitee); from their next page on."""
+    if invitation.eoi.owner_id != lead.pk:
+        raise InvitationRefused(_("Only the lead applicant changes what co-applicants edit."))
+    parts = sorted(set(parts))
+    if parts == invitation.parts:
+        return invitation
+    with transaction.atomic():
+        CoApplicant.objects.filter(pk=invitation.pk).update(parts=parts)
+        trail.record(
+            lead,
+            "coapplicant.parts_changed",
+            invitation.eoi,
+            coapplicant=invitation.pk,
+            parts=parts,
+        )
+    invitation.parts = parts
+    return invitation
+
+
 def revoke(invitation, lead, now=None):
     """The lead takes the invitation or the access back; it ends at once."""
     if invitation.eoi.owner_id != lead.pk:

@@ -266,14 +266,10 @@ class CallDocumentForm(forms.ModelForm):
         return upload
 
 
-class InvitationForm(forms.Form):
-    """The lead invites a co-applicant by address, and opens parts of the form to them: whole
-    steps, or single questions (coapplicants.part names them)."""
+class PartsForm(forms.Form):
+    """The parts of the form the lead opens to a co-applicant: whole steps, or single
+    questions ("step:<key>", "question:<key>", as coapplicants.opened_questions reads them)."""
 
-    email = forms.EmailField(
-        label=_("Their email address"),
-        help_text=_("They sign in, or create an account, with this address to accept."),
-    )
     parts = forms.MultipleChoiceField(
         label=_("What they may edit"),
         required=False,
@@ -302,6 +298,17 @@ class InvitationForm(forms.Form):
             for _group, options in self.fields["parts"].choices
             for value, label in options
         }
+
+
+class InvitationForm(PartsForm):
+    """The lead invites a co-applicant by address, with the parts opened to them."""
+
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("They sign in, or create an account, with this address to accept."),
+    )
+
+    field_order = ["email", "parts"]
 
 
 # A question or an answer, not a document: a longer text goes in an attached file.

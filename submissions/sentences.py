@@ -142,6 +142,11 @@ def coapplicant_accepted(who, entry):
     return _("%(who)s accepted the invitation to co-apply.") % {"who": who}
 
 
+@says("coapplicant.parts_changed")
+def coapplicant_parts_changed(who, entry):
+    return _("%(who)s changed what %(email)s may edit.") % {"who": who, "email": _invitee(entry)}
+
+
 @says("coapplicant.revoked")
 def coapplicant_revoked(who, entry):
     return _("%(who)s revoked %(email)s as a co-applicant.") % {

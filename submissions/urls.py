@@ -25,6 +25,11 @@ urlpatterns = [
     path("eois/<uuid:uuid>/continue/", views.eoi_continue, name="eoi_continue"),
     path("eois/<uuid:uuid>/co-applicants/", views.coapplicants_page, name="coapplicants"),
     path(
+        "eois/<uuid:uuid>/co-applicants/<int:pk>/",
+        views.coapplicant_parts,
+        name="coapplicant_parts",
+    ),
+    path(
         "eois/<uuid:uuid>/co-applicants/<int:pk>/revoke/",
         views.coapplicant_revoke,
         name="coapplicant_revoke",

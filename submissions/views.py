@@ -22,6 +22,7 @@ from .forms import (
     FilesForm,
     InvitationForm,
     MessageForm,
+    PartsForm,
     StepForms,
     steps_of,
 )
@@ -514,6 +515,25 @@ def coapplicants_page(request, uuid):
         request,
         "submissions/eoi_coapplicants.html",
         {"eoi": eoi, "call": eoi.call, "people": people, "form": form},
+    )
+
+
+@login_required
+def coapplicant_parts(request, uuid, pk):
+    """The lead changes what a co-applicant (or an invitee) may edit."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
+    person = get_object_or_404(eoi.coapplicants.live(), pk=pk)
+    form = PartsForm(
+        request.POST or None, initial={"parts": person.parts}, definition=answers.edited_in(eoi)
+    )
+    if request.method == "POST" and form.is_valid():
+        coapplicants.set_parts(person, request.user, form.cleaned_data["parts"])
+        messages.success(request, _("What %(email)s may edit is saved.") % {"email": person.email})
+        return redirect("submissions:coapplicants", uuid=eoi.uuid)
+    return render(
+        request,
+        "submissions/eoi_coapplicant_parts.html",
+        {"eoi": eoi, "call": eoi.call, "person": person, "form": form},
     )
 
 

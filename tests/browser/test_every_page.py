@@ -161,6 +161,9 @@ def test_coapplicant_pages(site, browser, language):
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main li").first).to_contain_text("partner@example.org")
     walk.check("coapplicants-invited")
+    page.locator(f"a[href*='/{eoi.uuid}/co-applicants/']").first.click()
+    expect(page.locator("input[value='question:budget_requested']")).to_be_checked()
+    walk.check("coapplicant-parts")
     invitation = coapplicants.invite(eoi, lead, "second@example.org", ["step:project"])
     url = f"/invitations/{invitation.token}/"
 

@@ -349,6 +349,30 @@ def test_revoking_removes_access_at_once(applicant_client, eoi, partner):
     assert stale.status_code == 404
 
 
+def test_the_lead_changes_what_a_co_applicant_edits_from_their_next_page_on(
+    applicant_client, eoi, partner
+):
+    link = accepted(eoi, partner, parts=["step:project"])
+    client = client_of(partner)
+    url = reverse("submissions:coapplicant_parts", args=[eoi.uuid, link.pk])
+    assert client.get(step_url(eoi, "budget")).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"parts": ["step:organisation"]}).status_code == 404
+
+    page = applicant_client.get(url).content.decode()
+    assert 'value="step:project" id="part-stepproject" checked' in page
+    response = applicant_client.post(url, {"parts": ["question:budget_requested"]})
+
+    assert response.status_code == 302
+    assert client.get(step_url(eoi, "budget")).status_code == 200
+    assert client.get(step_url(eoi, "project")).status_code == 404
+    said = [sentence(entry) for entry in AuditEntry.objects.order_by("pk")]
+    assert f"{eoi.owner.name} changed what partner@example.org may edit." in said
+    refused = applicant_client.post(url, {"parts": ["step:nonsense"]})
+    assert refused.status_code == 200
+    assert "nonsense is not one of the available choices" in refused.content.decode()
+
+
 # Only the lead
 
 
