@@ -124,6 +124,9 @@ SAMPLE_VALUES = {
     "message": "Could you send the letter of your partner in Mopti?",
     "attachment": "",
     "call_url": "https://grants.example.org/calls/kmf-2021/",
+    "lead_name": "Aminata Diallo",
+    "invitation_url": "https://grants.example.org/invitations/…/",
+    "valid_until": "3 February 2027, 14:02 CET",
 }
 
 

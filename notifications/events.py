@@ -22,6 +22,7 @@ class Event(models.TextChoices):
     MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
     MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
     EXTENSION_GRANTED = "extension_granted", _("An extension of the deadline")
+    COAPPLICANT_INVITATION = "coapplicant_invitation", _("An invitation to co-apply")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -90,6 +91,17 @@ PLACEHOLDERS = {
         "call_headline",
         "deadline_local",
         "call_url",
+        "site_url",
+    },
+    # To an address that may have no account yet: no name of theirs, and the link is the
+    # invitation's own (random, single-use, expiring; it names no one).
+    Event.COAPPLICANT_INVITATION: {
+        "lead_name",
+        "call_title",
+        "call_headline",
+        "eoi_title",
+        "invitation_url",
+        "valid_until",
         "site_url",
     },
 }

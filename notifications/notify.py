@@ -61,7 +61,9 @@ def _applicants_deadline(eoi):
     return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
 
 
-def _to_applicant(eoi, key, event, **extra):
+def _to_applicant(eoi, key, event, coapplicants=(), **extra):
+    """The mail to the lead applicant; a copy to each of `coapplicants` (people), addressed
+    to them by name, under a key of their own."""
     queue_email(
         key=key,
         event=event,
@@ -70,6 +72,17 @@ def _to_applicant(eoi, key, event, **extra):
         call=eoi.call,
         eoi=eoi,
     )
+    for person in coapplicants:
+        queue_email(
+            key=f"{key}:{person.pk}",
+            event=event,
+            recipient=person,
+            values=_eoi_values(
+                eoi, applicant_name=lambda person=person: person.get_short_name(), **extra
+            ),
+            call=eoi.call,
+            eoi=eoi,
+        )
 
 
 def submission_received(eoi):
@@ -219,12 +232,14 @@ def reviews_due(reviewer, call, assignments):
     )
 
 
-def decision_released(decision):
+def decision_released(decision, coapplicants=()):
+    """The outcome, to the lead applicant and a copy to each co-applicant."""
     eoi = decision.eoi
     _to_applicant(
         eoi,
         f"decision:{eoi.pk}",
         Event.DECISION,
+        coapplicants,
         decision=lambda: decision.get_outcome_display(),
         feedback=decision.feedback,
     )
@@ -300,3 +315,29 @@ def message_to_secretariat(message):
             call=eoi.call,
             eoi=eoi,
         )
+
+
+def coapplicant_invitation(invitation, link, valid_until):
+    """The invitation to co-apply, to the address the lead gave: in the language of its
+    account if it has one, otherwise in the lead's. `link` is the only place the invitation's
+    token is written."""
+    eoi = invitation.eoi
+    known = get_user_model().objects.filter(email__iexact=invitation.email, is_active=True).first()
+    queue_email(
+        key=f"coapplicant_invitation:{invitation.pk}",
+        event=Event.COAPPLICANT_INVITATION,
+        recipient=known,
+        to=invitation.email,
+        language=eoi.owner.preferred_language,
+        values=lambda: {
+            "lead_name": str(eoi.owner),
+            "call_title": eoi.call.title,
+            "call_headline": eoi.call.headline,
+            "eoi_title": eoi.title or gettext("Untitled expression of interest"),
+            "invitation_url": link,
+            "valid_until": _local(valid_until, eoi.call),
+            "site_url": settings.SITE_URL,
+        },
+        call=eoi.call,
+        eoi=eoi,
+    )

@@ -116,6 +116,17 @@ DEFAULTS = {
             "{call_url}"
         ),
     ),
+    Event.COAPPLICANT_INVITATION: (
+        _("{lead_name} invites you to co-apply to the {call_title}"),
+        _(
+            "Hello,\n\n{lead_name} invites you to co-apply with them to the {call_title} "
+            "({call_headline}), on the expression of interest “{eoi_title}”. As a co-applicant "
+            "you will see the application and its outcome, and edit the parts {lead_name} opens "
+            "to you.\n\nTo accept, open this link and sign in, or create an account, with this "
+            "email address. The link works once, until {valid_until}:\n\n{invitation_url}\n\n"
+            "If you do not know {lead_name} or do not wish to co-apply, ignore this email."
+        ),
+    ),
 }
 
 

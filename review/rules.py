@@ -3,7 +3,7 @@
 import rules
 
 from accounts.rules import is_reviewer, is_secretariat
-from submissions.rules import is_owner, is_thread_shared
+from submissions.rules import is_coapplicant, is_owner, is_thread_shared
 
 from .models import Assignment, Conflict, Review
 
@@ -70,7 +70,11 @@ rules.add_perm("review.see_assignments", is_reviewer)
 rules.add_perm("review.state_expertise", is_reviewer)
 # Reviewers read the budget and supporting documents of the EOIs they review. Named for the
 # submissions app, but said here: submissions sits below review and does not know reviewers.
-rules.add_perm("submissions.download_attachments", is_owner | is_secretariat | is_cleared_reviewer)
+# Co-applicants read the files as they read the answers.
+rules.add_perm(
+    "submissions.download_attachments",
+    is_owner | is_coapplicant | is_secretariat | is_cleared_reviewer,
+)
 # The thread of messages about an EOI: its two sides, and its cleared reviewers, read-only,
 # once the Secretariat shares it with them.
 rules.add_perm(

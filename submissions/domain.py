@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from audit import trail
 from core.permissions import can
+from core.timezones import local_moment
 from notifications import notify
 from questionnaires import versions
 from questionnaires.answers import is_answered
@@ -24,7 +25,7 @@ from questionnaires.forms import refusal
 from questionnaires.models import Kind, Role
 
 from . import answers as eoi_answers
-from . import lifecycle
+from . import coapplicants, lifecycle
 from .forms import SUBMIT, bounds_of
 from .lifecycle import DomainError
 from .models import (
@@ -144,12 +145,18 @@ def save_step(eoi, actor, version, changed):
     one it was submitted in, whose checks it passed (answers.edited_in).
 
     `version` is the one the page was built from: when someone saved the EOI since (another tab
-    or window), nothing is written and EditConflict is raised. Nothing changed, nothing written.
+    or window, or another person), nothing is written and EditConflict names who saved and
+    when. Nothing changed, nothing written.
+
+    Only the questions `actor` may edit are merged (all for the lead, those opened to a
+    co-applicant): a closed question's answer slipped into a request is left as it is.
     """
+    definition = eoi_answers.edited_in(eoi)
+    allowed = coapplicants.editable_keys(eoi, actor, definition)
+    changed = {key: value for key, value in changed.items() if key in allowed}
     if not changed:
         return eoi
     ensure_editable(eoi)
-    definition = eoi_answers.edited_in(eoi)
     # A cleared answer leaves no key behind: `answers` holds what was answered.
     answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     with transaction.atomic():
@@ -161,14 +168,10 @@ def save_step(eoi, actor, version, changed):
             **eoi_answers.columns(definition, answers),
             version=F("version") + 1,
             updated_at=timezone.now(),
+            last_saved_by=actor,
         )
         if not saved:
-            raise EditConflict(
-                _(
-                    "This expression of interest was changed in another tab or window. "
-                    "Your text is still below: copy what you need, then reload the page."
-                )
-            )
+            raise _conflict(eoi, actor)
         question = definition.with_role(Role.CHALLENGES)
         if question and question.key in changed:
             _set_challenges(eoi, definition, answers)
@@ -180,8 +183,35 @@ def save_step(eoi, actor, version, changed):
                 fields=sorted(changed),
                 **_before_and_after(definition, eoi.answers, changed),
             )
+        elif eoi.owner_id != actor.pk:
+            trail.record(actor, "eoi.edited_by_coapplicant", eoi, fields=sorted(changed))
     eoi.refresh_from_db()
     return eoi
+
+
+def _conflict(eoi, actor):
+    """The refusal of a save made on an older version: who saved since, and when."""
+    saved = (
+        ExpressionOfInterest.objects.filter(pk=eoi.pk)
+        .select_related("last_saved_by", "call")
+        .only("updated_at", "last_saved_by__name", "last_saved_by__email", "call__time_zone")
+        .first()
+    )
+    if saved is None or saved.last_saved_by is None or saved.last_saved_by.pk == actor.pk:
+        return EditConflict(
+            _(
+                "This expression of interest was changed in another tab or window. "
+                "Your text is still below: copy what you need, then reload the page."
+            )
+        )
+    return EditConflict(
+        _(
+            "%(who)s saved this expression of interest at %(when)s, after you opened this "
+            "page: your changes are not saved. Your text is still below: copy what you need, "
+            "then reload the page to see theirs."
+        )
+        % {"who": str(saved.last_saved_by), "when": local_moment(saved.updated_at, saved.call.zone)}
+    )
 
 
 # Answers whose value before and after an edit the audit trail keeps, so that it can say
@@ -340,6 +370,8 @@ def add_attachments(eoi, actor, uploads):
         return []
     ensure_editable(eoi)
     definition = eoi_answers.edited_in(eoi)
+    if set(uploads) - coapplicants.editable_keys(eoi, actor, definition):
+        raise NotAllowed(_("This question is not open to you."))
     stored = []
     try:
         with transaction.atomic():
@@ -372,7 +404,7 @@ def add_attachments(eoi, actor, uploads):
                     stored.append(_store_file(eoi, attachment, upload))
                     attachment.save()
             ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-                version=F("version") + 1, updated_at=timezone.now()
+                version=F("version") + 1, updated_at=timezone.now(), last_saved_by=actor
             )
             if eoi.status == Status.SUBMITTED:
                 trail.record(
@@ -431,6 +463,10 @@ def _delete_attachment(attachment):
 def remove_attachment(attachment, actor):
     eoi = attachment.eoi
     ensure_editable(eoi)
+    if attachment.question not in coapplicants.editable_keys(
+        eoi, actor, eoi_answers.edited_in(eoi)
+    ):
+        raise NotAllowed(_("This question is not open to you."))
     question = eoi_answers.answered(eoi).by_key.get(attachment.question)
     if (
         eoi.status == Status.SUBMITTED
@@ -448,7 +484,7 @@ def remove_attachment(attachment, actor):
     with transaction.atomic():
         _delete_attachment(attachment)
         ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-            version=F("version") + 1, updated_at=timezone.now()
+            version=F("version") + 1, updated_at=timezone.now(), last_saved_by=actor
         )
         if eoi.status == Status.SUBMITTED:
             trail.record(

@@ -65,9 +65,12 @@ class StepForm(AnswersForm):
 class StepForms:
     """The form of one step and the formsets of its repeating rows, bound together."""
 
-    def __init__(self, eoi, step, data=None):
-        bounds = bounds_of(eoi.call, step.asks.questions)
-        questions = [q for q in step.asks.questions if not q.is_rows and not q.is_file]
+    def __init__(self, eoi, step, data=None, editable=None):
+        """`editable`: the question keys this person may change (a co-applicant's opened
+        ones); the others are not in the form at all. None: every question."""
+        asked = [q for q in step.asks.questions if editable is None or q.key in editable]
+        bounds = bounds_of(eoi.call, asked)
+        questions = [q for q in asked if not q.is_rows and not q.is_file]
         given = {q.key: initial(q, eoi.answers.get(q.key)) for q in questions}
         self.form = StepForm(
             data,
@@ -83,9 +86,7 @@ class StepForms:
             if q.kind == Kind.YES_NO and not isinstance(eoi.answers.get(q.key), bool)
         }
         self.rows = {
-            q.key: rows_formset(q, bounds, data, eoi.answers.get(q.key))
-            for q in step.asks.questions
-            if q.is_rows
+            q.key: rows_formset(q, bounds, data, eoi.answers.get(q.key)) for q in asked if q.is_rows
         }
         # A draft keeps a row as it is typed; a submitted EOI only rows that are complete.
         self.keeps_unfinished_rows = eoi.status == eoi.Status.DRAFT
@@ -263,6 +264,51 @@ class CallDocumentForm(forms.ModelForm):
         elif upload is False:  # "Clear" ticked
             documents.forget_file(self.instance)
         return upload
+
+
+class PartsForm(forms.Form):
+    """The parts of the form the lead opens to a co-applicant: whole steps, or single
+    questions ("step:<key>", "question:<key>", as coapplicants.opened_questions reads them)."""
+
+    parts = forms.MultipleChoiceField(
+        label=_("What they may edit"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A whole step, or single questions. With nothing ticked they read the application "
+            "and its outcome, and edit nothing."
+        ),
+    )
+
+    def __init__(self, *args, definition, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for step in definition.steps:
+            options = [(f"step:{step.key}", _("The whole step: %(step)s") % {"step": step.title})]
+            options += [
+                (f"question:{question.key}", str(question.label)) for question in step.questions
+            ]
+            choices.append((str(step.title), options))
+        self.fields["parts"].choices = choices
+
+    def part_labels(self):
+        """{part: what it opens, in words}, for the list of co-applicants."""
+        return {
+            value: label
+            for _group, options in self.fields["parts"].choices
+            for value, label in options
+        }
+
+
+class InvitationForm(PartsForm):
+    """The lead invites a co-applicant by address, with the parts opened to them."""
+
+    email = forms.EmailField(
+        label=_("Their email address"),
+        help_text=_("They sign in, or create an account, with this address to accept."),
+    )
+
+    field_order = ["email", "parts"]
 
 
 # A question or an answer, not a document: a longer text goes in an attached file.

@@ -22,7 +22,7 @@ from audit import trail
 from core.timezones import local_moment
 from notifications import notify
 
-from .models import ExpressionOfInterest, Extension
+from .models import CoApplicant, ExpressionOfInterest, Extension
 
 Status = ExpressionOfInterest.Status
 
@@ -50,8 +50,12 @@ class OutOfTime(Refused):
 
 
 def _decision_released(eoi):
-    # The outcome's mail carries the decision's feedback; review.domain.release saved it.
-    notify.decision_released(eoi.decision)
+    # The outcome's mail carries the decision's feedback; review.domain.release saved it. Each
+    # co-applicant gets a copy: the outcome is theirs too.
+    coapplicants = [
+        link.user for link in CoApplicant.objects.active().filter(eoi=eoi).select_related("user")
+    ]
+    notify.decision_released(eoi.decision, coapplicants=coapplicants)
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,7 @@ def change_status(eoi, to, actor, *, by, now=None, **details):
             # "Last saved" is the applicant's own: the Secretariat's and the system's moves
             # leave it, so they raise no "your changes are saved" mail (jobs.confirm_edits).
             changes["updated_at"] = eoi.updated_at = now
+            changes["last_saved_by"] = actor
         if eoi.edits_confirmed_version == eoi.version:
             # A move is not an edit: changes confirmed before it stay confirmed.
             changes["edits_confirmed_version"] = eoi.edits_confirmed_version = eoi.version + 1

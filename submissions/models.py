@@ -707,6 +707,15 @@ class ExpressionOfInterest(models.Model):
     last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    # Who saved the answers last: the lead or a co-applicant, named when a save is refused.
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Changes after submitting are confirmed in one mail once the applicant has paused.
     edits_confirmed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -834,3 +843,61 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.eoi} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CoApplicantQuerySet(models.QuerySet):
+    def live(self):
+        """Not revoked: pending invitations and co-applicants alike."""
+        return self.filter(revoked_at=None)
+
+    def active(self):
+        """Accepted and not revoked: the people who co-apply now."""
+        return self.live().exclude(accepted_at=None).exclude(user=None)
+
+
+class CoApplicant(models.Model):
+    """A person the lead applicant invited to an EOI, and the parts of it they may edit.
+
+    Invited by address; `user` is set when that person accepts, signed in with the address.
+    Revoking keeps the row (the audit trail names it) and ends the access at once. `parts` are
+    strings: "step:<step key>" opens a whole step, "question:<question key>" one question (a
+    part of a rows question, such as one row, can later be "question:<key>:<row>")."""
+
+    eoi = models.ForeignKey(
+        ExpressionOfInterest, on_delete=models.CASCADE, related_name="coapplicants"
+    )
+    email = models.EmailField(_("email address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="coapplications",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The SHA-256 of the invitation link's random token: the link itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    parts = models.JSONField(_("parts they may edit"), default=list, blank=True)
+
+    objects = CoApplicantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-applicant")
+        verbose_name_plural = _("co-applicants")
+        ordering = ["invited_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("eoi"),
+                models.functions.Lower("email"),
+                condition=Q(revoked_at=None),
+                name="one_live_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} · {self.eoi}"

@@ -8,8 +8,8 @@ from django.dispatch import receiver
 
 from accounts.privacy import account_deleting, personal_data_requested, retention_due
 
-from . import answers
-from .models import ExpressionOfInterest
+from . import answers, coapplicants
+from .models import CoApplicant, ExpressionOfInterest
 
 DRAFTS_KEPT = timedelta(days=90)
 SUBMISSIONS_KEPT = timedelta(days=5 * 365)
@@ -41,9 +41,32 @@ def eoi_personal_data(user):
     ]
 
 
+def coapplication_personal_data(user):
+    """The EOIs the person co-applies to (revoked ones too: the link is kept about them),
+    with the answers they may have written in them."""
+    links = CoApplicant.objects.filter(user=user).select_related("eoi__call")
+    return [
+        {
+            "call": link.eoi.call.title,
+            "reference": link.eoi.reference,
+            "status": link.eoi.status,
+            "invited_as": link.email,
+            "invited_at": link.invited_at.isoformat(),
+            "accepted_at": link.accepted_at.isoformat() if link.accepted_at else None,
+            "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+            "parts_opened": link.parts,
+            "answers": answers.for_download(link.eoi),
+        }
+        for link in links
+    ]
+
+
 @receiver(personal_data_requested)
 def personal_data(sender, user, **kwargs):
-    return {"expressions_of_interest": eoi_personal_data(user)}
+    return {
+        "expressions_of_interest": eoi_personal_data(user),
+        "co_applications": coapplication_personal_data(user),
+    }
 
 
 def _delete_eois(eois):
@@ -59,6 +82,8 @@ def _delete_eois(eois):
 def delete_drafts(sender, user, **kwargs):
     """Drafts go with the account; submitted EOIs stay, detached by the account's erasure."""
     _delete_eois(user.eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]))
+    # The EOIs they co-apply to are their leads': only the links go.
+    coapplicants.forget(user)
 
 
 @receiver(retention_due)

@@ -4,12 +4,27 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from . import domain, lifecycle
+from . import answers, coapplicants, domain, lifecycle
 
 
 @rules.predicate
 def is_owner(user, eoi):
     return eoi is not None and eoi.owner_id == user.pk
+
+
+@rules.predicate
+def is_coapplicant(user, eoi):
+    """Accepted the lead's invitation, and not revoked since."""
+    return coapplicants.link_of(user, eoi) is not None
+
+
+@rules.predicate
+def has_opened_parts(user, eoi):
+    """A co-applicant the lead opened at least one question to (in the version edited now)."""
+    link = coapplicants.link_of(user, eoi)
+    return link is not None and bool(
+        coapplicants.opened_questions(answers.edited_in(eoi), link.parts)
+    )
 
 
 @rules.predicate
@@ -33,10 +48,16 @@ def is_thread_shared(user, eoi):
     return eoi is not None and eoi.thread_shared_with_reviewers
 
 
-rules.add_perm("submissions.view_eoi", is_owner | is_secretariat)
+rules.add_perm("submissions.view_eoi", is_owner | is_coapplicant | is_secretariat)
 # "submissions.download_attachments" is in review/rules.py: reviewers read the files too.
 # The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
 rules.add_perm("submissions.fill_in_eoi", is_owner)
+# The steps of the form: the lead's, and a co-applicant's where the lead opened questions to
+# them (which ones, the step's page and domain.save_step ask coapplicants.editable_keys).
+rules.add_perm("submissions.fill_in_parts", is_owner | (is_coapplicant & has_opened_parts))
+rules.add_perm("submissions.edit_parts", (is_owner | has_opened_parts) & is_before_deadline)
+# Inviting and revoking co-applicants: the lead only.
+rules.add_perm("submissions.manage_coapplicants", is_owner)
 rules.add_perm("submissions.edit_eoi", is_owner & is_before_deadline)
 rules.add_perm("submissions.withdraw_eoi", is_owner & is_withdrawable & is_before_deadline)
 # The messages between the Secretariat and the applicant. Who reads them (reviewers too, when

@@ -1,19 +1,25 @@
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.permissions import can
 
-from .models import Call, CallDocument, ExpressionOfInterest, Extension
+from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension
 
 
 def applicant_eois(applicant):
-    """The applicant's EOIs with their calls and any personal deadline, in one query."""
+    """The EOIs the applicant leads or co-applies to, with their calls, the lead's personal
+    deadline and the parts opened to the applicant (`opened_parts`, None for their own), in
+    one query."""
     extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
+    link = CoApplicant.objects.active().filter(eoi=OuterRef("pk"), user=applicant)
     return (
-        ExpressionOfInterest.objects.filter(owner=applicant)
+        ExpressionOfInterest.objects.filter(Q(owner=applicant) | Exists(link))
         .select_related("call")
-        .annotate(extension_until=Subquery(extension.values("until")[:1]))
+        .annotate(
+            extension_until=Subquery(extension.values("until")[:1]),
+            opened_parts=Subquery(link.values("parts")[:1]),
+        )
         .order_by("-updated_at")
     )
 

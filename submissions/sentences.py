@@ -9,7 +9,7 @@ from core.timezones import local_moment
 from questionnaires.answers import as_text
 
 from . import answers
-from .models import Call, ExpressionOfInterest
+from .models import Call, CoApplicant, ExpressionOfInterest
 
 
 def _status(value):
@@ -120,6 +120,52 @@ def messages_shared(who, entry):
 @says("eoi.messages_unshared")
 def messages_unshared(who, entry):
     return _("%(who)s stopped sharing the messages with the reviewers.") % {"who": who}
+
+
+def _invitee(entry):
+    """The invited address, while its invitation is kept (a deleted account takes it along)."""
+    email = (
+        CoApplicant.objects.filter(pk=entry.details.get("coapplicant"))
+        .values_list("email", flat=True)
+        .first()
+    )
+    return email or _("someone")
+
+
+@says("coapplicant.invited")
+def coapplicant_invited(who, entry):
+    return _("%(who)s invited %(email)s to co-apply.") % {"who": who, "email": _invitee(entry)}
+
+
+@says("coapplicant.accepted")
+def coapplicant_accepted(who, entry):
+    return _("%(who)s accepted the invitation to co-apply.") % {"who": who}
+
+
+@says("coapplicant.parts_changed")
+def coapplicant_parts_changed(who, entry):
+    return _("%(who)s changed what %(email)s may edit.") % {"who": who, "email": _invitee(entry)}
+
+
+@says("coapplicant.revoked")
+def coapplicant_revoked(who, entry):
+    return _("%(who)s revoked %(email)s as a co-applicant.") % {
+        "who": who,
+        "email": _invitee(entry),
+    }
+
+
+@says("eoi.edited_by_coapplicant")
+def edited_by_coapplicant(who, entry):
+    names = [
+        str(question.label)
+        for key in entry.details.get("fields", [])
+        if (question := _question(entry, key)) is not None
+    ]
+    return _("%(who)s, a co-applicant, changed %(what)s.") % {
+        "who": who,
+        "what": listed(names) if names else _("answers"),
+    }
 
 
 def _field_name(name):

@@ -23,6 +23,18 @@ urlpatterns = [
     ),
     path("eois/<uuid:uuid>/messages/<int:pk>/", views.message_file, name="message_file"),
     path("eois/<uuid:uuid>/continue/", views.eoi_continue, name="eoi_continue"),
+    path("eois/<uuid:uuid>/co-applicants/", views.coapplicants_page, name="coapplicants"),
+    path(
+        "eois/<uuid:uuid>/co-applicants/<int:pk>/",
+        views.coapplicant_parts,
+        name="coapplicant_parts",
+    ),
+    path(
+        "eois/<uuid:uuid>/co-applicants/<int:pk>/revoke/",
+        views.coapplicant_revoke,
+        name="coapplicant_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("eois/<uuid:uuid>/<slug:step>/", views.eoi_step, name="eoi_step"),
     path("eois/<uuid:uuid>/<slug:step>/autosave/", views.eoi_autosave, name="eoi_autosave"),
 ]

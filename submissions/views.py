@@ -16,8 +16,16 @@ from django.views.decorators.http import require_POST
 from core import storage
 from core.permissions import can
 
-from . import answers, documents, domain, lifecycle, pdf
-from .forms import DeclarationsForm, FilesForm, MessageForm, StepForms, step_by_slug, steps_of
+from . import answers, coapplicants, documents, domain, lifecycle, pdf
+from .forms import (
+    DeclarationsForm,
+    FilesForm,
+    InvitationForm,
+    MessageForm,
+    PartsForm,
+    StepForms,
+    steps_of,
+)
 from .models import Call, ExpressionOfInterest
 from .selectors import (
     applicant_eois,
@@ -90,18 +98,32 @@ def apply(request, slug):
 
 @login_required
 def dashboard(request):
+    """The applicant's EOIs, those they lead and those they co-apply to."""
     eois = list(applicant_eois(request.user))
     for eoi in eois:
         eoi.deadline = lifecycle.deadline_for(eoi)
-        eoi.editable = domain.is_editable(eoi)
+        eoi.is_lead = eoi.owner_id == request.user.pk
+        # A co-applicant edits where the lead opened questions to them (annotated: no query).
+        eoi.editable = domain.is_editable(eoi) and (eoi.is_lead or bool(eoi.opened_parts))
     return render(request, "submissions/dashboard.html", {"eois": eois})
 
 
-def step_context(eoi, step, missing=None, problem_here=False, **extra):
+def steps_for(eoi, user):
+    """The steps `user` fills in: all of them for the lead; for a co-applicant, those with a
+    question opened to them (never the review-and-submit step)."""
+    definition = answers.edited_in(eoi)
+    steps = steps_of(definition)
+    if eoi.owner_id == user.pk:
+        return steps
+    keys = coapplicants.editable_keys(eoi, user, definition)
+    return [s for s in steps if s.asks and any(q.key in keys for q in s.asks.questions)]
+
+
+def step_context(request, eoi, step, missing=None, problem_here=False, **extra):
     """What every step's page shows around its form: the steps, each with its state (from
     `missing`, the EOI's missing items, read here when not given; `problem_here` when the
     page's own form was refused), and the way back and on."""
-    steps = steps_of(answers.edited_in(eoi))
+    steps = steps_for(eoi, request.user)
     index = [item.slug for item in steps].index(step.slug)
     if missing is None:
         missing = domain.missing_items(eoi)
@@ -124,8 +146,8 @@ def step_context(eoi, step, missing=None, problem_here=False, **extra):
     }
 
 
-def step_after_save(eoi, step, direction):
-    steps = steps_of(answers.edited_in(eoi))
+def step_after_save(request, eoi, step, direction):
+    steps = steps_for(eoi, request.user)
     index = [item.slug for item in steps].index(step.slug)
     if direction == "next" and index + 1 < len(steps):
         index += 1
@@ -134,26 +156,35 @@ def step_after_save(eoi, step, direction):
     return redirect("submissions:eoi_step", uuid=eoi.uuid, step=steps[index].slug)
 
 
-def asked_step(eoi, slug):
-    step = step_by_slug(answers.edited_in(eoi), slug)
+def asked_step(request, eoi, slug):
+    """The step `slug` if `request.user` fills it in (a step not opened to a co-applicant is
+    a 404, as one that does not exist)."""
+    step = next((s for s in steps_for(eoi, request.user) if s.slug == slug), None)
     if step is None:
         raise Http404
     return step
 
 
+def editable_keys(request, eoi):
+    """None for the lead (the whole form); the keys opened to a co-applicant otherwise."""
+    if eoi.owner_id == request.user.pk:
+        return None
+    return coapplicants.editable_keys(eoi, request.user, answers.edited_in(eoi))
+
+
 @login_required
 def eoi_continue(request, uuid):
     """The step the applicant was on (the first one, the first time or if it is gone)."""
-    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
-    steps = steps_of(answers.edited_in(eoi))
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
+    steps = steps_for(eoi, request.user)
     step = next((s for s in steps if s.slug == eoi.last_step), steps[0])
     return redirect("submissions:eoi_step", uuid=eoi.uuid, step=step.slug)
 
 
 @login_required
 def eoi_step(request, uuid, step):
-    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
-    step = asked_step(eoi, step)
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
+    step = asked_step(request, eoi, step)
     if not domain.is_editable(eoi):
         messages.info(request, _("This expression of interest can no longer be changed."))
         return redirect(eoi)
@@ -181,7 +212,8 @@ def save_step_forms(request, eoi, forms):
 
 
 def answers_step(request, eoi, step):
-    forms = StepForms(eoi, step, request.POST or None)
+    editable = editable_keys(request, eoi)
+    forms = StepForms(eoi, step, request.POST or None, editable=editable)
     if request.method == "POST":
         try:
             eoi = save_step_forms(request, eoi, forms)
@@ -190,13 +222,18 @@ def answers_step(request, eoi, step):
         else:
             if forms.is_valid():
                 messages.success(request, _("Saved."))
-                return step_after_save(eoi, step, request.POST.get("go"))
+                return step_after_save(request, eoi, step, request.POST.get("go"))
     return render(
         request,
         "submissions/eoi_step.html",
         step_context(
+            request,
             eoi,
             step,
+            # A co-applicant's step: the questions the lead keeps, named, not in the form.
+            kept_by_lead=[q.label for q in step.asks.questions if q.key not in editable]
+            if editable is not None
+            else (),
             problem_here=forms.form.is_bound and not forms.is_valid(),
             form=forms.form,
             rows=list(forms.rows.values()),
@@ -211,15 +248,15 @@ def answers_step(request, eoi, step):
 @require_POST
 def eoi_autosave(request, uuid, step):
     """Saves a step while the applicant types; answers JSON for the page's script."""
-    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_eoi")
-    step = asked_step(eoi, step)
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
+    step = asked_step(request, eoi, step)
     if step.asks is None or step.asks.has_files:
         raise Http404
     if not domain.is_editable(eoi):
         return JsonResponse(
             {"error": _("This expression of interest can no longer be changed.")}, status=403
         )
-    forms = StepForms(eoi, step, request.POST)
+    forms = StepForms(eoi, step, request.POST, editable=editable_keys(request, eoi))
     try:
         eoi = save_step_forms(request, eoi, forms)
     except domain.EditConflict as conflict:
@@ -250,7 +287,10 @@ def eoi_autosave(request, uuid, step):
 
 
 def files_step(request, eoi, step):
-    questions = [q for q in step.asks.questions if q.is_file]
+    editable = editable_keys(request, eoi)
+    questions = [
+        q for q in step.asks.questions if q.is_file and (editable is None or q.key in editable)
+    ]
     already = {}
     for key in eoi.attachments.values_list("question", flat=True):
         already[key] = already.get(key, 0) + 1
@@ -271,7 +311,7 @@ def files_step(request, eoi, step):
                 messages.success(request, _("Uploaded."))
                 for warning in documents.template_warnings(eoi.call, form.uploads()):
                     messages.warning(request, warning)
-            return step_after_save(eoi, step, request.POST.get("go"))
+            return step_after_save(request, eoi, step, request.POST.get("go"))
     labels = {q.key: q.label for q in questions}
     attachments = [a for a in eoi.attachments.all() if a.question in labels]
     for attachment in attachments:
@@ -280,6 +320,7 @@ def files_step(request, eoi, step):
         request,
         "submissions/eoi_attachments.html",
         step_context(
+            request,
             eoi,
             step,
             problem_here=form.is_bound and not form.is_valid(),
@@ -306,6 +347,7 @@ def submit_step(request, eoi, step):
         request,
         "submissions/eoi_submit.html",
         step_context(
+            request,
             eoi,
             step,
             form=form,
@@ -323,6 +365,7 @@ def eoi_detail(request, uuid):
     may_write = can(request.user, "submissions.fill_in_eoi", eoi) and can(
         request.user, "submissions.post_message", eoi
     )
+    may_read = can(request.user, "submissions.read_messages", eoi)
     form = MessageForm(request.POST or None, request.FILES or None) if may_write else None
     if request.method == "POST":
         if form is None:
@@ -343,11 +386,14 @@ def eoi_detail(request, uuid):
         {
             "eoi": eoi,
             "call": eoi.call,
-            "editable": can(request.user, "submissions.edit_eoi", eoi),
+            "editable": can(request.user, "submissions.edit_parts", eoi),
             "withdrawable": can(request.user, "submissions.withdraw_eoi", eoi),
+            "is_lead": eoi.owner_id == request.user.pk,
+            "coapplicant": coapplicants.link_of(request.user, eoi),
             "deadline": lifecycle.deadline_for(eoi),
             "answers": eoi_answers(eoi),
-            "thread": thread_of(eoi),
+            # The thread is the lead's and the Secretariat's (coapplicants.py says why).
+            "thread": thread_of(eoi) if may_read else None,
             "message_form": form,
         },
     )
@@ -425,7 +471,7 @@ def message_file(request, uuid, pk):
 @login_required
 @require_POST
 def attachment_delete(request, uuid, pk):
-    eoi = eoi_or_404(request.user, uuid, "submissions.edit_eoi")
+    eoi = eoi_or_404(request.user, uuid, "submissions.edit_parts")
     attachment = get_object_or_404(eoi.attachments, pk=pk)
     try:
         domain.remove_attachment(attachment, request.user)
@@ -435,6 +481,96 @@ def attachment_delete(request, uuid, pk):
         messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
     # Back to the step that asks for this file.
     asks = answers.edited_in(eoi).step_of.get(attachment.question)
-    if asks is None:
+    if asks is None or asks.key not in [s.slug for s in steps_for(eoi, request.user)]:
         return redirect(eoi)
     return redirect("submissions:eoi_step", uuid=eoi.uuid, step=asks.key)
+
+
+@login_required
+def coapplicants_page(request, uuid):
+    """The lead's page of co-applicants: who is invited, who accepted, with what opened, and
+    the form to invite one more."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
+    definition = answers.edited_in(eoi)
+    form = InvitationForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coapplicants.invite(
+                eoi, request.user, form.cleaned_data["email"], form.cleaned_data["parts"]
+            )
+        except domain.DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("submissions:coapplicants", uuid=eoi.uuid)
+    people = list(eoi.coapplicants.live().select_related("user"))
+    labels = form.part_labels()
+    for person in people:
+        person.opened = [labels.get(name, name) for name in person.parts]
+        person.expired = person.accepted_at is None and coapplicants.is_expired(person)
+    return render(
+        request,
+        "submissions/eoi_coapplicants.html",
+        {"eoi": eoi, "call": eoi.call, "people": people, "form": form},
+    )
+
+
+@login_required
+def coapplicant_parts(request, uuid, pk):
+    """The lead changes what a co-applicant (or an invitee) may edit."""
+    eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
+    person = get_object_or_404(eoi.coapplicants.live(), pk=pk)
+    form = PartsForm(
+        request.POST or None, initial={"parts": person.parts}, definition=answers.edited_in(eoi)
+    )
+    if request.method == "POST" and form.is_valid():
+        coapplicants.set_parts(person, request.user, form.cleaned_data["parts"])
+        messages.success(request, _("What %(email)s may edit is saved.") % {"email": person.email})
+        return redirect("submissions:coapplicants", uuid=eoi.uuid)
+    return render(
+        request,
+        "submissions/eoi_coapplicant_parts.html",
+        {"eoi": eoi, "call": eoi.call, "person": person, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def coapplicant_revoke(request, uuid, pk):
+    eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
+    person = get_object_or_404(eoi.coapplicants.live(), pk=pk)
+    coapplicants.revoke(person, request.user)
+    messages.success(request, _("%(email)s no longer has access.") % {"email": person.email})
+    return redirect("submissions:coapplicants", uuid=eoi.uuid)
+
+
+def invitation(request, token):
+    """The link of an invitation to co-apply: sign in (or up) with the invited address, then
+    accept. An unknown, revoked, used or expired link says so, and names nothing."""
+    found = coapplicants.find(token)
+    mine = found is not None and found.user_id == request.user.pk and found.revoked_at is None
+    if mine and request.user.is_authenticated:  # opened again by the one who accepted it
+        return redirect(found.eoi)
+    if found is None or not coapplicants.is_open(found):
+        return render(request, "submissions/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        return render(request, "submissions/invitation_sign_in.html", {"next": request.path})
+    if not coapplicants.has_address(request.user, found.email):
+        # An explained page, not an error: the visitor can sign in with the other address.
+        return render(request, "submissions/invitation_other_address.html")
+    if request.method == "POST":
+        try:
+            coapplicants.accept(found, request.user)
+        except domain.DomainError as refusal:
+            messages.error(request, refusal.message)
+            return redirect("submissions:dashboard")
+        messages.success(request, _("You are now a co-applicant of this expression of interest."))
+        return redirect(found.eoi)
+    return render(
+        request,
+        "submissions/invitation.html",
+        {"invitation": found, "eoi": found.eoi, "call": found.eoi.call},
+    )

@@ -93,7 +93,10 @@ LAYOUT_FORMS = {
 # widgets (read off their data-ajax--url).
 TARGETS_ONLY = {"admin:logout", "admin:autocomplete"}
 # Who opens a page, where the first role with a 200 in EXPECTED would not see its form.
-OPENED_BY = {"submissions:call_detail": "reviewer unassigned"}  # signed in, no EOI in the call
+OPENED_BY = {
+    "submissions:call_detail": "reviewer unassigned",  # signed in, no EOI in the call
+    "submissions:invitation": "applicant B",  # invited: the page to accept
+}
 # Model-level admin pages with nothing to send: the record's history.
 ADMIN_FORMLESS_SUFFIXES = ("_history",)
 # The admin's other save buttons save the same form and only choose the next page.

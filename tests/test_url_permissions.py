@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
 from review.models import SavedView
+from submissions import coapplicants
 from submissions import domain as submissions_domain
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
@@ -22,21 +23,29 @@ ROLES = [
     "reviewer unassigned",
     "reviewer with a conflict",
     "secretariat",
+    # Applicant A's co-applicant, with the project step opened to them.
+    "co-applicant",
 ]
 
 # GET status per role, in the order of ROLES.
-PUBLIC = (200,) * 7
-SIGNED_IN = (302,) + (200,) * 6
-ANONYMOUS_ONLY = (200,) + (302,) * 6  # allauth sends signed-in people on
-OWNER = (302, 200, 404, 404, 404, 404, 404)
-OWNER_SENT_ON = (302, 302, 404, 404, 404, 404, 404)  # the owner is sent to a page of theirs
-SENT_ON = (302,) * 7  # everyone to a page of theirs (anonymous visitors to the sign-in page)
-OWNER_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200)
-OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200)
-ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404)
-REVIEWERS_ONLY = (302, 404, 404, 200, 200, 200, 404)
-SECRETARIAT_ONLY = (302, 404, 404, 404, 404, 404, 200)
-POST_ONLY = (302, 405, 405, 405, 405, 405, 405)
+PUBLIC = (200,) * 8
+SIGNED_IN = (302,) + (200,) * 7
+ANONYMOUS_ONLY = (200,) + (302,) * 7  # allauth sends signed-in people on
+OWNER = (302, 200, 404, 404, 404, 404, 404, 404)
+OWNER_SENT_ON = (302, 302, 404, 404, 404, 404, 404, 404)  # sent to a page of theirs
+SENT_ON = (302,) * 8  # everyone to a page of theirs (anonymous visitors to the sign-in page)
+APPLICANTS = (302, 200, 404, 404, 404, 404, 404, 200)  # the owner and their co-applicant
+APPLICANTS_SENT_ON = (302, 302, 404, 404, 404, 404, 404, 302)
+APPLICANTS_OR_SECRETARIAT = (302, 200, 404, 404, 404, 404, 200, 200)
+APPLICANTS_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200, 200)
+OWNER_REVIEWER_SECRETARIAT = (302, 200, 404, 200, 404, 404, 200, 404)
+ASSIGNED_REVIEWER = (302, 404, 404, 200, 404, 404, 404, 404)
+REVIEWERS_ONLY = (302, 404, 404, 200, 200, 200, 404, 404)
+SECRETARIAT_ONLY = (302, 404, 404, 404, 404, 404, 200, 404)
+POST_ONLY = (302, 405, 405, 405, 405, 405, 405, 405)
+# An invitation to co-apply sent to applicant B: they accept it; anyone else signed in is told
+# it is for another address, a visitor to sign in (tests/submissions/test_coapplicants.py).
+INVITED = PUBLIC
 
 EXPECTED = {
     "submissions:home": PUBLIC,
@@ -45,17 +54,21 @@ EXPECTED = {
     "submissions:call_document": PUBLIC,
     "submissions:apply": POST_ONLY,
     "submissions:dashboard": SIGNED_IN,
-    "submissions:eoi_detail": OWNER_OR_SECRETARIAT,
+    "submissions:eoi_detail": APPLICANTS_OR_SECRETARIAT,
     "submissions:eoi_receipt": OWNER,
-    "submissions:eoi_print": OWNER_OR_SECRETARIAT,
-    "submissions:eoi_pdf": OWNER_OR_SECRETARIAT,
+    "submissions:eoi_print": APPLICANTS_OR_SECRETARIAT,
+    "submissions:eoi_pdf": APPLICANTS_OR_SECRETARIAT,
     "submissions:eoi_withdraw": OWNER,
-    "submissions:attachment": OWNER_REVIEWER_SECRETARIAT,
+    "submissions:attachment": APPLICANTS_REVIEWER_SECRETARIAT,
     "submissions:attachment_delete": POST_ONLY,
     "submissions:message_file": OWNER_REVIEWER_SECRETARIAT,  # the thread is shared below
-    "submissions:eoi_step": OWNER,
-    "submissions:eoi_continue": OWNER_SENT_ON,
+    "submissions:eoi_step": APPLICANTS,
+    "submissions:eoi_continue": APPLICANTS_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
+    "submissions:coapplicants": OWNER,
+    "submissions:coapplicant_parts": OWNER,
+    "submissions:coapplicant_revoke": POST_ONLY,
+    "submissions:invitation": INVITED,
     "review:assignments": SIGNED_IN,
     "review:expertise": REVIEWERS_ONLY,
     "review:review_eoi": ASSIGNED_REVIEWER,
@@ -79,18 +92,18 @@ EXPECTED = {
     "accounts:data_export": SIGNED_IN,
     "accounts:delete_account": SIGNED_IN,
     "account_login": ANONYMOUS_ONLY,
-    "account_logout": (302,) + (200,) * 6,
+    "account_logout": (302,) + (200,) * 7,
     "account_inactive": PUBLIC,
     "account_signup": ANONYMOUS_ONLY,
     "account_reauthenticate": SIGNED_IN,
     "account_request_reauthentication_code": SIGNED_IN,
-    "account_confirm_reauthentication_code": (302,) * 7,
+    "account_confirm_reauthentication_code": (302,) * 8,
     "account_email": SIGNED_IN,
     "account_email_verification_sent": PUBLIC,
     "account_change_password": SIGNED_IN,
-    "account_set_password": (302,) * 7,  # everyone here has a password already
+    "account_set_password": (302,) * 8,  # everyone here has a password already
     "account_reset_password": PUBLIC,
-    "account_confirm_login_code": (302,) * 7,
+    "account_confirm_login_code": (302,) * 8,
     "account_confirm_email": PUBLIC,  # an unknown key is an explained dead end, not an error
     "account_reset_password_from_key_done": PUBLIC,
     "account_reset_password_from_key": PUBLIC,
@@ -98,29 +111,29 @@ EXPECTED = {
     "mfa_index": SIGNED_IN,
     # allauth's two-factor pages: changes ask for the password again first (302); pages about
     # an authenticator or codes someone does not have answer 404.
-    "mfa_activate_totp": (302,) * 7,
-    "mfa_deactivate_totp": (302, 404, 404, 302, 302, 302, 302),
-    "mfa_authenticate": (302,) * 7,
-    "mfa_reauthenticate": (302, 302, 302, 200, 200, 200, 200),
-    "mfa_generate_recovery_codes": (302,) * 7,
-    "mfa_view_recovery_codes": (302, 404, 404, 404, 404, 404, 404),
-    "mfa_download_recovery_codes": (302, 404, 404, 404, 404, 404, 404),
+    "mfa_activate_totp": (302,) * 8,
+    "mfa_deactivate_totp": (302, 404, 404, 302, 302, 302, 302, 404),
+    "mfa_authenticate": (302,) * 8,
+    "mfa_reauthenticate": (302, 302, 302, 200, 200, 200, 200, 302),
+    "mfa_generate_recovery_codes": (302,) * 8,
+    "mfa_view_recovery_codes": (302, 404, 404, 404, 404, 404, 404, 404),
+    "mfa_download_recovery_codes": (302, 404, 404, 404, 404, 404, 404, 404),
     "choose_time_zone": PUBLIC,
     "help": PUBLIC,
-    "set_language": (405,) * 7,
+    "set_language": (405,) * 8,
     "javascript_catalogue": PUBLIC,
     "healthz": PUBLIC,
     # Only the email provider that sends the site's mail posts there (signed): over SMTP, no one.
-    "provider_events": (404,) * 7,
+    "provider_events": (404,) * 8,
     "healthz_ready": PUBLIC,
-    "admin": (302, 302, 302, 302, 302, 302, 200),
+    "admin": (302, 302, 302, 302, 302, 302, 200, 302),
 }
 
 
 # The admin's own pages answer one row above ("admin"); the pages the questionnaires app adds
 # to it, and its models' pages, each answer here: the Secretariat only.
-ADMIN_STAFF = (302, 302, 302, 302, 302, 302, 200)
-ANSWERED_STAYS = (302, 302, 302, 302, 302, 302, 403)  # a questionnaire with answers is kept
+ADMIN_STAFF = (302, 302, 302, 302, 302, 302, 200, 302)
+ANSWERED_STAYS = (302, 302, 302, 302, 302, 302, 403, 302)  # a questionnaire with answers is kept
 ADMIN_EXPECTED = {
     "admin:questionnaires_questionnaire_changelist": ADMIN_STAFF,
     "admin:questionnaires_questionnaire_add": ADMIN_STAFF,
@@ -200,7 +213,13 @@ def world(db, settings):
     question.sniffed = sniff(question, MESSAGE_TYPES, 10 * 1024 * 1024)
     submissions_domain.post_message(eoi, people["secretariat"], "Is the budget final?", question)
     submissions_domain.share_messages(eoi, people["secretariat"], True)
-    return {"call": call, "eoi": eoi, "people": people}
+    people["co-applicant"] = ApplicantFactory()
+    link = coapplicants.invite(
+        eoi, people["applicant A"], people["co-applicant"].email, ["step:project"]
+    )
+    coapplicants.accept(link, people["co-applicant"])
+    invitation = coapplicants.invite(eoi, people["applicant A"], people["applicant B"].email, [])
+    return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link}
 
 
 def address(name, world):
@@ -215,6 +234,10 @@ def address(name, world):
         "review:share_messages": [eoi.uuid],
         "submissions:eoi_step": [eoi.uuid, "project"],
         "submissions:eoi_autosave": [eoi.uuid, "project"],
+        "submissions:coapplicants": [eoi.uuid],
+        "submissions:coapplicant_parts": [eoi.uuid, world["link"].pk],
+        "submissions:coapplicant_revoke": [eoi.uuid, world["link"].pk],
+        "submissions:invitation": [world["invitation"].token],
         "review:dashboard": [call.slug],
         "review:eoi_list": [call.slug],
         "review:review_list": [call.slug],

@@ -211,6 +211,39 @@ def test_a_conflicting_save_from_another_tab_is_reported_and_the_text_kept(live_
     context.close()
 
 
+def test_the_lead_and_a_co_applicant_typing_at_once_never_overwrite_each_other(
+    live_server, browser
+):
+    from submissions import coapplicants
+
+    call, _ = load_2021_call()
+    lead = ApplicantFactory(name="Amina Diallo")
+    partner = ApplicantFactory(name="Awa Traoré")
+    eoi = ExpressionOfInterest.objects.create(call=call, owner=lead)
+    invitation = coapplicants.invite(eoi, lead, partner.email, ["step:project"])
+    coapplicants.accept(invitation, partner)
+    pages_of = []
+    for person in (lead, partner):
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, live_server.url, person)
+        page.goto(live_server.url + f"/eois/{eoi.uuid}/project/")
+        pages_of.append(page)
+    at_the_lead, at_the_partner = pages_of
+
+    with autosave_answer(at_the_lead, "Typed by the lead") as saved:
+        at_the_lead.get_by_label("Project title").fill("Typed by the lead")
+    assert saved.value.ok
+    at_the_partner.get_by_label("Project title").fill("Typed by the partner")
+
+    status = at_the_partner.locator("[data-save-status]")
+    expect(status).to_contain_text("Amina Diallo saved this expression of interest")
+    expect(at_the_partner.get_by_label("Project title")).to_have_value("Typed by the partner")
+    assert ExpressionOfInterest.objects.get().title == "Typed by the lead"
+    for page in pages_of:
+        page.context.close()
+
+
 def test_the_word_counter_and_the_autosave_speak_french_with_french_plurals(live_server, phone):
     call, _ = load_2021_call()
     applicant = ApplicantFactory(preferred_language="fr")

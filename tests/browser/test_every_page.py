@@ -134,6 +134,62 @@ def test_applicant_pages(site, browser, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_coapplicant_pages(site, browser, language):
+    """The lead's page of co-applicants, filled in by keyboard; the invitation's pages; and
+    the co-applicant's list, EOI and step with questions the lead keeps."""
+    from submissions import coapplicants
+
+    call, _ = load_2021_call()
+    lead = ApplicantFactory(preferred_language=language)
+    eoi = EOIFactory(call=call, owner=lead, challenges=list(call.challenges.all()[:1]))
+    walk = Walk(browser, site, language, weigh=False)
+    page = walk.page
+    sign_in(walk.context, site.url, lead)
+    walk.visit(f"/eois/{eoi.uuid}/co-applicants/", "coapplicants-empty")
+    # By keyboard: the address, a step's box, the button.
+    page.locator("#id_email").focus()
+    page.keyboard.type("not an address")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.locator("input[name=parts]").first).to_be_checked()
+    page.locator("main form button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#error-summary")).to_be_visible()
+    walk.check("coapplicants-errors")
+    page.locator("#id_email").fill("partner@example.org")
+    page.locator("input[value='question:budget_requested']").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main li").first).to_contain_text("partner@example.org")
+    walk.check("coapplicants-invited")
+    page.locator(f"a[href*='/{eoi.uuid}/co-applicants/']").first.click()
+    expect(page.locator("input[value='question:budget_requested']")).to_be_checked()
+    walk.check("coapplicant-parts")
+    invitation = coapplicants.invite(eoi, lead, "second@example.org", ["step:project"])
+    url = f"/invitations/{invitation.token}/"
+
+    visitor = Walk(browser, site, language, weigh=False)
+    visitor.visit(url, "invitation-sign-in")
+    visitor.visit("/invitations/forged/", "invitation-invalid", status=404)
+    stranger = ApplicantFactory(preferred_language=language)
+    sign_in(visitor.context, site.url, stranger)
+    visitor.visit(url, "invitation-other-address")
+    partner = ApplicantFactory(email="second@example.org", preferred_language=language)
+    sign_in(visitor.context, site.url, partner)
+    visitor.visit(url, "invitation")
+    visitor.page.locator("main form button[type=submit]").click()
+    expect(visitor.page).to_have_url(site.url + eoi.get_absolute_url())
+    visitor.check("eoi-detail-coapplicant")
+    visitor.visit("/eois/", "dashboard-coapplicant")
+    # One question of a step opened beside a whole step: the step says what the lead keeps.
+    type(invitation).objects.filter(pk=invitation.pk).update(
+        parts=["step:project", "question:budget_requested"]
+    )
+    visitor.visit(f"/eois/{eoi.uuid}/budget/", "step-coapplicant")
+    visitor.finish()
+    walk.finish()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_review_pages(site, browser, language):
     call, _ = load_2021_call()
     secretariat = give_role(ApplicantFactory(preferred_language=language), SECRETARIAT)

@@ -1,0 +1,246 @@
+"""Co-applicants: the people the lead applicant invites to an EOI, and what they may edit.
+
+The lead invites by address and chooses the parts opened to the invitee (whole steps, single
+questions). The mail carries a random token; only its hash is stored, so the link is
+unguessable and names no one. It works once, for `VALID` after it was sent, for a person
+signed in with that address (verified). Revoking ends the access at once: every permission
+asks for a live, accepted link (rules.is_coapplicant).
+
+Messages with the Secretariat stay between the lead and the Secretariat: the lead speaks for
+the application; co-applicants read the answers, the files and the outcome.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit import trail
+from notifications import notify
+
+from .lifecycle import DomainError
+from .models import CoApplicant, ExpressionOfInterest
+
+Status = ExpressionOfInterest.Status
+
+VALID = timedelta(days=14)
+# At most this many invitations per EOI that are not revoked (pending or accepted).
+MAX_PER_EOI = 10
+# And at most this many sent by one lead in an hour, whatever the EOI.
+SENT_PER_HOUR = 20
+
+STEP, QUESTION = "step", "question"
+
+
+class InvitationRefused(DomainError):
+    pass
+
+
+def part(kind, key):
+    return f"{kind}:{key}"
+
+
+def opened_questions(definition, parts):
+    """The keys of the questions `parts` open in `definition` (a part naming a step or a
+    question it no longer asks opens nothing)."""
+    keys = set()
+    for name in parts:
+        kind, _sep, key = name.partition(":")
+        key = key.split(":")[0]  # "question:<key>:<row>" is one row of <key>: a later job
+        if kind == STEP and (step := definition.step(key)) is not None:
+            keys |= {question.key for question in step.questions}
+        elif kind == QUESTION and key in definition.by_key:
+            keys.add(key)
+    return keys
+
+
+def link_of(user, eoi):
+    """`user`'s live, accepted link to `eoi`, or None; asked once per request and EOI."""
+    if eoi is None or not getattr(user, "is_authenticated", False):
+        return None
+    known = eoi.__dict__.setdefault("_coapplicant_links", {})
+    if user.pk not in known:
+        known[user.pk] = CoApplicant.objects.active().filter(eoi=eoi, user=user).first()
+    return known[user.pk]
+
+
+def editable_keys(eoi, user, definition):
+    """The question keys `user` may change in `eoi`: all for the lead, the opened ones for a
+    co-applicant, none for anyone else."""
+    if eoi.owner_id == user.pk:
+        return {question.key for question in definition.questions}
+    link = link_of(user, eoi)
+    return opened_questions(definition, link.parts) if link else set()
+
+
+def token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _count_sent(lead, now):
+    """Refuse a lead's invitation beyond SENT_PER_HOUR in the current hour."""
+    key = f"coapplicant-invitations:{lead.pk}:{now:%Y%m%d%H}"
+    cache.add(key, 0, 3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, 3600)
+        sent = 1
+    if sent > SENT_PER_HOUR:
+        raise InvitationRefused(
+            _("You have sent many invitations in a short time. Please wait an hour.")
+        )
+
+
+def invite(eoi, lead, email, parts, now=None):
+    """Invite `email` to co-apply to `eoi` with `parts` opened; mail the link. The returned
+    invitation carries its token as `.token`, for this moment only (the mail has it)."""
+    now = now or timezone.now()
+    email = email.strip()
+    if eoi.owner_id != lead.pk:
+        raise InvitationRefused(_("Only the lead applicant invites co-applicants."))
+    if eoi.status == Status.WITHDRAWN:
+        raise InvitationRefused(_("This expression of interest is withdrawn."))
+    if email.lower() == eoi.owner.email.lower():
+        raise InvitationRefused(_("You are the lead applicant: invite someone else."))
+    live = CoApplicant.objects.live().filter(eoi=eoi)
+    if live.filter(email__iexact=email).exists():
+        raise InvitationRefused(
+            _("%(email)s is already invited. Revoke that invitation to send a new one.")
+            % {"email": email}
+        )
+    if live.count() >= MAX_PER_EOI:
+        raise InvitationRefused(
+            _("An expression of interest has at most %(limit)d co-applicants and invitations.")
+            % {"limit": MAX_PER_EOI}
+        )
+    _count_sent(lead, now)
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = CoApplicant.objects.create(
+                eoi=eoi,
+                email=email,
+                invited_by=lead,
+                invited_at=now,
+                token_hash=token_hash(token),
+                parts=sorted(set(parts)),
+            )
+            trail.record(lead, "coapplicant.invited", eoi, coapplicant=invitation.pk, parts=parts)
+            link = settings.SITE_URL + reverse("submissions:invitation", args=[token])
+            notify.coapplicant_invitation(invitation, link, now + VALID)
+    except IntegrityError as clash:  # the same address invited a moment ago
+        raise InvitationRefused(
+            _("%(email)s is already invited. Revoke that invitation to send a new one.")
+            % {"email": email}
+        ) from clash
+    invitation.token = token
+    return invitation
+
+
+def find(token):
+    """The invitation of a link's token, or None: revoked, used and expired ones included,
+    so the page can say which (the token alone is no proof of anything)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        CoApplicant.objects.select_related("eoi__call", "eoi__owner")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def is_expired(invitation, now=None):
+    return (now or timezone.now()) >= invitation.invited_at + VALID
+
+
+def is_open(invitation, now=None):
+    """Still to be accepted: not revoked, not used, not expired, its EOI not withdrawn."""
+    return (
+        invitation.revoked_at is None
+        and invitation.accepted_at is None
+        and not is_expired(invitation, now)
+        and invitation.eoi.status != Status.WITHDRAWN
+    )
+
+
+def has_address(user, email):
+    """Whether `user` signed in with `email`, checked (allauth's verified address)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def accept(invitation, user, now=None):
+    """`user` accepts: from now on they see the EOI and edit the parts opened to them."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked: of two clicks at once, the second finds it used.
+        invitation = CoApplicant.objects.select_for_update().get(pk=invitation.pk)
+        if not is_open(invitation, now):
+            raise InvitationRefused(
+                _(
+                    "This invitation can no longer be accepted. Ask the lead applicant for a "
+                    "new one."
+                )
+            )
+        if not has_address(user, invitation.email):
+            raise InvitationRefused(
+                _(
+                    "This invitation was sent to another email address. Sign in with that "
+                    "address (or add it to your account and confirm it), then open the link again."
+                )
+            )
+        if invitation.eoi.owner_id == user.pk:
+            raise InvitationRefused(_("You are the lead applicant of this expression of interest."))
+        if CoApplicant.objects.active().filter(eoi=invitation.eoi, user=user).exists():
+            raise InvitationRefused(_("You are already a co-applicant."))
+        invitation.user = user
+        invitation.accepted_at = now
+        invitation.save(update_fields=["user", "accepted_at"])
+        trail.record(user, "coapplicant.accepted", invitation.eoi, coapplicant=invitation.pk)
+    return invitation
+
+
+def set_parts(invitation, lead, parts):
+    """The lead opens other parts to a co-applicant (or an invitee); from their next page on."""
+    if invitation.eoi.owner_id != lead.pk:
+        raise InvitationRefused(_("Only the lead applicant changes what co-applicants edit."))
+    parts = sorted(set(parts))
+    if parts == invitation.parts:
+        return invitation
+    with transaction.atomic():
+        CoApplicant.objects.filter(pk=invitation.pk).update(parts=parts)
+        trail.record(
+            lead,
+            "coapplicant.parts_changed",
+            invitation.eoi,
+            coapplicant=invitation.pk,
+            parts=parts,
+        )
+    invitation.parts = parts
+    return invitation
+
+
+def revoke(invitation, lead, now=None):
+    """The lead takes the invitation or the access back; it ends at once."""
+    if invitation.eoi.owner_id != lead.pk:
+        raise InvitationRefused(_("Only the lead applicant revokes co-applicants."))
+    with transaction.atomic():
+        revoked = CoApplicant.objects.filter(pk=invitation.pk, revoked_at=None).update(
+            revoked_at=now or timezone.now()
+        )
+        if revoked:
+            trail.record(lead, "coapplicant.revoked", invitation.eoi, coapplicant=invitation.pk)
+    return revoked
+
+
+def forget(user):
+    """On account deletion: the person's links go; the EOIs stay with their leads."""
+    CoApplicant.objects.filter(user=user).delete()
+    CoApplicant.objects.filter(email__iexact=user.email, user=None).delete()
