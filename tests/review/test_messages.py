@@ -191,6 +191,31 @@ def test_reviewers_read_the_thread_only_once_the_secretariat_shares_it(
     ]
 
 
+def test_in_a_blind_review_reviewers_read_no_file_name_of_the_thread(
+    client, eoi, secretariat, make_reviewer
+):
+    # The download is renamed for them (submissions.views.message_file); its link's text was
+    # the applicant's own file name, which names their organisation as often as not.
+    eoi.call.blind_review = True
+    eoi.call.save(update_fields=["blind_review"])
+    message = domain.post_message(
+        eoi, eoi.owner, "Our partner's letter.", sniffed(budget_pdf("Justice Locale Mopti.pdf"))
+    )
+    domain.share_messages(eoi, secretariat, True)
+    reviewer = in_english(make_reviewer())
+    (assignment,) = review_domain.assign([eoi], reviewer, secretariat)
+    review_domain.declare_no_conflict(assignment, reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("review:review_eoi", args=[eoi.uuid])).content.decode()
+
+    assert "Our partner&#x27;s letter." in page
+    assert "Justice" not in page
+    assert reverse("submissions:message_file", args=[eoi.uuid, message.pk]) in page
+    download = client.get(reverse("submissions:message_file", args=[eoi.uuid, message.pk]))
+    assert "Justice" not in download["Content-Disposition"]
+
+
 def test_a_reviewer_cannot_share_or_write(client, eoi, make_reviewer):
     reviewer = make_reviewer()
     (assignment,) = review_domain.assign([eoi], reviewer, ApplicantFactory())
