@@ -1,9 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -24,9 +24,13 @@ def profile(request):
 
 @require_POST
 def set_language(request):
-    """Django's language switch, which also keeps the choice on a signed-in person's account."""
+    """Django's language switch, which also keeps the choice on a signed-in person's account.
+
+    Only a language the site offers: Django's check_for_language says yes to any it has a
+    catalogue for (its own German, "de-" followed by anything), which the account kept and
+    UserLanguageMiddleware then activated on every page (or, too long for the column, a 500)."""
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language):
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
     return django_set_language(request)

@@ -92,9 +92,14 @@ class CallWithRubricAdmin(CallAdmin):
 class MadeByTheReviewApp(admin.ModelAdmin):
     """Assignments and decisions come from the review pages, through review/domain.py
     and its rules (the status table, the deadline); the admin shows them and adds none: its add
-    form, with the EOI read-only, could only fail."""
+    form, with the EOI read-only, could only fail. Nor does it delete them: an assignment is
+    released and a decision replaced there, in the audit trail, where a delete was in none
+    (a decision's, released or not, went without a word)."""
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

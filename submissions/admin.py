@@ -182,7 +182,10 @@ class AttachmentInline(BoundedInline, admin.TabularInline):
 
 @admin.register(ExpressionOfInterest)
 class ExpressionOfInterestAdmin(admin.ModelAdmin):
-    """Read-only: applicants change their EOIs, the review app changes their status."""
+    """Read-only: applicants change their EOIs, the review app changes their status. Nor is one
+    deleted here: an EOI leaves by withdrawal or the retention rule (submissions/privacy.py, its
+    files with it), where a delete left its files on the disk, took its reviews and messages,
+    and said nothing in the audit trail."""
 
     list_display = ["reference", "title", "owner", "call", "status", "updated_at"]
     list_filter = ["call", "status"]
@@ -195,4 +198,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

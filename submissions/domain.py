@@ -7,6 +7,7 @@ change of status goes through lifecycle.change_status, which does all of that fo
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -496,6 +497,11 @@ def remove_attachment(attachment, actor):
             )
 
 
+# Each message mails the other side (every Secretariat member) and may carry a file of up to
+# KMF_MAX_UPLOAD_MB: a person writes a few about one EOI in an hour, a script thousands.
+MESSAGES_PER_HOUR = 10
+
+
 def post_message(eoi, author, text, upload=None):
     """A message from the applicant to the Secretariat or back, about this EOI: stored with
     its file (an upload carrying `.sniffed`, or None), entered in the audit trail and mailed
@@ -506,6 +512,17 @@ def post_message(eoi, author, text, upload=None):
         raise DomainError(_("Write your message before sending it."))
     if not can(author, "submissions.post_message", eoi):
         raise NotAllowed(_("You cannot write about this expression of interest."))
+    recent = Message.objects.filter(
+        eoi=eoi, author=author, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if recent.count() >= MESSAGES_PER_HOUR:
+        raise DomainError(
+            _(
+                "You have sent %(count)d messages about this expression of interest in the "
+                "last hour. Please wait a while before writing again."
+            )
+            % {"count": MESSAGES_PER_HOUR}
+        )
     # The owner writes as the applicant, whatever else they are.
     from_secretariat = eoi.owner_id != author.pk
     message = Message(eoi=eoi, author=author, text=text, from_secretariat=from_secretariat)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from . import answers
-from .validators import validate_reminder_offsets, validate_time_zone
+from .validators import moment_problems, validate_reminder_offsets, validate_time_zone
 
 
 def default_reminder_offsets():
@@ -162,6 +162,10 @@ class Call(models.Model):
 
     def get_absolute_url(self):
         return reverse("submissions:call_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if problems := moment_problems(self, "opens_at", "closes_at", "review_due_at"):
+            raise ValidationError(problems)
 
     @property
     def zone(self):
@@ -675,6 +679,10 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.applicant} – {self.call}"
+
+    def clean(self):
+        if problems := moment_problems(self, "until"):
+            raise ValidationError(problems)
 
 
 class ExpressionOfInterest(models.Model):

@@ -29,5 +29,25 @@ def validate_reminder_offsets(offsets):
         )
 
 
+# The moments the Secretariat types (a call's dates, an extension) are shown in each reader's
+# time zone: a year 9999 ("it never closes") cannot be moved to a zone ahead of UTC, and the
+# call's page was a 500 there. A year outside these is a slip of the keyboard.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def moment_problems(instance, *names):
+    """{field name: message} for each of `names` whose moment falls outside the years above."""
+    return {
+        name: ValidationError(
+            _("Give a date between %(first)d and %(last)d."),
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="implausible_year",
+        )
+        for name in names
+        if (moment := getattr(instance, name)) is not None
+        and not FIRST_YEAR <= moment.year <= LAST_YEAR
+    }
+
+
 # Migrations 0002–0009 name the word limit by this path.
 from questionnaires.validators import MaxWordsValidator, count_words  # noqa: E402, F401

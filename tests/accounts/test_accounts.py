@@ -239,3 +239,18 @@ def test_the_account_mails_are_titled_in_the_sites_words(
         )
 
     assert [message.subject for message in mail.outbox] == [subject]
+
+
+@pytest.mark.parametrize("language", ["de", "de-abcdefgh-ijklmnop"])
+def test_the_language_switch_keeps_only_a_language_the_site_offers(
+    applicant_client, applicant, language
+):
+    # Django has German of its own, and "de-" followed by anything finds it: the account kept
+    # it (too long for its column on PostgreSQL: a 500) and every page came in German.
+    response = applicant_client.post(reverse("set_language"), {"language": language, "next": "/"})
+
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "en"
+    page = applicant_client.get(reverse("submissions:home")).content.decode()
+    assert '<html lang="en">' in page

@@ -175,3 +175,24 @@ def test_a_failed_account_mail_is_resent_from_the_admin_and_a_sent_one_is_not(
     assert failed.status == OutboundEmail.Status.SENT
     assert [message["To"] for message in smtp_server.messages] == [applicant.email] * 2
     assert "reset/key/x-y" in smtp_server.messages[1].get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_account_mails_link_to_the_sites_address_whatever_host_the_request_named(
+    client, settings, known
+):
+    # A host the site answers besides its public name (the container's health check asks
+    # 127.0.0.1) put its links into the reset, sign-up and "unknown account" mails of a
+    # request that named it: the other mails link to SITE_URL.
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    settings.SITE_URL = "https://grants.example.org"
+    if known:
+        ApplicantFactory(email="awa@example.org")
+
+    client.post(
+        reverse("account_reset_password"), {"email": "awa@example.org"}, HTTP_HOST="127.0.0.1"
+    )
+
+    text = OutboundEmail.objects.get().body_text
+    assert "127.0.0.1" not in text
+    assert "https://grants.example.org/accounts/" in text

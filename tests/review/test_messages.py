@@ -1,11 +1,13 @@
 """Messages about an EOI between the Secretariat and the applicant: posted on the site, mailed
 to the other side in their language, in the audit trail, read by reviewers once shared."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from audit.wording import sentence
@@ -14,6 +16,7 @@ from review import domain as review_domain
 from submissions import domain
 from submissions.models import Message
 from submissions.uploads import MESSAGE_TYPES, sniff
+from tests.clients import Client
 from tests.factories import ApplicantFactory, EOIFactory
 from tests.files import budget_pdf, pdf_bytes, upload
 
@@ -37,6 +40,12 @@ def write_as_secretariat(client, eoi, text, **files):
     return client.post(
         reverse("review:secretariat_message", args=[eoi.uuid]), {"text": text, **files}
     )
+
+
+def client_of(person):
+    signed_in = Client()
+    signed_in.force_login(person)
+    return signed_in
 
 
 def in_english(person):
@@ -191,6 +200,31 @@ def test_reviewers_read_the_thread_only_once_the_secretariat_shares_it(
     ]
 
 
+def test_in_a_blind_review_reviewers_read_no_file_name_of_the_thread(
+    client, eoi, secretariat, make_reviewer
+):
+    # The download is renamed for them (submissions.views.message_file); its link's text was
+    # the applicant's own file name, which names their organisation as often as not.
+    eoi.call.blind_review = True
+    eoi.call.save(update_fields=["blind_review"])
+    message = domain.post_message(
+        eoi, eoi.owner, "Our partner's letter.", sniffed(budget_pdf("Justice Locale Mopti.pdf"))
+    )
+    domain.share_messages(eoi, secretariat, True)
+    reviewer = in_english(make_reviewer())
+    (assignment,) = review_domain.assign([eoi], reviewer, secretariat)
+    review_domain.declare_no_conflict(assignment, reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("review:review_eoi", args=[eoi.uuid])).content.decode()
+
+    assert "Our partner&#x27;s letter." in page
+    assert "Justice" not in page
+    assert reverse("submissions:message_file", args=[eoi.uuid, message.pk]) in page
+    download = client.get(reverse("submissions:message_file", args=[eoi.uuid, message.pk]))
+    assert "Justice" not in download["Content-Disposition"]
+
+
 def test_a_reviewer_cannot_share_or_write(client, eoi, make_reviewer):
     reviewer = make_reviewer()
     (assignment,) = review_domain.assign([eoi], reviewer, ApplicantFactory())
@@ -237,6 +271,29 @@ def test_a_file_too_large_is_refused(client, eoi, settings):
     assert "larger than 1 MB" in response.content.decode()
     assert "My question</textarea>" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_an_applicant_writes_a_few_messages_an_hour_not_a_flood(client, eoi, secretariat):
+    # Each message mails every Secretariat member and may carry a 10 MB file: unbounded, a
+    # script filled their inboxes and the disk.
+    client.force_login(in_english(eoi.owner))
+    for number in range(domain.MESSAGES_PER_HOUR):
+        assert client.post(detail(eoi), {"text": f"Question {number}"}).status_code == 302
+    mailed = OutboundEmail.objects.count()
+
+    response = client.post(detail(eoi), {"text": "One more question"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "in the last hour. Please wait a while before writing again." in page
+    assert "One more question</textarea>" in page
+    assert Message.objects.count() == domain.MESSAGES_PER_HOUR
+    assert OutboundEmail.objects.count() == mailed
+    # The other side is not held back by it, and an hour later the applicant writes again.
+    answered = write_as_secretariat(client_of(secretariat), eoi, "Answered.")
+    assert answered["Location"].startswith(secretariat_page(eoi))
+    Message.objects.update(created_at=timezone.now() - timedelta(hours=1, minutes=1))
+    assert client.post(detail(eoi), {"text": "One more question"}).status_code == 302
 
 
 def test_an_empty_message_is_refused_with_a_clear_message(client, eoi, secretariat):

@@ -104,3 +104,19 @@ def test_the_admin_refuses_weights_that_do_not_add_up_to_100(client, secretariat
     response = client.post(url, data)
 
     assert "The weights of the criteria must add up to 100 (now 105)." in response.content.decode()
+
+
+def test_the_admin_refuses_a_deadline_in_the_year_9999(client, secretariat):
+    # "It never closes": the call's page could not move that moment to a time zone ahead of
+    # UTC, and answered its visitors there with a 500.
+    call, _ = load_2021_call()
+    url, page = open_call_in_admin(client, secretariat, call)
+    data = admin_form_data(page)
+    data["closes_at_0"] = "9999-12-31"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Give a date between 2000 and 2100." in response.content.decode()
+    call.refresh_from_db()
+    assert call.closes_at.year < 9999

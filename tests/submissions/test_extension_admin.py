@@ -141,3 +141,21 @@ def test_an_extension_enters_the_history_of_the_applicants_eoi(secretariat_clien
     assert entry.actor == secretariat_client.member
     shown = timezone.localtime(Extension.objects.get().until, eoi.call.zone)  # the call's zone
     assert f"extended the applicant's deadline to {shown:%-d %B %Y, %H:%M}" in str(sentence(entry))
+
+
+def test_an_extension_to_the_year_9999_is_refused(secretariat_client):
+    call = CallFactory()
+
+    refused = secretariat_client.post(
+        reverse("admin:submissions_extension_add"),
+        {
+            "call": call.pk,
+            "applicant": ApplicantFactory().pk,
+            "until_0": "9999-12-31",
+            "until_1": "23:59:00",
+        },
+    )
+
+    assert refused.status_code == 200
+    assert "Give a date between 2000 and 2100." in refused.content.decode()
+    assert not Extension.objects.exists()
