@@ -27,8 +27,8 @@ def _formatted(value):
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _attrs(attrs):
-    """django/forms/widgets/attrs.html."""
+def attributes(attrs):
+    """django/forms/widgets/attrs.html (and crispy's bootstrap5/layout/attrs.html, the same)."""
     return "".join(
         f" {conditional_escape(name)}" + ("" if value is True else f'="{_formatted(value)}"')
         for name, value in attrs.items()
@@ -40,14 +40,14 @@ def _input(widget):
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'name="{conditional_escape(widget["name"])}"{value}{attributes(widget["attrs"])}>'
     )
 
 
 def _textarea(widget):
     value = conditional_escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
         f"{value}</textarea>"
     )
 
