@@ -4,6 +4,7 @@ import rules
 from django.db.models import Exists
 
 from accounts.rules import is_reviewer, is_secretariat
+from core.permissions import remembered
 from submissions.rules import is_owner, is_thread_shared
 
 from .models import Assignment, Conflict, Review
@@ -12,8 +13,12 @@ from .models import Assignment, Conflict, Review
 def standing(user, eoi):
     """What the three reviewer predicates below ask, in one query: the reviewer's active
     assignment on `eoi` as (its declaration, whether a conflict is recorded, whether their
-    review is submitted), or None without one. The scoring page asks these predicates nine
-    times (before, 12 queries: one or two a question)."""
+    review is submitted), or None without one. Kept for the rest of a GET request: the scoring
+    page asks these predicates nine times."""
+    return remembered(("review.standing", user.pk, eoi.pk), lambda: _standing(user, eoi))
+
+
+def _standing(user, eoi):
     return (
         Assignment.objects.filter(eoi=eoi, reviewer=user, released_at=None)
         .annotate(
