@@ -1,5 +1,6 @@
-"""The form renderer: Django's, except that the plainest widgets (every <input> but files, and
-<textarea>) are written in Python instead of through three nested templates each.
+"""The form renderer: Django's, except that the plainest widgets (every <input> but files,
+<textarea> and <select> with plain options) are written in Python instead of through three
+nested templates each (a <select>, two more for each option).
 
 Rendering a widget's template is ~0.3 ms (the template, its include of input.html, the loop of
 attrs.html); a form step has a dozen. The HTML is the templates', character for character
@@ -27,8 +28,8 @@ def _formatted(value):
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _attrs(attrs):
-    """django/forms/widgets/attrs.html."""
+def attributes(attrs):
+    """django/forms/widgets/attrs.html (and crispy's bootstrap5/layout/attrs.html, the same)."""
     return "".join(
         f" {conditional_escape(name)}" + ("" if value is True else f'="{_formatted(value)}"')
         for name, value in attrs.items()
@@ -40,15 +41,43 @@ def _input(widget):
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
         f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'name="{conditional_escape(widget["name"])}"{value}{attributes(widget["attrs"])}>'
     )
 
 
 def _textarea(widget):
     value = conditional_escape(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'<textarea name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
         f"{value}</textarea>"
+    )
+
+
+OPTION = f"{WIDGETS}select_option.html"
+
+
+def _select(widget):
+    """select.html, each option through select_option.html (which ends in a line break)."""
+    html = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            html.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            html.append(
+                f'\n  <option value="{_formatted(option["value"])}"'
+                f"{attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )
+        if group_name:
+            html.append("\n  </optgroup>")
+    html.append("\n</select>")
+    return "".join(html)
+
+
+def _plain_options(widget):
+    return all(
+        option["template_name"] == OPTION
+        for _name, group_choices, _index in widget["optgroups"]
+        for option in group_choices
     )
 
 
@@ -58,4 +87,6 @@ class FastRenderer(DjangoTemplates):
             return mark_safe(_input(context["widget"]))  # noqa: S308 (escaped above)
         if template_name == f"{WIDGETS}textarea.html":
             return mark_safe(_textarea(context["widget"]))  # noqa: S308 (escaped above)
+        if template_name == f"{WIDGETS}select.html" and _plain_options(context["widget"]):
+            return mark_safe(_select(context["widget"]))  # noqa: S308 (escaped above)
         return super().render(template_name, context, request)

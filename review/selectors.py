@@ -21,7 +21,7 @@ from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest
 
-from .models import Assignment, Review
+from .models import Assignment, Review, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -254,3 +254,22 @@ def outbox_mails():
         "eoi__uuid",
         "eoi__reference",
     )
+
+
+def scores_by_criterion(eoi):
+    """The EOI's reviews (drafts too, by reviewer's name) and, for each criterion of its call, the
+    score of each review in that order (None where it has none): the Secretariat's table of
+    scores, two queries for the reviews and theirs, one for the criteria. The template had
+    looked for each cell's score among all of a review's (criteria × reviews × scores)."""
+    reviews = list(
+        Review.objects.filter(eoi=eoi)
+        .select_related("reviewer")
+        .prefetch_related("scores")
+        .order_by("reviewer__name")
+    )
+    given = [{score.criterion_id: score for score in review.scores.all()} for review in reviews]
+    rows = [
+        (criterion, [scores.get(criterion.pk) for scores in given])
+        for criterion in eoi_rubric(eoi.call)
+    ]
+    return reviews, rows

@@ -51,6 +51,7 @@ from .selectors import (
     intake,
     outbox_mails,
     reviewer_assignments,
+    scores_by_criterion,
     secretariat_eois,
 )
 from .tables import AssignmentTable, EOITable, OutboxTable, ReviewTable
@@ -534,12 +535,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
     errors and what was typed."""
     if comment is None and can(request.user, "review.discuss_eoi", eoi):
         comment = CommentForm()
-    reviews = (
-        Review.objects.filter(eoi=eoi)
-        .select_related("reviewer")
-        .prefetch_related("scores__criterion")
-        .order_by("reviewer__name")
-    )
+    reviews, score_rows = scores_by_criterion(eoi)
     may_write = can(request.user, "submissions.post_message", eoi)
     return render(
         request,
@@ -548,7 +544,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "eoi": eoi,
             "call": eoi.call,
             "reviews": reviews,
-            "criteria": eoi_rubric(eoi.call),
+            "score_rows": score_rows,
             "assignments": eoi.assignments.select_related("reviewer"),
             "decision": decision,
             "form": form,

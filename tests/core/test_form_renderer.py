@@ -63,6 +63,36 @@ def test_the_same_html_as_the_templates(widget):
                 assert fast == django, (widget, value, attrs)
 
 
+CHOICES = [
+    [],
+    [("", "—"), ("a", "<A>"), ("b&", gettext_lazy("English")), (3, mark_safe("<i>3</i>"))],
+    [("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z"), (gettext_lazy("French"), [(4, "4")])],
+]
+
+
+@pytest.mark.parametrize("widget", [forms.Select, forms.SelectMultiple, forms.NullBooleanSelect])
+def test_selects_the_same_html_as_the_templates(widget):
+    for choices in CHOICES:
+        values = (None, "", "a", "b&", 3, ["x", 4], "4")
+        if widget is forms.NullBooleanSelect:
+            values = (None, True, False, "unknown")
+        for value in values:
+            for attrs in ATTRS:
+                for own in (None, {"class": "form-select", "title": "<x>"}):
+                    kwargs = {"attrs": own}
+                    if widget is not forms.NullBooleanSelect:
+                        kwargs["choices"] = choices
+                    args = ("field", value, attrs)
+                    fast = widget(**kwargs).render(*args, renderer=FastRenderer())
+                    django = widget(**kwargs).render(*args, renderer=DjangoTemplates())
+                    assert fast == django, (widget, choices, value, attrs)
+
+
+class OwnOption(forms.Select):
+    option_template_name = "django/forms/widgets/radio_option.html"
+
+
 def test_other_templates_go_through_the_templates():
-    html = forms.Select(choices=[("a", "<A>")]).render("s", "a", renderer=FastRenderer())
-    assert html == forms.Select(choices=[("a", "<A>")]).render("s", "a", renderer=DjangoTemplates())
+    for widget in (forms.RadioSelect(choices=[("a", "<A>")]), OwnOption(choices=[("a", "<A>")])):
+        html = widget.render("s", "a", renderer=FastRenderer())
+        assert html == widget.render("s", "a", renderer=DjangoTemplates())

@@ -10,6 +10,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.utils import translation
 
 from review.forms import CommentForm, ConflictForm, DecisionForm, ReviewForm
+from review.models import Criterion
 from submissions import answers
 from submissions.forms import MessageForm, StepForms, steps_of
 from submissions.templatetags.fast_forms import fast_crispy
@@ -66,7 +67,7 @@ def _checked(form):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_review_pages_forms(language):
-    eoi = EOIFactory()
+    eoi = _scored_eoi()
     with translation.override(language):
         for form in (
             DecisionForm,
@@ -79,5 +80,65 @@ def test_the_review_pages_forms(language):
             lambda: ReviewForm(
                 criteria=list(eoi.call.criteria.all()), scale=eoi.call.score_scale_max
             ),
+            # Radio buttons checked, refused and missing: their errors in the last option.
+            lambda: _checked(
+                ReviewForm(
+                    {**_scores(eoi, "2"), _score_name(eoi): "99"},
+                    criteria=list(eoi.call.criteria.all()),
+                    scale=eoi.call.score_scale_max,
+                    submitting=True,
+                )
+            ),
+            lambda: _checked(
+                ReviewForm(
+                    {},
+                    criteria=list(eoi.call.criteria.all()),
+                    scale=eoi.call.score_scale_max,
+                    submitting=True,
+                )
+            ),
         ):
             assert_same(form)
+
+
+def _score_name(eoi):
+    return f"score_{eoi.call.criteria.first().pk}"
+
+
+def _scores(eoi, value):
+    return {f"score_{criterion.pk}": value for criterion in eoi.call.criteria.all()}
+
+
+def _scored_eoi():
+    """An EOI whose call has a rubric of two criteria: one with descriptors and a description
+    (the help text) that need escaping, one without."""
+    eoi = EOIFactory()
+    Criterion.objects.create(
+        call=eoi.call,
+        position=1,
+        title='Relevance <& "fit">',
+        weight=60,
+        description="What <b>matters</b> & why",
+        descriptors=["Weak", "Fair <ok>", "", "Good", "Very good"],
+    )
+    Criterion.objects.create(call=eoi.call, position=2, title="Feasibility", weight=40)
+    return eoi
+
+
+def test_the_radio_buttons_are_written_whole():
+    """Radio buttons no longer go through crispy's templates, and keep what they hold: the
+    weight, the checked score, each option's label."""
+    eoi = _scored_eoi()
+    criteria = list(eoi.call.criteria.all())
+    form = ReviewForm(_scores(eoi, "3"), criteria=criteria, scale=eoi.call.score_scale_max)
+    html = same_html(fast_crispy(form))
+    name = f"score_{criteria[0].pk}"
+    assert (
+        f'<input type="radio" class="form-check-input" name="{name}" value="3" '
+        f'data-weight="{criteria[0].weight}" id="id_{name}_2" checked>'
+    ) in html
+    assert (
+        f'<fieldset aria-describedby="id_{name}_helptext"><legend class="form-label fs-6">'
+        "Relevance &lt;&amp; &quot;fit&quot;&gt; (60%)</legend>"
+    ) in html
+    assert f'<label for="id_{name}_1" class="form-check-label">2 · Fair &lt;ok&gt;</label>' in html
