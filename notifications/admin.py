@@ -124,6 +124,10 @@ SAMPLE_VALUES = {
     "message": "Could you send the letter of your partner in Mopti?",
     "attachment": "",
     "call_url": "https://grants.example.org/calls/kmf-2021/",
+    "partner_name": "Association des Femmes de Mopti",
+    "lead_organisation": "Réseau Justice Locale",
+    "confirm_url": "https://grants.example.org/partners/confirm/…/",
+    "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
 }
 
 

@@ -120,16 +120,18 @@ def retry_delay(attempts):
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def queue_email(*, key, event, recipient, values, call=None, eoi=None):
+def queue_email(*, key, event, recipient, values, call=None, eoi=None, to=None, language=None):
     """Write a mail for `recipient` in their language; deliver it after commit. One per key.
 
     `values` is a function of no arguments returning the placeholder values; it is called in
     the recipient's language so that dates and labels come out in it.
 
     Inside `written_together`, the mail is written when that block ends, with the others.
+    A mail to an address with no account (a partner's) gives `recipient` None, `to` and
+    `language`.
     """
     mail = {"key": key, "event": event, "recipient": recipient, "values": values, "call": call,
-            "eoi": eoi}  # fmt: skip
+            "eoi": eoi, "to": to, "language": language}  # fmt: skip
     collected = getattr(_together, "mails", None)
     if collected is not None:
         collected.append(mail)
@@ -139,16 +141,18 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None):
     return _write(**_worded(**mail))
 
 
-def _worded(*, key, event, recipient, values, call, eoi):
+def _worded(*, key, event, recipient, values, call, eoi, to=None, language=None):
     """The fields of a mail's row, worded in its recipient's language."""
-    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    if recipient is not None:
+        language, to = recipient.preferred_language, recipient.email
+    language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render(event, language, values(), call=call)
     return {
         "key": key,
         "event": event,
         "recipient": recipient,
-        "to": recipient.email,
+        "to": to,
         "language": language,
         "subject": subject,
         "body_text": text,

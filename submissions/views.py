@@ -11,18 +11,28 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import storage
 from core.permissions import can
 
-from . import answers, documents, domain, lifecycle, pdf
-from .forms import DeclarationsForm, FilesForm, MessageForm, StepForms, step_by_slug, steps_of
-from .models import Call, ExpressionOfInterest
+from . import answers, documents, domain, lifecycle, partners, pdf
+from .forms import (
+    DeclarationsForm,
+    FilesForm,
+    MessageForm,
+    PartnerAnswerForm,
+    StepForms,
+    step_by_slug,
+    steps_of,
+)
+from .models import Call, ExpressionOfInterest, Partner
 from .selectors import (
     applicant_eois,
     eoi_answers,
     eoi_or_404,
+    partners_of,
     public_document_or_404,
     step_documents,
     thread_of,
@@ -94,7 +104,9 @@ def dashboard(request):
     for eoi in eois:
         eoi.deadline = lifecycle.deadline_for(eoi)
         eoi.editable = domain.is_editable(eoi)
-    return render(request, "submissions/dashboard.html", {"eois": eois})
+    # Whoever a lead applicant names as a partner, with this person's address, answers here.
+    to_confirm = partners.for_user(request.user).exists()
+    return render(request, "submissions/dashboard.html", {"eois": eois, "to_confirm": to_confirm})
 
 
 def step_context(eoi, step, missing=None, problem_here=False, **extra):
@@ -349,8 +361,96 @@ def eoi_detail(request, uuid):
             "answers": eoi_answers(eoi),
             "thread": thread_of(eoi),
             "message_form": form,
+            "partners": partners_of(eoi),
+            "may_ask_partners": can(request.user, "submissions.ask_partners", eoi),
         },
     )
+
+
+@login_required
+@require_POST
+def ask_partners(request, uuid):
+    eoi = eoi_or_404(request.user, uuid, "submissions.ask_partners")
+    try:
+        asked = domain.ask_partners(eoi, request.user)
+    except domain.DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if asked:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d partner is asked to confirm.",
+                    "%(count)d partners are asked to confirm.",
+                    asked,
+                )
+                % {"count": asked},
+            )
+        else:
+            messages.info(
+                request,
+                _("No partner to ask: each has answered, or has a link that still works."),
+            )
+    return redirect(f"{eoi.get_absolute_url()}#partners")
+
+
+def percent(number):
+    """A share as the reader's language writes it: 70 %, 12,5 %."""
+    return f"{formats.number_format(number.normalize(), use_l10n=True)}\u00a0%"
+
+
+def _partner_page(request, partner, action, by_link):
+    form = PartnerAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.answer_partner(
+                partner,
+                # Whoever holds the link answers for the partner, signed in or not.
+                None if by_link else request.user,
+                confirmed=form.cleaned_data["answer"] == "confirm",
+                comment=form.cleaned_data["comment"],
+            )
+        except domain.DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            partner.refresh_from_db()
+            return render(request, "submissions/partner_answered.html", {"partner": partner})
+    return render(
+        request,
+        "submissions/partner_confirm.html",
+        {
+            "partner": partner,
+            "eoi": partner.eoi,
+            "form": form,
+            "action": action,
+            "lead_share": percent(partners.lead_share(partner.eoi.partners.all())),
+        },
+    )
+
+
+def partner_confirm(request, token):
+    """A partner's one-off link: no account; a link unknown, used or expired is said so."""
+    partner = partners.by_token(token)
+    if partner is None:
+        return render(request, "submissions/partner_link_gone.html", status=404)
+    return _partner_page(request, partner, request.path, by_link=True)
+
+
+@login_required
+def my_partnerships(request):
+    """The partner rows naming one of the user's verified addresses: they answer from here."""
+    found = partners.for_user(request.user).select_related("eoi", "eoi__call", "eoi__owner")
+    return render(request, "submissions/my_partnerships.html", {"partners": found})
+
+
+@login_required
+def partner_answer(request, pk):
+    partner = get_object_or_404(
+        Partner.objects.select_related("eoi", "eoi__call", "eoi__owner"), pk=pk
+    )
+    if not can(request.user, "submissions.answer_as_partner", partner):
+        raise Http404
+    return _partner_page(request, partner, request.path, by_link=False)
 
 
 @login_required

@@ -10,6 +10,8 @@ from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
 from review.models import SavedView
 from submissions import domain as submissions_domain
+from submissions import partners
+from submissions.models import Partner
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
 from tests.files import add_document, attach_budget, budget_pdf
@@ -56,6 +58,11 @@ EXPECTED = {
     "submissions:eoi_step": OWNER,
     "submissions:eoi_continue": OWNER_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
+    "submissions:ask_partners": POST_ONLY,
+    # A partner's link needs no account; its row, from an account, only the partner's address.
+    "submissions:partner_confirm": PUBLIC,
+    "submissions:my_partnerships": SIGNED_IN,
+    "submissions:partner_answer": (302, 404, 200, 404, 404, 404, 404),
     "review:assignments": SIGNED_IN,
     "review:expertise": REVIEWERS_ONLY,
     "review:review_eoi": ASSIGNED_REVIEWER,
@@ -200,7 +207,13 @@ def world(db, settings):
     question.sniffed = sniff(question, MESSAGE_TYPES, 10 * 1024 * 1024)
     submissions_domain.post_message(eoi, people["secretariat"], "Is the budget final?", question)
     submissions_domain.share_messages(eoi, people["secretariat"], True)
-    return {"call": call, "eoi": eoi, "people": people}
+    # A partner named with applicant B's address, with a link that works.
+    partner = Partner.objects.create(
+        eoi=eoi, name="Association des Femmes", country="ML", email=people["applicant B"].email
+    )
+    token = partners.new_link(partner)
+    partner.save()
+    return {"call": call, "eoi": eoi, "people": people, "partner": partner, "token": token}
 
 
 def address(name, world):
@@ -215,6 +228,9 @@ def address(name, world):
         "review:share_messages": [eoi.uuid],
         "submissions:eoi_step": [eoi.uuid, "project"],
         "submissions:eoi_autosave": [eoi.uuid, "project"],
+        "submissions:ask_partners": [eoi.uuid],
+        "submissions:partner_confirm": [world["token"]],
+        "submissions:partner_answer": [world["partner"].pk],
         "review:dashboard": [call.slug],
         "review:eoi_list": [call.slug],
         "review:review_list": [call.slug],
