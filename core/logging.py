@@ -12,8 +12,11 @@ import re
 import traceback
 
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# /accounts/confirm-email/<key>/ and /accounts/password/reset/key/<uidb36>-<key>/ (allauth).
-MAILED_KEY = re.compile(r"(/(?:confirm-email|password/reset/key)/)(?!done/)[^/\s?#\"']+")
+# /accounts/confirm-email/<key>/ and /accounts/password/reset/key/<uidb36>-<key>/ (allauth), and
+# a partner's /partners/confirm/<token>/ (submissions.partners).
+MAILED_KEY = re.compile(
+    r"(/(?:confirm-email|password/reset/key|partners/confirm)/)(?!done/)[^/\s?#\"']+"
+)
 
 
 def redact(text):

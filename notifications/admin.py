@@ -127,6 +127,10 @@ SAMPLE_VALUES = {
     "lead_name": "Aminata Diallo",
     "invitation_url": "https://grants.example.org/invitations/…/",
     "valid_until": "3 February 2027, 14:02 CET",
+    "partner_name": "Association des Femmes de Mopti",
+    "lead_organisation": "Réseau Justice Locale",
+    "confirm_url": "https://grants.example.org/partners/confirm/…/",
+    "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
 }
 
 

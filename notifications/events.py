@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
     EXTENSION_GRANTED = "extension_granted", _("An extension of the deadline")
     COAPPLICANT_INVITATION = "coapplicant_invitation", _("An invitation to co-apply")
+    PARTNER_ASKED = "partner_asked", _("A partner asked to confirm its row")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -102,6 +103,17 @@ PLACEHOLDERS = {
         "eoi_title",
         "invitation_url",
         "valid_until",
+        "site_url",
+    },
+    # To a partner's address, which may have no account: its one-off link, and what it is
+    # asked to confirm. Never the EOI's address (the applicant's page).
+    Event.PARTNER_ASKED: {
+        "partner_name",
+        "lead_organisation",
+        "applicant_name",
+        "call_title",
+        "confirm_url",
+        "link_expires",
         "site_url",
     },
 }

@@ -159,6 +159,31 @@ def extension_granted(extension):
     )
 
 
+def partner_asked(partner, token):
+    """The partner's link to confirm its row, to its address, in the applicant's language (the
+    partner may have no account). One mail per link: its key names the link's stored hash."""
+    eoi = partner.eoi
+    queue_email(
+        key=f"partner_asked:{partner.pk}:{partner.token_hash[:32]}",
+        event=Event.PARTNER_ASKED,
+        recipient=None,
+        to=partner.email,
+        language=eoi.owner.preferred_language,
+        values=lambda: {
+            "partner_name": partner.name,
+            "lead_organisation": eoi.organisation_name or eoi.owner.get_short_name(),
+            "applicant_name": eoi.owner.get_short_name(),
+            "call_title": eoi.call.title,
+            "confirm_url": settings.SITE_URL
+            + reverse("submissions:partner_confirm", kwargs={"token": token}),
+            "link_expires": _local(partner.token_expires_at, eoi.call),
+            "site_url": settings.SITE_URL,
+        },
+        call=eoi.call,
+        eoi=eoi,
+    )
+
+
 def under_review(eoi):
     _to_applicant(eoi, f"under_review:{eoi.pk}", Event.UNDER_REVIEW)
 

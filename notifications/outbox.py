@@ -130,6 +130,8 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None, to=None, 
     the recipient's language so that dates and labels come out in it.
 
     Inside `written_together`, the mail is written when that block ends, with the others.
+    A mail to an address with no account (a partner's) gives `recipient` None, `to` and
+    `language`.
     """
     mail = {"key": key, "event": event, "recipient": recipient, "values": values, "call": call,
             "eoi": eoi, "to": to, "language": language}  # fmt: skip

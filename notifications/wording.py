@@ -127,6 +127,17 @@ DEFAULTS = {
             "If you do not know {lead_name} or do not wish to co-apply, ignore this email."
         ),
     ),
+    Event.PARTNER_ASKED: (
+        _("{lead_organisation} names {partner_name} as a partner: please confirm"),
+        _(
+            "Hello,\n\n{applicant_name}, of {lead_organisation}, names {partner_name} as a "
+            "partner in an expression of interest to the {call_title} of the Knowledge "
+            "Management Fund, with a role and a share of the budget. The Fund asks each partner "
+            "to confirm what is said about it, or to decline.\n\nRead it and answer here, "
+            "without an account (the link works once, until {link_expires}):\n{confirm_url}"
+            "\n\nIf you do not know this project, decline: the Secretariat will see it."
+        ),
+    ),
 }
 
 

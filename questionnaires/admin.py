@@ -324,7 +324,7 @@ class ColumnInline(BoundedInline, UnansweredRows, TranslationStackedInline):
     fieldsets = [
         (None, {"fields": [("position", "key", "kind")]}),
         (None, {"fields": [("label_en", "label_fr"), ("help_text_en", "help_text_fr")]}),
-        (None, {"fields": [("required", "identifying"), LIMITS[:3]]}),
+        (None, {"fields": [("required", "role", "identifying"), LIMITS[:3]]}),
     ]
     extra = 0
     max_num = 20
@@ -369,7 +369,7 @@ class QuestionAdmin(HeldWhileSaved, Snapshots, Unanswered, TranslationAdmin):
     def get_fieldsets(self, request, obj=None):
         column = obj is not None and obj.row_of_id is not None
         place = ("questionnaire", "row_of") if column else ("questionnaire", "step")
-        settings = ("required", "identifying") if column else ("required", "role", "identifying")
+        settings = ("required", "role", "identifying")
         return [
             (None, {"fields": [place, ("position", "key", "kind")]}),
             (None, {"fields": [("label_en", "label_fr"), ("help_text_en", "help_text_fr")]}),

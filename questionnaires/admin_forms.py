@@ -11,7 +11,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import definition as definitions
-from .models import RESERVED_KEYS, ROLE_KINDS, Choice, Kind, Question, Questionnaire, Role, Step
+from .models import (
+    COLUMN_ROLES,
+    RESERVED_KEYS,
+    ROLE_KINDS,
+    Choice,
+    Kind,
+    Question,
+    Questionnaire,
+    Role,
+    Step,
+)
 
 FILE_KINDS = (Kind.FILE, Kind.FILES)
 # Columns of repeating rows: one value per cell, no files and no rows inside rows.
@@ -32,6 +42,10 @@ class QuestionForm(forms.ModelForm):
         role = cleaned_data.get("role")
         if role and kind and kind not in ROLE_KINDS.get(role, {kind}):
             self.add_error("role", _("This role needs another kind of question."))
+        elif role and (role in COLUMN_ROLES) != self.is_column:
+            self.add_error("role", _("This role is a column's of the partners' rows."))
+        elif role and self.parent is not None and self.parent.role != Role.PARTNERS:
+            self.add_error("role", ONLY_PARTNERS)
         if cleaned_data.get("key") in RESERVED_KEYS:
             self.add_error("key", _("The form uses this name itself: choose another key."))
         low, high = cleaned_data.get("min_value"), cleaned_data.get("max_value")
@@ -47,8 +61,18 @@ class QuestionForm(forms.ModelForm):
             self.add_error("kind", _("This question has columns: only repeating rows have them."))
         return cleaned_data
 
+    @property
+    def is_column(self):
+        return self.instance.row_of_id is not None
+
+    @property
+    def parent(self):
+        return self.instance.row_of if self.instance.row_of_id else None
+
 
 class ColumnForm(QuestionForm):
+    is_column = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "kind" in self.fields:
@@ -200,8 +224,12 @@ class QuestionFormSet(BaseInlineFormSet):
             seen.add(value)
 
 
+ONLY_PARTNERS = _("Only the columns of the partners' rows have a role.")
+
+
 class ColumnFormSet(BaseInlineFormSet):
-    """The columns of a question: repeating rows have at least one, other kinds none."""
+    """The columns of a question: repeating rows have at least one, other kinds none; the
+    partners' rows name their partners, and a column's role is given once."""
 
     def clean(self):
         super().clean()
@@ -211,6 +239,18 @@ class ColumnFormSet(BaseInlineFormSet):
             for form in self.forms
             if form not in self.deleted_forms and form.is_valid() and form.cleaned_data
         ]
+        roles = set()
+        for form in kept:
+            role = form.cleaned_data.get("role")
+            if not role:
+                continue
+            if self.instance.role != Role.PARTNERS:
+                form.add_error("role", ONLY_PARTNERS)
+            elif role in roles:
+                form.add_error("role", _("Another column has this role."))
+            roles.add(role)
+        if self.instance.role == Role.PARTNERS and Role.PARTNER_NAME not in roles:
+            raise ValidationError(_("The partners' rows need a column for the partner's name."))
         if kind == Kind.ROWS and not kept:
             raise ValidationError(_("Repeating rows need at least one column."))
         if kind and kind != Kind.ROWS and kept:

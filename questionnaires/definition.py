@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    COLUMN_ROLES,
     RESERVED_KEYS,
     ROLE_KINDS,
     Choice,
@@ -85,6 +86,9 @@ class QuestionDef:
 
     def choice_label(self, value):
         return next((str(c.label) for c in self.choices if c.value == value), value)
+
+    def column_with_role(self, role):
+        return next((c for c in self.columns if c.role == role), None)
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def _items(value, where, what):
     return value
 
 
-def _question(data, where, *, in_rows=False):
+def _question(data, where, *, in_rows=False, rows_role=""):
     if not isinstance(data, dict):
         raise ValidationError(_("%(where)s: a question must be an object.") % {"where": where})
     key = str(data.get("key", ""))
@@ -209,7 +213,11 @@ def _question(data, where, *, in_rows=False):
             _("%(where)s: the role “%(role)s” needs another kind of question.")
             % {"where": where, "role": Role(role).label}
         )
-    if role and (role not in Role.values or in_rows):
+    if role and (
+        role not in Role.values
+        or (role in COLUMN_ROLES) != in_rows
+        or (in_rows and rows_role != Role.PARTNERS)
+    ):
         raise ValidationError(
             _("%(where)s: “%(role)s” is not a role here.") % {"where": where, "role": role}
         )
@@ -228,12 +236,21 @@ def _question(data, where, *, in_rows=False):
     if len({c.value for c in choices}) != len(choices) or any(not c.value for c in choices):
         raise ValidationError(_("%(where)s: each choice needs its own value.") % {"where": where})
     columns = tuple(
-        _question(column, f"{where} →", in_rows=True)
+        _question(column, f"{where} →", in_rows=True, rows_role=role)
         for column in _items(data.get("columns"), where, "columns")
     )
     if kind == Kind.ROWS and not columns:
         raise ValidationError(_("%(where)s: repeating rows need columns.") % {"where": where})
     _unique([c.key for c in columns], where)
+    column_roles = [c.role for c in columns if c.role]
+    if len(column_roles) != len(set(column_roles)):
+        raise ValidationError(
+            _("%(where)s: a role is given to one column only.") % {"where": where}
+        )
+    if role == Role.PARTNERS and Role.PARTNER_NAME not in column_roles:
+        raise ValidationError(
+            _("%(where)s: the partners need a column for their name.") % {"where": where}
+        )
     return QuestionDef(
         key=key,
         kind=kind,

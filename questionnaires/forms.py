@@ -53,6 +53,8 @@ def form_field(question, bounds):
     # or imported from a file, is escaped here.
     common = {"label": str(question.label), "required": False, "help_text": escape(question.help)}
     kind = question.kind
+    if kind == Kind.SHORT_TEXT and question.role == Role.PARTNER_EMAIL:
+        return forms.EmailField(max_length=254, **common)
     if kind == Kind.SHORT_TEXT:
         return forms.CharField(max_length=300, **common)
     if kind == Kind.LONG_TEXT:
@@ -261,6 +263,13 @@ class Rows(forms.BaseFormSet):
             **self.get_form_kwargs(None),
         )
 
+    def clean(self):
+        super().clean()
+        if self.question.role == Role.PARTNERS:
+            rows = [form.cleaned_data for form in self._kept() if form.is_valid()]
+            if problem := shares_problem(self.question, rows):
+                raise forms.ValidationError(problem, code="shares")
+
     def rows(self):
         """The rows that are kept, as stored (call when the formset is valid)."""
         return [cells for form in self._kept() if form.is_valid() and (cells := _filled(form))]
@@ -269,7 +278,7 @@ class Rows(forms.BaseFormSet):
         """The rows that are kept, each with what is valid in it (as the step's other answers
         are kept while a draft is typed), or None when the rows as a whole are refused (more
         than the question allows)."""
-        if self.non_form_errors():
+        if any(error.code != "shares" for error in self.non_form_errors().as_data()):
             return None
         return [cells for form in self._kept() if (cells := _filled(form))]
 
@@ -312,6 +321,33 @@ def rows_formset(question, bounds, data=None, initial=None):
     )
 
 
+def shares_problem(question, rows):
+    """What is wrong with the partners' shares of the budget (rows of cleaned or stored values),
+    or "": the lead keeps what the partners do not receive, so together they have at most 100 %.
+    A draft keeps the rows as typed; the EOI cannot be submitted until this is put right."""
+    column = question.column_with_role(Role.PARTNER_SHARE)
+    if column is None:
+        return ""
+    total = Decimal(0)
+    for row in rows:
+        value = row.get(column.key)
+        if value not in (None, ""):
+            try:
+                total += Decimal(value)
+            except ArithmeticError:
+                continue  # the cell's own check names it
+    if total > 100:
+        return _(
+            "%(question)s: the partners' shares of the budget add up to %(total)s; together "
+            "they can have at most 100%% (the rest is the lead organisation's)."
+        ) % {"question": question.label, "total": _percent(total)}
+    return ""
+
+
+def _percent(number):
+    return f"{formats.number_format(Decimal(number).normalize(), use_l10n=True)}\u00a0%"
+
+
 def refusal(question, value, bounds):
     """What the step's form would say of a stored answer now, as one message naming the
     question, or "": an answer saved under an older version, before a limit changed, or
@@ -340,7 +376,7 @@ def refusal(question, value, bounds):
                         "column": column.label,
                         "problems": problems,
                     }
-        return ""
+        return shares_problem(question, rows) if question.role == Role.PARTNERS else ""
     if problems := _problems(form_field(question, bounds), stored.initial(question, value)):
         return _("%(question)s: %(problems)s") % {"question": question.label, "problems": problems}
     return ""

@@ -97,6 +97,15 @@ class Role(models.TextChoices):
     AMOUNT = "amount", _("Amount requested (at most the call's maximum)")
     DURATION = "duration", _("Duration in months (at most the call's maximum)")
     CHALLENGES = "challenges", _("The call's challenges (its choices)")
+    PARTNERS = "partners", _("The partners (repeating rows, confirmed by the partners)")
+    # The columns of the partners' rows (only there): each copied to a submissions.Partner.
+    PARTNER_NAME = "partner_name", _("Partner: its name")
+    PARTNER_COUNTRY = "partner_country", _("Partner: the country it is based in")
+    PARTNER_ROLE = "partner_role", _("Partner: its role in the project")
+    PARTNER_SHARE = "partner_share", _("Partner: its share of the budget (%)")
+    PARTNER_LOCALLY_LED = "partner_locally_led", _("Partner: whether it is locally led")
+    PARTNER_EMAIL = "partner_email", _("Partner: the address that confirms")
+    PARTNER_NOT_NAMED = "partner_not_named", _("Partner: not named to reviewers")
 
 
 # The kinds of question that can carry each role: its answer is copied to a typed column.
@@ -109,6 +118,25 @@ ROLE_KINDS = {
     Role.AMOUNT: {Kind.MONEY},
     Role.DURATION: {Kind.INTEGER},
     Role.CHALLENGES: {Kind.MULTIPLE_CHOICE},
+    Role.PARTNERS: {Kind.ROWS},
+    Role.PARTNER_NAME: {Kind.SHORT_TEXT},
+    Role.PARTNER_COUNTRY: {Kind.COUNTRY},
+    Role.PARTNER_ROLE: {Kind.SHORT_TEXT, Kind.LONG_TEXT},
+    Role.PARTNER_SHARE: {Kind.PERCENTAGE, Kind.INTEGER},
+    Role.PARTNER_LOCALLY_LED: {Kind.YES_NO},
+    Role.PARTNER_EMAIL: {Kind.SHORT_TEXT},
+    Role.PARTNER_NOT_NAMED: {Kind.YES_NO},
+}
+# The roles of a column, given only inside the question whose role is PARTNERS (which needs
+# its name column: partners are matched by name from one save to the next).
+COLUMN_ROLES = {
+    Role.PARTNER_NAME,
+    Role.PARTNER_COUNTRY,
+    Role.PARTNER_ROLE,
+    Role.PARTNER_SHARE,
+    Role.PARTNER_LOCALLY_LED,
+    Role.PARTNER_EMAIL,
+    Role.PARTNER_NOT_NAMED,
 }
 # Names the application form itself sends beside the answers.
 RESERVED_KEYS = {"version", "go", "csrfmiddlewaretoken"}

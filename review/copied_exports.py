@@ -241,6 +241,10 @@ def eoi_chunks(call, eois, sort=""):
         "x_normalised": F("score__normalised"),
         "x_rank": F("score__rank"),
         "x_disagreement": F("score__disagreement"),
+        "x_local_share": F("local_share"),
+        "x_lead_is_local": F("lead_is_local"),
+        "x_partners_named": F("partners_named"),
+        "x_partners_confirmed": F("partners_confirmed"),
     }
     inner_sql, inner_params = (
         sorted_eois(ExpressionOfInterest.objects.filter(pk__in=eois.values("pk")), sort)
@@ -262,6 +266,11 @@ def eoi_chunks(call, eois, sort=""):
         (_fixed("t.x_normalised", 3), False),
         ("t.x_rank::text", False),
         (BOOLEAN.format("t.x_disagreement"), False),
+        # exports.PARTNERSHIP: a numeric(5,2) reads as Decimal writes it ("80.00").
+        ("t.x_local_share::text", False),
+        (BOOLEAN.format("t.x_lead_is_local"), False),
+        ("t.x_partners_named::text", False),
+        ("t.x_partners_confirmed::text", False),
     ]
     selected += [(_fixed(f"m.mean_{criterion.pk}", 2), False) for criterion in criteria]
     # Each answer taken out of the row's JSON once: every -> on the stored answers decompresses

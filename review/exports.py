@@ -21,6 +21,13 @@ from .models import Review, Score, eoi_rubric
 from .selectors import sorted_eois
 
 FIGURES = ["reviews", "mean", "median", "spread", "normalised", "rank", "disagreement"]
+# The balance of power (submissions.balance), from the EOI's columns.
+PARTNERSHIP = [
+    "budget share in the countries of focus (%)",
+    "lead based in a country of focus",
+    "partners named",
+    "partners confirmed",
+]
 # Rows fetched from the cursor at a time.
 BATCH = 500
 
@@ -143,6 +150,7 @@ def eoi_columns(call):
         ["reference", "status"]
         + [question.label.en for question in questions]
         + FIGURES
+        + PARTNERSHIP
         + [f"mean: {criterion.title_en}" for criterion in criteria]
     )
     return header, questions, criteria
@@ -176,6 +184,10 @@ def eoi_rows(call, eois, sort=""):
             "score__normalised",
             "score__rank",
             "score__disagreement",
+            "local_share",
+            "lead_is_local",
+            "partners_named",
+            "partners_confirmed",
             *means,
         )
     )
@@ -191,7 +203,7 @@ def eoi_rows(call, eois, sort=""):
         rank,
         *rest,
     ) in streamed(rows):
-        disagreement, criterion_means = rest[0], rest[1:]
+        disagreement, partnership, criterion_means = rest[0], rest[1:5], rest[5:]
         yield (
             [reference, labels.get(status, status)]
             + [answers.cell(q, given.get(q.key)) for q in questions]
@@ -204,6 +216,7 @@ def eoi_rows(call, eois, sort=""):
                 rank,
                 disagreement,
             ]
+            + partnership
             + [fixed(value, 2) for value in criterion_means]
         )
 

@@ -3,7 +3,7 @@ reviews, assignments and the outbox."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +44,18 @@ class EOIFilter(django_filters.FilterSet):
     reviewer = django_filters.ChoiceFilter(
         label=_("Reviewer"), empty_label=_("Any"), method="assigned_to"
     )
+    min_local_share = django_filters.NumberFilter(
+        label=_("Budget share in the countries of focus at least (%)"),
+        field_name="local_share",
+        lookup_expr="gte",
+    )
+    lead_is_local = django_filters.ChoiceFilter(
+        label=_("Lead based in a country of focus"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        empty_label=_("Any"),
+        method="lead_based_there",
+    )
+    unconfirmed = Checkbox(label=_("A partner has not confirmed"), method="not_all_confirmed")
 
     def __init__(self, data=None, *args, call, reviewers, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -80,6 +92,12 @@ class EOIFilter(django_filters.FilterSet):
 
     def without_reviewer(self, eois, name, value):
         return eois.filter(reviewer_count=0) if value else eois
+
+    def lead_based_there(self, eois, name, value):
+        return eois.filter(lead_is_local=value == "yes")
+
+    def not_all_confirmed(self, eois, name, value):
+        return eois.filter(partners_confirmed__lt=F("partners_named")) if value else eois
 
     def assigned_to(self, eois, name, value):
         active = Assignment.objects.filter(eoi=OuterRef("pk"), reviewer=value, released_at=None)

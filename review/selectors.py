@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
+    DecimalField,
     F,
     IntegerField,
     OuterRef,
@@ -35,6 +36,8 @@ SORTS = {
     "spread": "score__spread",
     "rank": "score__rank",
     "budget": "budget_requested",
+    "local_share": "local_share",
+    "partners": "partners_confirmed",
 }
 
 
@@ -134,7 +137,7 @@ INTAKE_FRESH_FOR = 60
 
 def intake_key(call):
     # The version changes with the figures' shape: a deploy must not read the last one's.
-    return f"review:intake:2:{call.pk}"
+    return f"review:intake:3:{call.pk}"
 
 
 def intake(call):
@@ -163,6 +166,7 @@ def intake(call):
         if call.budget_available
         else None,
         "progress": figures["progress"],
+        "balance": balance_figures(figures["balance"]),
     }
 
 
@@ -190,6 +194,7 @@ def count_intake(call):
             for index, choice in enumerate(types)
         },
         requested=Sum("budget_requested", filter=is_sent),
+        **balance_totals({"sent": is_sent, "invited": Q(status=Status.INVITED)}),
     )
     by_challenge = (
         call.challenges.annotate(
@@ -236,6 +241,63 @@ def count_intake(call):
             {"reviewer": name or email, "assigned": counts[pk][0], "done": counts[pk][1]}
             for pk, name, email in panel
         ],
+        "balance": {
+            group: {name: totals[f"{group}_{name}"] for name in BALANCE_TOTALS}
+            for group in ("sent", "invited")
+        },
+    }
+
+
+BALANCE_TOTALS = (
+    "count",
+    "local_money",
+    "money",
+    "local_leads",
+    "leads_known",
+    "named",
+    "confirmed",
+)
+
+
+def balance_totals(groups):
+    """The balance of power over each group of EOIs (a Q), from the EOIs' columns: the euros
+    requested that go to organisations based in the countries of focus (each EOI's amount times
+    its local share; EOIs with no country of focus or no amount left out), the leads based
+    there, and the partners confirmed of those named."""
+    known = Q(local_share__isnull=False, budget_requested__isnull=False)
+    totals = {}
+    for group, where in groups.items():
+        totals |= {
+            f"{group}_count": Count("pk", filter=where),
+            f"{group}_local_money": Sum(
+                F("local_share") * F("budget_requested") / 100,
+                filter=where & known,
+                output_field=DecimalField(max_digits=20, decimal_places=4),
+            ),
+            f"{group}_money": Sum("budget_requested", filter=where & known),
+            f"{group}_local_leads": Count("pk", filter=where & Q(lead_is_local=True)),
+            f"{group}_leads_known": Count("pk", filter=where & Q(lead_is_local__isnull=False)),
+            f"{group}_named": Sum("partners_named", filter=where),
+            f"{group}_confirmed": Sum("partners_confirmed", filter=where),
+        }
+    return totals
+
+
+def _percent(part, whole):
+    return round(100 * part / whole) if part is not None and whole else None
+
+
+def balance_figures(balance):
+    """The dashboard's balance of power, as percentages and counts, for each group."""
+    return {
+        group: {
+            "count": totals["count"],
+            "local_money": _percent(totals["local_money"], totals["money"]),
+            "local_leads": _percent(totals["local_leads"], totals["leads_known"]),
+            "named": totals["named"] or 0,
+            "confirmed": totals["confirmed"] or 0,
+        }
+        for group, totals in balance.items()
     }
 
 

@@ -108,6 +108,16 @@ class EOITable(SecretariatTable):
     spread = Figure(verbose_name=_("Spread"), accessor="score__spread", sort="spread")
     rank = Sorted(verbose_name=_("Rank"), accessor="score__rank", sort="rank")
     decision = tables.Column(verbose_name=_("Decision"), orderable=False)
+    # The balance of power (submissions.balance): columns of the EOI, never its answers.
+    local_share = Sorted(
+        verbose_name=_("Local share"), sort="local_share", initial_sort_descending=True
+    )
+    partners = Sorted(
+        verbose_name=_("Partners confirmed"),
+        accessor="partners_confirmed",
+        sort="partners",
+        initial_sort_descending=True,
+    )
     # Never shown: the list sorts on it (?sort=-budget), and so do the exports.
     budget = Sorted(
         verbose_name=_("Budget"),
@@ -124,7 +134,18 @@ class EOITable(SecretariatTable):
         attrs = {"class": "table table-sm align-middle caption-top"}
 
     # The box to tick and the reference stay.
-    choosable = ["title", "status", "reviews", "mean", "median", "spread", "rank", "decision"]
+    choosable = [
+        "title",
+        "status",
+        "reviews",
+        "mean",
+        "median",
+        "spread",
+        "rank",
+        "decision",
+        "local_share",
+        "partners",
+    ]
 
     def render_select(self, record):
         return format_html(
@@ -140,6 +161,17 @@ class EOITable(SecretariatTable):
             Truncator(record.title).chars(60),
             record.organisation_name,
         )
+
+    def render_local_share(self, record, value):
+        share = f"{floatformat(value, -2)}\u00a0%"
+        if record.lead_is_local:
+            return format_html(
+                '{} <span class="badge text-bg-light">{}</span>', share, _("local lead")
+            )
+        return share
+
+    def render_partners(self, record, value):
+        return f"{value}/{record.partners_named}"
 
     def render_reviews(self, record):
         return f"{record.submitted_reviews}/{record.reviewer_count}"

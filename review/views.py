@@ -23,7 +23,7 @@ from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
 from submissions.models import Call
-from submissions.selectors import eoi_answers, eoi_or_404, thread_of
+from submissions.selectors import eoi_answers, eoi_or_404, partners_of, thread_of
 
 from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
@@ -109,7 +109,8 @@ def conflict_check(request, eoi, assignment, form=None):
             "eoi": eoi,
             "call": eoi.call,
             "assignment": assignment,
-            "organisations": named_organisations(eoi),
+            # A partner that asked not to be named is "a partner based in" its country here too.
+            "organisations": named_organisations(eoi, for_reviewers=True),
             "form": form or ConflictForm(),
         },
     )
@@ -201,6 +202,7 @@ def review_eoi(request, uuid):
             "form": form,
             "blind": eoi.call.blind_review,
             "answers": eoi_answers(eoi),
+            "partners": partners_of(eoi),
             "others": other_reviews(eoi, request.user) if discussing else None,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
@@ -546,6 +548,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "reviews": reviews,
             "score_rows": score_rows,
             "assignments": eoi.assignments.select_related("reviewer"),
+            "partners": partners_of(eoi),
             "decision": decision,
             "form": form,
             "audit": said(entries_for(eoi), target=eoi),

@@ -5,9 +5,13 @@ itself (a question's role: title, organisation, amount…) are copied to columns
 saved, so lists, filters, sorts and the dashboard never open the answers.
 """
 
+from django.utils.translation import gettext as _
+
 from questionnaires import definition as definitions
-from questionnaires.answers import as_text, is_answered, row_as_text
+from questionnaires.answers import as_text, country_name, is_answered, row_as_text
 from questionnaires.models import Kind, Role
+
+from .balance import figures
 
 # Which column holds each role's answer.
 COLUMNS = {
@@ -20,6 +24,8 @@ COLUMNS = {
     Role.DURATION: "duration_months",
 }
 BLANK = {"countries": [], "budget_requested": None, "duration_months": None}
+# The figures computed from the answers (submissions.partners.figures), stored beside them.
+FIGURES = ("local_share", "lead_is_local", "partners_named")
 
 
 def _stamp(instance, relation):
@@ -71,6 +77,14 @@ def columns(definition, answers):
         if question and not is_answered(question, value):
             value = None  # unanswered, or given under a version that asked another kind
         values[column] = value if value is not None else BLANK.get(column, "")
+    values.update(
+        figures(
+            definition,
+            answers,
+            countries=values["countries"],
+            lead_country=values["organisation_country"],
+        )
+    )
     return values
 
 
@@ -97,13 +111,25 @@ def readable(eoi, files=None, challenges=None):
         items = []
         for question in step.questions:
             value = eoi.answers.get(question.key)
-            item = {"question": question, "text": "", "rows": [], "blind_rows": [], "files": []}
+            item = {
+                "question": question,
+                "text": "",
+                "rows": [],
+                "reviewer_rows": [],
+                "blind_rows": [],
+                "files": [],
+            }
             if question.is_file:
                 item["files"] = files.get(question.key, [])
             elif question.is_rows:
                 rows = value if is_answered(question, value) else []
                 item["rows"] = [row_as_text(question, row) for row in rows]
-                item["blind_rows"] = [row_as_text(question, row, blind=True) for row in rows]
+                if question.role == Role.PARTNERS:
+                    item["reviewer_rows"] = [reviewer_row(question, row) for row in rows]
+                    item["blind_rows"] = [reviewer_row(question, row, blind=True) for row in rows]
+                else:
+                    item["reviewer_rows"] = item["rows"]
+                    item["blind_rows"] = [row_as_text(question, row, blind=True) for row in rows]
             elif is_answered(question, value):
                 item["text"] = as_text(question, value, challenges)
             items.append(item)
@@ -111,7 +137,48 @@ def readable(eoi, files=None, challenges=None):
     return shown
 
 
-def named_organisations(eoi):
+def unnamed_partner(country):
+    """How reviewers read a partner that asked not to be named."""
+    return _("A partner based in %(country)s") % {
+        "country": country_name(country) if country else _("an unnamed country")
+    }
+
+
+def _asks_not_to_be_named(question, row):
+    column = question.column_with_role(Role.PARTNER_NOT_NAMED)
+    return column is not None and row.get(column.key) is True
+
+
+def _row_country(question, row):
+    column = question.column_with_role(Role.PARTNER_COUNTRY)
+    value = row.get(column.key) if column else None
+    return value if isinstance(value, str) else ""
+
+
+def reviewer_row(question, row, blind=False):
+    """A partner's row as reviewers read it: never its address; a partner that asked not to be
+    named (every partner, in a blind review) as "A partner based in <country>"."""
+    hidden = blind or _asks_not_to_be_named(question, row)
+    shown = []
+    for column in question.columns:
+        if column.role in (Role.PARTNER_EMAIL, Role.PARTNER_NOT_NAMED):
+            continue
+        if column.role == Role.PARTNER_NAME and hidden:
+            shown.append(unnamed_partner(_row_country(question, row)))
+            continue
+        if column.identifying and hidden:
+            continue
+        value = row.get(column.key)
+        if column.kind == Kind.YES_NO:
+            text = str(column.label) if value is True else ""
+        else:
+            text = as_text(column, value)
+        if text:
+            shown.append(text)
+    return " · ".join(shown)
+
+
+def named_organisations(eoi, for_reviewers=False):
     """Whom the EOI names beside its lead organisation, as a conflict-of-interest check reads
     them: each repeating question with a short-text column that identifies someone (for 2021,
     the partners), with, per row, those names and the row's countries."""
@@ -129,6 +196,8 @@ def named_organisations(eoi):
                 for c in names
                 if isinstance(row.get(c.key), str) and row[c.key].strip()
             ]
+            if named and for_reviewers and _asks_not_to_be_named(question, row):
+                named = [unnamed_partner(_row_country(question, row))]
             if named:
                 countries = [as_text(c, row.get(c.key)) for c in places]
                 rows.append({"names": named, "countries": [c for c in countries if c]})

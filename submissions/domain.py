@@ -26,7 +26,7 @@ from questionnaires.forms import refusal
 from questionnaires.models import Kind, Role
 
 from . import answers as eoi_answers
-from . import coapplicants, lifecycle
+from . import coapplicants, lifecycle, partners
 from .forms import SUBMIT, bounds_of
 from .lifecycle import DomainError
 from .models import (
@@ -35,6 +35,7 @@ from .models import (
     ExpressionOfInterest,
     Extension,
     Message,
+    Partner,
     ReferenceCounter,
 )
 
@@ -84,6 +85,14 @@ class MissingItem:
     message: str
     invalid: bool = False  # an answer is there but would be refused; otherwise none is
 
+
+# What a call that requires the partners' confirmation (Call.partners_must_confirm) says of an
+# EOI whose partners have not all confirmed: the applicant asks them from the draft, they
+# answer, then the applicant submits.
+MUST_CONFIRM = _(
+    "This call needs every partner named with an address to confirm its row before you "
+    "submit: ask them from your expression of interest's page, then submit once they have."
+)
 
 # A step's state in the progress list.
 DONE, TO_DO, PROBLEM = "done", "to_do", "problem"
@@ -160,8 +169,9 @@ def save_step(eoi, actor, version, changed):
     ensure_editable(eoi)
     # A cleared answer leaves no key behind: `answers` holds what was answered.
     answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
+    moved = eoi.questionnaire_id != definition.pk
     with transaction.atomic():
-        if eoi.questionnaire_id != definition.pk:  # a draft moves to the call's current version
+        if moved:  # a draft moves to the call's current version
             versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
@@ -176,6 +186,9 @@ def save_step(eoi, actor, version, changed):
         question = definition.with_role(Role.CHALLENGES)
         if question and question.key in changed:
             _set_challenges(eoi, definition, answers)
+        question = definition.with_role(Role.PARTNERS)
+        if moved or (question and question.key in changed):
+            _sync_partners(eoi, actor, definition, answers)
         if eoi.status == Status.SUBMITTED:
             trail.record(
                 actor,
@@ -241,6 +254,79 @@ def _before_and_after(definition, before, changed):
     return {"changes": kept} if kept else {}
 
 
+def _sync_partners(eoi, actor, definition, answers):
+    for partner in partners.sync(eoi, definition, answers):
+        trail.record(
+            actor, "partner.changed_after_answer", eoi, partner=partner.pk, name=partner.name
+        )
+
+
+def ask_partners(eoi, actor, now=None):
+    """Mail each partner named with an address, that has not answered, a link to confirm its
+    row: a new one where none works (never asked, asked again after a change, expired), so
+    that a second click sends no second mail while the first link works. How many were asked."""
+    if not can(actor, "submissions.ask_partners", eoi):
+        raise NotAllowed(_("Only the applicant asks the partners, before the deadline."))
+    return _ask_partners(eoi, actor, now or timezone.now())
+
+
+def _ask_partners(eoi, actor, now):
+    asked = 0
+    with transaction.atomic():
+        waiting = (
+            partners.awaiting(eoi)
+            .exclude(confirmation=Partner.Confirmation.DECLINED)
+            .select_for_update()
+        )
+        for partner in waiting:
+            if partner.token_hash and partner.token_expires_at > now:
+                continue
+            token = partners.new_link(partner, now)
+            partner.confirmation = Partner.Confirmation.PENDING
+            partner.asked_at = now
+            partner.save(
+                update_fields=["token_hash", "token_expires_at", "confirmation", "asked_at"]
+            )
+            trail.record(actor, "partner.asked", eoi, partner=partner.pk, name=partner.name)
+            notify.partner_asked(partner, token)
+            asked += 1
+    return asked
+
+
+def answer_partner(partner, actor, confirmed, comment="", now=None):
+    """The partner confirms or declines what the lead says of it, by its link (actor None, the
+    link's token already matched) or from its account: once; the link stops working."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().select_related("eoi").get(pk=partner.pk)
+        if partner.confirmation not in (
+            Partner.Confirmation.NOT_ASKED,
+            Partner.Confirmation.PENDING,
+        ):
+            raise DomainError(_("This partner has answered already."))
+        partner.confirmation = (
+            Partner.Confirmation.CONFIRMED if confirmed else Partner.Confirmation.DECLINED
+        )
+        partner.answered_at = now
+        partner.comment = (comment or "").strip()[:2000]
+        partner.answered = partners.confirmed_snapshot(partner)
+        partner.answered_by = actor if actor is not None and actor.is_authenticated else None
+        partner.token_hash, partner.token_expires_at = "", None
+        partner.save()
+        partners.count_confirmed(partner.eoi)
+        action = "partner.confirmed" if confirmed else "partner.declined"
+        trail.record(
+            actor,
+            action,
+            partner.eoi,
+            partner=partner.pk,
+            name=partner.name,
+            by_link=actor is None,
+            comment=partner.comment,
+        )
+    return partner
+
+
 def remember_step(eoi, slug):
     """Where "Continue" takes the applicant next time. Not an edit: no version, no trail."""
     if eoi.last_step != slug:
@@ -289,6 +375,8 @@ def missing_items(eoi, definition=None):
                 missing.append(MissingItem(step.key, question.label))
             elif present and (problem := refusal(question, value, bounds)):
                 missing.append(MissingItem(step.key, problem, invalid=True))
+    if eoi.call.partners_must_confirm and partners.awaiting(eoi).exists():
+        missing.append(MissingItem(SUBMIT.slug, MUST_CONFIRM))
     return missing
 
 
@@ -331,6 +419,8 @@ def submit_eoi(eoi, actor, declarations, now=None):
         definition = eoi_answers.asked(eoi.call)
         eoi.declares_accuracy = declarations["declares_accuracy"]
         eoi.declares_consent = declarations["declares_consent"]
+        if eoi.questionnaire_id != definition.pk:
+            _sync_partners(eoi, actor, definition, eoi.answers)
         missing = missing_items(eoi, definition)
         if not (eoi.declares_accuracy and eoi.declares_consent):
             missing.append(MissingItem("submit", _("Both declarations")))
@@ -341,14 +431,18 @@ def submit_eoi(eoi, actor, declarations, now=None):
             eoi.questionnaire_id = definition.pk
             for column, value in eoi_answers.columns(definition, eoi.answers).items():
                 setattr(eoi, column, value)
-            fields += ["questionnaire", *eoi_answers.COLUMNS.values()]
+            fields += ["questionnaire", *eoi_answers.COLUMNS.values(), *eoi_answers.FIGURES]
             _set_challenges(eoi, definition, eoi.answers)
         eoi.reference = eoi.reference or _next_reference(eoi.call)
         eoi.submitted_at = now
         eoi.save(update_fields=fields)
-        return lifecycle.change_status(
+        eoi = lifecycle.change_status(
             eoi, Status.SUBMITTED, actor, by=lifecycle.APPLICANT, now=now, reference=eoi.reference
         )
+        # Submitted, the partners not asked yet are asked now (a call that requires their
+        # confirmation has had them all confirmed before).
+        _ask_partners(eoi, actor, now)
+        return eoi
 
 
 def withdraw_eoi(eoi, actor):

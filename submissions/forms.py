@@ -40,10 +40,6 @@ def steps_of(definition):
     return [Step(step.key, step.title, step) for step in definition.steps] + [SUBMIT]
 
 
-def step_by_slug(definition, slug):
-    return next((step for step in steps_of(definition) if step.slug == slug), None)
-
-
 def bounds_of(call, questions):
     """The call's limits; its challenges only for a step that asks them (one query fewer on the
     others)."""
@@ -339,3 +335,23 @@ class MessageForm(forms.Form):
         if upload:
             upload.sniffed = sniff(upload, MESSAGE_TYPES, settings.KMF_MAX_UPLOAD_MB * 1024 * 1024)
         return upload
+
+
+class PartnerAnswerForm(forms.Form):
+    """A partner's answer about its row: confirm or decline, with a comment if it likes."""
+
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            ("confirm", _("We confirm what is said about us")),
+            ("decline", _("We decline: this is not right, or we are not a partner")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant and the Fund's Secretariat read it."),
+    )

@@ -109,6 +109,15 @@ class Call(models.Model):
         default=False,
         help_text=_("Reviewers see no applicant, organisation or partner names."),
     )
+    partners_must_confirm = models.BooleanField(
+        _("partners confirm before submitting"),
+        default=False,
+        db_default=False,  # rows written by code that predates it (older migrations' states)
+        help_text=_(
+            "An expression of interest is submitted only once every partner named with an "
+            "address has confirmed its row: the applicant asks them from the draft, then submits."
+        ),
+    )
     reviewers_see_each_other = models.BooleanField(
         _("reviewers discuss"),
         default=True,
@@ -756,6 +765,25 @@ class ExpressionOfInterest(models.Model):
     challenges = models.ManyToManyField(
         Challenge, blank=True, related_name="eois", verbose_name=_("challenges")
     )
+    # The balance of power in figures (submissions.partners.figures), kept up to date with the
+    # answers and the partners' confirmations, so that lists, filters and sorts read columns.
+    local_share = models.DecimalField(
+        _("share of the budget in the countries of focus (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    lead_is_local = models.BooleanField(
+        _("lead based in the countries of focus"), null=True, blank=True, editable=False
+    )
+    partners_named = models.PositiveSmallIntegerField(
+        _("partners named"), default=0, db_default=0, editable=False
+    )
+    partners_confirmed = models.PositiveSmallIntegerField(
+        _("partners confirmed"), default=0, db_default=0, editable=False
+    )
 
     # Declarations
     declares_accuracy = models.BooleanField(
@@ -909,3 +937,58 @@ class CoApplicant(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.eoi}"
+
+
+class Partner(models.Model):
+    """A partner organisation as the lead applicant names it (a row of the questionnaire's
+    partners, questionnaires.models.Role.PARTNERS), copied on every save of the answers
+    (submissions.partners.sync), with what the partner itself said of it."""
+
+    class Confirmation(models.TextChoices):
+        NOT_ASKED = "not_asked", _("Not asked")
+        PENDING = "pending", _("Asked, no answer yet")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    eoi = models.ForeignKey(ExpressionOfInterest, on_delete=models.CASCADE, related_name="partners")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    country = CountryField(_("country"), blank=True)
+    role = models.TextField(_("its part in the project"), blank=True)
+    budget_share = models.DecimalField(
+        _("its share of the budget (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    locally_led = models.BooleanField(_("led from where it works"), default=False)
+    email = models.EmailField(_("contact address"), blank=True)
+    anonymous = models.BooleanField(_("not named to reviewers"), default=False)
+    confirmation = models.CharField(
+        _("confirmation"),
+        max_length=12,
+        choices=Confirmation,
+        default=Confirmation.NOT_ASKED,
+    )
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    # What the partner confirmed or declined (role, share, locally led, country): a change of
+    # any of it by the lead asks the partner again.
+    answered = models.JSONField(default=dict, blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The link's token, kept only as its SHA-256: the database does not hold a usable link.
+    # Emptied once the link is used, or when another one is sent.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from accounts.privacy import account_deleting, personal_data_requested, retention_due
 
 from . import answers, coapplicants
-from .models import CoApplicant, ExpressionOfInterest
+from .models import CoApplicant, ExpressionOfInterest, Partner
 
 DRAFTS_KEPT = timedelta(days=90)
 SUBMISSIONS_KEPT = timedelta(days=5 * 365)
@@ -19,7 +19,7 @@ Status = ExpressionOfInterest.Status
 
 def eoi_personal_data(user):
     """The person's expressions of interest, every answer as their questionnaire asks it."""
-    eois = user.eois.select_related("call").prefetch_related("attachments", "messages")
+    eois = user.eois.select_related("call").prefetch_related("attachments", "messages", "partners")
     return [
         {
             "call": eoi.call.title,
@@ -36,6 +36,8 @@ def eoi_personal_data(user):
                 }
                 for message in eoi.messages.all()
             ],
+            # The partners as the platform keeps them, with what each answered.
+            "partners": [_partner(partner) for partner in eoi.partners.all()],
         }
         for eoi in eois
     ]
@@ -61,11 +63,33 @@ def coapplication_personal_data(user):
     ]
 
 
+def _partner(partner):
+    return {
+        "name": partner.name,
+        "country": str(partner.country or ""),
+        "role": partner.role,
+        "budget_share": None if partner.budget_share is None else str(partner.budget_share),
+        "locally_led": partner.locally_led,
+        "email": partner.email,
+        "not_named_to_reviewers": partner.anonymous,
+        "confirmation": partner.confirmation,
+        "answered_at": partner.answered_at.isoformat() if partner.answered_at else None,
+        "comment": partner.comment,
+    }
+
+
+def answered_as_partner(user):
+    """The partner rows the person confirmed or declined from their account."""
+    answered = Partner.objects.filter(answered_by=user).select_related("eoi__call")
+    return [{"call": partner.eoi.call.title, **_partner(partner)} for partner in answered]
+
+
 @receiver(personal_data_requested)
 def personal_data(sender, user, **kwargs):
     return {
         "expressions_of_interest": eoi_personal_data(user),
         "co_applications": coapplication_personal_data(user),
+        "partnerships_answered": answered_as_partner(user),
     }
 
 

@@ -4,7 +4,7 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from . import answers, coapplicants, domain, lifecycle
+from . import answers, coapplicants, domain, lifecycle, partners
 
 
 @rules.predicate
@@ -48,6 +48,12 @@ def is_thread_shared(user, eoi):
     return eoi is not None and eoi.thread_shared_with_reviewers
 
 
+@rules.predicate
+def is_partner_contact(user, partner):
+    """The partner's address is one the user verified: they answer for it from their account."""
+    return partner is not None and partners.for_user(user).filter(pk=partner.pk).exists()
+
+
 rules.add_perm("submissions.view_eoi", is_owner | is_coapplicant | is_secretariat)
 # "submissions.download_attachments" is in review/rules.py: reviewers read the files too.
 # The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
@@ -64,3 +70,6 @@ rules.add_perm("submissions.withdraw_eoi", is_owner & is_withdrawable & is_befor
 # the Secretariat shares them) is in review/rules.py, as "submissions.download_attachments" is.
 rules.add_perm("submissions.post_message", (is_owner | is_secretariat) & has_reference)
 rules.add_perm("submissions.share_messages", is_secretariat)
+# The applicant asks the partners to confirm, from a draft or a submitted EOI before the deadline.
+rules.add_perm("submissions.ask_partners", is_owner & is_before_deadline)
+rules.add_perm("submissions.answer_as_partner", is_partner_contact)

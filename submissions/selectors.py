@@ -57,6 +57,11 @@ def public_document_or_404(slug, key):
     )
 
 
+def partners_of(eoi):
+    """The EOI's partners as its pages show them, with what each said (one query)."""
+    return list(eoi.partners.all())
+
+
 def thread_of(eoi):
     """The messages about the EOI, oldest first, with their authors: one query however many."""
     return list(eoi.messages.select_related("author"))

@@ -190,3 +190,47 @@ def call_changed(who, entry):
         "who": who,
         "what": listed(dict.fromkeys(_field_name(n) for n in entry.details.get("fields", []))),
     }
+
+
+def _partner(entry):
+    return (entry.details or {}).get("name") or _("a partner")
+
+
+@says("partner.asked")
+def partner_asked(who, entry):
+    return _("%(who)s asked %(partner)s to confirm its row.") % {
+        "who": who,
+        "partner": _partner(entry),
+    }
+
+
+@says("partner.confirmed")
+def partner_confirmed(who, entry):
+    if (entry.details or {}).get("by_link"):
+        return _("%(partner)s confirmed its row, by the link it was sent.") % {
+            "partner": _partner(entry)
+        }
+    return _("%(who)s confirmed the row of %(partner)s, from their account.") % {
+        "who": who,
+        "partner": _partner(entry),
+    }
+
+
+@says("partner.declined")
+def partner_declined(who, entry):
+    if (entry.details or {}).get("by_link"):
+        return _("%(partner)s declined its row, by the link it was sent.") % {
+            "partner": _partner(entry)
+        }
+    return _("%(who)s declined the row of %(partner)s, from their account.") % {
+        "who": who,
+        "partner": _partner(entry),
+    }
+
+
+@says("partner.changed_after_answer")
+def partner_changed(who, entry):
+    return _("%(who)s changed the row of %(partner)s after it answered: it is asked again.") % {
+        "who": who,
+        "partner": _partner(entry),
+    }

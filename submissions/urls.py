@@ -22,6 +22,11 @@ urlpatterns = [
         name="attachment_delete",
     ),
     path("eois/<uuid:uuid>/messages/<int:pk>/", views.message_file, name="message_file"),
+    path("eois/<uuid:uuid>/partners/ask/", views.ask_partners, name="ask_partners"),
+    # A partner's one-off link: a random token, nothing else (submissions.partners).
+    path("partners/confirm/<str:token>/", views.partner_confirm, name="partner_confirm"),
+    path("partners/", views.my_partnerships, name="my_partnerships"),
+    path("partners/<int:pk>/", views.partner_answer, name="partner_answer"),
     path("eois/<uuid:uuid>/continue/", views.eoi_continue, name="eoi_continue"),
     path("eois/<uuid:uuid>/co-applicants/", views.coapplicants_page, name="coapplicants"),
     path(

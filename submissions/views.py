@@ -11,26 +11,29 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import storage
 from core.permissions import can
 
-from . import answers, coapplicants, documents, domain, lifecycle, pdf
+from . import answers, coapplicants, documents, domain, lifecycle, partners, pdf
 from .forms import (
     DeclarationsForm,
     FilesForm,
     InvitationForm,
     MessageForm,
+    PartnerAnswerForm,
     PartsForm,
     StepForms,
     steps_of,
 )
-from .models import Call, ExpressionOfInterest
+from .models import Call, ExpressionOfInterest, Partner
 from .selectors import (
     applicant_eois,
     eoi_answers,
     eoi_or_404,
+    partners_of,
     public_document_or_404,
     step_documents,
     thread_of,
@@ -105,7 +108,9 @@ def dashboard(request):
         eoi.is_lead = eoi.owner_id == request.user.pk
         # A co-applicant edits where the lead opened questions to them (annotated: no query).
         eoi.editable = domain.is_editable(eoi) and (eoi.is_lead or bool(eoi.opened_parts))
-    return render(request, "submissions/dashboard.html", {"eois": eois})
+    # Whoever a lead applicant names as a partner, with this person's address, answers here.
+    to_confirm = partners.for_user(request.user).exists()
+    return render(request, "submissions/dashboard.html", {"eois": eois, "to_confirm": to_confirm})
 
 
 def steps_for(eoi, user):
@@ -395,8 +400,96 @@ def eoi_detail(request, uuid):
             # The thread is the lead's and the Secretariat's (coapplicants.py says why).
             "thread": thread_of(eoi) if may_read else None,
             "message_form": form,
+            "partners": partners_of(eoi),
+            "may_ask_partners": can(request.user, "submissions.ask_partners", eoi),
         },
     )
+
+
+@login_required
+@require_POST
+def ask_partners(request, uuid):
+    eoi = eoi_or_404(request.user, uuid, "submissions.ask_partners")
+    try:
+        asked = domain.ask_partners(eoi, request.user)
+    except domain.DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        if asked:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d partner is asked to confirm.",
+                    "%(count)d partners are asked to confirm.",
+                    asked,
+                )
+                % {"count": asked},
+            )
+        else:
+            messages.info(
+                request,
+                _("No partner to ask: each has answered, or has a link that still works."),
+            )
+    return redirect(f"{eoi.get_absolute_url()}#partners")
+
+
+def percent(number):
+    """A share as the reader's language writes it: 70 %, 12,5 %."""
+    return f"{formats.number_format(number.normalize(), use_l10n=True)}\u00a0%"
+
+
+def _partner_page(request, partner, action, by_link):
+    form = PartnerAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            domain.answer_partner(
+                partner,
+                # Whoever holds the link answers for the partner, signed in or not.
+                None if by_link else request.user,
+                confirmed=form.cleaned_data["answer"] == "confirm",
+                comment=form.cleaned_data["comment"],
+            )
+        except domain.DomainError as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            partner.refresh_from_db()
+            return render(request, "submissions/partner_answered.html", {"partner": partner})
+    return render(
+        request,
+        "submissions/partner_confirm.html",
+        {
+            "partner": partner,
+            "eoi": partner.eoi,
+            "form": form,
+            "action": action,
+            "lead_share": percent(partners.lead_share(partner.eoi.partners.all())),
+        },
+    )
+
+
+def partner_confirm(request, token):
+    """A partner's one-off link: no account; a link unknown, used or expired is said so."""
+    partner = partners.by_token(token)
+    if partner is None:
+        return render(request, "submissions/partner_link_gone.html", status=404)
+    return _partner_page(request, partner, request.path, by_link=True)
+
+
+@login_required
+def my_partnerships(request):
+    """The partner rows naming one of the user's verified addresses: they answer from here."""
+    found = partners.for_user(request.user).select_related("eoi", "eoi__call", "eoi__owner")
+    return render(request, "submissions/my_partnerships.html", {"partners": found})
+
+
+@login_required
+def partner_answer(request, pk):
+    partner = get_object_or_404(
+        Partner.objects.select_related("eoi", "eoi__call", "eoi__owner"), pk=pk
+    )
+    if not can(request.user, "submissions.answer_as_partner", partner):
+        raise Http404
+    return _partner_page(request, partner, request.path, by_link=False)
 
 
 @login_required

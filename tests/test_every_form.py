@@ -50,6 +50,7 @@ FORMLESS = {
     "start": "a redirect to where each person's work is",
     "submissions:eoi_continue": "a redirect to the step the applicant was on",
     "submissions:eoi_receipt": "a receipt",
+    "submissions:my_partnerships": "a list of links",
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
     "submissions:attachment": "a download",

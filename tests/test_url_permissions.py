@@ -9,8 +9,9 @@ from django.urls import URLResolver, get_resolver, reverse
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain as review_domain
 from review.models import SavedView
-from submissions import coapplicants
+from submissions import coapplicants, partners
 from submissions import domain as submissions_domain
+from submissions.models import Partner
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
 from tests.files import add_document, attach_budget, budget_pdf
@@ -69,6 +70,11 @@ EXPECTED = {
     "submissions:coapplicant_parts": OWNER,
     "submissions:coapplicant_revoke": POST_ONLY,
     "submissions:invitation": INVITED,
+    "submissions:ask_partners": POST_ONLY,
+    # A partner's link needs no account; its row, from an account, only the partner's address.
+    "submissions:partner_confirm": PUBLIC,
+    "submissions:my_partnerships": SIGNED_IN,
+    "submissions:partner_answer": (302, 404, 200, 404, 404, 404, 404, 404),
     "review:assignments": SIGNED_IN,
     "review:expertise": REVIEWERS_ONLY,
     "review:review_eoi": ASSIGNED_REVIEWER,
@@ -219,7 +225,14 @@ def world(db, settings):
     )
     coapplicants.accept(link, people["co-applicant"])
     invitation = coapplicants.invite(eoi, people["applicant A"], people["applicant B"].email, [])
-    return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link}
+    # A partner named with applicant B's address, with a link that works.
+    partner = Partner.objects.create(
+        eoi=eoi, name="Association des Femmes", country="ML", email=people["applicant B"].email
+    )
+    token = partners.new_link(partner)
+    partner.save()
+    return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link,
+            "partner": partner, "token": token}  # fmt: skip
 
 
 def address(name, world):
@@ -238,6 +251,9 @@ def address(name, world):
         "submissions:coapplicant_parts": [eoi.uuid, world["link"].pk],
         "submissions:coapplicant_revoke": [eoi.uuid, world["link"].pk],
         "submissions:invitation": [world["invitation"].token],
+        "submissions:ask_partners": [eoi.uuid],
+        "submissions:partner_confirm": [world["token"]],
+        "submissions:partner_answer": [world["partner"].pk],
         "review:dashboard": [call.slug],
         "review:eoi_list": [call.slug],
         "review:review_list": [call.slug],

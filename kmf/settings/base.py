@@ -149,6 +149,8 @@ else:
             "e.g. SITE_URL=https://grants.example.org (links in mails start with it)."
         ) from missing
 SITE_URL = SITE_URL.rstrip("/")
+# How long a partner's link to confirm its row works (submissions.partners): once, until then.
+PARTNER_LINK_DAYS = env.int("PARTNER_LINK_DAYS", default=30)
 
 # Attachments to an EOI (the budget on the KMF template, supporting documents).
 # Where applicants write with questions: shown in the footer, the help page and error pages.

@@ -16,6 +16,7 @@ from accounts.roles import REVIEWERS, SECRETARIAT
 from notifications.models import OutboundEmail
 from review import domain as review_domain
 from review.models import Assignment
+from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
 from tests.browser.pages import inspect, no_cache, record, sign_in
@@ -312,4 +313,50 @@ def test_account_pages(site, browser, language):
     walk.visit(reverse("mfa_view_recovery_codes"), "recovery-codes")
     walk.visit(reverse("mfa_generate_recovery_codes"), "recovery-codes-new")
     walk.visit(reverse("mfa_deactivate_totp"), "two-factor-turn-off")
+    walk.finish()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_partner_pages(site, browser, language):
+    """A partner's confirmation, by its link without an account and from an account, and the
+    applicant's page that shows the partners and asks them."""
+    call, _ = load_2021_call()
+    applicant = ApplicantFactory(preferred_language=language)
+    eoi = attach_budget(
+        EOIFactory(call=call, owner=applicant, challenges=[call.challenges.first()])
+    )
+    partners = [
+        {"name": "Femmes de Mopti", "country": "ML", "role": "Hosts the forums",
+         "budget_share": 30, "locally_led": True, "email": "fm@example.org", "not_named": True},
+        {"name": "Lawyers Abroad", "country": "FR", "role": "Training", "budget_share": 10,
+         "locally_led": False, "email": "la@example.org", "not_named": False},
+    ]  # fmt: skip
+    eoi.refresh_from_db()
+    submissions_domain.save_step(eoi, applicant, eoi.version, {"partners": partners})
+    walk = Walk(browser, site, language, weigh=False)
+    page = walk.page
+
+    sign_in(walk.context, site.url, applicant)
+    walk.visit(eoi.get_absolute_url(), "eoi-detail-partners")
+    page.locator("#ask-partners button[type=submit]").click()
+    expect(page.locator("#partners")).to_be_visible()
+    walk.check("eoi-detail-partners-asked")
+    mail = OutboundEmail.objects.get(event="partner_asked", to="fm@example.org")
+    link = re.search(r"/partners/confirm/[^/\s]+/", mail.body_text).group(0)
+
+    walk.context.clear_cookies()
+    walk.visit(link, "partner-confirm")
+    page.locator("main form button[type=submit]").click()  # no answer chosen
+    walk.check("partner-confirm-errors")
+    page.locator("input[value=confirm]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_count(1)
+    walk.check("partner-answered")
+    walk.visit(link, "partner-link-gone", status=404)
+
+    person = ApplicantFactory(email="la@example.org", preferred_language=language)
+    sign_in(walk.context, site.url, person)
+    walk.visit("/partners/", "my-partnerships")
+    page.locator("main a.btn").first.click()
+    walk.check("partner-answer-from-account")
     walk.finish()

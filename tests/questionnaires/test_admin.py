@@ -358,3 +358,34 @@ def test_deletions_are_in_the_audit_trail(secretariat_client, secretariat, quest
     assert not Questionnaire.objects.exists()
     deleted = AuditEntry.objects.get(action="questionnaire.deleted")
     assert (deleted.actor, deleted.details) == (secretariat, {"name": str(questionnaire)})
+
+
+def test_column_roles_are_given_to_the_partners_columns_only(secretariat_client, questionnaire):
+    # A question is no partner's column.
+    step = questionnaire.steps.get(key="project")
+    page = AdminPage(secretariat_client, change_url(questionnaire))
+    page.add_row(
+        "questions",
+        step=str(step.pk),
+        key="lead_name",
+        kind="short_text",
+        role="partner_name",
+        label_en="Name",
+    )
+    assert refused(page.post(), "This role is a column")
+
+    # The partners' rows name their partners: their name column keeps its role.
+    rows = Question.objects.get(questionnaire=questionnaire, key="partners")
+    page = AdminPage(secretariat_client, question_url(rows))
+    name_row = next(
+        index
+        for index, column in enumerate(rows.columns.order_by("position", "pk"))
+        if column.key == "name"
+    )
+    page.set(**{f"columns-{name_row}-role": ""})
+    assert refused(page.post(), "need a column for the partner")
+
+    # Its columns' roles are its own: another question of rows gives none.
+    page = AdminPage(secretariat_client, question_url(rows))
+    page.set(role="")
+    assert refused(page.post(), "Only the columns of the partners")

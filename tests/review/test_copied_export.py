@@ -5,6 +5,7 @@ answers of the wrong shape, for text a spreadsheet would run, in both languages 
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -200,7 +201,7 @@ def test_every_kind_of_answer_reads_the_same_from_the_database_as_from_python():
         "",
         "@Other · 0",
     ]
-    questions = len(rows[0]) - 2 - len(exports.FIGURES)
+    questions = len(rows[0]) - 2 - len(exports.FIGURES) - len(exports.PARTNERSHIP)
     assert rows[2][2 : 2 + questions] == [""] * questions
     # Answers of another shape read as unanswered, as the answers page reads them.
     assert rows[3][2 : 2 + questions] == ["Wrong shapes"] + [""] * (questions - 1)
@@ -240,8 +241,18 @@ def test_figures_and_sorts_read_the_same_from_the_database_as_from_python(rubric
         Score.objects.create(review=review, criterion=relevance, value=number)
         Score.objects.create(review=review, criterion=feasibility, value=5)
     Criterion.objects.create(call=rubric_call, position=3, title="Unscored", weight=0)
+    # The balance of power: a share, a lead abroad, and none known.
+    eois = rubric_call.eois
+    eois.filter(reference="KMF21-0001").update(
+        local_share=Decimal("80"), lead_is_local=True, partners_named=2, partners_confirmed=1
+    )
+    eois.filter(reference="KMF21-0002").update(
+        local_share=Decimal("12.5"), lead_is_local=False, partners_named=3
+    )
+    eois.filter(reference="KMF21-0003").update(local_share=None, lead_is_local=None)
 
-    for sort in ("", "-mean", "mean", "title", "-budget", "rank", "status", "nonsense"):
+    sorts = ("", "-mean", "mean", "title", "-budget", "rank", "status", "nonsense")
+    for sort in (*sorts, "local_share", "-local_share", "partners", "-partners"):
         python, database = both(rubric_call, rubric_call.eois.all(), sort)
         assert database == python, sort
     rows = list(csv.reader(io.StringIO(python.decode())))
@@ -253,6 +264,12 @@ def test_figures_and_sorts_read_the_same_from_the_database_as_from_python(rubric
     assert by_reference["KMF21-0002"]["disagreement"] == "True"
     assert by_reference["KMF21-0003"]["reviews"] == "0"
     assert by_reference["KMF21-0001"]["mean: Unscored"] == ""
+    share = "budget share in the countries of focus (%)"
+    lead = "lead based in a country of focus"
+    assert [by_reference[f"KMF21-000{n}"][share] for n in (1, 2, 3)] == ["80.00", "12.50", ""]
+    assert [by_reference[f"KMF21-000{n}"][lead] for n in (1, 2, 3)] == ["True", "False", ""]
+    assert by_reference["KMF21-0001"]["partners confirmed"] == "1"
+    assert by_reference["KMF21-0002"]["partners named"] == "3"
 
 
 def test_the_reviews_export_reads_the_same_from_the_database(rubric_call):

@@ -72,6 +72,9 @@ def assert_constant(client, url, add_rows, django_assert_num_queries):
         {"sort": "-mean"},
         {"sort": "rank", "min_score": "10", "status": "under_review"},
         {"q": "forums", "country": "ML", "disagreement": "", "sort": "-spread"},
+        # The balance of power: columns of the EOI, read with the rest.
+        {"sort": "-local_share", "min_local_share": "50", "lead_is_local": "yes"},
+        {"sort": "partners", "unconfirmed": ""},
     ],
 )
 def test_the_filtered_and_sorted_eoi_list(

@@ -16,6 +16,7 @@ KEY = "MgZ8Vq-secret-key-from-a-mail"
 KEYED_PATHS = (
     f"/accounts/confirm-email/{KEY}/",
     f"/accounts/password/reset/key/1z-{KEY}/",
+    f"/partners/confirm/{KEY}/",
 )
 
 
@@ -42,6 +43,7 @@ def test_gunicorn_writes_no_key_of_a_mailed_link_to_its_access_log(tmp_path):
     assert KEY not in written
     assert "/accounts/confirm-email/[key]/" in written
     assert "/accounts/password/reset/key/[key]/" in written
+    assert "/partners/confirm/[key]/" in written
 
 
 @pytest.mark.django_db

@@ -114,7 +114,10 @@ def test_an_applicant_starts_fills_in_and_submits_an_eoi(
             "name": "Association des Femmes de Mopti",
             "country": "ML",
             "role": "Hosts the forums",
+            "budget_share": None,
             "locally_led": True,
+            "email": None,
+            "not_named": False,
         }
     ]
     assert eoi.attachments.get().original_name == "budget.pdf"

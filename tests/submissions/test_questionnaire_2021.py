@@ -62,7 +62,10 @@ def test_the_2021_questionnaire_asks_what_the_2021_form_asked():
         "name",
         "country",
         "role",
+        "budget_share",
         "locally_led",
+        "email",
+        "not_named",
     ]
     roles = {q.role: q.key for q in definition.questions if q.role}
     assert roles == {
@@ -74,6 +77,17 @@ def test_the_2021_questionnaire_asks_what_the_2021_form_asked():
         Role.DURATION: "duration_months",
         Role.CHALLENGES: "challenges",
         Role.AMOUNT: "budget_requested",
+        Role.PARTNERS: "partners",
+    }
+    # The partners' columns carry theirs: each partner confirms its row (submissions.partners).
+    assert {c.role: c.key for c in definition.by_key["partners"].columns} == {
+        Role.PARTNER_NAME: "name",
+        Role.PARTNER_COUNTRY: "country",
+        Role.PARTNER_ROLE: "role",
+        Role.PARTNER_SHARE: "budget_share",
+        Role.PARTNER_LOCALLY_LED: "locally_led",
+        Role.PARTNER_EMAIL: "email",
+        Role.PARTNER_NOT_NAMED: "not_named",
     }
     assert definition.by_key["budget"].kind == Kind.FILE
     # Every label and help text is in English and in French.
