@@ -47,6 +47,19 @@ def _choices(question, bounds):
     return [(c.value, str(c.label)) for c in question.choices]
 
 
+# A long answer's characters, and a word limit's: 200 "words" of 244 characters each passed the
+# word count, and the printable page and PDF of a few such answers took a web worker half a
+# minute (docs/SECURITY.md). Twenty characters a word leaves room for addresses and long words.
+LONGEST_TEXT = 50_000
+CHARACTERS_PER_WORD = 20
+
+
+def longest_text(word_limit=None):
+    if not word_limit:
+        return LONGEST_TEXT
+    return min(LONGEST_TEXT, word_limit * CHARACTERS_PER_WORD)
+
+
 def form_field(question, bounds):
     """The form field that asks `question`; never required here (see StepForm)."""
     # Django's form templates print help text as it is (`|safe`): what the Secretariat wrote,
@@ -68,7 +81,10 @@ def form_field(question, bounds):
             ) % {"limit": question.word_limit}
             common["help_text"] = format_html("{} {}", common["help_text"], limit).strip()
         return forms.CharField(
-            widget=forms.Textarea(attrs=attrs), validators=validators, max_length=50_000, **common
+            widget=forms.Textarea(attrs=attrs),
+            validators=validators,
+            max_length=longest_text(question.word_limit),
+            **common,
         )
     if kind == Kind.URL:
         return forms.URLField(assume_scheme="https", max_length=300, **common)

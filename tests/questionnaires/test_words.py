@@ -60,3 +60,18 @@ def test_a_single_file_list_says_one_file():
         assert not form.is_valid()
 
     assert form.errors["annexes"] == ["Annexes: at most 1 file, please."]
+
+
+def test_a_word_limit_bounds_the_characters_too():
+    """200 'words' of 244 characters passed the word count and cost the PDF seconds each."""
+    summary = QuestionDef("summary", Kind.LONG_TEXT, Text("Summary"), word_limit=200)
+    long_words = " ".join(["x" * 244] * 200)
+    ordinary = " ".join(["partenariat"] * 200)
+
+    assert refusal(summary, long_words) == [
+        f"Ensure this value has at most 4000 characters (it has {len(long_words)})."
+    ]
+    form = AnswersForm({"summary": ordinary}, questions=[summary], bounds=Bounds())
+    assert form.is_valid(), form.errors
+    # The browser is told the same bound.
+    assert form.fields["summary"].widget.attrs["maxlength"] == "4000"
