@@ -13,9 +13,10 @@ import traceback
 
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # /accounts/confirm-email/<key>/ and /accounts/password/reset/key/<uidb36>-<key>/ (allauth), and
-# a partner's /partners/confirm/<token>/ (submissions.partners).
+# a partner's /partners/confirm/<token>/ (submissions.partners) and an invitation to co-apply,
+# /invitations/<token>/ (submissions.coapplicants).
 MAILED_KEY = re.compile(
-    r"(/(?:confirm-email|password/reset/key|partners/confirm)/)(?!done/)[^/\s?#\"']+"
+    r"(/(?:confirm-email|password/reset/key|partners/confirm|invitations)/)(?!done/)[^/\s?#\"']+"
 )
 
 

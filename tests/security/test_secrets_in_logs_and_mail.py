@@ -17,6 +17,7 @@ KEYED_PATHS = (
     f"/accounts/confirm-email/{KEY}/",
     f"/accounts/password/reset/key/1z-{KEY}/",
     f"/partners/confirm/{KEY}/",
+    f"/invitations/{KEY}/",
 )
 
 
