@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from core.admin_base import DateHierarchyAdmin
 
 from . import outbox
-from .events import PLACEHOLDERS, Event
+from .events import LINK_BEARING, PLACEHOLDERS
 from .models import DeliveryEvent, EmailTemplate, OutboundEmail
 from .wording import render
 
@@ -59,8 +59,11 @@ class OutboundEmailAdmin(DateHierarchyAdmin):
         return self._body(email, email.body_html)
 
     def _body(self, email, body):
-        if email.event == Event.ACCOUNT:
-            return _("Not shown: it holds a one-time sign-in or password link.")
+        if email.event in LINK_BEARING:
+            return _(
+                "Not shown: it holds a link that works by itself (to sign in, set a password, "
+                "confirm for a partner or accept an invitation)."
+            )
         return body
 
     def has_add_permission(self, request):

@@ -118,6 +118,11 @@ PLACEHOLDERS = {
     },
 }
 
+# Mails whose link works by itself: it signs in or sets a password (allauth's), confirms for a
+# partner, or accepts an invitation to co-apply. Nobody reads their body in the outbox, it is
+# forgotten once sent, and no provider tracks their clicks.
+LINK_BEARING = frozenset({Event.ACCOUNT, Event.PARTNER_ASKED, Event.COAPPLICANT_INVITATION})
+
 # The events whose wording the Secretariat may write (EmailTemplate).
 WORDED = [(event.value, event.label) for event in Event if event in PLACEHOLDERS]
 

@@ -38,7 +38,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from .events import Event
+from .events import LINK_BEARING, Event
 from .models import OutboundEmail
 from .wording import render
 
@@ -317,7 +317,7 @@ def _message(email):
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
-    if email.event == Event.ACCOUNT:
+    if email.event in LINK_BEARING:
         # A provider's click tracking would send the one-time link through its own domain.
         message.track_clicks = message.track_opens = False
     return message
@@ -479,17 +479,18 @@ def _record_sent(email, message):
     email.last_error = ""
     email.provider_message_id = provider_message_id(message)
     fields = ["status", "sent_at", "last_error", "provider_message_id"]
-    if email.event == Event.ACCOUNT:
+    if email.event in LINK_BEARING:
         _forget_link(email)
         fields += ["body_text", "body_html"]
     email.save(update_fields=fields)
 
 
 def _forget_link(email):
-    """An account mail's link signs in or sets a password: once sent, nobody reading the
-    outbox (or a backup of it) should find it; who needs another asks for a new one. One not
-    sent keeps it for the retries and a resend from the admin (which never shows it) until
-    the link expires (three days, allauth's and Django's default)."""
+    """A link-bearing mail's link signs in, sets a password, confirms for a partner or accepts
+    an invitation: once sent, nobody reading the outbox (or a backup of it) should find it; who
+    needs another asks for a new one (the lead asks the partners again, or invites anew). One
+    not sent keeps it for the retries and a resend from the admin (which never shows it) until
+    the link expires."""
     email.body_text = email.body_html = ""
 
 
@@ -544,8 +545,8 @@ def resend(emails):
     right now is left to its worker."""
     ids = list(
         emails.exclude(status=OutboundEmail.Status.SENDING)
-        # A sent account mail no longer holds its link (_forget_link): nothing to send.
-        .exclude(event=Event.ACCOUNT, body_text="")
+        # A sent link-bearing mail no longer holds its link (_forget_link): nothing to send.
+        .exclude(event__in=LINK_BEARING, body_text="")
         .values_list("pk", flat=True)
     )
     OutboundEmail.objects.filter(pk__in=ids).update(

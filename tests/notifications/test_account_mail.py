@@ -136,7 +136,7 @@ def test_the_admin_shows_an_account_mail_but_never_its_link(client, settings):
     assert page.status_code == 200
     text = page.content.decode()
     assert row.subject in text
-    assert "Not shown: it holds a one-time sign-in or password link." in text
+    assert "Not shown: it holds a link that works by itself" in text
     assert link not in text
 
 
@@ -196,3 +196,34 @@ def test_account_mails_link_to_the_sites_address_whatever_host_the_request_named
     text = OutboundEmail.objects.get().body_text
     assert "127.0.0.1" not in text
     assert "https://grants.example.org/accounts/" in text
+
+
+@pytest.mark.parametrize("event", [Event.PARTNER_ASKED, Event.COAPPLICANT_INVITATION])
+def test_a_partners_or_invitees_link_is_neither_shown_in_the_admin_nor_kept_once_sent(
+    client, smtp_server, event
+):
+    """Their links confirm for a partner or accept an invitation with no password: the
+    Secretariat reading the outbox must not be able to use them."""
+    link = "https://testserver/partners/confirm/Zq3-secret-token/"
+    row = OutboundEmail.objects.create(
+        key=f"{event}:1",
+        event=event,
+        to="partner@example.org",
+        language="en",
+        subject="Please confirm",
+        body_text=f"Answer here: {link}",
+        body_html=f'<p>Answer here: <a href="{link}">{link}</a></p>',
+    )
+
+    page = secretariat_client(client).get(
+        reverse("admin:notifications_outboundemail_change", args=[row.pk])
+    )
+    assert "Not shown: it holds a link that works by itself" in page.content.decode()
+    assert "secret-token" not in page.content.decode()
+
+    outbox.deliver([row.pk])
+
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert (row.body_text, row.body_html) == ("", "")
+    assert "secret-token" in smtp_server.messages[0].as_string()
