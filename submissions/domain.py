@@ -278,9 +278,12 @@ def _ask_partners(eoi, actor, now):
             .exclude(confirmation=Partner.Confirmation.DECLINED)
             .select_for_update()
         )
+        own = partners.applicants_addresses(eoi)
         for partner in waiting:
             if partner.token_hash and partner.token_expires_at > now:
                 continue
+            if partner.email.lower() in own:
+                continue  # it would confirm for itself: it stays unconfirmed
             token = partners.new_link(partner, now)
             partner.confirmation = Partner.Confirmation.PENDING
             partner.asked_at = now
@@ -299,6 +302,10 @@ def answer_partner(partner, actor, confirmed, comment="", now=None):
     now = now or timezone.now()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().select_related("eoi").get(pk=partner.pk)
+        if actor is not None and actor.is_authenticated and _writes(partner.eoi, actor):
+            raise NotAllowed(_("A partner confirms for itself, not the people who apply."))
+        if partner.eoi.status == Status.WITHDRAWN:
+            raise DomainError(_("This expression of interest was withdrawn."))
         if partner.confirmation not in (
             Partner.Confirmation.NOT_ASKED,
             Partner.Confirmation.PENDING,
@@ -325,6 +332,11 @@ def answer_partner(partner, actor, confirmed, comment="", now=None):
             comment=partner.comment,
         )
     return partner
+
+
+def _writes(eoi, user):
+    """The user is the application's lead or one of its co-applicants."""
+    return eoi.owner_id == user.pk or coapplicants.link_of(user, eoi) is not None
 
 
 def remember_step(eoi, slug):

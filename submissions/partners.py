@@ -15,11 +15,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from .balance import HUNDRED, rows_of, tidy
-from .models import ExpressionOfInterest, Partner
+from .models import CoApplicant, ExpressionOfInterest, Partner
 
 CENT = Decimal("0.01")
 Confirmation = Partner.Confirmation
@@ -112,13 +112,15 @@ def by_token(token, now=None):
     return (
         Partner.objects.select_related("eoi", "eoi__call", "eoi__owner")
         .filter(token_hash=digest(token), token_expires_at__gt=now)
+        .exclude(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
         .first()
     )
 
 
 def for_user(user):
-    """The partners whose address is one the user verified: they may answer from their
-    account."""
+    """The partners whose address is one the user verified and that were asked: they may
+    answer from their account. Never a row of an application the user writes (as its lead or
+    a co-applicant): nobody confirms what they said of a partner themselves."""
     from allauth.account.models import EmailAddress
 
     emails = list(
@@ -129,7 +131,29 @@ def for_user(user):
     query = Q()
     for email in emails:
         query |= Q(email__iexact=email)
-    return Partner.objects.filter(query).exclude(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
+    writes_it = CoApplicant.objects.active().filter(eoi=OuterRef("eoi"), user=user)
+    return (
+        Partner.objects.filter(query, confirmation=Confirmation.PENDING)
+        .exclude(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
+        .exclude(eoi__owner=user)
+        .exclude(Exists(writes_it))
+    )
+
+
+def applicants_addresses(eoi):
+    """The addresses of the people who write the application, in lower case: the lead's
+    verified ones and each co-applicant's (invited or accepted). A partner named with one of
+    them is not sent a link: it would confirm for itself."""
+    from allauth.account.models import EmailAddress
+
+    people = [eoi.owner_id]
+    people += CoApplicant.objects.active().filter(eoi=eoi).values_list("user_id", flat=True)
+    addresses = set(
+        EmailAddress.objects.filter(user__in=people, verified=True).values_list("email", flat=True)
+    )
+    addresses.add(eoi.owner.email)
+    addresses.update(CoApplicant.objects.live().filter(eoi=eoi).values_list("email", flat=True))
+    return {address.lower() for address in addresses}
 
 
 def counts(eois):

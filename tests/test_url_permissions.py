@@ -227,7 +227,11 @@ def world(db, settings):
     invitation = coapplicants.invite(eoi, people["applicant A"], people["applicant B"].email, [])
     # A partner named with applicant B's address, with a link that works.
     partner = Partner.objects.create(
-        eoi=eoi, name="Association des Femmes", country="ML", email=people["applicant B"].email
+        eoi=eoi,
+        name="Association des Femmes",
+        country="ML",
+        email=people["applicant B"].email,
+        confirmation=Partner.Confirmation.PENDING,
     )
     token = partners.new_link(partner)
     partner.save()

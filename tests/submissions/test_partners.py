@@ -336,6 +336,10 @@ def test_a_verified_address_answers_from_its_account(client, eoi):
     unverified = ApplicantFactory()
     EmailAddress.objects.create(user=unverified, email="partner@example.org", verified=False)
     url = reverse("submissions:partner_answer", args=[partner.pk])
+    client.force_login(person)
+    # Not asked yet: a draft's claims are the lead's until they ask.
+    assert client.post(url, {"answer": "confirm"}).status_code == 404
+    domain.ask_partners(eoi, eoi.owner)
 
     for who in (stranger, unverified, eoi.owner):
         client.force_login(who)
@@ -430,6 +434,7 @@ def test_the_data_downloads_hold_the_partners_and_the_answers_given(client, eoi)
 
 def test_a_partner_with_an_account_finds_its_rows_from_its_applications(client, eoi):
     save_partners(eoi, [row("Femmes de Mopti", share=30, email="partner@example.org")])
+    domain.ask_partners(eoi, eoi.owner)
     person = ApplicantFactory(email="partner@example.org")
     client.force_login(person)
 
@@ -461,3 +466,51 @@ def test_the_partners_forms_carry_their_csrf_token(eoi):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     stranger.post(link, {"answer": "confirm", "csrfmiddlewaretoken": token})
     assert eoi.partners.get().confirmation == Confirmation.CONFIRMED
+
+
+def test_nobody_who_writes_the_application_confirms_a_partner_for_it(client, eoi):
+    """A lead (or co-applicant) who gives their own address as a partner's would confirm what
+    they said themselves: no link goes to it, and their account cannot answer for it."""
+    from submissions import coapplicants
+
+    colleague = ApplicantFactory(email="colleague@example.org")
+    coapplicants.accept(coapplicants.invite(eoi, eoi.owner, colleague.email, []), colleague)
+    save_partners(
+        eoi,
+        [
+            row("Mine", share=10, email=eoi.owner.email.upper()),
+            row("Theirs", share=10, email="colleague@example.org"),
+            row("Real", share=10, email="real@example.org"),
+        ],
+    )
+
+    assert domain.ask_partners(eoi, eoi.owner) == 1
+    assert list(
+        OutboundEmail.objects.filter(event="partner_asked").values_list("to", flat=True)
+    ) == ["real@example.org"]
+    Partner.objects.filter(eoi=eoi).update(confirmation=Confirmation.PENDING)  # as if asked
+    for person, name in ((eoi.owner, "Mine"), (colleague, "Theirs")):
+        partner = eoi.partners.get(name=name)
+        client.force_login(person)
+        url = reverse("submissions:partner_answer", args=[partner.pk])
+        assert client.post(url, {"answer": "confirm"}).status_code == 404
+        with pytest.raises(domain.NotAllowed):
+            domain.answer_partner(partner, person, confirmed=True)
+        partner.refresh_from_db()
+        assert partner.confirmation == Confirmation.PENDING
+    eoi.refresh_from_db()
+    assert eoi.partners_confirmed == 0
+
+
+def test_a_withdrawn_applications_link_confirms_nothing(client, eoi):
+    save_partners(eoi, [row("A", share=10, email="a@example.org")])
+    domain.ask_partners(eoi, eoi.owner)
+    link = asked_link(eoi.partners.get())
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+        status=ExpressionOfInterest.Status.WITHDRAWN
+    )
+
+    assert client.get(link).status_code == 404
+    client.post(link, {"answer": "confirm"})
+
+    assert eoi.partners.get().confirmation == Confirmation.PENDING
