@@ -44,8 +44,8 @@ def eoi_personal_data(user):
 
 
 def coapplication_personal_data(user):
-    """The EOIs the person co-applies to (revoked ones too: the link is kept about them),
-    with the answers they may have written in them."""
+    """The EOIs the person co-applies to, with their answers; the revoked links too (the site
+    keeps them), without the answers."""
     links = CoApplicant.objects.filter(user=user).select_related("eoi__call")
     return [
         {
@@ -57,7 +57,8 @@ def coapplication_personal_data(user):
             "accepted_at": link.accepted_at.isoformat() if link.accepted_at else None,
             "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
             "parts_opened": link.parts,
-            "answers": answers.for_download(link.eoi),
+            # The application as it stands only while they co-apply: revoking ends the access.
+            "answers": answers.for_download(link.eoi) if link.revoked_at is None else None,
         }
         for link in links
     ]

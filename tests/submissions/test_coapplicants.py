@@ -516,7 +516,18 @@ def test_the_data_download_has_the_eois_they_co_apply_to(eoi, partner):
     assert entry["call"] == eoi.call.title
     assert entry["parts_opened"] == ["step:project"]
     assert entry["accepted_at"]
+    assert entry["answers"]
     assert data["expressions_of_interest"] == []
+
+
+def test_once_revoked_the_data_download_keeps_the_link_not_the_application(eoi, partner):
+    link = accepted(eoi, partner)
+    coapplicants.revoke(link, eoi.owner)
+
+    (entry,) = privacy.personal_data(partner)["co_applications"]
+
+    assert entry["revoked_at"]
+    assert entry["answers"] is None
 
 
 def test_deleting_a_co_applicants_account_removes_the_link_not_the_eoi(eoi, partner):
