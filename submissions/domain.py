@@ -188,7 +188,11 @@ def save_step(eoi, actor, version, changed):
             _set_challenges(eoi, definition, answers)
         question = definition.with_role(Role.PARTNERS)
         if moved or (question and question.key in changed):
-            _sync_partners(eoi, actor, definition, answers)
+            reset = _sync_partners(eoi, actor, definition, answers)
+            if reset and eoi.status != Status.DRAFT:
+                # Sent already: what a partner confirmed changed, so it is asked again now,
+                # not at a submission that will not come.
+                _ask_partners(eoi, actor, timezone.now())
         if eoi.status == Status.SUBMITTED:
             trail.record(
                 actor,
@@ -255,10 +259,13 @@ def _before_and_after(definition, before, changed):
 
 
 def _sync_partners(eoi, actor, definition, answers):
-    for partner in partners.sync(eoi, definition, answers):
+    """The partner rows in step with the answers; returns those asked to answer again."""
+    reset = partners.sync(eoi, definition, answers)
+    for partner in reset:
         trail.record(
             actor, "partner.changed_after_answer", eoi, partner=partner.pk, name=partner.name
         )
+    return reset
 
 
 def ask_partners(eoi, actor, now=None):

@@ -23,8 +23,9 @@ from .models import CoApplicant, ExpressionOfInterest, Partner
 
 CENT = Decimal("0.01")
 Confirmation = Partner.Confirmation
-# What a partner confirms: a change of any of these by the lead asks the partner again.
-CONFIRMED_FIELDS = ("country", "role", "budget_share", "locally_led")
+# What a partner confirms: a change of any of these by the lead asks the partner again (whether
+# it is named to reviewers too: it confirmed on a page that said so).
+CONFIRMED_FIELDS = ("country", "role", "budget_share", "locally_led", "anonymous")
 
 
 def lead_share(partners):

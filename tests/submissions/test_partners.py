@@ -514,3 +514,21 @@ def test_a_withdrawn_applications_link_confirms_nothing(client, eoi):
     client.post(link, {"answer": "confirm"})
 
     assert eoi.partners.get().confirmation == Confirmation.PENDING
+
+
+def test_after_submitting_a_change_to_what_a_partner_confirmed_asks_it_again_at_once(eoi):
+    save_partners(eoi, [row("A", share=30, email="a@example.org")])
+    domain.answer_partner(eoi.partners.get(), None, confirmed=True)
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+        status=ExpressionOfInterest.Status.SUBMITTED, reference="KMF21-0001"
+    )
+
+    # Named to reviewers now, though it confirmed a page that said it would not be.
+    save_partners(eoi, [{**row("A", share=30, email="a@example.org"), "not_named": True}])
+    assert eoi.partners.get().confirmation == Confirmation.PENDING
+    save_partners(eoi, [row("A", share=55, email="a@example.org")])
+
+    partner = eoi.partners.get()
+    assert partner.confirmation == Confirmation.PENDING
+    assert partner.token_hash  # a new link, mailed
+    assert OutboundEmail.objects.filter(event="partner_asked", to="a@example.org").count() == 1
