@@ -6,6 +6,14 @@ unguessable and names no one. It works once, for `VALID` after it was sent, for 
 signed in with that address (verified). Revoking ends the access at once: every permission
 asks for a live, accepted link (rules.is_coapplicant).
 
+A co-applicant named among the partners may be opened "their own partner row" (OWN_PARTNER_ROW)
+rather than the whole partners question: the row whose contact address is the one the
+invitation was sent to (and that they verified to accept it). An address, not a position or a
+name, says whose row it is: the lead may reorder the rows, rename the organisation or change
+its role and share, and the row stays theirs; the lead gives it to someone else by changing
+its address. The co-applicant changes the other cells of that row, never its name or address
+(they say whose row it is and match it to its Partner), nor any other row.
+
 Messages with the Secretariat stay between the lead and the Secretariat: the lead speaks for
 the application; co-applicants read the answers, the files and the outcome.
 """
@@ -24,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 from notifications import notify
+from questionnaires.models import Role
 
 from .lifecycle import DomainError
 from .models import CoApplicant, ExpressionOfInterest
@@ -37,6 +46,9 @@ MAX_PER_EOI = 10
 SENT_PER_HOUR = 20
 
 STEP, QUESTION = "step", "question"
+OWN_PARTNER_ROW = "partner:own"
+# The cells of a partner row that say whose it is: its co-applicant does not change them.
+IDENTITY = (Role.PARTNER_NAME, Role.PARTNER_EMAIL)
 
 
 class InvitationRefused(DomainError):
@@ -61,6 +73,45 @@ def opened_questions(definition, parts):
     return keys
 
 
+def own_row_question(definition, parts):
+    """The partners question when `parts` open only the co-applicant's own row of it (not
+    when the question or its step is opened whole), else None."""
+    if OWN_PARTNER_ROW not in parts:
+        return None
+    question = definition.with_role(Role.PARTNERS)
+    if question is None or question.key in opened_questions(definition, parts):
+        return None
+    return question
+
+
+def own_row_index(question, rows, email):
+    """The position of the row of `rows` whose contact address is `email`, or None."""
+    column = question.column_with_role(Role.PARTNER_EMAIL)
+    wanted = (email or "").strip().casefold()
+    if column is None or not wanted:
+        return None
+    for index, row in enumerate(rows or ()):
+        if str(row.get(column.key) or "").strip().casefold() == wanted:
+            return index
+    return None
+
+
+def with_own_row(question, stored, row, email):
+    """The `stored` rows with the cells of `row` written into the row of `email`, its name and
+    address kept; every other row exactly as it was, none added or taken away. None when no
+    stored row is theirs."""
+    rows = list(stored or ())
+    index = own_row_index(question, rows, email)
+    if index is None:
+        return None
+    kept = {column.key for column in question.columns if column.role in IDENTITY}
+    rows[index] = {
+        **rows[index],
+        **{key: value for key, value in row.items() if key not in kept},
+    }
+    return rows
+
+
 def link_of(user, eoi):
     """`user`'s live, accepted link to `eoi`, or None; asked once per request and EOI."""
     if eoi is None or not getattr(user, "is_authenticated", False):
@@ -77,7 +128,22 @@ def editable_keys(eoi, user, definition):
     if eoi.owner_id == user.pk:
         return {question.key for question in definition.questions}
     link = link_of(user, eoi)
-    return opened_questions(definition, link.parts) if link else set()
+    if link is None:
+        return set()
+    keys = opened_questions(definition, link.parts)
+    if question := own_row_question(definition, link.parts):
+        keys.add(question.key)  # one row of it only: row_limit says which
+    return keys
+
+
+def row_limit(eoi, user, definition):
+    """(the partners question, the invited address) when `user` may change only their own row
+    of it; None when they may change it whole, or not at all."""
+    if eoi.owner_id == user.pk:
+        return None
+    link = link_of(user, eoi)
+    question = own_row_question(definition, link.parts) if link else None
+    return (question, link.email) if question else None
 
 
 def token_hash(token):

@@ -159,11 +159,14 @@ def save_step(eoi, actor, version, changed):
     when. Nothing changed, nothing written.
 
     Only the questions `actor` may edit are merged (all for the lead, those opened to a
-    co-applicant): a closed question's answer slipped into a request is left as it is.
+    co-applicant): a closed question's answer slipped into a request is left as it is. A
+    co-applicant opened only their own partner row changes that row alone (_own_row_only).
     """
     definition = eoi_answers.edited_in(eoi)
     allowed = coapplicants.editable_keys(eoi, actor, definition)
     changed = {key: value for key, value in changed.items() if key in allowed}
+    if limit := coapplicants.row_limit(eoi, actor, definition):
+        _own_row_only(eoi, changed, *limit)
     if not changed:
         return eoi
     ensure_editable(eoi)
@@ -205,6 +208,22 @@ def save_step(eoi, actor, version, changed):
             trail.record(actor, "eoi.edited_by_coapplicant", eoi, fields=sorted(changed))
     eoi.refresh_from_db()
     return eoi
+
+
+def _own_row_only(eoi, changed, question, email):
+    """Of the rows a co-applicant sends for `question`, only their own row is taken, written
+    into the stored rows (coapplicants.with_own_row): another row changed, added or deleted is
+    left as the lead has it."""
+    if question.key not in changed:
+        return
+    sent = changed.pop(question.key) or []
+    index = coapplicants.own_row_index(question, sent, email)
+    stored = eoi.answers.get(question.key)
+    if index is None:
+        return
+    rows = coapplicants.with_own_row(question, stored, sent[index], email)
+    if rows is not None and rows != stored:
+        changed[question.key] = rows
 
 
 def _conflict(eoi, actor):

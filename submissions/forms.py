@@ -12,10 +12,10 @@ from django.utils.translation import ngettext
 
 from questionnaires.answers import initial
 from questionnaires.definition import StepDef
-from questionnaires.forms import AnswersForm, Bounds, rows_formset
+from questionnaires.forms import AnswersForm, Bounds, RowForm, rows_formset, shares_problem
 from questionnaires.models import FileTypes, Kind, Role
 
-from . import documents
+from . import coapplicants, documents
 from .models import CallDocument, ExpressionOfInterest
 from .uploads import BUDGET_TYPES, MESSAGE_TYPES, SUPPORTING_TYPES, sniff
 
@@ -61,11 +61,16 @@ class StepForm(AnswersForm):
 class StepForms:
     """The form of one step and the formsets of its repeating rows, bound together."""
 
-    def __init__(self, eoi, step, data=None, editable=None):
+    def __init__(self, eoi, step, data=None, editable=None, row_limit=None):
         """`editable`: the question keys this person may change (a co-applicant's opened
-        ones); the others are not in the form at all. None: every question."""
+        ones); the others are not in the form at all. None: every question. `row_limit`:
+        (question, address) when only the row of that address may change (OwnRowForm)."""
         asked = [q for q in step.asks.questions if editable is None or q.key in editable]
         bounds = bounds_of(eoi.call, asked)
+        self.own_row = None
+        if row_limit and row_limit[0] in asked:
+            asked.remove(row_limit[0])
+            self.own_row = OwnRowForm(data, eoi=eoi, row_limit=row_limit, bounds=bounds)
         questions = [q for q in asked if not q.is_rows and not q.is_file]
         given = {q.key: initial(q, eoi.answers.get(q.key)) for q in questions}
         self.form = StepForm(
@@ -88,7 +93,11 @@ class StepForms:
         self.keeps_unfinished_rows = eoi.status == eoi.Status.DRAFT
 
     def is_valid(self):
-        return self.form.is_valid() and all(rows.is_valid() for rows in self.rows.values())
+        return (
+            self.form.is_valid()
+            and all(rows.is_valid() for rows in self.rows.values())
+            and (self.own_row is None or self.own_row.is_valid())
+        )
 
     def changed_answers(self):
         """What changed and is valid, as stored. Rows: on a draft, each row typed into with
@@ -104,6 +113,8 @@ class StepForms:
                 answers[key] = rows.rows()
             elif self.keeps_unfinished_rows and (kept := rows.draft_rows()) is not None:
                 answers[key] = kept
+        if self.own_row is not None and (rows := self.own_row.changed_rows()) is not None:
+            answers[self.own_row.question.key] = rows
         return answers
 
     @property
@@ -115,7 +126,60 @@ class StepForms:
             ]
             if problems:
                 errors[key] = problems
+        if self.own_row is not None and self.own_row.errors:
+            errors[self.own_row.question.key] = [
+                str(e) for errs in self.own_row.errors.values() for e in errs
+            ]
         return errors
+
+
+class OwnRowForm(RowForm):
+    """A co-applicant's own partner row (coapplicants.OWN_PARTNER_ROW): its cells but the name
+    and address, which say whose row it is; the other rows are the lead's, shown, not sent.
+    `row` is None when no row carries the co-applicant's address (nothing to edit)."""
+
+    def __init__(self, data, *, eoi, row_limit, bounds):
+        question, email = row_limit
+        self.question, self.email = question, email
+        self.stored = eoi.answers.get(question.key) or []
+        index = coapplicants.own_row_index(question, self.stored, email)
+        self.row = None if index is None else self.stored[index]
+        self.others = [row for number, row in enumerate(self.stored) if number != index]
+        columns = [c for c in question.columns if c.role not in coapplicants.IDENTITY]
+        given = initial(question, [self.row]) if self.row is not None else [{}]
+        super().__init__(
+            data,
+            initial=given[0],
+            prefix=f"{question.key}-own",
+            questions=columns if self.row is not None else (),
+            bounds=bounds,
+        )
+
+    def _name(self, row):
+        column = self.question.column_with_role(Role.PARTNER_NAME)
+        return str(row.get(column.key) or "") if column else ""
+
+    @property
+    def name_of_row(self):
+        return self._name(self.row) if self.row is not None else ""
+
+    @property
+    def other_names(self):
+        return [name for row in self.others if (name := self._name(row))]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.row is not None and not self.errors:
+            rows = coapplicants.with_own_row(self.question, self.stored, self.answers(), self.email)
+            if problem := shares_problem(self.question, rows or []):
+                raise forms.ValidationError(problem, code="shares")
+        return cleaned_data
+
+    def changed_rows(self):
+        """All the rows, with this one as typed, when it changed and is valid; else None."""
+        if self.row is None or not self.has_changed() or not self.is_valid():
+            return None
+        return coapplicants.with_own_row(self.question, self.stored, self.answers(), self.email)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -263,8 +327,9 @@ class CallDocumentForm(forms.ModelForm):
 
 
 class PartsForm(forms.Form):
-    """The parts of the form the lead opens to a co-applicant: whole steps, or single
-    questions ("step:<key>", "question:<key>", as coapplicants.opened_questions reads them)."""
+    """The parts of the form the lead opens to a co-applicant: whole steps, single questions
+    ("step:<key>", "question:<key>", as coapplicants.opened_questions reads them), or their
+    own partner row (coapplicants.OWN_PARTNER_ROW)."""
 
     parts = forms.MultipleChoiceField(
         label=_("What they may edit"),
@@ -283,6 +348,15 @@ class PartsForm(forms.Form):
             options = [(f"step:{step.key}", _("The whole step: %(step)s") % {"step": step.title})]
             options += [
                 (f"question:{question.key}", str(question.label)) for question in step.questions
+            ]
+            options += [
+                (
+                    coapplicants.OWN_PARTNER_ROW,
+                    _("Only their own row of “%(question)s”: the row with their email address")
+                    % {"question": question.label},
+                )
+                for question in step.questions
+                if question.role == Role.PARTNERS
             ]
             choices.append((str(step.title), options))
         self.fields["parts"].choices = choices

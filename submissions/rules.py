@@ -20,11 +20,10 @@ def is_coapplicant(user, eoi):
 
 @rules.predicate
 def has_opened_parts(user, eoi):
-    """A co-applicant the lead opened at least one question to (in the version edited now)."""
+    """A co-applicant the lead opened at least one question, or their own partner row, to (in
+    the version edited now)."""
     link = coapplicants.link_of(user, eoi)
-    return link is not None and bool(
-        coapplicants.opened_questions(answers.edited_in(eoi), link.parts)
-    )
+    return link is not None and bool(coapplicants.editable_keys(eoi, user, answers.edited_in(eoi)))
 
 
 @rules.predicate

@@ -177,6 +177,21 @@ def editable_keys(request, eoi):
     return coapplicants.editable_keys(eoi, request.user, answers.edited_in(eoi))
 
 
+def step_forms(request, eoi, step):
+    """The step's forms for `request.user`: what they may edit, and of the partners perhaps
+    their own row only."""
+    limit = None
+    if eoi.owner_id != request.user.pk:
+        limit = coapplicants.row_limit(eoi, request.user, answers.edited_in(eoi))
+    return StepForms(
+        eoi,
+        step,
+        request.POST or None,
+        editable=editable_keys(request, eoi),
+        row_limit=limit,
+    )
+
+
 @login_required
 def eoi_continue(request, uuid):
     """The step the applicant was on (the first one, the first time or if it is gone)."""
@@ -218,7 +233,7 @@ def save_step_forms(request, eoi, forms):
 
 def answers_step(request, eoi, step):
     editable = editable_keys(request, eoi)
-    forms = StepForms(eoi, step, request.POST or None, editable=editable)
+    forms = step_forms(request, eoi, step)
     if request.method == "POST":
         try:
             eoi = save_step_forms(request, eoi, forms)
@@ -241,10 +256,12 @@ def answers_step(request, eoi, step):
             else (),
             problem_here=forms.form.is_bound and not forms.is_valid(),
             form=forms.form,
+            own_row=forms.own_row,
             rows=list(forms.rows.values()),
             rows_failed=any(
                 rows.is_bound and rows.total_error_count() for rows in forms.rows.values()
-            ),
+            )
+            or bool(forms.own_row and forms.own_row.errors),
         ),
     )
 
@@ -261,7 +278,7 @@ def eoi_autosave(request, uuid, step):
         return JsonResponse(
             {"error": _("This expression of interest can no longer be changed.")}, status=403
         )
-    forms = StepForms(eoi, step, request.POST, editable=editable_keys(request, eoi))
+    forms = step_forms(request, eoi, step)
     try:
         eoi = save_step_forms(request, eoi, forms)
     except domain.EditConflict as conflict:

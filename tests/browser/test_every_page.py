@@ -142,7 +142,16 @@ def test_coapplicant_pages(site, browser, language):
 
     call, _ = load_2021_call()
     lead = ApplicantFactory(preferred_language=language)
-    eoi = EOIFactory(call=call, owner=lead, challenges=list(call.challenges.all()[:1]))
+    partner_row = {"country": "ML", "role": "Forums", "budget_share": "20", "not_named": False}
+    eoi = EOIFactory(
+        call=call,
+        owner=lead,
+        challenges=list(call.challenges.all()[:1]),
+        partners=[
+            {**partner_row, "name": "Université de Bamako", "email": "prof@example.org"},
+            {**partner_row, "name": "Voix des Femmes", "email": "second@example.org"},
+        ],
+    )
     walk = Walk(browser, site, language, weigh=False)
     page = walk.page
     sign_in(walk.context, site.url, lead)
@@ -186,6 +195,12 @@ def test_coapplicant_pages(site, browser, language):
         parts=["step:project", "question:budget_requested"]
     )
     visitor.visit(f"/eois/{eoi.uuid}/budget/", "step-coapplicant")
+    # Their own partner row only: the lead's rows named, not in the form.
+    type(invitation).objects.filter(pk=invitation.pk).update(
+        parts=["step:project", coapplicants.OWN_PARTNER_ROW]
+    )
+    visitor.visit(f"/eois/{eoi.uuid}/budget/", "step-coapplicant-own-row")
+    expect(visitor.page.locator("[name=partners-own-role]")).to_have_value("Forums")
     visitor.finish()
     walk.finish()
 
