@@ -124,7 +124,13 @@ def test_a_partner_row_typed_halfway_is_saved_when_the_applicant_leaves(live_ser
 
     expect(phone.get_by_role("heading", name="Project", exact=True)).to_be_visible()
     assert ExpressionOfInterest.objects.get().answers["partners"] == [
-        {"name": "Association des Femmes de Mopti", "locally_led": False}
+        {
+            "name": "Association des Femmes de Mopti",
+            "budget_share": None,
+            "locally_led": False,
+            "email": None,
+            "not_named": False,
+        }
     ]
     phone.goto(budget)
     expect(phone.locator("#id_partners-0-name")).to_have_value("Association des Femmes de Mopti")
