@@ -172,8 +172,10 @@ def staff(name, role):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_an_applicant_signs_up_fills_in_over_two_sittings_and_gets_the_receipt(
-    live_server, sitting, mailbox, tmp_path, language
+    live_server, sitting, mailbox, tmp_path, language, settings
 ):
+    # Every mail links to SITE_URL, allauth's too, as production's does to the public site.
+    settings.SITE_URL = live_server.url
     call, _ = load_2021_call()
     email = f"awa.{language}@example.org"
 
