@@ -304,12 +304,12 @@ def _ask_partners(eoi, actor, now):
             .exclude(confirmation=Partner.Confirmation.DECLINED)
             .select_for_update()
         )
-        own = partners.applicants_addresses(eoi)
+        leads = partners.leads_addresses(eoi)
         for partner in waiting:
             if partner.token_hash and partner.token_expires_at > now:
                 continue
-            if partner.email.lower() in own:
-                continue  # it would confirm for itself: it stays unconfirmed
+            if partner.email.lower() in leads:
+                continue  # the lead would confirm for it: it stays unconfirmed
             token = partners.new_link(partner, now)
             partner.confirmation = Partner.Confirmation.PENDING
             partner.asked_at = now
@@ -328,8 +328,8 @@ def answer_partner(partner, actor, confirmed, comment="", now=None):
     now = now or timezone.now()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().select_related("eoi").get(pk=partner.pk)
-        if actor is not None and actor.is_authenticated and _writes(partner.eoi, actor):
-            raise NotAllowed(_("A partner confirms for itself, not the people who apply."))
+        if actor is not None and actor.pk == partner.eoi.owner_id:
+            raise NotAllowed(_("A partner confirms for itself, not the lead applicant."))
         if partner.eoi.status == Status.WITHDRAWN:
             raise DomainError(_("This expression of interest was withdrawn."))
         if partner.confirmation not in (
@@ -358,11 +358,6 @@ def answer_partner(partner, actor, confirmed, comment="", now=None):
             comment=partner.comment,
         )
     return partner
-
-
-def _writes(eoi, user):
-    """The user is the application's lead or one of its co-applicants."""
-    return eoi.owner_id == user.pk or coapplicants.link_of(user, eoi) is not None
 
 
 def remember_step(eoi, slug):

@@ -15,11 +15,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .balance import HUNDRED, rows_of, tidy
-from .models import CoApplicant, ExpressionOfInterest, Partner
+from .models import ExpressionOfInterest, Partner
 
 CENT = Decimal("0.01")
 Confirmation = Partner.Confirmation
@@ -120,8 +120,9 @@ def by_token(token, now=None):
 
 def for_user(user):
     """The partners whose address is one the user verified and that were asked: they may
-    answer from their account. Never a row of an application the user writes (as its lead or
-    a co-applicant): nobody confirms what they said of a partner themselves."""
+    answer from their account. Never a row of the user's own application: a lead does not
+    confirm what they said of a partner themselves. (A co-applicant does, for their own
+    organisation's row: they were invited at that address and accepted with it.)"""
     from allauth.account.models import EmailAddress
 
     emails = list(
@@ -132,28 +133,20 @@ def for_user(user):
     query = Q()
     for email in emails:
         query |= Q(email__iexact=email)
-    writes_it = CoApplicant.objects.active().filter(eoi=OuterRef("eoi"), user=user)
     return (
         Partner.objects.filter(query, confirmation=Confirmation.PENDING)
         .exclude(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
         .exclude(eoi__owner=user)
-        .exclude(Exists(writes_it))
     )
 
 
-def applicants_addresses(eoi):
-    """The addresses of the people who write the application, in lower case: the lead's
-    verified ones and each co-applicant's (invited or accepted). A partner named with one of
-    them is not sent a link: it would confirm for itself."""
+def leads_addresses(eoi):
+    """The lead applicant's addresses, in lower case: a partner named with one of them is not
+    sent a link, which would let the lead confirm for it."""
     from allauth.account.models import EmailAddress
 
-    people = [eoi.owner_id]
-    people += CoApplicant.objects.active().filter(eoi=eoi).values_list("user_id", flat=True)
-    addresses = set(
-        EmailAddress.objects.filter(user__in=people, verified=True).values_list("email", flat=True)
-    )
+    addresses = set(EmailAddress.objects.filter(user=eoi.owner_id).values_list("email", flat=True))
     addresses.add(eoi.owner.email)
-    addresses.update(CoApplicant.objects.live().filter(eoi=eoi).values_list("email", flat=True))
     return {address.lower() for address in addresses}
 
 

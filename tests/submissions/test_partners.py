@@ -468,38 +468,43 @@ def test_the_partners_forms_carry_their_csrf_token(eoi):
     assert eoi.partners.get().confirmation == Confirmation.CONFIRMED
 
 
-def test_nobody_who_writes_the_application_confirms_a_partner_for_it(client, eoi):
-    """A lead (or co-applicant) who gives their own address as a partner's would confirm what
-    they said themselves: no link goes to it, and their account cannot answer for it."""
+def test_the_lead_does_not_confirm_a_partner_for_it(client, eoi):
+    """A lead who gives their own address as a partner's would confirm what they said
+    themselves: no link goes to it, and their account cannot answer for it. A co-applicant
+    (invited at the partner's address, accepted with it) answers for their own row."""
     from submissions import coapplicants
 
     colleague = ApplicantFactory(email="colleague@example.org")
     coapplicants.accept(coapplicants.invite(eoi, eoi.owner, colleague.email, []), colleague)
+    EmailAddress.objects.create(user=eoi.owner, email="second@example.org", verified=True)
     save_partners(
         eoi,
         [
             row("Mine", share=10, email=eoi.owner.email.upper()),
+            row("Also mine", share=10, email="second@example.org"),
             row("Theirs", share=10, email="colleague@example.org"),
-            row("Real", share=10, email="real@example.org"),
         ],
     )
 
     assert domain.ask_partners(eoi, eoi.owner) == 1
     assert list(
         OutboundEmail.objects.filter(event="partner_asked").values_list("to", flat=True)
-    ) == ["real@example.org"]
+    ) == ["colleague@example.org"]
     Partner.objects.filter(eoi=eoi).update(confirmation=Confirmation.PENDING)  # as if asked
-    for person, name in ((eoi.owner, "Mine"), (colleague, "Theirs")):
+    client.force_login(eoi.owner)
+    for name in ("Mine", "Also mine"):
         partner = eoi.partners.get(name=name)
-        client.force_login(person)
         url = reverse("submissions:partner_answer", args=[partner.pk])
         assert client.post(url, {"answer": "confirm"}).status_code == 404
         with pytest.raises(domain.NotAllowed):
-            domain.answer_partner(partner, person, confirmed=True)
+            domain.answer_partner(partner, eoi.owner, confirmed=True)
         partner.refresh_from_db()
         assert partner.confirmation == Confirmation.PENDING
+    client.force_login(colleague)
+    theirs = eoi.partners.get(name="Theirs")
+    client.post(reverse("submissions:partner_answer", args=[theirs.pk]), {"answer": "confirm"})
     eoi.refresh_from_db()
-    assert eoi.partners_confirmed == 0
+    assert eoi.partners_confirmed == 1
 
 
 def test_a_withdrawn_applications_link_confirms_nothing(client, eoi):
