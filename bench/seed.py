@@ -79,6 +79,11 @@ def fake_answer(rng, question, challenges):
     from questionnaires.models import Kind, Role
 
     kind = question.kind
+    # A partner's address and share: three partners' shares stay within the budget.
+    if question.role == Role.PARTNER_EMAIL:
+        return f"partner{rng.randint(1, 10**6)}@example.org"
+    if question.role == Role.PARTNER_SHARE:
+        return rng.randint(0, 30)
     if kind == Kind.SHORT_TEXT:
         return sentence(rng, 6)
     if kind == Kind.LONG_TEXT:
