@@ -137,11 +137,14 @@ def row_as_text(question, row, blind=False, say=as_text):
     for column in question.columns:
         if blind and column.identifying:
             continue
-        value = row.get(column.key)
-        if column.kind == Kind.YES_NO:
-            text = str(column.label) if value is True else ""
-        else:
-            text = say(column, value)
-        if text:
+        if text := cell_text(column, row.get(column.key), say):
             shown.append(text)
     return " · ".join(shown)
+
+
+def cell_text(column, value, say=as_text):
+    """One answer of a row in words: a yes-or-no column shows its label when yes, no words
+    when no."""
+    if column.kind == Kind.YES_NO:
+        return str(column.label) if value is True else ""
+    return say(column, value)

@@ -8,7 +8,7 @@ saved, so lists, filters, sorts and the dashboard never open the answers.
 from django.utils.translation import gettext as _
 
 from questionnaires import definition as definitions
-from questionnaires.answers import as_text, country_name, is_answered, row_as_text
+from questionnaires.answers import as_text, cell_text, country_name, is_answered, row_as_text
 from questionnaires.models import Kind, Role
 
 from .balance import figures
@@ -168,12 +168,7 @@ def reviewer_row(question, row, blind=False):
             continue
         if column.identifying and hidden:
             continue
-        value = row.get(column.key)
-        if column.kind == Kind.YES_NO:
-            text = str(column.label) if value is True else ""
-        else:
-            text = as_text(column, value)
-        if text:
+        if text := cell_text(column, row.get(column.key)):
             shown.append(text)
     return " · ".join(shown)
 
