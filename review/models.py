@@ -271,6 +271,9 @@ class Decision(models.Model):
 
     class Outcome(models.TextChoices):
         INVITED = "invited", _("Invited to full proposal")
+        SHORTLISTED = "shortlisted", _("Shortlisted for interview")
+        RECOMMENDED = "recommended", _("Recommended for an award")
+        AWARDED = "awarded", _("Awarded a grant")
         WAITLISTED = "waitlisted", _("Waitlisted")
         NOT_SELECTED = "not_selected", _("Not selected")
 

@@ -702,6 +702,11 @@ class ExpressionOfInterest(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
         INVITED = "invited", _("Invited to full proposal")
+        # The later stages' outcomes (issue 15): the stage an EOI is in is the one its last
+        # released outcome opened.
+        SHORTLISTED = "shortlisted", _("Shortlisted for interview")
+        RECOMMENDED = "recommended", _("Recommended for an award")
+        AWARDED = "awarded", _("Awarded a grant")
         WAITLISTED = "waitlisted", _("Waitlisted")
         NOT_SELECTED = "not_selected", _("Not selected")
         WITHDRAWN = "withdrawn", _("Withdrawn")

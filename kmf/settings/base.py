@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "questionnaires",
     "submissions",
     "review",
+    "interviews",
+    "awards",
 ]
 
 MIDDLEWARE = [
