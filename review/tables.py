@@ -2,7 +2,7 @@
 headers, paginated, columns to choose. Their moments are in the reader's time zone, named
 (core.timezones.list_moment)."""
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import django_tables2 as tables
 import django_tables2.utils
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.timezones import list_day, list_moment
 
-from .models import Review
+from .models import Decision, Review
 from .selectors import NOT_STARTED, sorted_eois
 
 _signature = django_tables2.utils.signature
@@ -59,13 +59,20 @@ class SecretariatTable(tables.Table):
     def column_choices(cls):
         return [(name, cls.base_columns[name].verbose_name) for name in cls.choosable]
 
+    def label(self, choices, value):
+        """A choice's label, translated once a page rather than once a row."""
+        labels = self.__dict__.setdefault("_labels", {})
+        if choices not in labels:
+            labels[choices] = {key: str(label) for key, label in choices.choices}
+        return labels[choices].get(value, value)
+
     def body(self):
         """The page's rows as HTML: the cells django-tables2's rows render (its accessors, the
         choices' labels, the default for an empty value, render_FOO, linkify), escaped and
         localised as `{{ cell }}` is, written by one function per column worked out once per
         page, rather than by django-tables2 asking each cell's column for all of it again
-        (a third of the EOI list's CPU at 5,000 EOIs). tests/review/test_table_rows.py holds the two to the
-        same bytes."""
+        (a third of the EOI list's CPU at 5,000 EOIs). tests/review/test_table_rows.py holds
+        the two to the same bytes."""
         records = list(self.page.object_list.data if hasattr(self, "page") else self.data)
         if not records:
             return ""
@@ -268,9 +275,14 @@ class EOITable(SecretariatTable):
         )
 
     def render_decision(self, value):
+        outcome = self.label(Decision.Outcome, value.outcome)
         if value.released_at:
-            return value.get_outcome_display()
-        return f"{value.get_outcome_display()} ({_('not released')})"
+            return outcome
+        return f"{outcome} ({self.not_released})"
+
+    @cached_property
+    def not_released(self):
+        return str(_("not released"))
 
 
 def eoi_link():
