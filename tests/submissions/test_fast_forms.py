@@ -142,3 +142,46 @@ def test_the_radio_buttons_are_written_whole():
         "Relevance &lt;&amp; &quot;fit&quot;&gt; (60%)</legend>"
     ) in html
     assert f'<label for="id_{name}_1" class="form-check-label">2 · Fair &lt;ok&gt;</label>' in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("data", [None, "junk"])
+def test_the_lists_filters_field_by_field(language, data):
+    """{{ field|fast_crispy_field }} writes what {{ field|as_crispy_field }} writes, on each
+    Secretariat list's filters and the form that saves a view, empty and sent back wrong."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from notifications.models import OutboundEmail
+    from review.filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
+    from review.forms import SavedViewForm
+    from review.models import Assignment, Review
+    from submissions.models import ExpressionOfInterest
+    from submissions.templatetags.fast_forms import fast_crispy_field
+    from tests.factories import ApplicantFactory
+
+    call = EOIFactory().call
+    reviewers = [ApplicantFactory(name="Ada <Reviewer>")]
+    forms = {
+        "eois": lambda d: (
+            EOIFilter(
+                d, queryset=ExpressionOfInterest.objects.all(), call=call, reviewers=reviewers
+            ).form
+        ),
+        "reviews": lambda d: (
+            ReviewFilter(d, queryset=Review.objects.all(), reviewers=reviewers).form
+        ),
+        "assignments": lambda d: (
+            AssignmentFilter(d, queryset=Assignment.objects.all(), reviewers=reviewers).form
+        ),
+        "outbox": lambda d: OutboxFilter(d, queryset=OutboundEmail.objects.all()).form,
+        "saved view": lambda d: SavedViewForm(d, owner=reviewers[0], call=call, list_name="eois"),
+    }
+    with translation.override(language):
+        for name, make in forms.items():
+            data_for = (lambda form: junk(form)) if data else (lambda form: None)
+            ours, theirs = make(data_for(make(None))), make(data_for(make(None)))
+            if data:
+                assert not ours.is_valid(), name
+                theirs.is_valid()
+            for mine, crispys in zip(ours, theirs, strict=True):
+                assert same_html(fast_crispy_field(mine)) == same_html(as_crispy_field(crispys))
