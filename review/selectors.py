@@ -137,7 +137,7 @@ INTAKE_FRESH_FOR = 60
 
 def intake_key(call):
     # The version changes with the figures' shape: a deploy must not read the last one's.
-    return f"review:intake:3:{call.pk}"
+    return f"review:intake:4:{call.pk}"
 
 
 def intake(call):
@@ -194,7 +194,7 @@ def count_intake(call):
             for index, choice in enumerate(types)
         },
         requested=Sum("budget_requested", filter=is_sent),
-        **balance_totals({"sent": is_sent, "invited": Q(status=Status.INVITED)}),
+        **balance_totals(balance_groups()),
     )
     by_challenge = (
         call.challenges.annotate(
@@ -243,7 +243,7 @@ def count_intake(call):
         ],
         "balance": {
             group: {name: totals[f"{group}_{name}"] for name in BALANCE_TOTALS}
-            for group in ("sent", "invited")
+            for group in balance_groups()
         },
     }
 
@@ -257,6 +257,23 @@ BALANCE_TOTALS = (
     "named",
     "confirmed",
 )
+
+
+def reached_invitation():
+    """The EOIs invited to a full proposal, whatever became of them since: the ones invited
+    now and the ones a later stage moved on (shortlisted, recommended, awarded)."""
+    Status = ExpressionOfInterest.Status
+    return Q(status__in=[Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED, Status.AWARDED])
+
+
+def balance_groups():
+    """The dashboard's groups of EOIs for the balance of power, in their columns' order."""
+    Status = ExpressionOfInterest.Status
+    return {
+        "sent": ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN]),
+        "invited": reached_invitation(),
+        "awarded": Q(status=Status.AWARDED),
+    }
 
 
 def balance_totals(groups):

@@ -131,21 +131,30 @@ def test_the_csv_export_writes_them(client, listed, rubric_call):
     assert [row[PARTNERSHIP[1]] for row in rows] == ["True", "False", "False"]
 
 
-def test_the_dashboard_shows_the_balance_over_submitted_and_invited(
+def test_the_dashboard_shows_the_balance_over_submitted_invited_and_awarded(
     client, listed, rubric_call, secretariat
 ):
-    # Alpha (100 % local) asks €18,000 and is invited; the others ask €18,000 each too.
+    # Each asks €18,000. Alpha (100 % local, a Malian lead) is invited; Bravo (40 % local, a
+    # lead abroad) was invited, then awarded: it counts among the invited too.
     ExpressionOfInterest.objects.filter(title="Alpha forums").update(status=Status.INVITED)
+    ExpressionOfInterest.objects.filter(title="Bravo radio").update(status=Status.AWARDED)
     cache.clear()
 
     page = client.get(reverse("review:dashboard", args=[rubric_call.slug])).content.decode()
     table = page[page.index('id="balance"') :]
     table = table[: table.index("</table>")]
+    assert re.findall(r'<th scope="col">([^<]*)</th>', table) == [
+        "Submitted (3)",
+        "Invited (2)",
+        "Awarded (1)",
+    ]
     cells = re.findall(r"<td>([^<]*)</td>", table)
-    # Submitted: (100 + 40 + 0) / 3 of the money; 1 lead of 3; 0 of 3 partners confirmed.
-    # Invited: Alpha alone.
-    assert cells == ["47&nbsp;%", "100&nbsp;%", "33&nbsp;%", "100&nbsp;%", "0/3", "0/1"]
-    assert "Awarded grants are not on the platform yet." in page
+    # Money: (100 + 40 + 0) / 3; (100 + 40) / 2; 40. Leads: 1 of 3; 1 of 2; 0 of 1.
+    assert cells == [
+        *("47&nbsp;%", "70&nbsp;%", "40&nbsp;%"),
+        *("33&nbsp;%", "50&nbsp;%", "0&nbsp;%"),
+        *("0/3", "0/2", "0/1"),
+    ]
 
 
 # ---- What reviewers see ----------------------------------------------------------------------
