@@ -18,6 +18,10 @@ class Event(models.TextChoices):
     REVIEWER_ASSIGNED = "reviewer_assigned", _("Reviewer assignment")
     REVIEW_DUE = "review_due", _("Review due reminder")
     DECISION = "decision", _("Decision with feedback")
+    # The later stages' decisions (issue 15), each with its feedback.
+    PROPOSAL_DECISION = "proposal_decision", _("Full proposal decision with feedback")
+    INTERVIEW_DECISION = "interview_decision", _("Interview decision with feedback")
+    AWARD_DECISION = "award_decision", _("Award decision with feedback")
     DISCUSSION_COMMENT = "discussion_comment", _("A comment in the reviewers’ discussion")
     MESSAGE_TO_APPLICANT = "message_to_applicant", _("A message from the Secretariat")
     MESSAGE_TO_SECRETARIAT = "message_to_secretariat", _("A message from an applicant")
@@ -73,6 +77,9 @@ PLACEHOLDERS = {
     Event.REVIEWER_ASSIGNED: REVIEWER_PLACEHOLDERS,
     Event.REVIEW_DUE: REVIEWER_PLACEHOLDERS,
     Event.DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+    Event.PROPOSAL_DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+    Event.INTERVIEW_DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
+    Event.AWARD_DECISION: EOI_PLACEHOLDERS | {"decision", "feedback"},
     # Never the comment itself: the mail says where to read it, signed in.
     Event.DISCUSSION_COMMENT: {
         "recipient_name",

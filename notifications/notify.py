@@ -257,13 +257,25 @@ def reviews_due(reviewer, call, assignments):
     )
 
 
+# Each stage's decision has its mail, by the stage's kind (submissions.Stage.Kind); the
+# expression of interest's (no stage) is Event.DECISION.
+DECISION_EVENTS = {
+    "proposal": Event.PROPOSAL_DECISION,
+    "interview": Event.INTERVIEW_DECISION,
+    "award": Event.AWARD_DECISION,
+}
+
+
 def decision_released(decision, coapplicants=()):
-    """The outcome, to the lead applicant and a copy to each co-applicant."""
+    """The outcome of a stage, to the lead applicant and a copy to each co-applicant: once per
+    EOI and stage."""
     eoi = decision.eoi
+    stage = decision.stage
+    is_later = stage is not None and stage.kind in DECISION_EVENTS
     _to_applicant(
         eoi,
-        f"decision:{eoi.pk}",
-        Event.DECISION,
+        f"decision:{eoi.pk}:{stage.pk}" if is_later else f"decision:{eoi.pk}",
+        DECISION_EVENTS[stage.kind] if is_later else Event.DECISION,
         coapplicants,
         decision=lambda: decision.get_outcome_display(),
         feedback=decision.feedback,

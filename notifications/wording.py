@@ -84,6 +84,30 @@ DEFAULTS = {
             "the {call_title}. The decision: {decision}.\n\n{feedback}\n\n{eoi_url}"
         ),
     ),
+    Event.PROPOSAL_DECISION: (
+        _("The outcome for your full proposal {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThank you for your full proposal {reference} to the "
+            "{call_title}. The Review Board has assessed it. The decision: {decision}.\n\n"
+            "{feedback}\n\nYou can read the outcome on your application's page: {eoi_url}"
+        ),
+    ),
+    Event.INTERVIEW_DECISION: (
+        _("The outcome of your interview for {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThank you for your interview about {reference} for the "
+            "{call_title}. The decision: {decision}.\n\n{feedback}\n\n"
+            "You can read the outcome on your application's page: {eoi_url}"
+        ),
+    ),
+    Event.AWARD_DECISION: (
+        _("The award decision for {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThe Knowledge Management Fund has decided on the "
+            "grants of the {call_title}. The decision for {reference}: {decision}.\n\n"
+            "{feedback}\n\nYou can read the outcome on your application's page: {eoi_url}"
+        ),
+    ),
     Event.DISCUSSION_COMMENT: (
         _("{author_name} commented on {reference}"),
         _(

@@ -211,7 +211,7 @@ class ReviewerExpertiseAdmin(AutocompleteAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(MadeByTheReviewApp):
-    list_display = ["eoi", "outcome", "decided_by", "decided_at", "released_at"]
+    list_display = ["eoi", "stage", "outcome", "decided_by", "decided_at", "released_at"]
     list_filter = ["outcome", "eoi__call"]
-    list_select_related = ["eoi", "decided_by"]
-    readonly_fields = ["eoi", "outcome", "feedback", "decided_by", "released_at"]
+    list_select_related = ["eoi", "stage", "decided_by"]
+    readonly_fields = ["eoi", "stage", "outcome", "feedback", "decided_by", "released_at"]

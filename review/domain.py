@@ -20,7 +20,7 @@ from notifications import notify
 from notifications.outbox import delivered_together
 from submissions import answers, lifecycle
 from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
-from submissions.models import Challenge, ExpressionOfInterest
+from submissions.models import Challenge, CoApplicant, ExpressionOfInterest, Stage
 
 from . import scoring
 from .models import (
@@ -31,6 +31,7 @@ from .models import (
     ReviewComment,
     ReviewerExpertise,
     Score,
+    current_decision,
     eoi_rubric,
 )
 
@@ -51,7 +52,7 @@ def reviewers_with_load():
     open_reviews = (
         active_assignments()
         .filter(reviewer=OuterRef("pk"), reviewed_at=None, eoi__status__in=REVIEWABLE_STATUSES)
-        .exclude(eoi__decision__released_at__isnull=False)
+        .exclude(eoi__decisions__released_at__isnull=False)
         .order_by()
         .values("reviewer")
         .annotate(count=Count("pk"))
@@ -67,6 +68,8 @@ class Change:
     eoi: object
     what: str = ""
     refusal: str = ""
+    decision: object = None  # a release's
+    hearing: object = None  # who a release tells (Hearing)
 
 
 def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
@@ -78,6 +81,8 @@ def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
         return _assigning(eois, reviewer)
     if action == "decide":
         label = Decision.Outcome(outcome).label
+        if eois:
+            _refuse_unless_it_closes(stage_of(eois), outcome)
         return [
             Change(
                 eoi,
@@ -86,12 +91,81 @@ def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
             )
             for eoi in eois
         ]
-    return [_releasing(eoi, now) for eoi in eois]
+    hearing = _who_hears(eois)
+    return [_releasing(eoi, now, hearing[eoi.pk]) for eoi in eois]
 
 
 def _decided(eoi):
-    decision = getattr(eoi, "decision", None)
+    decision = current_decision(eoi)
     return decision.get_outcome_display() if decision else _("no decision yet")
+
+
+def stage_name(stage):
+    return stage.get_kind_display() if stage else Stage.Kind.EXPRESSION_OF_INTEREST.label
+
+
+def stage_of(eois):
+    """The one stage these EOIs (of one call) are in, as a Stage (unsaved for a call without
+    stage rows); a DomainError naming them when they are in different stages."""
+    stages = {eoi.stage_id: eoi.stage for eoi in eois}
+    if len(stages) > 1:
+        raise DomainError(
+            _(
+                "The expressions of interest ticked are in different stages (%(stages)s): "
+                "decide one stage at a time."
+            )
+            % {"stages": ", ".join(str(stage_name(stage)) for stage in stages.values())}
+        )
+    eoi = eois[0]
+    return eoi.stage if eoi.stage_id else eoi.call.stages_in_order()[0]
+
+
+def _refuse_unless_it_closes(stage, outcome):
+    if outcome not in stage.outcomes:
+        raise DomainError(
+            _("“%(outcome)s” is not an outcome of the %(stage)s stage (%(outcomes)s).")
+            % {
+                "outcome": Decision.Outcome(outcome).label,
+                "stage": str(stage.get_kind_display()).lower(),
+                "outcomes": ", ".join(str(Decision.Outcome(o).label) for o in stage.outcomes),
+            }
+        )
+
+
+@dataclass
+class Hearing:
+    """Who hears a released outcome by mail: the lead applicant and each active co-applicant."""
+
+    lead: object
+    coapplicants: list = field(default_factory=list)
+
+    @property
+    def people(self):
+        return [self.lead, *self.coapplicants]
+
+
+def _who_hears(eois):
+    hearing = {eoi.pk: Hearing(eoi.owner) for eoi in eois}
+    links = (
+        CoApplicant.objects.active()
+        .filter(eoi__in=list(hearing))
+        .select_related("user")
+        .order_by("user__name", "pk")
+    )
+    for link in links:
+        hearing[link.eoi_id].coapplicants.append(link.user)
+    return hearing
+
+
+def who_hears_what(changes):
+    """The release's mails by stage and outcome, for its confirmation page: [(stage name,
+    outcome, the people told)], in the order of the changes."""
+    groups = {}
+    for change in changes:
+        if change.decision and not change.refusal and change.hearing:
+            key = (str(stage_name(change.decision.stage)), change.decision.get_outcome_display())
+            groups.setdefault(key, []).extend(change.hearing.people)
+    return [(stage, outcome, people) for (stage, outcome), people in groups.items()]
 
 
 def _assigning(eois, reviewer):
@@ -132,17 +206,23 @@ def _why_not_assign(eoi, reviewer, crossed):
     return None
 
 
-def _releasing(eoi, now):
-    decision = getattr(eoi, "decision", None)
+def _releasing(eoi, now, hearing):
+    decision = current_decision(eoi)
     if decision is None:
         return Change(eoi, what=_("No decision to release: no change."))
     if decision.released_at:
         return Change(eoi, what=_("Already released: no change."))
     return Change(
         eoi,
-        what=_("%(outcome)s: the applicant is told by mail.")
-        % {"outcome": decision.get_outcome_display()},
+        what=_("%(stage)s: %(outcome)s. Told by mail: %(people)s.")
+        % {
+            "stage": stage_name(eoi.stage),
+            "outcome": decision.get_outcome_display(),
+            "people": ", ".join(str(person) for person in hearing.people),
+        },
         refusal=lifecycle.why_not(eoi, decision.outcome, lifecycle.SECRETARIAT, now) or "",
+        decision=decision,
+        hearing=hearing,
     )
 
 
@@ -605,11 +685,14 @@ def decide(eoi, outcome, actor, feedback=None, now=None):
 
 
 def decide_all(eois, outcome, actor, feedback=None, now=None):
-    """Record one outcome for each of these EOIs, all or none: only once an EOI's deadline
-    (its extension counted) has passed, while it is up for review."""
+    """Record one outcome for each of these EOIs, all or none, as the decision of the stage
+    they are in (one stage at a time, and an outcome that closes it): only once the stage's
+    deadline (for the EOI, its extension counted) has passed, while it is up for a decision."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_eois([eoi.pk for eoi in eois])
+        if locked:
+            _refuse_unless_it_closes(stage_of(list(locked.values())), outcome)
         _refuse_if_undecidable(
             [(eoi, outcome) for eoi in locked.values()], now, _("Nothing was decided.")
         )
@@ -617,23 +700,31 @@ def decide_all(eois, outcome, actor, feedback=None, now=None):
         if feedback is not None:
             changes["feedback"] = feedback
         for eoi in locked.values():
-            Decision.objects.update_or_create(eoi=eoi, defaults=changes)
-            trail.record(actor, "decision.made", eoi, outcome=outcome)
+            Decision.objects.update_or_create(eoi=eoi, stage=eoi.stage, defaults=changes)
+            trail.record(actor, "decision.made", eoi, outcome=outcome, stage=stage_key(eoi))
     return len(locked)
+
+
+def stage_key(eoi):
+    """The stage in an audit entry: its kind ("eoi" for the expression of interest)."""
+    return eoi.stage.kind if eoi.stage_id else Stage.Kind.EXPRESSION_OF_INTEREST.value
 
 
 def release(decisions, actor, now=None):
     """Tell the applicants, all or none: each EOI takes its outcome as status and its owner
-    gets the mail. A decision the status table or the deadline no longer allows (the EOI was
-    withdrawn, or reopened by an extension) stops the release, and the message names it."""
+    (and each co-applicant) gets the mail of the stage. Only the decision of the stage each EOI
+    is in is released. A decision the status table or the deadline no longer allows (the EOI
+    was withdrawn, or reopened by an extension) stops the release, and the message names it."""
     now = now or timezone.now()
     with transaction.atomic(), delivered_together():
         eois = _locked_eois(decisions.filter(released_at=None).values("eoi_id"))
-        pending = list(
-            Decision.objects.select_for_update()
-            .filter(eoi__in=list(eois), released_at=None)
+        pending = [
+            decision
+            for decision in Decision.objects.select_for_update()
+            .filter(pk__in=decisions.values("pk"), eoi__in=list(eois), released_at=None)
             .order_by("eoi_id")
-        )
+            if decision.stage_id == eois[decision.eoi_id].stage_id
+        ]
         _refuse_if_undecidable(
             [(eois[decision.eoi_id], decision.outcome) for decision in pending],
             now,
@@ -658,7 +749,7 @@ def remind_reviewers(now=None):
             reviewed_at=None,
             eoi__status__in=REVIEWABLE_STATUSES,
         )
-        .exclude(eoi__decision__released_at__isnull=False)
+        .exclude(eoi__decisions__released_at__isnull=False)
         .select_related("reviewer", "eoi__call")
     )
     batches = {}

@@ -154,10 +154,29 @@ class ExpertiseForm(forms.Form):
 
 
 class DecisionForm(forms.ModelForm):
+    """The decision of the stage an EOI is in: only the outcomes that close that stage."""
+
     class Meta:
         model = Decision
         fields = ["outcome", "feedback"]
         widgets = {"feedback": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, stage=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if stage is not None:
+            self.fields["outcome"].choices = [("", "---------")] + [
+                (outcome, Decision.Outcome(outcome).label) for outcome in stage.outcomes
+            ]
+
+
+def outcome_groups(call):
+    """The bulk decision's menu: each stage of the call with the outcomes that close it. The
+    outcome is recorded for the stage the ticked EOIs are in (review.domain.decide_all refuses
+    EOIs of different stages, and an outcome that does not close theirs)."""
+    return [
+        (stage.get_kind_display(), [(o, Decision.Outcome(o).label) for o in stage.outcomes])
+        for stage in call.stages_in_order()
+    ]
 
 
 class OnceShown(BaseChoiceIterator):

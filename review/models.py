@@ -267,7 +267,9 @@ class ReviewComment(models.Model):
 
 
 class Decision(models.Model):
-    """The Secretariat's outcome for an EOI: internal until released to the applicant."""
+    """The Secretariat's outcome for an EOI in one stage: internal until released to the
+    applicant. One per EOI and stage; `stage` empty is the expression of interest's (as for
+    Criterion), so that the decisions made before stages stay the EOI stage's."""
 
     class Outcome(models.TextChoices):
         INVITED = "invited", _("Invited to full proposal")
@@ -277,8 +279,17 @@ class Decision(models.Model):
         WAITLISTED = "waitlisted", _("Waitlisted")
         NOT_SELECTED = "not_selected", _("Not selected")
 
-    eoi = models.OneToOneField(
-        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="decision"
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="decisions"
+    )
+    stage = models.ForeignKey(
+        "submissions.Stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stage"),
+        help_text=_("Empty: the expression of interest."),
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome)
     feedback = models.TextField(_("feedback for the applicant"), blank=True)
@@ -291,9 +302,25 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        constraints = [
+            # Two, because NULLs are distinct in a unique index: one for the EOI stage, one
+            # for each later stage.
+            models.UniqueConstraint(
+                fields=["eoi"], condition=Q(stage=None), name="one_eoi_stage_decision"
+            ),
+            models.UniqueConstraint(fields=["eoi", "stage"], name="one_decision_per_stage"),
+        ]
 
     def __str__(self):
         return f"{self.eoi}: {self.get_outcome_display()}"
+
+
+def current_decision(eoi):
+    """The decision of the stage the EOI is in (released or not), or None; read from the EOI's
+    prefetched `decisions` when a list prefetched them."""
+    if "decisions" in getattr(eoi, "_prefetched_objects_cache", {}):
+        return next((d for d in eoi.decisions.all() if d.stage_id == eoi.stage_id), None)
+    return Decision.objects.filter(eoi=eoi, stage_id=eoi.stage_id).first()
 
 
 class EOIScore(models.Model):

@@ -22,7 +22,7 @@ from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest
 
-from .models import Assignment, Review, eoi_rubric
+from .models import Assignment, Decision, Review, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -58,13 +58,24 @@ def _count(queryset):
 # keeps the rows that PostgreSQL sorts and Python builds small.
 
 
+def _current_decisions():
+    """The decision of the stage each EOI is in (the outer row), for a subquery."""
+    return Decision.objects.filter(eoi=OuterRef("pk")).filter(
+        Q(stage=OuterRef("stage")) | Q(stage=None) & Q(eoi__stage=None)
+    )
+
+
 def secretariat_eois(call):
-    """The call's EOIs (drafts aside) with their figures, by reference, in few queries."""
+    """The call's EOIs (drafts aside) with their figures, by reference, in few queries; the
+    current stage's decision as `decision_outcome` and `decision_released_at`."""
+    current = _current_decisions()
     return (
         call.eois.exclude(status=ExpressionOfInterest.Status.DRAFT)
-        .select_related("score", "decision")
+        .select_related("score", "stage")
         .defer("answers")
         .annotate(
+            decision_outcome=Subquery(current.values("outcome")[:1]),
+            decision_released_at=Subquery(current.values("released_at")[:1]),
             reviewer_count=_count(Assignment.objects.filter(eoi=OuterRef("pk"), released_at=None)),
             submitted_reviews=_count(
                 Review.objects.filter(eoi=OuterRef("pk"), status=Review.Status.SUBMITTED)
@@ -261,9 +272,11 @@ BALANCE_TOTALS = (
 
 def reached_invitation():
     """The EOIs invited to a full proposal, whatever became of them since: the ones invited
-    now and the ones a later stage moved on (shortlisted, recommended, awarded)."""
+    now and every one in a later stage (moved on, waitlisted or not selected there). A call with
+    no later stage keeps its invited EOIs in the EOI stage."""
     Status = ExpressionOfInterest.Status
-    return Q(status__in=[Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED, Status.AWARDED])
+    moved_on = [Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED, Status.AWARDED]
+    return Q(status__in=moved_on) | Q(stage__isnull=False)
 
 
 def balance_groups():

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from audit.wording import says
+from submissions.models import Stage
 
 from .models import Decision
 
@@ -43,6 +44,16 @@ def scored(who, entry):
 def decided(who, entry):
     outcome = entry.details.get("outcome")
     label = Decision.Outcome(outcome).label if outcome in Decision.Outcome.values else outcome
+    stage = entry.details.get("stage")
+    if stage in Stage.Kind.values and stage != Stage.Kind.EXPRESSION_OF_INTEREST:
+        return _(
+            "%(who)s recorded the decision “%(outcome)s” for the stage “%(stage)s” "
+            "(not yet released)."
+        ) % {
+            "who": who,
+            "outcome": label,
+            "stage": Stage.Kind(stage).label,
+        }
     return _("%(who)s recorded the decision “%(outcome)s” (not yet released).") % {
         "who": who,
         "outcome": label,

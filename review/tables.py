@@ -198,7 +198,10 @@ class EOITable(SecretariatTable):
     median = Figure(verbose_name=_("Median"), accessor="score__median", sort="median")
     spread = Figure(verbose_name=_("Spread"), accessor="score__spread", sort="spread")
     rank = Sorted(verbose_name=_("Rank"), accessor="score__rank", sort="rank")
-    decision = tables.Column(verbose_name=_("Decision"), orderable=False)
+    # The decision of the stage the EOI is in (selectors.secretariat_eois).
+    decision = tables.Column(
+        verbose_name=_("Decision"), accessor="decision_outcome", orderable=False
+    )
     # The balance of power (submissions.balance): columns of the EOI, never its answers.
     local_share = Sorted(
         verbose_name=_("Local share"), sort="local_share", initial_sort_descending=True
@@ -274,9 +277,9 @@ class EOITable(SecretariatTable):
             '{} <span class="badge text-bg-warning">{}</span>', floatformat(value, 1), _("disagree")
         )
 
-    def render_decision(self, value):
-        outcome = self.label(Decision.Outcome, value.outcome)
-        if value.released_at:
+    def render_decision(self, record, value):
+        outcome = self.label(Decision.Outcome, value)
+        if record.decision_released_at:
             return outcome
         return f"{outcome} ({self.not_released})"
 

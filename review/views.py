@@ -23,7 +23,13 @@ from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
 from submissions.models import Call
-from submissions.selectors import eoi_answers, eoi_or_404, partners_of, thread_of
+from submissions.selectors import (
+    eoi_answers,
+    eoi_or_404,
+    partners_of,
+    released_outcomes,
+    thread_of,
+)
 
 from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
@@ -35,6 +41,7 @@ from .forms import (
     ExpertiseForm,
     ReviewForm,
     SavedViewForm,
+    outcome_groups,
 )
 from .models import (
     Assignment,
@@ -43,6 +50,7 @@ from .models import (
     ReviewerExpertise,
     SavedView,
     Score,
+    current_decision,
     eoi_rubric,
 )
 from .selectors import (
@@ -343,7 +351,14 @@ def eoi_list(request, slug):
     )
     table = EOITable(filters.qs, call=call)
     return table_page(
-        request, call, "eois", filters, table, "review/eoi_list.html", reviewers=reviewers
+        request,
+        call,
+        "eois",
+        filters,
+        table,
+        "review/eoi_list.html",
+        reviewers=reviewers,
+        outcome_groups=outcome_groups(call),
     )
 
 
@@ -455,8 +470,7 @@ def bulk_action(request, slug):
     except DomainError as refusal:
         messages.error(request, refusal.message)
     # The EOI's own page sends its assign and release forms here too: back there, then.
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+    if back := _safe_next(request):
         # An address, never a view name to look up: redirect() would try "-1" as one.
         return HttpResponseRedirect(back)
     return redirect("review:eoi_list", slug=call.slug)
@@ -469,7 +483,11 @@ SHOWN_FIRST = {"assign", "release", "decide"}
 def confirm_bulk_action(request, call, action, chosen, reviewer, outcome):
     changes = domain.what_would_change(
         action,
-        with_deadlines(chosen.select_related("call", "decision").order_by("reference")),
+        with_deadlines(
+            chosen.select_related("call", "stage", "owner")
+            .prefetch_related("decisions__stage")
+            .order_by("reference")
+        ),
         reviewer=reviewer,
         outcome=outcome,
     )
@@ -484,11 +502,20 @@ def confirm_bulk_action(request, call, action, chosen, reviewer, outcome):
             "action": action,
             "changes": changes,
             "refused": [change for change in changes if change.refusal],
+            "who_hears_what": domain.who_hears_what(changes) if action == "release" else [],
             "reviewer": reviewer,
             "outcome": outcome,
-            "next": request.POST.get("next", ""),
+            "next": _safe_next(request),
         },
     )
+
+
+def _safe_next(request):
+    """The page a bulk action came from (the EOI's own page), if it is this site's."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return ""
 
 
 @login_required
@@ -514,8 +541,12 @@ def secretariat_eoi(request, uuid):
     comment, posted = comment_form(request, eoi, can(request.user, "review.discuss_eoi", eoi))
     if posted:
         return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#discussion")
-    decision = Decision.objects.filter(eoi=eoi).first()
-    form = DecisionForm(None if commenting(request) else (request.POST or None), instance=decision)
+    decision = current_decision(eoi)
+    form = DecisionForm(
+        None if commenting(request) else (request.POST or None),
+        instance=decision,
+        stage=_stage_of(eoi),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             domain.decide(
@@ -550,6 +581,8 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "assignments": eoi.assignments.select_related("reviewer"),
             "partners": partners_of(eoi),
             "decision": decision,
+            "stage_name": domain.stage_name(eoi.stage),
+            "released": released_outcomes(eoi),
             "form": form,
             "audit": said(entries_for(eoi), target=eoi),
             "answers": eoi_answers(eoi),
@@ -580,8 +613,14 @@ def secretariat_message(request, uuid):
         else:
             messages.success(request, _("Your message is sent to the applicant."))
             return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#messages")
-    decision = Decision.objects.filter(eoi=eoi).first()
-    return _secretariat_page(request, eoi, decision, DecisionForm(instance=decision), form)
+    decision = current_decision(eoi)
+    return _secretariat_page(
+        request, eoi, decision, DecisionForm(instance=decision, stage=_stage_of(eoi)), form
+    )
+
+
+def _stage_of(eoi):
+    return domain.stage_of([eoi])
 
 
 @login_required

@@ -5,7 +5,17 @@ test_lifecycle_table.py checks the source for other writers). A move is allowed 
 has its (from, to) pair for that kind of actor, at the right time: the applicant moves until
 the EOI's deadline (the call's, or their extension), the Secretariat and the system only after
 it. So no EOI is decided while its applicant may still change or withdraw it, and no release
-undoes a withdrawal. A stage to come adds its rows here.
+undoes a withdrawal.
+
+The later stages (docs/ARCHITECTURE.md, Stages) add their rows: an EOI is in the stage its last
+released outcome opened (`ExpressionOfInterest.stage`), and that stage's outcomes move it on.
+"After the deadline" for a later stage is after its own `closes_at`; a stage without dates
+(to be announced, or an interview or award that asks the applicant nothing) holds no deadline
+of its own: its decision may be released as soon as the EOI is in it, the EOI's deadline
+having passed before it got there. A call that skips a kind goes straight to the next one's
+outcomes: an EOI invited in a call without a proposal stage is in the interview (or award)
+stage, and takes that stage's outcomes from "invited"; so each later kind's rows start from
+the outcome that opens any stage before it.
 """
 
 from collections.abc import Callable
@@ -22,7 +32,8 @@ from audit import trail
 from core.timezones import local_moment
 from notifications import notify
 
-from .models import CoApplicant, ExpressionOfInterest, Extension
+from .models import OUTCOMES as STAGE_OUTCOMES
+from .models import CoApplicant, ExpressionOfInterest, Extension, Stage
 
 Status = ExpressionOfInterest.Status
 
@@ -50,12 +61,14 @@ class OutOfTime(Refused):
 
 
 def _decision_released(eoi):
-    # The outcome's mail carries the decision's feedback; review.domain.release saved it. Each
-    # co-applicant gets a copy: the outcome is theirs too.
+    # The outcome's mail carries the feedback of the decision of the stage the EOI was in
+    # before this move (review.domain.release saved it). Each co-applicant gets a copy: the
+    # outcome is theirs too.
     coapplicants = [
         link.user for link in CoApplicant.objects.active().filter(eoi=eoi).select_related("user")
     ]
-    notify.decision_released(eoi.decision, coapplicants=coapplicants)
+    decision = eoi.decisions.select_related("stage").get(stage_id=eoi.decided_stage_id)
+    notify.decision_released(decision, coapplicants=coapplicants)
 
 
 @dataclass(frozen=True)
@@ -75,20 +88,34 @@ TRANSITIONS = {
     (Status.SUBMITTED, Status.UNDER_REVIEW): Move(
         SYSTEM, "eoi.under_review", notify.under_review, AFTER_DEADLINE
     ),
-    # A decision is recorded internally (review.domain.decide); its release makes it the status.
-    **{
-        (start, outcome): Move(SECRETARIAT, "decision.released", _decision_released, AFTER_DEADLINE)
-        for start in (Status.SUBMITTED, Status.UNDER_REVIEW)
-        for outcome in (Status.INVITED, Status.WAITLISTED, Status.NOT_SELECTED)
-    },
 }
+
+# The statuses an EOI has while a stage of each kind is up for a decision: the EOI stage's once
+# submitted; a later stage's, the outcome that opened it (any earlier kind's that moves on, so
+# that a call may skip kinds).
+Kind = Stage.Kind
+OPENS_NEXT_STAGE = (Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED)
+DECIDED_FROM = {
+    Kind.EXPRESSION_OF_INTEREST: (Status.SUBMITTED, Status.UNDER_REVIEW),
+    Kind.FULL_PROPOSAL: (Status.INVITED,),
+    Kind.INTERVIEW: (Status.INVITED, Status.SHORTLISTED),
+    Kind.AWARD: (Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED),
+}
+# A decision is recorded internally (review.domain.decide); its release makes it the status.
+# The outcomes are the ones each kind of stage may close with (submissions.models.OUTCOMES).
+for kind, starts in DECIDED_FROM.items():
+    for start in starts:
+        for outcome in STAGE_OUTCOMES[kind]:
+            if outcome != start:
+                TRANSITIONS[(start, Status(outcome))] = Move(
+                    SECRETARIAT, "decision.released", _decision_released, AFTER_DEADLINE
+                )
 
 # What other code reads, from the table. The applicant changes their answers while they may
 # still move the EOI; reviewers score what the Secretariat may decide on.
 EDITABLE_STATUSES = frozenset(a for (a, _b), move in TRANSITIONS.items() if move.by == APPLICANT)
-REVIEWABLE_STATUSES = frozenset(
-    a for (a, _b), move in TRANSITIONS.items() if move.by == SECRETARIAT
-)
+# The expression of interest's review; a later stage's is its own panel's (to come).
+REVIEWABLE_STATUSES = frozenset(DECIDED_FROM[Kind.EXPRESSION_OF_INTEREST])
 OUTCOMES = frozenset(b for (_a, b), move in TRANSITIONS.items() if move.by == SECRETARIAT)
 
 # Sent inside the transaction of every move, after it: a receiver's work commits or rolls back
@@ -107,7 +134,7 @@ def locked_eois(**filters):
     return with_deadlines(
         ExpressionOfInterest.objects.select_for_update(of=("self",))
         .filter(**filters)
-        .select_related("call", "owner")
+        .select_related("call", "owner", "stage")
         .order_by("pk")
     )
 
@@ -131,6 +158,28 @@ def deadline_for(eoi):
     return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
 
 
+def decision_deadline(eoi):
+    """When the Secretariat may decide the stage the EOI is in: after the EOI's deadline for the
+    expression of interest, after a later stage's own deadline, and at once (None) for a later
+    stage without dates."""
+    if eoi.stage_id is None:
+        return deadline_for(eoi)
+    return eoi.stage.closes_at
+
+
+def next_stage(eoi):
+    """The call's stage after the one the EOI is in, or None where the call has no more."""
+    after = eoi.stage.order if eoi.stage_id else None
+    return next(
+        (
+            stage
+            for stage in eoi.call.stages.all()
+            if not stage.is_eoi and (after is None or stage.order > after)
+        ),
+        None,
+    )
+
+
 def before_deadline(eoi, now=None):
     """The applicant's time: the call has opened and the EOI's deadline has not passed."""
     now = now or timezone.now()
@@ -143,6 +192,17 @@ def name_of(eoi):
     if eoi.title:
         return _("“%(title)s”") % {"title": eoi.title}
     return gettext("This expression of interest")
+
+
+def stage_kind(eoi):
+    return eoi.stage.kind if eoi.stage_id else Kind.EXPRESSION_OF_INTEREST
+
+
+def up_for(eoi, to):
+    """Whether the stage the EOI is in is up for a decision and closes with `to`: the table's
+    pair alone would let an EOI decided in one stage be decided again in it."""
+    kind = stage_kind(eoi)
+    return eoi.status in DECIDED_FROM[kind] and to in STAGE_OUTCOMES[kind]
 
 
 def why_not(eoi, to, by, now=None):
@@ -159,7 +219,7 @@ def check(eoi, to, by, now=None):
     now = now or timezone.now()
     values = {"eoi": name_of(eoi), "status": eoi.get_status_display()}
     move = TRANSITIONS.get((eoi.status, to))
-    if move is None or move.by != by:
+    if move is None or move.by != by or (by == SECRETARIAT and not up_for(eoi, to)):
         if to == Status.SUBMITTED:
             raise Refused(_("%(eoi)s cannot be submitted (%(status)s).") % values)
         if to == Status.WITHDRAWN:
@@ -168,7 +228,9 @@ def check(eoi, to, by, now=None):
             raise Refused(_("%(eoi)s is not up for a decision (%(status)s).") % values)
         values["to"] = Status(to).label
         raise Refused(_("%(eoi)s cannot become “%(to)s” (%(status)s).") % values)
-    deadline = deadline_for(eoi)
+    deadline = decision_deadline(eoi) if move.by == SECRETARIAT else deadline_for(eoi)
+    if deadline is None:
+        return
     values["deadline"] = local_moment(deadline, eoi.call.zone)
     if move.when == BEFORE_DEADLINE:
         if now < eoi.call.opens_at:
@@ -207,6 +269,10 @@ def change_status(eoi, to, actor, *, by, now=None, **details):
             # leave it, so they raise no "your changes are saved" mail (jobs.confirm_edits).
             changes["updated_at"] = eoi.updated_at = now
             changes["last_saved_by"] = actor
+        eoi.decided_stage_id = eoi.stage_id  # the stage this move closes, for its mail
+        if by == SECRETARIAT and to in OPENS_NEXT_STAGE and (following := next_stage(eoi)):
+            # The outcome opens the next stage: the EOI is in it now, up for its decisions.
+            changes["stage"] = eoi.stage = following
         if eoi.edits_confirmed_version == eoi.version:
             # A move is not an edit: changes confirmed before it stay confirmed.
             changes["edits_confirmed_version"] = eoi.edits_confirmed_version = eoi.version + 1

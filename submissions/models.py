@@ -713,6 +713,18 @@ class ExpressionOfInterest(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="eois")
+    # The stage the EOI is in: empty is the expression of interest (the call itself, as the
+    # EOI stage's rubric and decisions are). Only lifecycle.change_status moves it on, when a
+    # released outcome opens the call's next stage (Status.INVITED, SHORTLISTED, RECOMMENDED).
+    stage = models.ForeignKey(
+        Stage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="eois",
+        editable=False,
+        verbose_name=_("stage"),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -10,6 +10,7 @@ from accounts.privacy import account_deleting, personal_data_requested, retentio
 
 from . import answers, coapplicants
 from .models import CoApplicant, ExpressionOfInterest, Partner
+from .selectors import released_outcomes
 
 DRAFTS_KEPT = timedelta(days=90)
 SUBMISSIONS_KEPT = timedelta(days=5 * 365)
@@ -38,6 +39,7 @@ def eoi_personal_data(user):
             ],
             # The partners as the platform keeps them, with what each answered.
             "partners": [_partner(partner) for partner in eoi.partners.all()],
+            "outcomes": _outcomes(eoi),
         }
         for eoi in eois
     ]
@@ -59,8 +61,24 @@ def coapplication_personal_data(user):
             "parts_opened": link.parts,
             # The application as it stands only while they co-apply: revoking ends the access.
             "answers": answers.for_download(link.eoi) if link.revoked_at is None else None,
+            "outcomes": _outcomes(link.eoi) if link.revoked_at is None else None,
         }
         for link in links
+    ]
+
+
+def _outcomes(eoi):
+    """Each stage's released outcome with its feedback, as the applicant's page shows them;
+    never a decision still internal."""
+    return [
+        {
+            "stage": decision.stage.kind if decision.stage else "eoi",
+            "outcome": decision.outcome,
+            "outcome_label": str(decision.get_outcome_display()),
+            "feedback": decision.feedback,
+            "released_at": decision.released_at.isoformat(),
+        }
+        for decision in released_outcomes(eoi)
     ]
 
 

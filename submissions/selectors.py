@@ -65,3 +65,15 @@ def partners_of(eoi):
 def thread_of(eoi):
     """The messages about the EOI, oldest first, with their authors: one query however many."""
     return list(eoi.messages.select_related("author"))
+
+
+def released_outcomes(eoi):
+    """What the applicant (and each co-applicant) has been told, stage after stage: the EOI's
+    released decisions, in the order of their release, each with its stage. A decision not yet
+    released is never among them. (The decisions are the review app's; read here through the
+    EOI's reverse relation, as the lifecycle's mail reads them.)"""
+    return (
+        eoi.decisions.filter(released_at__isnull=False)
+        .select_related("stage")
+        .order_by("released_at", "pk")
+    )

@@ -35,6 +35,7 @@ from .selectors import (
     eoi_or_404,
     partners_of,
     public_document_or_404,
+    released_outcomes,
     step_documents,
     thread_of,
 )
@@ -419,6 +420,7 @@ def eoi_detail(request, uuid):
             "message_form": form,
             "partners": partners_of(eoi),
             "may_ask_partners": can(request.user, "submissions.ask_partners", eoi),
+            "outcomes": released_outcomes(eoi),
         },
     )
 

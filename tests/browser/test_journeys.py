@@ -367,6 +367,10 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     expect(desk.get_by_text("Decision saved.")).to_be_visible()
     assert not mailbox_has(mailbox, applicant.email, "Le résultat")  # not before release
     desk.get_by_role("button", name="Release this decision to the applicant").click()
+    # The page that says who will hear what comes first; nothing is released before it.
+    expect(desk.get_by_role("region", name="Who will hear what")).to_contain_text("Awa Traoré")
+    assert not mailbox_has(mailbox, applicant.email, "Le résultat")
+    desk.get_by_role("button", name="Apply to 1 expression of interest").click()
     expect(desk.get_by_text("1 decision released.")).to_be_visible()
     expect(desk.get_by_text("Invited to full proposal · released")).to_be_visible()
     desk.get_by_role("link", name="All expressions of interest").click()

@@ -88,7 +88,7 @@ def test_decisions_and_releases_show_the_outcome_before_and_after(
         url, {"action": "release", "eoi": [undecided.uuid, decided.uuid]}
     ).content.decode()
     assert "No decision to release: no change." in releasing
-    assert "Waitlisted: the applicant is told by mail." in releasing
+    assert f"Expression of interest: Waitlisted. Told by mail: {decided.owner}." in releasing
     assert Decision.objects.get(eoi=decided).released_at is None
 
 

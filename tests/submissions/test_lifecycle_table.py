@@ -25,7 +25,7 @@ from submissions.lifecycle import (
     SECRETARIAT,
     SYSTEM,
 )
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Stage
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory
 from tests.files import attach_budget
 
@@ -36,19 +36,62 @@ ACTORS = (APPLICANT, SECRETARIAT, SYSTEM)
 DECLARED = {"declares_accuracy": True, "declares_consent": True}
 ROOT = Path(__file__).resolve().parents[2]
 
+EOI, PROPOSAL, INTERVIEW, AWARD = Stage.Kind
+# Each stage's decisions, written out apart from the code (DESIGN.md, docs/ARCHITECTURE.md
+# "Stages"): the kind of stage, the statuses it is decided from (the outcome that opened it: a
+# call that skips a kind opens the next one with an earlier kind's outcome), the outcomes that
+# close it (submissions.models.OUTCOMES) and the mail of its release.
+STAGE_DECISIONS = [
+    (EOI, (Status.SUBMITTED, Status.UNDER_REVIEW), OUTCOMES, "decision"),
+    (
+        PROPOSAL,
+        (Status.INVITED,),
+        (Status.SHORTLISTED, Status.RECOMMENDED, Status.WAITLISTED, Status.NOT_SELECTED),
+        "proposal_decision",
+    ),
+    (
+        INTERVIEW,
+        (Status.INVITED, Status.SHORTLISTED),
+        (Status.RECOMMENDED, Status.WAITLISTED, Status.NOT_SELECTED),
+        "interview_decision",
+    ),
+    (
+        AWARD,
+        (Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED),
+        (Status.AWARDED, Status.WAITLISTED, Status.NOT_SELECTED),
+        "award_decision",
+    ),
+]
+# Every decision's move: (kind of stage, from, to, mail).
+STAGE_MOVES = [
+    (kind, start, to, mail)
+    for kind, starts, outcomes, mail in STAGE_DECISIONS
+    for start in starts
+    for to in outcomes
+]
 # The lifecycle of docs (DESIGN.md), written out apart from the code: (from, to) -> who may
-# make the move, its audit action, and the event of the mail it sends.
+# make the move, its audit action, and the event of the mail it sends (a decision's: its
+# stage's, checked by STAGE_MOVES).
 EXPECTED = {
     (Status.DRAFT, Status.SUBMITTED): (APPLICANT, "eoi.submitted", "submission_receipt"),
     (Status.DRAFT, Status.WITHDRAWN): (APPLICANT, "eoi.withdrawn", None),
     (Status.SUBMITTED, Status.WITHDRAWN): (APPLICANT, "eoi.withdrawn", None),
     (Status.SUBMITTED, Status.UNDER_REVIEW): (SYSTEM, "eoi.under_review", "under_review"),
     **{
-        (start, outcome): (SECRETARIAT, "decision.released", "decision")
-        for start in (Status.SUBMITTED, Status.UNDER_REVIEW)
-        for outcome in OUTCOMES
+        (start, to): (SECRETARIAT, "decision.released", mail)
+        for _kind, start, to, mail in STAGE_MOVES
     },
 }
+# Where an EOI with a later stage's status is, in a call with every stage: the stage its
+# status opened (or, decided, the stage that closed with it).
+STAGE_OF_STATUS = {
+    Status.INVITED: PROPOSAL,
+    Status.SHORTLISTED: INTERVIEW,
+    Status.RECOMMENDED: AWARD,
+    Status.AWARDED: AWARD,
+}
+# The later stages' dates, in days after the EOI deadline.
+STAGE_DAYS = {PROPOSAL: (2, 10), INTERVIEW: (12, 15), AWARD: (16, 20)}
 
 
 @pytest.fixture
@@ -63,11 +106,36 @@ def secretariat(db):
 
 @pytest.fixture
 def moments(call):
-    """A moment while the applicant may act, and one after their deadline."""
+    """A moment while the applicant may act, and one after their deadline and every later
+    stage's (STAGE_DAYS)."""
     return {
         BEFORE_DEADLINE: call.closes_at - timedelta(days=1),
-        AFTER_DEADLINE: call.closes_at + timedelta(days=1),
+        AFTER_DEADLINE: call.closes_at + timedelta(days=30),
     }
+
+
+def add_stages(call, kinds):
+    """The call's stages: the EOI, then `kinds`, dated by STAGE_DAYS."""
+    stages = {EOI: Stage.objects.create(call=call, order=1, kind=EOI)}
+    for order, kind in enumerate(kinds, start=2):
+        opens, closes = STAGE_DAYS[kind]
+        stages[kind] = Stage.objects.create(
+            call=call,
+            order=order,
+            kind=kind,
+            opens_at=call.closes_at + timedelta(days=opens),
+            closes_at=call.closes_at + timedelta(days=closes),
+        )
+    return stages
+
+
+def place(eoi, stage):
+    """Put the EOI in `stage` as the lifecycle would have (the EOI stage is no stage)."""
+    ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
+        stage=None if stage.kind == EOI else stage
+    )
+    eoi.refresh_from_db()
+    return eoi
 
 
 @pytest.fixture
@@ -120,22 +188,35 @@ def test_the_table_is_the_designed_lifecycle():
         assert move.when == (BEFORE_DEADLINE if move.by == APPLICANT else AFTER_DEADLINE)
     assert {Status.DRAFT, Status.SUBMITTED} == lifecycle.EDITABLE_STATUSES
     assert {Status.SUBMITTED, Status.UNDER_REVIEW} == lifecycle.REVIEWABLE_STATUSES
-    assert set(OUTCOMES) == lifecycle.OUTCOMES
+    assert {to for _kind, _start, to, _mail in STAGE_MOVES} == lifecycle.OUTCOMES
+
+
+def allowed_in_its_stage(eoi, start, to, by):
+    """The designed lifecycle for this EOI: its pair for this actor, and for a decision, an
+    outcome of the stage the EOI is in."""
+    if EXPECTED.get((start, to), (None,))[0] != by:
+        return False
+    kind = eoi.stage.kind if eoi.stage_id else EOI
+    return by != SECRETARIAT or (kind, start, to) in {(k, a, b) for k, a, b, _m in STAGE_MOVES}
 
 
 @pytest.mark.parametrize("start", Status.values)
 def test_every_move_outside_the_table_is_refused_and_changes_nothing(
-    start, make_eoi, secretariat, moments, sent_signals
+    start, call, make_eoi, secretariat, moments, sent_signals
 ):
-    eoi = make_eoi(start)
+    # In a call with every stage, the EOI in the stage its status says.
+    stages = add_stages(call, [PROPOSAL, INTERVIEW, AWARD])
+    eoi = place(make_eoi(start), stages[STAGE_OF_STATUS.get(start, EOI)])
     Decision.objects.create(eoi=eoi, outcome=Status.INVITED, decided_by=secretariat)
     before = state(eoi)
     tried = 0
+    allowed_moves = 0
 
     for to in Status.values:
         for by in ACTORS:
+            allowed_moves += allowed_in_its_stage(eoi, start, to, by)
             for when, moment in moments.items():
-                allowed = EXPECTED.get((start, to), (None,))[0] == by
+                allowed = allowed_in_its_stage(eoi, start, to, by)
                 if allowed and lifecycle.TRANSITIONS[(start, to)].when == when:
                     continue
                 with pytest.raises(lifecycle.Refused) as refusal:
@@ -150,18 +231,42 @@ def test_every_move_outside_the_table_is_refused_and_changes_nothing(
                 tried += 1
 
     assert sent_signals == []
-    moves_from_start = sum(1 for a, _b in EXPECTED if a == start)
-    assert tried == len(Status.values) * len(ACTORS) * 2 - moves_from_start
+    assert allowed_moves == {
+        Status.DRAFT: 2,
+        Status.SUBMITTED: 5,
+        Status.UNDER_REVIEW: 3,
+        Status.INVITED: 4,  # the full proposal's outcomes
+        Status.SHORTLISTED: 3,  # the interview's
+        Status.RECOMMENDED: 3,  # the award's
+    }.get(start, 0)
+    assert tried == len(Status.values) * len(ACTORS) * 2 - allowed_moves
 
 
-@pytest.mark.parametrize(("start", "to"), list(EXPECTED))
+# Each pair once, and each decision in the stage it closes: in a call whose stages skip the
+# kinds between the one that opened it and its own ("moves straight to the next kind's
+# outcomes").
+MADE = [(None, start, to) for (start, to), row in EXPECTED.items() if row[0] != SECRETARIAT] + [
+    (kind, start, to) for kind, start, to, _mail in STAGE_MOVES
+]
+OPENED_BY = {Status.INVITED: EOI, Status.SHORTLISTED: PROPOSAL, Status.RECOMMENDED: INTERVIEW}
+
+
+@pytest.mark.parametrize(("kind", "start", "to"), MADE)
 def test_every_move_in_the_table_is_made_by_its_actor_with_its_entry_and_mail(
-    start, to, make_eoi, secretariat, moments, sent_signals
+    kind, start, to, call, make_eoi, secretariat, moments, sent_signals
 ):
     by, action, mail = EXPECTED[(start, to)]
     eoi = make_eoi(start)
-    if to in OUTCOMES:
-        Decision.objects.create(eoi=eoi, outcome=to, decided_by=secretariat, feedback="Bold.")
+    if kind not in (None, EOI):
+        kinds = list(Stage.Kind)
+        before = kinds[1 : kinds.index(OPENED_BY[start]) + 1]
+        eoi = place(eoi, add_stages(call, [*before, kind])[kind])
+        mail = {(k, a, b): m for k, a, b, m in STAGE_MOVES}[(kind, start, to)]
+    stage = eoi.stage
+    if by == SECRETARIAT:
+        Decision.objects.create(
+            eoi=eoi, stage=stage, outcome=to, decided_by=secretariat, feedback="Bold."
+        )
     moment = moments[BEFORE_DEADLINE if by == APPLICANT else AFTER_DEADLINE]
     actor = person(by, eoi, secretariat)
 
@@ -183,8 +288,10 @@ def test_every_move_in_the_table_is_made_by_its_actor_with_its_entry_and_mail(
     assert [(email.event, email.to) for email in emails] == (
         [(mail, eoi.owner.email)] if mail else []
     )
-    if mail == "decision":
+    if by == SECRETARIAT:
         assert "Bold." in emails[0].body_text
+        # An outcome that opens a stage moves the EOI into the call's next one: here none.
+        assert row.stage == stage
     assert sent_signals == [(eoi.pk, start, to, by)]
 
 
