@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from questionnaires.answers import initial
 from questionnaires.definition import StepDef
-from questionnaires.forms import AnswersForm, Bounds, RowForm, rows_formset, shares_problem
+from questionnaires.forms import AnswersForm, Bounds, RowForm, across_rows_problems, rows_formset
 from questionnaires.models import FileTypes, Kind, Role
 
 from . import coapplicants, documents
@@ -171,8 +171,8 @@ class OwnRowForm(RowForm):
         cleaned_data = super().clean()
         if self.row is not None and not self.errors:
             rows = coapplicants.with_own_row(self.question, self.stored, self.answers(), self.email)
-            if problem := shares_problem(self.question, rows or []):
-                raise forms.ValidationError(problem, code="shares")
+            if problems := across_rows_problems(self.question, rows or []):
+                raise forms.ValidationError(problems)
         return cleaned_data
 
     def changed_rows(self):

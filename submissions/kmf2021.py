@@ -20,6 +20,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from questionnaires import definition as definitions
+from questionnaires import versions
 
 from . import budget_template, documents
 from .models import Call, Challenge, Milestone, Question, Stage
@@ -244,6 +245,7 @@ def load_2021_call(today=None):
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_stages(existing)
+        add_checks(existing)
         add_french_text(existing)
         add_documents(existing)
         loaded_2021_call.send(sender=Call, call=existing, created=False)
@@ -288,6 +290,33 @@ def load_2021_call(today=None):
     loaded_2021_call.send(sender=Call, call=call, created=True)
     call.refresh_from_db()
     return call, True
+
+
+def seed_settings(definition, names):
+    """The settings `names` (FILLED_IN's) of the seed's questions and columns, by (question key,
+    column key or ""), for questionnaires.versions.fill_in."""
+    found = {}
+    for question in definition.questions:
+        for place, asked in [((question.key, ""), question)] + [
+            ((question.key, column.key), column) for column in question.columns
+        ]:
+            if wanted := {name: getattr(asked, name) for name in names if getattr(asked, name)}:
+                found[place] = wanted
+    return found
+
+
+def add_checks(call):
+    """The seed's named checks (the budget rule) on the call's questionnaire and its stages'
+    where they lack them and nobody answered them yet (a version loaded before checks existed);
+    a version with answers keeps its rules, and a check the Secretariat set stays."""
+    asked = [(call.questionnaire, questionnaire_2021())]
+    stage = call.stages.filter(kind=Stage.Kind.FULL_PROPOSAL).select_related("questionnaire")
+    asked += [(s.questionnaire, proposal_questionnaire_2021()) for s in stage if s.questionnaire]
+    for questionnaire, seed in asked:
+        if questionnaire is not None:
+            versions.fill_in(
+                questionnaire=questionnaire, settings=seed_settings(seed, ["named_check"])
+            )
 
 
 def add_french_text(call):
