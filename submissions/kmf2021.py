@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from questionnaires import definition as definitions
 from questionnaires import versions
+from questionnaires.models import Questionnaire
 
 from . import budget_template, documents
 from .models import Call, Challenge, Milestone, Question, Stage
@@ -317,6 +318,32 @@ def add_checks(call):
             versions.fill_in(
                 questionnaire=questionnaire, settings=seed_settings(seed, ["named_check"])
             )
+
+
+def add_partner_roles(call):
+    """Give the 2021 questionnaire's versions the call asks or its applications were answered in
+    (and the versions they came from) the partners' roles they lack: a call loaded before
+    partners had roles (issue 19). A role asks nothing new, so versions with answers get them
+    too; a role the Secretariat set, or gave another question, stays. Returns the versions
+    given some."""
+    ids = {call.questionnaire_id, *call.eois.values_list("questionnaire_id", flat=True)}
+    ids.discard(None)
+    found, given = set(), []
+    while ids:
+        found |= ids
+        ids = (
+            set(
+                Questionnaire.objects.filter(pk__in=ids)
+                .exclude(previous=None)
+                .values_list("previous_id", flat=True)
+            )
+            - found
+        )
+    settings = seed_settings(questionnaire_2021(), ["role"])
+    for questionnaire in Questionnaire.objects.filter(pk__in=found).order_by("pk"):
+        if versions.fill_in(questionnaire=questionnaire, settings=settings):
+            given.append(questionnaire)
+    return given
 
 
 def add_french_text(call):
