@@ -180,7 +180,7 @@ class KmfBudget(NamedCheck):
             found.append(
                 _(
                     "%(question)s: personnel costs are %(personnel)s of %(total)s "
-                    "(%(share)s); the Fund pays at most 30\u00a0%% of the budget for personnel, "
+                    "(%(share)s); the Fund pays at most %(limit)s of the budget for personnel, "
                     "here %(most)s."
                 )
                 % {
@@ -188,6 +188,7 @@ class KmfBudget(NamedCheck):
                     "personnel": euros(personnel, 2),
                     "total": euros(total, 2),
                     "share": _percent(personnel, total),
+                    "limit": _percent(self.MOST_PERSONNEL, 100),
                     "most": euros(total * self.MOST_PERSONNEL / 100, 2),
                 }
             )

@@ -23,7 +23,13 @@ from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
 from submissions.models import Call
-from submissions.selectors import eoi_answers, eoi_or_404, partners_of, thread_of
+from submissions.selectors import (
+    coapplicants_of,
+    eoi_answers,
+    eoi_or_404,
+    partners_of,
+    thread_of,
+)
 
 from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
@@ -549,6 +555,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "score_rows": score_rows,
             "assignments": eoi.assignments.select_related("reviewer"),
             "partners": partners_of(eoi),
+            "coapplicants": coapplicants_of(eoi),
             "decision": decision,
             "form": form,
             "audit": said(entries_for(eoi), target=eoi),
