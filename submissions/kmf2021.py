@@ -326,7 +326,10 @@ def add_partner_roles(call):
     partners had roles (issue 19). A role asks nothing new, so versions with answers get them
     too; a role the Secretariat set, or gave another question, stays. Returns the versions
     given some."""
-    ids = {call.questionnaire_id, *call.eois.values_list("questionnaire_id", flat=True)}
+    ids = {
+        call.questionnaire_id,
+        *call.eois.order_by().values_list("questionnaire_id", flat=True).distinct(),
+    }
     ids.discard(None)
     found, given = set(), []
     while ids:
