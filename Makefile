@@ -26,6 +26,7 @@ install-dev: $(BIN)/uv
 # Zero setup: SQLite under var/, tasks in-process, mail to the console.
 run: install .env
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py backfill_partnerships
 	$(BIN)/python manage.py load_2021_call
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

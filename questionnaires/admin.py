@@ -113,7 +113,7 @@ class QuestionInline(BoundedInline, UnansweredRows, TranslationStackedInline):
     fieldsets = [
         (None, {"fields": [("position", "step", "key", "kind")]}),
         (None, {"fields": [("label_en", "label_fr"), ("help_text_en", "help_text_fr")]}),
-        (None, {"fields": [("required", "role", "identifying"), LIMITS]}),
+        (None, {"fields": [("required", "role", "identifying", "named_check"), LIMITS]}),
     ]
     extra = 0
     max_num = 100
@@ -369,7 +369,16 @@ class QuestionAdmin(HeldWhileSaved, Snapshots, Unanswered, TranslationAdmin):
     def get_fieldsets(self, request, obj=None):
         column = obj is not None and obj.row_of_id is not None
         place = ("questionnaire", "row_of") if column else ("questionnaire", "step")
-        settings = ("required", "role", "identifying")
+        settings = (
+            ("required", "role", "identifying")
+            if column
+            else (
+                "required",
+                "role",
+                "identifying",
+                "named_check",
+            )
+        )
         return [
             (None, {"fields": [place, ("position", "key", "kind")]}),
             (None, {"fields": [("label_en", "label_fr"), ("help_text_en", "help_text_fr")]}),

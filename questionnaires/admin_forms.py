@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import checks
 from . import definition as definitions
 from .models import (
     COLUMN_ROLES,
@@ -31,12 +32,30 @@ COLUMN_KINDS = [
 MAX_IMPORT_BYTES = 1024 * 1024
 
 
+def check_choices():
+    return [("", "---------"), *checks.choices()]
+
+
 class QuestionForm(forms.ModelForm):
     """One question: its limits fit its kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "named_check" in self.fields:
+            # The registered checks, read when the page is built: no migration for a new one.
+            field = self.fields["named_check"]
+            self.fields["named_check"] = forms.ChoiceField(
+                choices=check_choices,
+                required=False,
+                label=field.label,
+                help_text=field.help_text,
+            )
 
     def clean(self):
         cleaned_data = super().clean()
         kind = cleaned_data.get("kind")
+        if named_check := cleaned_data.get("named_check"):
+            self._clean_check(checks.named(named_check), kind)
         if cleaned_data.get("word_limit") and kind != Kind.LONG_TEXT:
             self.add_error("word_limit", _("A word limit is for long text only."))
         role = cleaned_data.get("role")
@@ -60,6 +79,21 @@ class QuestionForm(forms.ModelForm):
         ):
             self.add_error("kind", _("This question has columns: only repeating rows have them."))
         return cleaned_data
+
+    def _clean_check(self, check, kind):
+        """A check is for a question of rows, whose columns (as saved) are the ones it reads."""
+        if self.is_column or kind != check.kind:
+            self.add_error("named_check", _("This check is for a question of repeating rows."))
+            return
+        if not self.instance.pk or self.instance.questionnaire_id is None:
+            self.add_error("named_check", _("Save the question with its columns first."))
+            return
+        saved = definitions.build(self.instance.questionnaire_id).by_key.get(self.instance.key)
+        if saved is None or (misfit := check.misfit(saved)):
+            self.add_error(
+                "named_check",
+                misfit if saved is not None else _("Save the question with its columns first."),
+            )
 
     @property
     def is_column(self):
@@ -349,6 +383,7 @@ def _question_fits(question, where, links):
             "min_value": question.min_value,
             "max_value": question.max_value,
             "max_rows": question.max_rows,
+            "named_check": question.named_check,
             **_translated("label", question.label),
             **_translated("help_text", question.help),
         },

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import checks
 from .models import (
     COLUMN_ROLES,
     RESERVED_KEYS,
@@ -75,6 +76,7 @@ class QuestionDef:
     file_types: str = ""
     choices: tuple[ChoiceDef, ...] = ()
     columns: tuple["QuestionDef", ...] = ()
+    named_check: str = ""
 
     @property
     def is_file(self):
@@ -89,6 +91,9 @@ class QuestionDef:
 
     def column_with_role(self, role):
         return next((c for c in self.columns if c.role == role), None)
+
+    def column_with_key(self, key):
+        return next((c for c in self.columns if c.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -251,7 +256,15 @@ def _question(data, where, *, in_rows=False, rows_role=""):
         raise ValidationError(
             _("%(where)s: the partners need a column for their name.") % {"where": where}
         )
-    return QuestionDef(
+    named_check = data.get("check") or ""
+    if named_check and (
+        in_rows or not isinstance(named_check, str) or not checks.named(named_check)
+    ):
+        raise ValidationError(
+            _("%(where)s: “%(check)s” is not a check this site knows (it knows %(known)s).")
+            % {"where": where, "check": named_check, "known": ", ".join(sorted(checks.REGISTRY))}
+        )
+    question = QuestionDef(
         key=key,
         kind=kind,
         label=label,
@@ -266,7 +279,11 @@ def _question(data, where, *, in_rows=False, rows_role=""):
         file_types=file_types,
         choices=choices,
         columns=columns,
+        named_check=named_check,
     )
+    if named_check and (misfit := checks.named(named_check).misfit(question)):
+        raise ValidationError(_("%(where)s: %(problem)s") % {"where": where, "problem": misfit})
+    return question
 
 
 def _unique(keys, where):
@@ -331,6 +348,8 @@ def _question_dict(q):
         data["choices"] = [{"value": c.value, "label": c.label.as_dict()} for c in q.choices]
     if q.columns:
         data["columns"] = [_question_dict(c) for c in q.columns]
+    if q.named_check:
+        data["check"] = q.named_check
     return data
 
 
@@ -429,6 +448,7 @@ SAME_NAMES = (
     "max_value",
     "max_rows",
     "file_types",
+    "named_check",
 )
 
 

@@ -19,6 +19,7 @@ from django_countries import countries
 from core.money import euros
 
 from . import answers as stored
+from . import checks
 from .models import Kind, Role
 from .validators import MaxWordsValidator
 from .widgets import Select, SelectMultiple, per_language
@@ -281,10 +282,18 @@ class Rows(forms.BaseFormSet):
 
     def clean(self):
         super().clean()
-        if self.question.role == Role.PARTNERS:
+        rows = [form.cleaned_data for form in self._kept() if form.is_valid()]
+        if problems := across_rows_problems(self.question, rows):
+            raise forms.ValidationError(problems)
+
+    def summary(self):
+        """What the question's check sums up of the rows (checks.summary): the rows as typed
+        where the page was sent, as stored otherwise."""
+        if self.is_bound:
             rows = [form.cleaned_data for form in self._kept() if form.is_valid()]
-            if problem := shares_problem(self.question, rows):
-                raise forms.ValidationError(problem, code="shares")
+        else:
+            rows = self.initial or []
+        return checks.summary(self.question, rows)
 
     def rows(self):
         """The rows that are kept, as stored (call when the formset is valid)."""
@@ -294,7 +303,7 @@ class Rows(forms.BaseFormSet):
         """The rows that are kept, each with what is valid in it (as the step's other answers
         are kept while a draft is typed), or None when the rows as a whole are refused (more
         than the question allows)."""
-        if any(error.code != "shares" for error in self.non_form_errors().as_data()):
+        if any(error.code not in ACROSS_ROWS for error in self.non_form_errors().as_data()):
             return None
         return [cells for form in self._kept() if (cells := _filled(form))]
 
@@ -335,6 +344,22 @@ def rows_formset(question, bounds, data=None, initial=None):
         question=question,
         bounds=bounds,
     )
+
+
+# The codes of what is wrong across the rows, not in one of them: a draft keeps its rows as typed.
+ACROSS_ROWS = ("shares", "check")
+
+
+def across_rows_problems(question, rows):
+    """What is wrong across the rows (cleaned or stored values), each a ValidationError: the
+    partners' shares, and the question's named check (questionnaires.checks)."""
+    found = []
+    if question.role == Role.PARTNERS and (problem := shares_problem(question, rows)):
+        found.append(forms.ValidationError(problem, code="shares"))
+    found.extend(
+        forms.ValidationError(problem, code="check") for problem in checks.problems(question, rows)
+    )
+    return found
 
 
 def shares_problem(question, rows):
@@ -392,7 +417,7 @@ def refusal(question, value, bounds):
                         "column": column.label,
                         "problems": problems,
                     }
-        return shares_problem(question, rows) if question.role == Role.PARTNERS else ""
+        return " ".join(e.message for e in across_rows_problems(question, rows))
     if problems := _problems(form_field(question, bounds), stored.initial(question, value)):
         return _("%(question)s: %(problems)s") % {"question": question.label, "problems": problems}
     return ""

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .checks import validate_named_check
 from .validators import validate_key, validate_step_key
 
 
@@ -200,6 +201,15 @@ class Question(models.Model):
     )
     max_rows = models.PositiveSmallIntegerField(_("most rows or files"), null=True, blank=True)
     file_types = models.CharField(_("accepted files"), max_length=24, choices=FileTypes, blank=True)
+    # A rule across the rows (questionnaires.checks), by name: the registry's choices are the
+    # admin form's, so a check registered later needs no migration.
+    named_check = models.CharField(
+        _("check across the rows"),
+        max_length=40,
+        blank=True,
+        validators=[validate_named_check],
+        help_text=_("A rule the answers' rows must keep together, such as the Fund's budget rule."),
+    )
 
     class Meta:
         verbose_name = _("question")

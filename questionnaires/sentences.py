@@ -49,3 +49,17 @@ def deleted(who, entry):
         "who": who,
         "name": entry.details.get("name", ""),
     }
+
+
+@says("questionnaire.filled_in")
+def filled_in(who, entry):
+    given = [
+        f"{question}{' → ' + column if column else ''} ({setting}: {value})"
+        for question, column, setting, value in entry.details.get("given", [])
+    ]
+    return _(
+        "%(who)s gave the questionnaire's questions what the platform reads of them: %(what)s."
+    ) % {
+        "who": who,
+        "what": listed(given),
+    }

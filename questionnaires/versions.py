@@ -11,14 +11,17 @@ row, so a first answer waits for an edit in progress, and the edit, reading `ans
 the hold, is refused once answers came first.
 """
 
+from functools import cache
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import trail
 
+from . import checks
 from . import definition as definitions
-from .models import Questionnaire
+from .models import ROLE_KINDS, Question, Questionnaire
 
 
 def mark_answered(questionnaire_id):
@@ -111,3 +114,65 @@ def record_change(*, questionnaire, actor, created, parts):
     Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
     action = "questionnaire.created" if created else "questionnaire.changed"
     trail.record(actor, action, questionnaire, fields=sorted(parts))
+
+
+# What `fill_in` may give a question that lacks it: what the platform reads of an answer, not
+# what the applicant is asked.
+FILLED_IN = ("role", "named_check")
+
+
+@transaction.atomic
+def fill_in(*, questionnaire, settings, actor=None):
+    """Give a version's questions the settings they lack, in place: `settings` maps (question
+    key, column key or "") to {"role": …, "named_check": …}. A setting already given (by the
+    Secretariat or a load before) is left as it is. A role may be given to a version with
+    answers (it asks nothing new: the platform reads the answers given); a check only to one
+    without (it would refuse answers given under it). Recorded once, naming what was given;
+    returns those (question, column, setting, value)."""
+    questionnaire = held(questionnaire.pk)
+    if questionnaire is None:
+        return []
+    rows = {
+        (q.row_of.key if q.row_of_id else q.key, q.key if q.row_of_id else ""): q
+        for q in Question.objects.filter(questionnaire=questionnaire).select_related("row_of")
+    }
+    taken = {(q.row_of_id, q.role) for q in rows.values() if q.role}
+
+    @cache
+    def built(questionnaire):
+        return definitions.build(questionnaire.pk)
+
+    given = []
+    for place, wanted in settings.items():
+        question = rows.get(place)
+        if question is None:
+            continue
+        changed = []
+        for name, value in wanted.items():
+            if name not in FILLED_IN or getattr(question, name) or not value:
+                continue
+            if name == "named_check" and (
+                is_answered(questionnaire)
+                or place[1]
+                or checks.named(value) is None
+                or checks.named(value).misfit(built(questionnaire).by_key[place[0]])
+            ):
+                continue  # nor on a question the Secretariat made into one it does not fit
+            # A role fits its kind, and is given once among a question's columns or the
+            # questionnaire's questions.
+            if name == "role" and (
+                question.kind not in ROLE_KINDS.get(value, ())
+                or (question.row_of_id, value) in taken
+            ):
+                continue
+            if name == "role":
+                taken.add((question.row_of_id, value))
+            setattr(question, name, value)
+            changed.append(name)
+            given.append([*place, name, value])
+        if changed:
+            question.save(update_fields=changed)
+    if given:
+        Questionnaire.objects.filter(pk=questionnaire.pk).update(updated_at=timezone.now())
+        trail.record(actor, "questionnaire.filled_in", questionnaire, given=given)
+    return given

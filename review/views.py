@@ -24,6 +24,7 @@ from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
 from submissions.models import Call
 from submissions.selectors import (
+    coapplicants_of,
     eoi_answers,
     eoi_or_404,
     partners_of,
@@ -580,6 +581,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "score_rows": score_rows,
             "assignments": eoi.assignments.select_related("reviewer"),
             "partners": partners_of(eoi),
+            "coapplicants": coapplicants_of(eoi),
             "decision": decision,
             "stage_name": domain.stage_name(eoi.stage),
             "released": released_outcomes(eoi),

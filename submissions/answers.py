@@ -7,6 +7,7 @@ saved, so lists, filters, sorts and the dashboard never open the answers.
 
 from django.utils.translation import gettext as _
 
+from questionnaires import checks
 from questionnaires import definition as definitions
 from questionnaires.answers import as_text, cell_text, country_name, is_answered, row_as_text
 from questionnaires.models import Kind, Role
@@ -118,12 +119,15 @@ def readable(eoi, files=None, challenges=None):
                 "reviewer_rows": [],
                 "blind_rows": [],
                 "files": [],
+                "summary": None,
             }
             if question.is_file:
                 item["files"] = files.get(question.key, [])
             elif question.is_rows:
                 rows = value if is_answered(question, value) else []
                 item["rows"] = [row_as_text(question, row) for row in rows]
+                # Who spends the budget names partners: the document's, not a blind review's.
+                item["summary"] = checks.summary(question, rows)
                 if question.role == Role.PARTNERS:
                     item["reviewer_rows"] = [reviewer_row(question, row) for row in rows]
                     item["blind_rows"] = [reviewer_row(question, row, blind=True) for row in rows]

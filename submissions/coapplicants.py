@@ -112,6 +112,35 @@ def with_own_row(question, stored, row, email):
     return rows
 
 
+def part_choices(definition):
+    """The parts a lead may open, grouped by step: [(step title, [(part, in words)])]."""
+    choices = []
+    for step in definition.steps:
+        options = [(part(STEP, step.key), _("The whole step: %(step)s") % {"step": step.title})]
+        options += [
+            (part(QUESTION, question.key), str(question.label)) for question in step.questions
+        ]
+        options += [
+            (
+                OWN_PARTNER_ROW,
+                _("Only their own row of “%(question)s”: the row with their email address")
+                % {"question": question.label},
+            )
+            for question in step.questions
+            if question.role == Role.PARTNERS
+        ]
+        choices.append((str(step.title), options))
+    return choices
+
+
+def parts_in_words(definition, parts):
+    """What `parts` open, each in words (a part the questionnaire no longer asks by its name)."""
+    labels = {
+        value: label for _group, options in part_choices(definition) for value, label in options
+    }
+    return [labels.get(name, name) for name in parts]
+
+
 def link_of(user, eoi):
     """`user`'s live, accepted link to `eoi`, or None; asked once per request and EOI."""
     if eoi is None or not getattr(user, "is_authenticated", False):

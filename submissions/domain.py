@@ -696,3 +696,35 @@ def share_messages(eoi, actor, shared):
             trail.record(actor, "eoi.messages_unshared", eoi)
     eoi.thread_shared_with_reviewers = shared
     return eoi
+
+
+def rebuild_partnerships(eoi_ids):
+    """The partner rows and the balance figures of these EOIs as their answers say them now, in
+    one transaction, each EOI locked: for EOIs saved before their questionnaire gave the
+    partners their roles (issue 19). What is in step already is left as it is, so a second run
+    changes nothing; nobody is mailed. Returns {"partners": rows made or changed, "removed": …,
+    "figures": EOIs whose figures changed}."""
+    counts = {"partners": 0, "removed": 0, "figures": 0}
+    with transaction.atomic():
+        for eoi in lifecycle.locked_eois(pk__in=list(eoi_ids)).select_related("questionnaire"):
+            definition = eoi_answers.answered(eoi)
+            before = {
+                (p.pk, *(getattr(p, f) for f in partners.SYNCED_FIELDS))
+                for p in Partner.objects.filter(eoi=eoi)
+            }
+            _sync_partners(eoi, None, definition, eoi.answers)
+            after = {
+                (p.pk, *(getattr(p, f) for f in partners.SYNCED_FIELDS))
+                for p in Partner.objects.filter(eoi=eoi)
+            }
+            counts["partners"] += len(after - before)
+            counts["removed"] += len({row[0] for row in before} - {row[0] for row in after})
+            figures = {
+                name: value
+                for name, value in eoi_answers.columns(definition, eoi.answers).items()
+                if name in eoi_answers.FIGURES
+            }
+            if any(getattr(eoi, name) != value for name, value in figures.items()):
+                ExpressionOfInterest.objects.filter(pk=eoi.pk).update(**figures)
+                counts["figures"] += 1
+    return counts

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from questionnaires.answers import initial
 from questionnaires.definition import StepDef
-from questionnaires.forms import AnswersForm, Bounds, RowForm, rows_formset, shares_problem
+from questionnaires.forms import AnswersForm, Bounds, RowForm, across_rows_problems, rows_formset
 from questionnaires.models import FileTypes, Kind, Role
 
 from . import coapplicants, documents
@@ -171,8 +171,8 @@ class OwnRowForm(RowForm):
         cleaned_data = super().clean()
         if self.row is not None and not self.errors:
             rows = coapplicants.with_own_row(self.question, self.stored, self.answers(), self.email)
-            if problem := shares_problem(self.question, rows or []):
-                raise forms.ValidationError(problem, code="shares")
+            if problems := across_rows_problems(self.question, rows or []):
+                raise forms.ValidationError(problems)
         return cleaned_data
 
     def changed_rows(self):
@@ -343,31 +343,7 @@ class PartsForm(forms.Form):
 
     def __init__(self, *args, definition, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = []
-        for step in definition.steps:
-            options = [(f"step:{step.key}", _("The whole step: %(step)s") % {"step": step.title})]
-            options += [
-                (f"question:{question.key}", str(question.label)) for question in step.questions
-            ]
-            options += [
-                (
-                    coapplicants.OWN_PARTNER_ROW,
-                    _("Only their own row of “%(question)s”: the row with their email address")
-                    % {"question": question.label},
-                )
-                for question in step.questions
-                if question.role == Role.PARTNERS
-            ]
-            choices.append((str(step.title), options))
-        self.fields["parts"].choices = choices
-
-    def part_labels(self):
-        """{part: what it opens, in words}, for the list of co-applicants."""
-        return {
-            value: label
-            for _group, options in self.fields["parts"].choices
-            for value, label in options
-        }
+        self.fields["parts"].choices = coapplicants.part_choices(definition)
 
 
 class InvitationForm(PartsForm):

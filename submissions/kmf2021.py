@@ -20,6 +20,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from questionnaires import definition as definitions
+from questionnaires import versions
+from questionnaires.models import Questionnaire
 
 from . import budget_template, documents
 from .models import Call, Challenge, Milestone, Question, Stage
@@ -244,6 +246,7 @@ def load_2021_call(today=None):
     existing = Call.objects.filter(slug=SLUG).first()
     if existing:
         add_stages(existing)
+        add_checks(existing)
         add_french_text(existing)
         add_documents(existing)
         loaded_2021_call.send(sender=Call, call=existing, created=False)
@@ -288,6 +291,62 @@ def load_2021_call(today=None):
     loaded_2021_call.send(sender=Call, call=call, created=True)
     call.refresh_from_db()
     return call, True
+
+
+def seed_settings(definition, names):
+    """The settings `names` (FILLED_IN's) of the seed's questions and columns, by (question key,
+    column key or ""), for questionnaires.versions.fill_in."""
+    found = {}
+    for question in definition.questions:
+        for place, asked in [((question.key, ""), question)] + [
+            ((question.key, column.key), column) for column in question.columns
+        ]:
+            if wanted := {name: getattr(asked, name) for name in names if getattr(asked, name)}:
+                found[place] = wanted
+    return found
+
+
+def add_checks(call):
+    """The seed's named checks (the budget rule) on the call's questionnaire and its stages'
+    where they lack them and nobody answered them yet (a version loaded before checks existed);
+    a version with answers keeps its rules, and a check the Secretariat set stays."""
+    asked = [(call.questionnaire, questionnaire_2021())]
+    stage = call.stages.filter(kind=Stage.Kind.FULL_PROPOSAL).select_related("questionnaire")
+    asked += [(s.questionnaire, proposal_questionnaire_2021()) for s in stage if s.questionnaire]
+    for questionnaire, seed in asked:
+        if questionnaire is not None:
+            versions.fill_in(
+                questionnaire=questionnaire, settings=seed_settings(seed, ["named_check"])
+            )
+
+
+def add_partner_roles(call):
+    """Give the 2021 questionnaire's versions the call asks or its applications were answered in
+    (and the versions they came from) the partners' roles they lack: a call loaded before
+    partners had roles (issue 19). A role asks nothing new, so versions with answers get them
+    too; a role the Secretariat set, or gave another question, stays. Returns the versions
+    given some."""
+    ids = {
+        call.questionnaire_id,
+        *call.eois.order_by().values_list("questionnaire_id", flat=True).distinct(),
+    }
+    ids.discard(None)
+    found, given = set(), []
+    while ids:
+        found |= ids
+        ids = (
+            set(
+                Questionnaire.objects.filter(pk__in=ids)
+                .exclude(previous=None)
+                .values_list("previous_id", flat=True)
+            )
+            - found
+        )
+    settings = seed_settings(questionnaire_2021(), ["role"])
+    for questionnaire in Questionnaire.objects.filter(pk__in=found).order_by("pk"):
+        if versions.fill_in(questionnaire=questionnaire, settings=settings):
+            given.append(questionnaire)
+    return given
 
 
 def add_french_text(call):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .balance import HUNDRED, rows_of, tidy
+from .balance import FIELDS, HUNDRED, rows_of, tidy
 from .models import ExpressionOfInterest, Partner
 
 CENT = Decimal("0.01")
@@ -26,6 +26,8 @@ Confirmation = Partner.Confirmation
 # What a partner confirms: a change of any of these by the lead asks the partner again (whether
 # it is named to reviewers too: it confirmed on a page that said so).
 CONFIRMED_FIELDS = ("country", "role", "budget_share", "locally_led", "anonymous")
+# What `sync` writes on a partner: its place, what the answers say, and its confirmation.
+SYNCED_FIELDS = ("position", *FIELDS.values(), "confirmation", "token_hash")
 
 
 def lead_share(partners):

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from core.permissions import can
 
+from . import answers, coapplicants
 from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension
 
 
@@ -60,6 +61,16 @@ def public_document_or_404(slug, key):
 def partners_of(eoi):
     """The EOI's partners as its pages show them, with what each said (one query)."""
     return list(eoi.partners.all())
+
+
+def coapplicants_of(eoi):
+    """Everyone the lead invited to the EOI, revoked too, with their accounts and the parts
+    opened to them in words (`opened`): one query however many."""
+    definition = answers.answered(eoi)
+    people = list(eoi.coapplicants.select_related("user").order_by("invited_at", "pk"))
+    for person in people:
+        person.opened = coapplicants.parts_in_words(definition, person.parts)
+    return people
 
 
 def thread_of(eoi):

@@ -148,7 +148,22 @@ def step_context(request, eoi, step, missing=None, problem_here=False, **extra):
         "next_step": steps[index + 1] if index + 1 < len(steps) else None,
         "deadline": lifecycle.deadline_for(eoi),
         "documents": step_documents(eoi.call, step.asks) if step.asks else (),
+        "coapplying": coapplying(request, eoi),
         **extra,
+    }
+
+
+def coapplying(request, eoi):
+    """For a co-applicant, whose application this is and what they may edit in words; None
+    for the lead."""
+    if eoi.owner_id == request.user.pk:
+        return None
+    link = coapplicants.link_of(request.user, eoi)
+    parts = link.parts if link else []
+    return {
+        "lead": eoi.owner.name or eoi.owner.email,
+        "organisation": eoi.organisation_name,
+        "opened": coapplicants.parts_in_words(answers.edited_in(eoi), parts),
     }
 
 
@@ -619,9 +634,8 @@ def coapplicants_page(request, uuid):
             )
             return redirect("submissions:coapplicants", uuid=eoi.uuid)
     people = list(eoi.coapplicants.live().select_related("user"))
-    labels = form.part_labels()
     for person in people:
-        person.opened = [labels.get(name, name) for name in person.parts]
+        person.opened = coapplicants.parts_in_words(definition, person.parts)
         person.expired = person.accepted_at is None and coapplicants.is_expired(person)
     return render(
         request,

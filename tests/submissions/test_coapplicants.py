@@ -556,3 +556,31 @@ def test_the_list_of_applications_keeps_its_query_count_with_co_applied_eois(
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get(url).content.decode()
     assert page.count("Co-applicant") == 4
+
+
+# The step page says whose application a co-applicant edits, and what they may edit
+
+
+def test_a_coapplicants_step_page_says_whose_application_and_which_parts(lead, eoi, partner):
+    lead.name = "Fatou Diallo"
+    lead.save()
+    accepted(eoi, partner, parts=("step:project", "question:title"))
+
+    page = client_of(partner).get(step_url(eoi, "project")).content.decode()
+
+    header = page[page.index('id="coapplying"') :]
+    assert "This is Fatou Diallo’s application (Réseau Justice Locale): you co-apply." in header
+    assert "You may edit: Project title, The whole step: Project." in header
+    assert "The lead applicant submits it." in header
+    partner.preferred_language = "fr"
+    partner.save()
+    page_fr = client_of(partner).get(step_url(eoi, "project")).content.decode()
+    header_fr = page_fr[page_fr.index('id="coapplying"') :]
+    assert "C’est la candidature de Fatou Diallo (Réseau Justice Locale)" in header_fr
+    assert "Vous pouvez modifier" in header_fr
+
+
+def test_the_lead_sees_no_coapplicant_header(lead, eoi, partner, applicant_client):
+    accepted(eoi, partner)
+    page = applicant_client.get(step_url(eoi, "project")).content.decode()
+    assert 'id="coapplying"' not in page
