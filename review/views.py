@@ -23,10 +23,10 @@ from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
 from submissions.models import Call
-from submissions.selectors import eoi_answers, eoi_or_404, partners_of, thread_of
+from submissions.selectors import eoi_answers, eoi_or_404, partners_of, proposal_of, thread_of
 
 from . import domain, downloads
-from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
+from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ProposalFilter, ReviewFilter
 from .forms import (
     ColumnsForm,
     CommentForm,
@@ -47,6 +47,7 @@ from .models import (
 )
 from .selectors import (
     call_assignments,
+    call_proposals,
     call_reviews,
     intake,
     outbox_mails,
@@ -54,7 +55,7 @@ from .selectors import (
     scores_by_criterion,
     secretariat_eois,
 )
-from .tables import AssignmentTable, EOITable, OutboxTable, ReviewTable
+from .tables import AssignmentTable, EOITable, OutboxTable, ProposalTable, ReviewTable
 
 
 def secretariat_only(request):
@@ -285,6 +286,7 @@ LISTS = {
     "eois": "review:eoi_list",
     "reviews": "review:review_list",
     "assignments": "review:assignment_list",
+    "proposals": "review:proposal_list",
     "outbox": "review:outbox",  # the whole site's: no call
 }
 
@@ -371,6 +373,16 @@ def assignment_list(request, slug):
     )
     table = AssignmentTable(filters.qs, call=call)
     return table_page(request, call, "assignments", filters, table, "review/assignment_list.html")
+
+
+@login_required
+def proposal_list(request, slug):
+    """The call's full proposals: who was invited, who wrote, who submitted."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    filters = ProposalFilter(request.GET or None, queryset=call_proposals(call))
+    table = ProposalTable(filters.qs, call=call)
+    return table_page(request, call, "proposals", filters, table, "review/proposal_list.html")
 
 
 @login_required
@@ -559,6 +571,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "comment_form": comment,
             "thread": thread_of(eoi),
             "message_form": (message_form or MessageForm()) if may_write else None,
+            "proposal": proposal_of(eoi),
         },
     )
 
