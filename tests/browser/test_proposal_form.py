@@ -39,6 +39,7 @@ def test_the_invited_applicant_writes_and_submits_the_full_proposal(live_server,
     # The repeating rows are the EOI's own forms, tested there: given here as saved.
     Proposal.objects.filter(pk=proposal.pk).update(answers={**proposal.answers, **COMPLETE})
     phone.get_by_role("link", name="Review and submit").click()
+    expect(phone.get_by_role("heading", name="Review and submit", exact=True)).to_be_visible()
     expect(phone.locator("#missing")).to_have_count(0)
     problems += pages.inspect(phone, "proposal-submit", origin=origin)
     phone.get_by_label("The information in this full proposal is accurate").check()
