@@ -315,3 +315,19 @@ def test_a_draft_far_from_its_deadline_or_past_it_is_not_reminded():
     from submissions import jobs
 
     assert jobs._remind_proposals(timezone.now()) == 0
+
+
+def test_the_applicants_data_download_holds_their_proposal(client):
+    import json
+
+    eoi = invited_eoi()
+    proposal = Proposal.objects.get(eoi=eoi)
+    proposals.save_step(proposal, eoi.owner, proposal.version, {"risks": "Roads."})
+    client.force_login(eoi.owner)
+
+    data = json.loads(client.get(reverse("accounts:data_export")).content)
+
+    (kept,) = data["expressions_of_interest"][0]["proposals"]
+    answers = {answer["question"]: answer["answer"] for answer in kept["answers"]}
+    assert kept["status"] == "draft"
+    assert answers["Risks and how you will manage them"] == "Roads."
