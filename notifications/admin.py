@@ -134,6 +134,7 @@ SAMPLE_VALUES = {
     "lead_organisation": "Réseau Justice Locale",
     "confirm_url": "https://grants.example.org/partners/confirm/…/",
     "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
+    "proposal_url": "https://grants.example.org/eois/…/proposal/",
 }
 
 

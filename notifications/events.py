@@ -28,6 +28,8 @@ class Event(models.TextChoices):
     EXTENSION_GRANTED = "extension_granted", _("An extension of the deadline")
     COAPPLICANT_INVITATION = "coapplicant_invitation", _("An invitation to co-apply")
     PARTNER_ASKED = "partner_asked", _("A partner asked to confirm its row")
+    PROPOSAL_RECEIPT = "proposal_receipt", _("Full proposal receipt")
+    PROPOSAL_REMINDER = "proposal_reminder", _("Deadline reminder for full proposal drafts")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -43,6 +45,18 @@ EOI_PLACEHOLDERS = {
     "reference",
     "eoi_title",
     "eoi_url",
+    "site_url",
+}
+# What the mails about a full proposal can say: {reference} is the proposal's, {deadline_local}
+# the proposal stage's deadline (or the applicant's extension).
+PROPOSAL_PLACEHOLDERS = {
+    "applicant_name",
+    "call_title",
+    "call_headline",
+    "deadline_local",
+    "reference",
+    "eoi_title",
+    "proposal_url",
     "site_url",
 }
 # What a reviewer's mails about their assignments can say.
@@ -123,6 +137,8 @@ PLACEHOLDERS = {
         "link_expires",
         "site_url",
     },
+    Event.PROPOSAL_RECEIPT: PROPOSAL_PLACEHOLDERS | {"submitted_local", "answers"},
+    Event.PROPOSAL_REMINDER: PROPOSAL_PLACEHOLDERS | {"time_left"},
 }
 
 # Mails whose link works by itself: it signs in or sets a password (allauth's), confirms for a

@@ -136,6 +136,55 @@ def deadline_reminder(eoi, offset_hours, now, deadline=None):
     )
 
 
+def _to_proposal_applicant(proposal, key, event, deadline, **extra):
+    """A mail about a full proposal to its lead applicant; `deadline` is theirs (the stage's,
+    or the Secretariat's extension)."""
+    eoi, call = proposal.eoi, proposal.eoi.call
+
+    def values():
+        return {
+            "applicant_name": eoi.owner.get_short_name(),
+            "call_title": call.title,
+            "call_headline": call.headline,
+            "deadline_local": _local(deadline, call),
+            "reference": proposal.reference or "",
+            "eoi_title": eoi.title,
+            "proposal_url": settings.SITE_URL + proposal.get_absolute_url(),
+            "site_url": settings.SITE_URL,
+            **{name: value() for name, value in extra.items()},
+        }
+
+    queue_email(key=key, event=event, recipient=eoi.owner, values=values, call=call, eoi=eoi)
+
+
+def proposal_received(proposal, deadline):
+    _to_proposal_applicant(
+        proposal,
+        f"proposal-receipt:{proposal.pk}",
+        Event.PROPOSAL_RECEIPT,
+        deadline,
+        submitted_local=lambda: _local(proposal.submitted_at, proposal.eoi.call),
+        answers=lambda: render_to_string(
+            "notifications/answers.txt", {"answers": proposal.readable_answers()}
+        ).strip(),
+    )
+
+
+def proposal_reminder_key(proposal, offset_hours, deadline):
+    """Keyed by the deadline too: a deadline moved later has reminders of its own."""
+    return f"proposal-reminder:{proposal.pk}:{offset_hours}:{deadline.isoformat()}"
+
+
+def proposal_reminder(proposal, offset_hours, now, deadline):
+    _to_proposal_applicant(
+        proposal,
+        proposal_reminder_key(proposal, offset_hours, deadline),
+        Event.PROPOSAL_REMINDER,
+        deadline,
+        time_left=lambda: timeuntil(deadline, now),
+    )
+
+
 def extension_granted(extension):
     """The applicant's new deadline; again if the Secretariat moves it."""
     call, applicant = extension.call, extension.applicant

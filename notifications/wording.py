@@ -162,6 +162,23 @@ DEFAULTS = {
             "\n\nIf you do not know this project, decline: the Secretariat will see it."
         ),
     ),
+    Event.PROPOSAL_RECEIPT: (
+        _("We received your full proposal {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThank you. We received your full proposal to the "
+            "{call_title} on {submitted_local}. Your reference is {reference}.\n\nYou can "
+            "change it until the deadline, {deadline_local}: {proposal_url}\n\nA copy of your "
+            "answers:\n\n{answers}"
+        ),
+    ),
+    Event.PROPOSAL_REMINDER: (
+        _("{time_left} left to submit your full proposal"),
+        _(
+            "Dear {applicant_name},\n\nYour full proposal to the {call_title} is still a "
+            "draft. The deadline is {deadline_local}, {time_left} from now.\n\nFinish and "
+            "submit it here: {proposal_url}"
+        ),
+    ),
 }
 
 

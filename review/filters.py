@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.events import Event
 from notifications.models import OutboundEmail
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Proposal
 
 from .forms import OnceShown
 from .models import Assignment, Review
@@ -203,4 +203,18 @@ class OutboxFilter(django_filters.FilterSet):
             Q(to__icontains=value)
             | Q(recipient__name__icontains=value)
             | Q(recipient__email__icontains=value)
+        )
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Proposal.Status.choices, empty_label=_("Any")
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    def search(self, proposals, name, value):
+        return proposals.filter(
+            Q(eoi__reference__icontains=value)
+            | Q(eoi__title__icontains=value)
+            | Q(eoi__organisation_name__icontains=value)
         )

@@ -20,7 +20,7 @@ from django_countries import countries
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Proposal
 
 from .models import Assignment, Decision, Review, eoi_rubric
 
@@ -365,3 +365,14 @@ def scores_by_criterion(eoi):
         for criterion in eoi_rubric(eoi.call)
     ]
     return reviews, rows
+
+
+def call_proposals(call):
+    """The call's full proposals, each with its EOI and applicant, without the answers: one
+    query."""
+    return (
+        Proposal.objects.filter(eoi__call=call)
+        .select_related("eoi", "eoi__owner")
+        .defer("answers", "eoi__answers")
+        .order_by("eoi__reference", "pk")
+    )

@@ -377,6 +377,37 @@ class AssignmentTable(SecretariatTable):
         }
 
 
+class ProposalTable(SecretariatTable):
+    reference = Tied(
+        verbose_name=_("Reference"),
+        accessor="eoi__reference",
+        sort="eoi__reference",
+        linkify=eoi_link(),
+    )
+    title = Tied(verbose_name=_("Title"), accessor="eoi__title", sort="eoi__title")
+    applicant = Tied(verbose_name=_("Applicant"), accessor="eoi__owner", sort="eoi__owner__name")
+    status = Tied(verbose_name=_("Full proposal"), sort="status")
+    proposal_reference = Tied(
+        verbose_name=_("Its reference"), accessor="reference", sort="reference"
+    )
+    submitted_at = Tied(verbose_name=_("Submitted"), sort="submitted_at")
+    updated_at = Tied(verbose_name=_("Last saved"), sort="updated_at")
+
+    choosable = ["title", "applicant", "proposal_reference", "submitted_at", "updated_at"]
+
+    class Meta:
+        template_name = "review/proposals_table.html"
+        order_by = "reference"
+        default = "—"
+        attrs = {"class": "table table-sm align-middle caption-top"}
+
+    def render_submitted_at(self, value):
+        return list_moment(value)
+
+    def render_updated_at(self, value):
+        return list_moment(value)
+
+
 class OutboxTable(SecretariatTable):
     """The site's mails, the newest first. Never their texts: an account mail's holds a one-time
     link. Each subject opens the mail's page in the admin, where it can be sent again."""

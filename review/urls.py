@@ -28,6 +28,7 @@ urlpatterns = [
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/reviews/", views.review_list, name="review_list"),
     path("calls/<slug:slug>/assignments/", views.assignment_list, name="assignment_list"),
+    path("calls/<slug:slug>/proposals/", views.proposal_list, name="proposal_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
     path("calls/<slug:slug>/eois/views/<int:pk>/delete/", views.delete_view, name="delete_view"),
     path("outbox/", views.outbox, name="outbox"),

@@ -28,12 +28,13 @@ from submissions.selectors import (
     eoi_answers,
     eoi_or_404,
     partners_of,
+    proposal_of,
     released_outcomes,
     thread_of,
 )
 
 from . import domain, downloads
-from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ReviewFilter
+from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ProposalFilter, ReviewFilter
 from .forms import (
     ColumnsForm,
     CommentForm,
@@ -56,6 +57,7 @@ from .models import (
 )
 from .selectors import (
     call_assignments,
+    call_proposals,
     call_reviews,
     intake,
     outbox_mails,
@@ -63,7 +65,7 @@ from .selectors import (
     scores_by_criterion,
     secretariat_eois,
 )
-from .tables import AssignmentTable, EOITable, OutboxTable, ReviewTable
+from .tables import AssignmentTable, EOITable, OutboxTable, ProposalTable, ReviewTable
 
 
 def secretariat_only(request):
@@ -294,6 +296,7 @@ LISTS = {
     "eois": "review:eoi_list",
     "reviews": "review:review_list",
     "assignments": "review:assignment_list",
+    "proposals": "review:proposal_list",
     "outbox": "review:outbox",  # the whole site's: no call
 }
 
@@ -387,6 +390,16 @@ def assignment_list(request, slug):
     )
     table = AssignmentTable(filters.qs, call=call)
     return table_page(request, call, "assignments", filters, table, "review/assignment_list.html")
+
+
+@login_required
+def proposal_list(request, slug):
+    """The call's full proposals: who was invited, who wrote, who submitted."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    filters = ProposalFilter(request.GET or None, queryset=call_proposals(call))
+    table = ProposalTable(filters.qs, call=call)
+    return table_page(request, call, "proposals", filters, table, "review/proposal_list.html")
 
 
 @login_required
@@ -594,6 +607,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "comment_form": comment,
             "thread": thread_of(eoi),
             "message_form": (message_form or MessageForm()) if may_write else None,
+            "proposal": proposal_of(eoi),
         },
     )
 

@@ -29,7 +29,7 @@ BLANK = {"countries": [], "budget_requested": None, "duration_months": None}
 FIGURES = ("local_share", "lead_is_local", "partners_named")
 
 
-def _stamp(instance, relation):
+def stamp_of(instance, relation):
     """The related questionnaire's `updated_at` where it came with `instance` (select_related),
     so that checking the built definition is current costs no query."""
     descriptor = getattr(type(instance), relation)
@@ -45,7 +45,7 @@ def asked(call):
     was read with its questionnaire)."""
     held = getattr(call, "_asked", None)
     if held is None or held.pk != call.questionnaire_id:
-        stamp = _stamp(call, "questionnaire")
+        stamp = stamp_of(call, "questionnaire")
         held = call._asked = definitions.definition(call.questionnaire_id, stamp)
     return held
 
@@ -54,7 +54,7 @@ def answered(eoi):
     """The questionnaire the EOI's answers were given in (drafts move to the call's current
     one when next saved or submitted)."""
     if eoi.questionnaire_id:
-        return definitions.definition(eoi.questionnaire_id, _stamp(eoi, "questionnaire"))
+        return definitions.definition(eoi.questionnaire_id, stamp_of(eoi, "questionnaire"))
     return asked(eoi.call)
 
 

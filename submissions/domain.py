@@ -396,11 +396,21 @@ def missing_items(eoi, definition=None):
     check it now."""
     definition = definition or eoi_answers.edited_in(eoi)
     with_files = set(eoi.attachments.values_list("question", flat=True).distinct())
-    bounds = bounds_of(eoi.call, definition.questions)
+    missing = missing_answers(eoi.call, definition, eoi.answers, with_files)
+    if eoi.call.partners_must_confirm and partners.awaiting(eoi).exists():
+        missing.append(MissingItem(SUBMIT.slug, MUST_CONFIRM))
+    return missing
+
+
+def missing_answers(call, definition, answers, with_files=frozenset()):
+    """The answers `definition` requires that `answers` lacks, and those it would refuse, by
+    step, as the steps' forms check them under the call's limits: an EOI's or a proposal's.
+    `with_files`: the keys of the file questions that have a file."""
+    bounds = bounds_of(call, definition.questions)
     missing = []
     for step in definition.steps:
         for question in step.questions:
-            value = eoi.answers.get(question.key)
+            value = answers.get(question.key)
             present = (
                 question.key in with_files if question.is_file else is_answered(question, value)
             )
@@ -408,8 +418,6 @@ def missing_items(eoi, definition=None):
                 missing.append(MissingItem(step.key, question.label))
             elif present and (problem := refusal(question, value, bounds)):
                 missing.append(MissingItem(step.key, problem, invalid=True))
-    if eoi.call.partners_must_confirm and partners.awaiting(eoi).exists():
-        missing.append(MissingItem(SUBMIT.slug, MUST_CONFIRM))
     return missing
 
 

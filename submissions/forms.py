@@ -16,7 +16,7 @@ from questionnaires.forms import AnswersForm, Bounds, RowForm, across_rows_probl
 from questionnaires.models import FileTypes, Kind, Role
 
 from . import coapplicants, documents
-from .models import CallDocument, ExpressionOfInterest
+from .models import CallDocument, ExpressionOfInterest, Proposal
 from .uploads import BUDGET_TYPES, MESSAGE_TYPES, SUPPORTING_TYPES, sniff
 
 # Beside its other files, an application carries at most this many files for one question.
@@ -262,6 +262,12 @@ def files_allowed(question):
 class DeclarationsForm(forms.ModelForm):
     class Meta:
         model = ExpressionOfInterest
+        fields = ["declares_accuracy", "declares_consent"]
+
+
+class ProposalDeclarationsForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
         fields = ["declares_accuracy", "declares_consent"]
 
 

@@ -6,15 +6,16 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from notifications import notify
+from notifications.models import OutboundEmail
 from notifications.outbox import written_together
 from notifications.wording import wordings_remembered
 
-from . import lifecycle
-from .models import Call, ExpressionOfInterest, Extension
+from . import lifecycle, proposals
+from .models import Call, ExpressionOfInterest, Extension, Proposal
 
 Status = ExpressionOfInterest.Status
 
@@ -86,7 +87,7 @@ def _send_deadline_reminders(now, token):
                     return sent
                 batch = []
         sent += _remind(batch, offset, now)
-    return sent + _remind_extended(now)
+    return sent + _remind_extended(now) + _remind_proposals(now)
 
 
 def _remind_extended(now):
@@ -108,6 +109,45 @@ def _remind_extended(now):
             )
             sent += _remind(list(drafts), min(due), now, deadline=extension.until)
     return sent
+
+
+def _remind_proposals(now):
+    """Draft full proposals are reminded before their deadline (the stage's, or the
+    applicant's later extension), at the call's offsets, the latest reached only. They are few
+    (the invited EOIs): read in one query, the reminders already written in another."""
+    extended = Extension.objects.filter(
+        call=OuterRef("eoi__call"), applicant=OuterRef("eoi__owner")
+    )
+    drafts = (
+        Proposal.objects.filter(status=Proposal.Status.DRAFT, eoi__status=Status.INVITED)
+        .exclude(stage__closes_at=None)
+        .annotate(extension_until=Subquery(extended.values("until")[:1]))
+        .filter(Q(stage__closes_at__gt=now) | Q(extension_until__gt=now))
+        .select_related("eoi__call", "eoi__owner", "stage")
+        .order_by("pk")
+    )
+    due = []
+    for proposal in drafts:
+        deadline = proposals.deadline_for(proposal)
+        reached = [
+            hours
+            for hours in proposal.call.reminder_offsets
+            if now >= deadline - timedelta(hours=hours)
+        ]
+        if reached:
+            due.append((proposal, min(reached), deadline))
+    written = set(
+        OutboundEmail.objects.filter(
+            key__in=[notify.proposal_reminder_key(*item) for item in due]
+        ).values_list("key", flat=True)
+    )
+    due = [item for item in due if notify.proposal_reminder_key(*item) not in written]
+    if not due:
+        return 0
+    with transaction.atomic(), wordings_remembered(), written_together():
+        for proposal, offset, deadline in due:
+            notify.proposal_reminder(proposal, offset, now, deadline)
+    return len(due)
 
 
 def _remind(drafts, offset, now, deadline=None):

@@ -1009,3 +1009,97 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Proposal(models.Model):
+    """An invited applicant's answers to a later stage's questionnaire (the full proposal):
+    one per EOI and stage, filled in through the same forms, checks and pages as the EOI
+    (submissions.filled), with its own deadline (the stage's) and reference (the EOI's + "-P")."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    eoi = models.ForeignKey(
+        ExpressionOfInterest,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("expression of interest"),
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("stage")
+    )
+    questionnaire = models.ForeignKey(
+        "questionnaires.Questionnaire",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("questionnaire"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    reference = models.CharField(_("reference"), max_length=24, unique=True, null=True, blank=True)
+    # Bumped by every save: a save based on an older version is refused, as the EOI's is.
+    version = models.PositiveIntegerField(default=1)
+    last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    declares_accuracy = models.BooleanField(
+        _("The information in this full proposal is accurate and complete."), default=False
+    )
+    declares_consent = models.BooleanField(
+        _(
+            "I agree that the Secretariat and the Review Board process this full proposal "
+            "to assess it."
+        ),
+        default=False,
+    )
+
+    class Meta:
+        verbose_name = _("full proposal")
+        verbose_name_plural = _("full proposals")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["eoi", "stage"], name="one_proposal_per_eoi_and_stage")
+        ]
+
+    def __str__(self):
+        return self.reference or gettext("Draft full proposal")
+
+    def get_absolute_url(self):
+        return reverse("submissions:proposal_detail", kwargs={"uuid": self.eoi.uuid})
+
+    # What the shared form code reads of the application it fills (submissions.filled).
+    @property
+    def call(self):
+        return self.eoi.call
+
+    @property
+    def call_id(self):
+        return self.eoi.call_id
+
+    @property
+    def owner(self):
+        return self.eoi.owner
+
+    @property
+    def owner_id(self):
+        return self.eoi.owner_id
+
+    @property
+    def title(self):
+        return self.eoi.title
+
+    def readable_answers(self):
+        """Every answer as people read it, step by step (submissions.answers.readable)."""
+        return answers.readable(self)

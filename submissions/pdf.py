@@ -44,19 +44,21 @@ def local_font(uri, rel=None):
     return NOTHING
 
 
-def document_context(eoi):
-    """What eoi_document.html shows, the same for the page and the PDF."""
+def document_context(eoi, kind="eoi"):
+    """What eoi_document.html shows, the same for the page and the PDF: of an EOI, or of a
+    full proposal (`kind` "proposal"), which answers the same names."""
     return {
         "eoi": eoi,
+        "kind": kind,
         "call": eoi.call,
         "answers": eoi.readable_answers(),
         "submitted": local_moment(eoi.submitted_at, eoi.call.zone) if eoi.submitted_at else "",
     }
 
 
-def eoi_pdf(eoi):
-    """The EOI as PDF bytes, in the active language."""
-    return html_to_pdf(render_to_string(TEMPLATE, {**document_context(eoi), "pdf": True}))
+def eoi_pdf(eoi, kind="eoi"):
+    """The EOI (or full proposal) as PDF bytes, in the active language."""
+    return html_to_pdf(render_to_string(TEMPLATE, {**document_context(eoi, kind), "pdf": True}))
 
 
 def html_to_pdf(html):

@@ -20,7 +20,9 @@ Status = ExpressionOfInterest.Status
 
 def eoi_personal_data(user):
     """The person's expressions of interest, every answer as their questionnaire asks it."""
-    eois = user.eois.select_related("call").prefetch_related("attachments", "messages", "partners")
+    eois = user.eois.select_related("call").prefetch_related(
+        "attachments", "messages", "partners", "proposals"
+    )
     return [
         {
             "call": eoi.call.title,
@@ -40,6 +42,18 @@ def eoi_personal_data(user):
             # The partners as the platform keeps them, with what each answered.
             "partners": [_partner(partner) for partner in eoi.partners.all()],
             "outcomes": _outcomes(eoi),
+            # The full proposal an invitation opened, with its answers.
+            "proposals": [
+                {
+                    "reference": proposal.reference,
+                    "status": proposal.status,
+                    "submitted_at": (
+                        proposal.submitted_at.isoformat() if proposal.submitted_at else None
+                    ),
+                    "answers": answers.for_download(proposal),
+                }
+                for proposal in eoi.proposals.all()
+            ],
         }
         for eoi in eois
     ]

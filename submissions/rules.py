@@ -4,7 +4,7 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from . import answers, coapplicants, domain, lifecycle, partners
+from . import answers, coapplicants, domain, lifecycle, partners, proposals
 
 
 @rules.predicate
@@ -53,6 +53,23 @@ def is_partner_contact(user, partner):
     return partner is not None and partners.for_user(user).filter(pk=partner.pk).exists()
 
 
+@rules.predicate
+def is_proposal_owner(user, proposal):
+    """The lead applicant of the EOI the proposal follows."""
+    return proposal is not None and proposal.eoi.owner_id == user.pk
+
+
+@rules.predicate
+def is_proposal_coapplicant(user, proposal):
+    """A co-applicant of the EOI (accepted, not revoked): they read its proposal."""
+    return proposal is not None and coapplicants.link_of(user, proposal.eoi) is not None
+
+
+@rules.predicate
+def is_proposal_open(user, proposal):
+    return proposals.is_editable(proposal)
+
+
 rules.add_perm("submissions.view_eoi", is_owner | is_coapplicant | is_secretariat)
 # "submissions.download_attachments" is in review/rules.py: reviewers read the files too.
 # The form is the applicant's own: even the Secretariat reads an EOI on its detail page only.
@@ -72,3 +89,9 @@ rules.add_perm("submissions.share_messages", is_secretariat)
 # The applicant asks the partners to confirm, from a draft or a submitted EOI before the deadline.
 rules.add_perm("submissions.ask_partners", is_owner & is_before_deadline)
 rules.add_perm("submissions.answer_as_partner", is_partner_contact)
+# The full proposal: the lead writes it; the co-applicants and the Secretariat read it.
+rules.add_perm(
+    "submissions.view_proposal", is_proposal_owner | is_proposal_coapplicant | is_secretariat
+)
+rules.add_perm("submissions.fill_in_proposal", is_proposal_owner)
+rules.add_perm("submissions.edit_proposal", is_proposal_owner & is_proposal_open)

@@ -5,13 +5,13 @@ from django.shortcuts import get_object_or_404
 from core.permissions import can
 
 from . import answers, coapplicants
-from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension
+from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension, Proposal
 
 
 def applicant_eois(applicant):
     """The EOIs the applicant leads or co-applies to, with their calls, the lead's personal
-    deadline and the parts opened to the applicant (`opened_parts`, None for their own), in
-    one query."""
+    deadline, the parts opened to the applicant (`opened_parts`, None for their own) and the
+    status of the full proposal an invitation opened (`proposal_status`), in one query."""
     extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
     link = CoApplicant.objects.active().filter(eoi=OuterRef("pk"), user=applicant)
     return (
@@ -20,6 +20,9 @@ def applicant_eois(applicant):
         .annotate(
             extension_until=Subquery(extension.values("until")[:1]),
             opened_parts=Subquery(link.values("parts")[:1]),
+            proposal_status=Subquery(
+                Proposal.objects.filter(eoi=OuterRef("pk")).values("status")[:1]
+            ),
         )
         .order_by("-updated_at")
     )
@@ -35,6 +38,39 @@ def eoi_or_404(user, uuid, permission):
     if not can(user, permission, eoi):
         raise Http404
     return eoi
+
+
+# The EOI statuses an invitation to the full proposal leads to: only their pages look for one.
+AFTER_INVITATION = frozenset(
+    {
+        ExpressionOfInterest.Status.INVITED,
+        ExpressionOfInterest.Status.SHORTLISTED,
+        ExpressionOfInterest.Status.RECOMMENDED,
+        ExpressionOfInterest.Status.AWARDED,
+    }
+)
+
+
+def proposal_of(eoi):
+    """The EOI's full proposal, if an invitation opened one (no query before that)."""
+    if eoi.status not in AFTER_INVITATION:
+        return None
+    return eoi.proposals.first()
+
+
+def proposal_or_404(user, uuid, permission):
+    """The full proposal of the EOI `uuid` if `user` may see it this way; a 404 otherwise (and
+    where the EOI has none), so nobody learns it exists."""
+    proposal = (
+        Proposal.objects.select_related(
+            "eoi__call", "eoi__owner", "stage__questionnaire", "questionnaire"
+        )
+        .filter(eoi__uuid=uuid)
+        .first()
+    )
+    if proposal is None or not can(user, permission, proposal):
+        raise Http404
+    return proposal
 
 
 def eoi_answers(eoi):

@@ -3,6 +3,7 @@
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.wording import listed, says
 from core.timezones import local_moment
@@ -233,4 +234,32 @@ def partner_changed(who, entry):
     return _("%(who)s changed the row of %(partner)s after it answered: it is asked again.") % {
         "who": who,
         "partner": _partner(entry),
+    }
+
+
+@says("proposal.opened")
+def proposal_opened(who, entry):
+    count = len(entry.details.get("prefilled") or ())
+    return ngettext(
+        "The invitation %(who)s released opened the full proposal, started with %(count)d "
+        "answer of the expression of interest.",
+        "The invitation %(who)s released opened the full proposal, started with %(count)d "
+        "answers of the expression of interest.",
+        count,
+    ) % {"who": who, "count": count}
+
+
+@says("proposal.submitted")
+def proposal_submitted(who, entry):
+    return _("%(who)s submitted the full proposal %(reference)s.") % {
+        "who": who,
+        "reference": entry.details.get("reference") or "",
+    }
+
+
+@says("proposal.edited_after_submission")
+def proposal_edited(who, entry):
+    return _("%(who)s changed the submitted full proposal: %(fields)s.") % {
+        "who": who,
+        "fields": listed(entry.details.get("fields") or ()),
     }

@@ -40,6 +40,18 @@ urlpatterns = [
         name="coapplicant_revoke",
     ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    # The full proposal of an invited EOI, before the EOI's steps (a step may not be named so).
+    path("eois/<uuid:uuid>/proposal/", views.proposal_detail, name="proposal_detail"),
+    path("eois/<uuid:uuid>/proposal/continue/", views.proposal_continue, name="proposal_continue"),
+    path("eois/<uuid:uuid>/proposal/receipt/", views.proposal_receipt, name="proposal_receipt"),
+    path("eois/<uuid:uuid>/proposal/print/", views.proposal_print, name="proposal_print"),
+    path("eois/<uuid:uuid>/proposal/pdf/", views.proposal_pdf, name="proposal_pdf"),
+    path("eois/<uuid:uuid>/proposal/<slug:step>/", views.proposal_step, name="proposal_step"),
+    path(
+        "eois/<uuid:uuid>/proposal/<slug:step>/autosave/",
+        views.proposal_autosave,
+        name="proposal_autosave",
+    ),
     path("eois/<uuid:uuid>/<slug:step>/", views.eoi_step, name="eoi_step"),
     path("eois/<uuid:uuid>/<slug:step>/autosave/", views.eoi_autosave, name="eoi_autosave"),
 ]

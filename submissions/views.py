@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from core import storage
 from core.permissions import can
 
-from . import answers, coapplicants, documents, domain, lifecycle, partners, pdf
+from . import answers, coapplicants, documents, domain, lifecycle, partners, pdf, proposals
+from .filled import FilledEoi, FilledProposal
 from .forms import (
-    DeclarationsForm,
     FilesForm,
     InvitationForm,
     MessageForm,
@@ -34,9 +34,10 @@ from .selectors import (
     eoi_answers,
     eoi_or_404,
     partners_of,
+    proposal_of,
+    proposal_or_404,
     public_document_or_404,
     released_outcomes,
-    step_documents,
     thread_of,
 )
 
@@ -114,31 +115,34 @@ def dashboard(request):
     return render(request, "submissions/dashboard.html", {"eois": eois, "to_confirm": to_confirm})
 
 
-def steps_for(eoi, user):
+def steps_for(filled, user):
     """The steps `user` fills in: all of them for the lead; for a co-applicant, those with a
     question opened to them (never the review-and-submit step)."""
-    definition = answers.edited_in(eoi)
-    steps = steps_of(definition)
-    if eoi.owner_id == user.pk:
+    steps = steps_of(filled.definition())
+    keys = filled.editable_keys(user)
+    if keys is None:
         return steps
-    keys = coapplicants.editable_keys(eoi, user, definition)
     return [s for s in steps if s.asks and any(q.key in keys for q in s.asks.questions)]
 
 
-def step_context(request, eoi, step, missing=None, problem_here=False, **extra):
+def step_context(request, filled, step, missing=None, problem_here=False, **extra):
     """What every step's page shows around its form: the steps, each with its state (from
-    `missing`, the EOI's missing items, read here when not given; `problem_here` when the
-    page's own form was refused), and the way back and on."""
-    steps = steps_for(eoi, request.user)
+    `missing`, the application's missing items, read here when not given; `problem_here` when
+    the page's own form was refused), and the way back and on."""
+    steps = steps_for(filled, request.user)
     index = [item.slug for item in steps].index(step.slug)
     if missing is None:
-        missing = domain.missing_items(eoi)
-    states = domain.step_states(eoi, [item.slug for item in steps], missing)
+        missing = filled.missing_items()
+    states = domain.step_states(filled.application, [item.slug for item in steps], missing)
     if problem_here:
         states[step.slug] = domain.PROBLEM
     return {
-        "eoi": eoi,
-        "call": eoi.call,
+        "eoi": filled.eoi,
+        "application": filled.application,
+        "kind": filled.kind,
+        "step_view": filled.step_view,
+        "autosave_view": filled.autosave_view,
+        "call": filled.eoi.call,
         "steps": steps,
         "progress": [(item, states[item.slug]) for item in steps],
         "missing": missing,
@@ -146,9 +150,10 @@ def step_context(request, eoi, step, missing=None, problem_here=False, **extra):
         "step_number": index + 1,
         "previous_step": steps[index - 1] if index else None,
         "next_step": steps[index + 1] if index + 1 < len(steps) else None,
-        "deadline": lifecycle.deadline_for(eoi),
-        "documents": step_documents(eoi.call, step.asks) if step.asks else (),
-        "coapplying": coapplying(request, eoi),
+        "deadline": filled.deadline(),
+        "documents": filled.documents(step.asks) if step.asks else (),
+        # Co-applicants write only the EOI; the proposal is the lead's.
+        "coapplying": coapplying(request, filled.eoi) if filled.kind == "eoi" else None,
         **extra,
     }
 
@@ -167,104 +172,102 @@ def coapplying(request, eoi):
     }
 
 
-def step_after_save(request, eoi, step, direction):
-    steps = steps_for(eoi, request.user)
+def step_after_save(request, filled, step, direction):
+    steps = steps_for(filled, request.user)
     index = [item.slug for item in steps].index(step.slug)
     if direction == "next" and index + 1 < len(steps):
         index += 1
     elif direction == "back" and index:
         index -= 1
-    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=steps[index].slug)
+    return redirect(filled.step_view, uuid=filled.eoi.uuid, step=steps[index].slug)
 
 
-def asked_step(request, eoi, slug):
+def asked_step(request, filled, slug):
     """The step `slug` if `request.user` fills it in (a step not opened to a co-applicant is
     a 404, as one that does not exist)."""
-    step = next((s for s in steps_for(eoi, request.user) if s.slug == slug), None)
+    step = next((s for s in steps_for(filled, request.user) if s.slug == slug), None)
     if step is None:
         raise Http404
     return step
 
 
-def editable_keys(request, eoi):
-    """None for the lead (the whole form); the keys opened to a co-applicant otherwise."""
-    if eoi.owner_id == request.user.pk:
-        return None
-    return coapplicants.editable_keys(eoi, request.user, answers.edited_in(eoi))
-
-
-def step_forms(request, eoi, step):
+def step_forms(request, filled, step):
     """The step's forms for `request.user`: what they may edit, and of the partners perhaps
     their own row only."""
-    limit = None
-    if eoi.owner_id != request.user.pk:
-        limit = coapplicants.row_limit(eoi, request.user, answers.edited_in(eoi))
     return StepForms(
-        eoi,
+        filled.application,
         step,
         request.POST or None,
-        editable=editable_keys(request, eoi),
-        row_limit=limit,
+        editable=filled.editable_keys(request.user),
+        row_limit=filled.row_limit(request.user),
     )
+
+
+def continue_filling(request, filled, last_step):
+    """The step the applicant was on (the first one, the first time or if it is gone)."""
+    steps = steps_for(filled, request.user)
+    step = next((s for s in steps if s.slug == last_step), steps[0])
+    return redirect(filled.step_view, uuid=filled.eoi.uuid, step=step.slug)
 
 
 @login_required
 def eoi_continue(request, uuid):
-    """The step the applicant was on (the first one, the first time or if it is gone)."""
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
-    steps = steps_for(eoi, request.user)
-    step = next((s for s in steps if s.slug == eoi.last_step), steps[0])
-    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=step.slug)
+    return continue_filling(request, FilledEoi(eoi), eoi.last_step)
 
 
 @login_required
 def eoi_step(request, uuid, step):
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
-    step = asked_step(request, eoi, step)
-    if not domain.is_editable(eoi):
-        messages.info(request, _("This expression of interest can no longer be changed."))
-        return redirect(eoi)
-    if request.method == "GET" and eoi.owner_id == request.user.pk:
-        domain.remember_step(eoi, step.slug)
+    return fill_step(request, FilledEoi(eoi), step)
+
+
+def fill_step(request, filled, slug):
+    """One step of an application (an EOI or a full proposal: submissions.filled)."""
+    step = asked_step(request, filled, slug)
+    if not filled.is_editable():
+        messages.info(request, str(filled.not_editable))
+        return redirect(filled.application)
+    if request.method == "GET" and filled.eoi.owner_id == request.user.pk:
+        filled.remember_step(step.slug)
     if step.asks is None:
-        return submit_step(request, eoi, step)
+        return submit_step(request, filled, step)
     if step.asks.has_files:
-        return files_step(request, eoi, step)
-    return answers_step(request, eoi, step)
+        return files_step(request, filled, step)
+    return answers_step(request, filled, step)
 
 
-def save_step_forms(request, eoi, forms):
-    """Save what is valid and changed; returns the saved EOI (the forms keep what was typed)."""
+def save_step_forms(request, filled, forms):
+    """Save what is valid and changed; returns the saved application (the forms keep what was
+    typed)."""
     forms.form.is_valid()
     if "version" not in forms.form.cleaned_data:
         raise domain.DomainError(_("The form was incomplete. Reload the page and try again."))
-    eoi = domain.save_step(
-        eoi, request.user, forms.form.cleaned_data["version"], forms.changed_answers()
-    )
+    saved = filled.save(request.user, forms.form.cleaned_data["version"], forms.changed_answers())
     # The page goes on from the version just saved.
     forms.form.data = forms.form.data.copy()
-    forms.form.data["version"] = eoi.version
-    return eoi
+    forms.form.data["version"] = saved.version
+    return saved
 
 
-def answers_step(request, eoi, step):
-    editable = editable_keys(request, eoi)
-    forms = step_forms(request, eoi, step)
+def answers_step(request, filled, step):
+    editable = filled.editable_keys(request.user)
+    forms = step_forms(request, filled, step)
     if request.method == "POST":
         try:
-            eoi = save_step_forms(request, eoi, forms)
+            save_step_forms(request, filled, forms)
         except domain.DomainError as refusal:
             forms.form.add_error(None, refusal.message)
         else:
             if forms.is_valid():
                 messages.success(request, _("Saved."))
-                return step_after_save(request, eoi, step, request.POST.get("go"))
+                return step_after_save(request, filled, step, request.POST.get("go"))
     return render(
         request,
         "submissions/eoi_step.html",
         step_context(
             request,
-            eoi,
+            filled,
             step,
             # A co-applicant's step: the questions the lead keeps, named, not in the form.
             kept_by_lead=[q.label for q in step.asks.questions if q.key not in editable]
@@ -287,23 +290,25 @@ def answers_step(request, eoi, step):
 def eoi_autosave(request, uuid, step):
     """Saves a step while the applicant types; answers JSON for the page's script."""
     eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
-    step = asked_step(request, eoi, step)
+    return autosave(request, FilledEoi(eoi), step)
+
+
+def autosave(request, filled, slug):
+    step = asked_step(request, filled, slug)
     if step.asks is None or step.asks.has_files:
         raise Http404
-    if not domain.is_editable(eoi):
-        return JsonResponse(
-            {"error": _("This expression of interest can no longer be changed.")}, status=403
-        )
-    forms = step_forms(request, eoi, step)
+    if not filled.is_editable():
+        return JsonResponse({"error": str(filled.not_editable)}, status=403)
+    forms = step_forms(request, filled, step)
     try:
-        eoi = save_step_forms(request, eoi, forms)
+        saved = save_step_forms(request, filled, forms)
     except domain.EditConflict as conflict:
         return JsonResponse({"error": conflict.message}, status=409)
-    except domain.NotEditable as refusal:
+    except (domain.NotEditable, proposals.NotEditable) as refusal:
         return JsonResponse({"error": refusal.message}, status=403)
     except domain.DomainError as refusal:
         return HttpResponseBadRequest(refusal.message)
-    saved_at = formats.time_format(timezone.localtime(eoi.updated_at), "H:i")
+    saved_at = formats.time_format(timezone.localtime(saved.updated_at), "H:i")
     errors = forms.errors
     if errors:
         problems = "; ".join(
@@ -316,7 +321,7 @@ def eoi_autosave(request, uuid, step):
         message = _("Saved at %(time)s") % {"time": saved_at}
     return JsonResponse(
         {
-            "version": eoi.version,
+            "version": saved.version,
             "saved_at": saved_at,
             "message": message,
             "errors": {name: [str(e) for e in problems] for name, problems in errors.items()},
@@ -324,8 +329,13 @@ def eoi_autosave(request, uuid, step):
     )
 
 
-def files_step(request, eoi, step):
-    editable = editable_keys(request, eoi)
+def files_step(request, filled, step):
+    if filled.kind != FilledEoi.kind:
+        # A proposal keeps no files yet: no proposal questionnaire asks for one (the report
+        # of issue 15, item 2, says what comes next).
+        raise Http404
+    eoi = filled.eoi
+    editable = filled.editable_keys(request.user)
     questions = [
         q for q in step.asks.questions if q.is_file and (editable is None or q.key in editable)
     ]
@@ -349,7 +359,7 @@ def files_step(request, eoi, step):
                 messages.success(request, _("Uploaded."))
                 for warning in documents.template_warnings(eoi.call, form.uploads()):
                     messages.warning(request, warning)
-            return step_after_save(request, eoi, step, request.POST.get("go"))
+            return step_after_save(request, filled, step, request.POST.get("go"))
     labels = {q.key: q.label for q in questions}
     attachments = [a for a in eoi.attachments.all() if a.question in labels]
     for attachment in attachments:
@@ -359,7 +369,7 @@ def files_step(request, eoi, step):
         "submissions/eoi_attachments.html",
         step_context(
             request,
-            eoi,
+            filled,
             step,
             problem_here=form.is_bound and not form.is_valid(),
             form=form,
@@ -368,29 +378,30 @@ def files_step(request, eoi, step):
     )
 
 
-def submit_step(request, eoi, step):
-    form = DeclarationsForm(request.POST or None, instance=eoi)
-    missing = domain.missing_items(eoi)
-    if request.method == "POST" and eoi.status == Status.DRAFT and form.is_valid():
+def submit_step(request, filled, step):
+    application = filled.application
+    form = filled.declarations_form(request.POST or None, instance=application)
+    missing = filled.missing_items()
+    if request.method == "POST" and application.status == Status.DRAFT and form.is_valid():
         try:
-            eoi = domain.submit_eoi(eoi, request.user, form.cleaned_data)
+            application = filled.submit(request.user, form.cleaned_data)
         except domain.Incomplete as incomplete:
             missing = incomplete.missing
             messages.error(request, incomplete.message)
         except domain.DomainError as refusal:
             messages.error(request, refusal.message)
         else:
-            return redirect("submissions:eoi_receipt", uuid=eoi.uuid)
+            return redirect(filled.receipt_view, uuid=filled.eoi.uuid)
     return render(
         request,
         "submissions/eoi_submit.html",
         step_context(
             request,
-            eoi,
+            filled,
             step,
             form=form,
             missing=missing,
-            answers=eoi_answers(eoi),
+            answers=application.readable_answers(),
         ),
     )
 
@@ -436,6 +447,7 @@ def eoi_detail(request, uuid):
             "partners": partners_of(eoi),
             "may_ask_partners": can(request.user, "submissions.ask_partners", eoi),
             "outcomes": released_outcomes(eoi),
+            "proposal": proposal_of(eoi),
         },
     )
 
@@ -608,7 +620,7 @@ def attachment_delete(request, uuid, pk):
         messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
     # Back to the step that asks for this file.
     asks = answers.edited_in(eoi).step_of.get(attachment.question)
-    if asks is None or asks.key not in [s.slug for s in steps_for(eoi, request.user)]:
+    if asks is None or asks.key not in [s.slug for s in steps_for(FilledEoi(eoi), request.user)]:
         return redirect(eoi)
     return redirect("submissions:eoi_step", uuid=eoi.uuid, step=asks.key)
 
@@ -700,3 +712,80 @@ def invitation(request, token):
         "submissions/invitation.html",
         {"invitation": found, "eoi": found.eoi, "call": found.eoi.call},
     )
+
+
+@login_required
+def proposal_detail(request, uuid):
+    """The full proposal, read-only and printable: for its applicant, their co-applicants and
+    the Secretariat."""
+    proposal = proposal_or_404(request.user, uuid, "submissions.view_proposal")
+    return render(
+        request,
+        "submissions/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "eoi": proposal.eoi,
+            "call": proposal.call,
+            "editable": can(request.user, "submissions.edit_proposal", proposal),
+            "deadline": proposals.deadline_for(proposal),
+            "answers": proposal.readable_answers(),
+        },
+    )
+
+
+@login_required
+def proposal_continue(request, uuid):
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    return continue_filling(request, FilledProposal(proposal), proposal.last_step)
+
+
+@login_required
+def proposal_step(request, uuid, step):
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    return fill_step(request, FilledProposal(proposal), step)
+
+
+@login_required
+@require_POST
+def proposal_autosave(request, uuid, step):
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    return autosave(request, FilledProposal(proposal), step)
+
+
+@login_required
+def proposal_receipt(request, uuid):
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    if not proposal.reference:
+        return redirect(proposal)
+    return render(
+        request,
+        "submissions/eoi_receipt.html",
+        {
+            "eoi": proposal,
+            "kind": FilledProposal.kind,
+            "call": proposal.call,
+            "deadline": proposals.deadline_for(proposal),
+        },
+    )
+
+
+@login_required
+@csp_update({"style-src": [NONCE]})
+def proposal_print(request, uuid):
+    proposal = proposal_or_404(request.user, uuid, "submissions.view_proposal")
+    context = {
+        **pdf.document_context(proposal, FilledProposal.kind),
+        "nonce": str(request.csp_nonce),
+    }
+    return render(request, pdf.TEMPLATE, context)
+
+
+@login_required
+def proposal_pdf(request, uuid):
+    proposal = proposal_or_404(request.user, uuid, "submissions.view_proposal")
+    response = HttpResponse(
+        pdf.eoi_pdf(proposal, FilledProposal.kind), content_type="application/pdf"
+    )
+    name = proposal.reference or "full-proposal"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

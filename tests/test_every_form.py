@@ -33,14 +33,16 @@ from questionnaires import definition as definitions
 from review import domain as review_domain
 from review.models import Criterion, Decision
 from submissions.forms import steps_of
-from submissions.kmf2021 import add_stages, questionnaire_2021
-from submissions.models import Extension, ReferenceCounter
+from submissions.kmf2021 import add_stages, proposal_questionnaire_2021, questionnaire_2021
+from submissions.models import Extension, Proposal, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
 from tests.files import add_document, attach_budget
 from tests.test_url_permissions import EXPECTED, ROLES, address
 from tests.test_url_permissions import world as permissions_world  # noqa: F401
 
 STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
+# The world's full proposal asks the 2021 proposal with a recap step (proposal_helpers).
+PROPOSAL_SLUGS = ["recap", *(step.slug for step in steps_of(proposal_questionnaire_2021()))]
 
 PASSWORD = "correct horse battery"  # the factories' password
 
@@ -53,6 +55,11 @@ FORMLESS = {
     "submissions:my_partnerships": "a list of links",
     "submissions:eoi_print": "the answers, printable",
     "submissions:eoi_pdf": "a PDF",
+    "submissions:proposal_detail": "the full proposal's answers, read-only, and links",
+    "submissions:proposal_continue": "a redirect to the step the applicant was on",
+    "submissions:proposal_receipt": "a receipt",
+    "submissions:proposal_print": "the full proposal's answers, printable",
+    "submissions:proposal_pdf": "a PDF",
     "submissions:attachment": "a download",
     "submissions:message_file": "a download",
     "submissions:call_document": "a download",
@@ -314,6 +321,8 @@ def page_names():
             continue
         if name == "submissions:eoi_step":
             yield from (f"{name}@{step}" for step in STEP_SLUGS)
+        elif name == "submissions:proposal_step":
+            yield from (f"{name}@{step}" for step in PROPOSAL_SLUGS)
         elif name.startswith("admin:") or FIRST_200.get(name) or name in SET_UP:
             yield name
 
@@ -374,6 +383,12 @@ def step(client, site, name):
     return reverse("submissions:eoi_step", args=[site["draft"].uuid, name.split("@")[1]])
 
 
+def proposal_step(client, site, name):
+    invited = site["invited"]
+    sign_in(client, invited.owner)
+    return reverse("submissions:proposal_step", args=[invited.uuid, name.split("@")[1]])
+
+
 SET_UP = {
     "mfa_activate_totp": reauthenticated("applicant A"),
     "mfa_deactivate_totp": reauthenticated("reviewer assigned"),
@@ -384,6 +399,7 @@ SET_UP = {
     "account_confirm_email": with_a_confirmation_key,
     "admin:questionnaires_questionnaire_new_version": answered_questionnaire,
     **{f"submissions:eoi_step@{slug}": step for slug in STEP_SLUGS},
+    **{f"submissions:proposal_step@{slug}": proposal_step for slug in PROPOSAL_SLUGS},
 }
 
 
@@ -467,6 +483,8 @@ def site(permissions_world):  # noqa: F811
     review_domain.save_expertise(
         people["reviewer unassigned"], list(call.challenges.all()), ["ML"], superuser
     )
+    # A draft again, so that its submit step shows the declarations.
+    Proposal.objects.filter(eoi=permissions_world["invited"]).update(status="draft", reference=None)
     # The world set its reference by hand: the counter goes on from it.
     ReferenceCounter.objects.create(call=call, last_number=1)
     return {**permissions_world, "draft": draft, "superuser": superuser}

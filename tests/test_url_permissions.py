@@ -11,10 +11,11 @@ from review import domain as review_domain
 from review.models import SavedView
 from submissions import coapplicants, partners
 from submissions import domain as submissions_domain
-from submissions.models import Partner
+from submissions.models import Partner, Proposal
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
 from tests.files import add_document, attach_budget, budget_pdf
+from tests.submissions.proposal_helpers import add_proposal_stage, invite
 
 ROLES = [
     "anonymous",
@@ -66,6 +67,15 @@ EXPECTED = {
     "submissions:eoi_step": APPLICANTS,
     "submissions:eoi_continue": APPLICANTS_SENT_ON,
     "submissions:eoi_autosave": POST_ONLY,
+    # Applicant A's full proposal, in another call that invited their EOI to it.
+    "submissions:proposal_detail": APPLICANTS_OR_SECRETARIAT,
+    "submissions:proposal_print": APPLICANTS_OR_SECRETARIAT,
+    "submissions:proposal_pdf": APPLICANTS_OR_SECRETARIAT,
+    "submissions:proposal_receipt": OWNER,
+    "submissions:proposal_continue": OWNER_SENT_ON,
+    "submissions:proposal_step": OWNER,
+    "submissions:proposal_autosave": POST_ONLY,
+    "review:proposal_list": SECRETARIAT_ONLY,
     "submissions:coapplicants": OWNER,
     "submissions:coapplicant_parts": OWNER,
     "submissions:coapplicant_revoke": POST_ONLY,
@@ -235,8 +245,18 @@ def world(db, settings):
     )
     token = partners.new_link(partner)
     partner.save()
+    # Applicant A's EOI to another call, invited to its full proposal, which they submitted;
+    # the co-applicant co-applies to it too.
+    invited = EOIFactory(owner=people["applicant A"])
+    add_proposal_stage(invited.call)
+    coapplicants.accept(
+        coapplicants.invite(invited, people["applicant A"], people["co-applicant"].email, []),
+        people["co-applicant"],
+    )
+    invited = invite(invited, people["secretariat"])
+    Proposal.objects.filter(eoi=invited).update(status="submitted", reference="T-0001-P")
     return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link,
-            "partner": partner, "token": token}  # fmt: skip
+            "partner": partner, "token": token, "invited": invited}  # fmt: skip
 
 
 def address(name, world):
@@ -252,6 +272,8 @@ def address(name, world):
         "submissions:eoi_step": [eoi.uuid, "project"],
         "submissions:eoi_autosave": [eoi.uuid, "project"],
         "submissions:coapplicants": [eoi.uuid],
+        "submissions:proposal_step": [world["invited"].uuid, "description"],
+        "submissions:proposal_autosave": [world["invited"].uuid, "description"],
         "submissions:coapplicant_parts": [eoi.uuid, world["link"].pk],
         "submissions:coapplicant_revoke": [eoi.uuid, world["link"].pk],
         "submissions:invitation": [world["invitation"].token],
@@ -262,6 +284,7 @@ def address(name, world):
         "review:eoi_list": [call.slug],
         "review:review_list": [call.slug],
         "review:assignment_list": [call.slug],
+        "review:proposal_list": [call.slug],
         "review:bulk_action": [call.slug],
         "review:delete_view": [call.slug, call.saved_views.get().pk],
         "review:delete_outbox_view": [SavedView.objects.get(call=None).pk],
@@ -277,6 +300,8 @@ def address(name, world):
         return reverse("admin:index")
     if name in arguments:
         return reverse(name, args=arguments[name])
+    if name.startswith("submissions:proposal"):
+        return reverse(name, args=[world["invited"].uuid])
     if name.startswith(
         ("submissions:eoi", "review:review_eoi", "review:declare", "review:secretariat")
     ):

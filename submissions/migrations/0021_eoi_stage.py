@@ -21,7 +21,7 @@ def place_invited_eois(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("submissions", "0019_later_stages_outcomes"),
+        ("submissions", "0020_proposals"),
     ]
 
     operations = [

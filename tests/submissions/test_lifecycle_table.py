@@ -435,7 +435,7 @@ def test_a_move_is_not_an_edit_confirmed_changes_stay_confirmed(call, moments):
 # The source: only lifecycle.py assigns an EOI's status.
 
 # Models with a status of their own, which their code sets as Model.Status.VALUE.
-OTHER_STATUSES = {"Review", "OutboundEmail"}
+OTHER_STATUSES = {"Review", "OutboundEmail", "Proposal"}
 WRITERS = {"update", "create", "get_or_create", "update_or_create", "ExpressionOfInterest"}
 
 
