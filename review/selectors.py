@@ -22,6 +22,7 @@ from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest
 
+from . import dashboard
 from .models import Assignment, Review, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
@@ -137,7 +138,7 @@ INTAKE_FRESH_FOR = 60
 
 def intake_key(call):
     # The version changes with the figures' shape: a deploy must not read the last one's.
-    return f"review:intake:3:{call.pk}"
+    return f"review:intake:4:{call.pk}"
 
 
 def intake(call):
@@ -167,6 +168,22 @@ def intake(call):
         else None,
         "progress": figures["progress"],
         "balance": balance_figures(figures["balance"]),
+        "funnel": _bars(dashboard.funnel(figures["counted"])),
+        "money": _money(call, figures["counted"].get("committed")),
+        "links": dashboard.links(),
+    }
+
+
+def _money(call, committed):
+    """The euros the call's grants commit against its funds available, when awards counts them."""
+    if committed is None:
+        return None
+    available = call.budget_available
+    return {
+        "committed": committed,
+        "available": available,
+        "remaining": None if available is None else available - committed,
+        "percent": round(100 * committed / available) if available else None,
     }
 
 
@@ -245,7 +262,36 @@ def count_intake(call):
             group: {name: totals[f"{group}_{name}"] for name in BALANCE_TOTALS}
             for group in ("sent", "invited")
         },
+        # The funnel's first steps from the statuses counted above; the later ones, and the
+        # money, from the counters registered in review/dashboard.py.
+        "counted": {
+            "sent": sum(totals[f"status_{value}"] for value in Status.values)
+            - totals[f"status_{Status.DRAFT}"]
+            - totals[f"status_{Status.WITHDRAWN}"],
+            "invited": sum(totals[f"status_{value}"] for value in REACHED_INVITED),
+            **dashboard.count_all(call),
+        },
     }
+
+
+Status = ExpressionOfInterest.Status
+# The statuses of an EOI invited to the full proposal, or further on. (One not selected at a
+# later stage is not told apart from one not selected at the EOI stage by its status.)
+REACHED_INVITED = (Status.INVITED, Status.SHORTLISTED, Status.RECOMMENDED, Status.AWARDED)
+REACHED_SHORTLIST = (Status.SHORTLISTED, Status.RECOMMENDED, Status.AWARDED)
+
+
+def proposals_reached(call):
+    """The full proposals of the call. For now the EOIs invited or further on; counted from the
+    submitted Proposal rows once the proposal stage is in (issue 15, item 2)."""
+    return call.eois.filter(status__in=REACHED_INVITED).count()
+
+
+def shortlisted_count(call):
+    """Stand-in for the funnel's "interviewed" until interviews registers its own
+    (interviews.selectors.interviewed_count, issue 15, item 4): the EOIs shortlisted for an
+    interview, or further on."""
+    return call.eois.filter(status__in=REACHED_SHORTLIST).count()
 
 
 BALANCE_TOTALS = (

@@ -65,3 +65,12 @@ def partners_of(eoi):
 def thread_of(eoi):
     """The messages about the EOI, oldest first, with their authors: one query however many."""
     return list(eoi.messages.select_related("author"))
+
+
+# Links the apps above add to an EOI's own page (awards: the grant letter), each a function
+# (user, eoi) -> [(label, URL)], filled in their AppConfig.ready().
+eoi_page_links = []
+
+
+def links_on_eoi_page(user, eoi):
+    return [link for links_of in eoi_page_links for link in links_of(user, eoi)]
