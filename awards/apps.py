@@ -10,9 +10,11 @@ class AwardsConfig(AppConfig):
         from review import dashboard
         from review.domain import decision_checks
         from review.models import Decision
+        from submissions.lifecycle import status_changed
         from submissions.selectors import eoi_page_links
 
-        from . import rules, selectors, sentences  # noqa: F401  (rules and sentences register)
+        # rules and sentences register themselves
+        from . import receivers, rules, selectors, sentences  # noqa: F401
 
         # No EOI is awarded, or told it is, before its grant is recorded.
         decision_checks[Decision.Outcome.AWARDED].append(selectors.why_no_award)
@@ -20,3 +22,4 @@ class AwardsConfig(AppConfig):
         dashboard.counter("committed", selectors.committed)
         dashboard.link(_("Grants"), "awards:grant_list")
         eoi_page_links.append(selectors.letter_link)
+        status_changed.connect(receivers.awarded_with_letter, dispatch_uid="awards.letter_mail")

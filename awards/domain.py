@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from audit import trail
 from core.money import euros
+from notifications import notify
 from submissions.lifecycle import DomainError
-from submissions.models import Call, ExpressionOfInterest
+from submissions.models import Call, CoApplicant, ExpressionOfInterest
 
 from .models import Grant
 from .selectors import HOLDS_A_GRANT, committed
@@ -37,9 +38,10 @@ def record_grant(eoi, amount, conditions, actor, version=None, now=None):
         if grant is not None and version is not None and version != grant.version:
             raise Stale(
                 _(
-                    "Someone changed this grant while you were editing it. Its amount and "
-                    "conditions are shown as they are now; yours are kept in the form."
+                    "Someone changed this grant while you were editing it: it is now %(amount)s. "
+                    "Yours is kept in the form: save again to replace it."
                 )
+                % {"amount": euros(grant.amount, 2)}
             )
         _check_amount(call, eoi, amount, grant)
         before = None if grant is None else (grant.amount, grant.conditions)
@@ -109,4 +111,16 @@ def issue_letter(grant, actor, now=None):
         grant.letter_issued_at = now
         grant.save(update_fields=["letter_issued_at"])
         trail.record(actor, "grant.letter_issued", grant.eoi, amount=str(grant.amount))
+        if grant.eoi.status == ExpressionOfInterest.Status.AWARDED:
+            tell_applicants(grant)
     return grant
+
+
+def tell_applicants(grant):
+    """The mail that the letter is ready, to the lead and each co-applicant: when it is issued
+    for an awarded EOI, or when an EOI whose letter was issued is awarded (receivers.py)."""
+    coapplicants = [
+        link.user
+        for link in CoApplicant.objects.active().filter(eoi=grant.eoi).select_related("user")
+    ]
+    notify.grant_letter_issued(grant, coapplicants=coapplicants)

@@ -70,10 +70,14 @@ def grant(request, uuid):
                 request.user,
                 version=form.cleaned_data["version"],
             )
+        except domain.Stale as refusal:
+            form.add_error(None, refusal.message)
+            # What was typed stays; saved again, it replaces the grant the message named.
+            current = Grant.objects.filter(eoi=eoi).first()
+            form.data = form.data.copy()
+            form.data["version"] = current.version
         except DomainError as refusal:
             form.add_error(None, refusal.message)
-            # What was typed stays in the form; the page around it shows the grant as it is.
-            current = Grant.objects.filter(eoi=eoi).first()
         else:
             messages.success(request, _("Grant saved."))
             return redirect("awards:grant", uuid=eoi.uuid)

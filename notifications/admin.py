@@ -134,6 +134,8 @@ SAMPLE_VALUES = {
     "lead_organisation": "Réseau Justice Locale",
     "confirm_url": "https://grants.example.org/partners/confirm/…/",
     "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
+    "amount": "€15,000.00",
+    "letter_url": "https://grants.example.org/awards/eois/…/letter.pdf",
 }
 
 

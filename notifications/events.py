@@ -24,6 +24,7 @@ class Event(models.TextChoices):
     EXTENSION_GRANTED = "extension_granted", _("An extension of the deadline")
     COAPPLICANT_INVITATION = "coapplicant_invitation", _("An invitation to co-apply")
     PARTNER_ASKED = "partner_asked", _("A partner asked to confirm its row")
+    GRANT_LETTER = "grant_letter", _("A grant letter to download")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -105,6 +106,8 @@ PLACEHOLDERS = {
         "valid_until",
         "site_url",
     },
+    # To the applicants of an awarded EOI: the letter is on the site, behind their sign-in.
+    Event.GRANT_LETTER: EOI_PLACEHOLDERS | {"amount", "letter_url"},
     # To a partner's address, which may have no account: its one-off link, and what it is
     # asked to confirm. Never the EOI's address (the applicant's page).
     Event.PARTNER_ASKED: {

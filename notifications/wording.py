@@ -138,6 +138,15 @@ DEFAULTS = {
             "\n\nIf you do not know this project, decline: the Secretariat will see it."
         ),
     ),
+    Event.GRANT_LETTER: (
+        _("Your grant letter for {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThe Knowledge Management Fund awards a grant of "
+            "{amount} to your project {eoi_title} ({reference}), in the {call_title}. Your "
+            "grant letter, with its conditions, is ready: sign in to download it.\n\n"
+            "{letter_url}"
+        ),
+    ),
 }
 
 

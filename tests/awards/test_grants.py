@@ -13,10 +13,12 @@ from audit.wording import sentence
 from awards import domain, selectors
 from awards.models import Grant
 from core.money import euros
+from notifications.models import OutboundEmail
 from review import domain as review_domain
 from review.models import Decision
-from submissions import lifecycle
+from submissions import coapplicants, lifecycle
 from submissions.lifecycle import DomainError
+from tests.factories import ApplicantFactory
 
 from .conftest import Status
 
@@ -166,3 +168,33 @@ def test_an_eoi_is_awarded_only_once_its_grant_is_recorded(
 
     eoi.refresh_from_db()
     assert eoi.status == Status.AWARDED
+
+
+def test_the_applicants_hear_the_letter_is_ready_once_it_is_issued_and_the_eoi_awarded(
+    make_eoi, secretariat, award_call, awarding_allowed
+):
+    lead = ApplicantFactory(name="Amina Traoré", preferred_language="fr")
+    partner = ApplicantFactory(name="Jonas Weber")
+    eoi = make_eoi(owner=lead)
+    coapplicants.accept(coapplicants.invite(eoi, lead, partner.email, []), partner)
+    grant = domain.record_grant(eoi, Decimal("15000"), "", secretariat)
+    domain.issue_letter(grant, secretariat)
+    assert not OutboundEmail.objects.filter(event="grant_letter").exists()  # not awarded yet
+
+    with time_machine.travel(award_call.closes_at + timedelta(days=1), tick=True):
+        review_domain.decide(eoi, Decision.Outcome.AWARDED, secretariat)
+        review_domain.release(Decision.objects.filter(eoi=eoi), secretariat)
+
+    letters = {m.to: m for m in OutboundEmail.objects.filter(event="grant_letter")}
+    assert set(letters) == {lead.email, partner.email}
+    french, english = letters[lead.email], letters[partner.email]
+    assert french.subject == "Votre lettre d’attribution pour KMF21-0001"
+    assert english.body_text.startswith("Dear Jonas")
+    assert "€15,000.00" in english.body_text
+    assert f"/awards/eois/{eoi.uuid}/letter.pdf" in english.body_text
+    # Issued again after a change: a mail again; issued twice over: once.
+    domain.record_grant(eoi, Decimal("14000"), "", secretariat)
+    grant.refresh_from_db()
+    domain.issue_letter(grant, secretariat)
+    domain.issue_letter(grant, secretariat)
+    assert OutboundEmail.objects.filter(event="grant_letter", recipient=lead).count() == 2

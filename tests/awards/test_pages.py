@@ -53,11 +53,20 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(client, make_eoi, secr
     )
 
     body = page.content.decode()
-    assert "Someone changed this grant while you were editing it." in body
+    assert "Someone changed this grant while you were editing it: it is now €11,000.00." in body
     assert 'value="9000"' in body
+    assert f'name="version" value="{grant.version + 1}"' in body
     assert "Mine." in body
     eoi.grant.refresh_from_db()
     assert eoi.grant.amount == Decimal("11000")
+    # Saved again, knowingly: theirs replaces it.
+    again = client.post(
+        reverse("awards:grant", args=[eoi.uuid]),
+        {"amount": "9000", "conditions": "Mine.", "version": str(eoi.grant.version)},
+    )
+    assert again.status_code == 302
+    eoi.grant.refresh_from_db()
+    assert eoi.grant.amount == Decimal("9000")
 
 
 def test_no_grant_page_for_an_eoi_not_recommended(client, make_eoi, secretariat):
