@@ -135,6 +135,8 @@ SAMPLE_VALUES = {
     "confirm_url": "https://grants.example.org/partners/confirm/…/",
     "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
     "proposal_url": "https://grants.example.org/eois/…/proposal/",
+    "amount": "€15,000.00",
+    "letter_url": "https://grants.example.org/awards/eois/…/letter.pdf",
 }
 
 

@@ -30,6 +30,7 @@ class Event(models.TextChoices):
     PARTNER_ASKED = "partner_asked", _("A partner asked to confirm its row")
     PROPOSAL_RECEIPT = "proposal_receipt", _("Full proposal receipt")
     PROPOSAL_REMINDER = "proposal_reminder", _("Deadline reminder for full proposal drafts")
+    GRANT_LETTER = "grant_letter", _("A grant letter to download")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -126,6 +127,8 @@ PLACEHOLDERS = {
         "valid_until",
         "site_url",
     },
+    # To the applicants of an awarded EOI: the letter is on the site, behind their sign-in.
+    Event.GRANT_LETTER: EOI_PLACEHOLDERS | {"amount", "letter_url"},
     # To a partner's address, which may have no account: its one-off link, and what it is
     # asked to confirm. Never the EOI's address (the applicant's page).
     Event.PARTNER_ASKED: {

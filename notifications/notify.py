@@ -13,6 +13,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import gettext, ngettext
 
 from accounts.roles import SECRETARIAT
+from core.money import euros
 from core.timezones import local_moment
 
 from .events import Event
@@ -328,6 +329,20 @@ def decision_released(decision, coapplicants=()):
         coapplicants,
         decision=lambda: decision.get_outcome_display(),
         feedback=decision.feedback,
+    )
+
+
+def grant_letter_issued(grant, coapplicants=()):
+    """The grant letter is ready, to the lead applicant and a copy to each co-applicant; once
+    per issue of the letter."""
+    eoi = grant.eoi
+    _to_applicant(
+        eoi,
+        f"grant_letter:{grant.pk}:{grant.letter_issued_at.isoformat()}",
+        Event.GRANT_LETTER,
+        coapplicants,
+        amount=lambda: euros(grant.amount, 2),
+        letter_url=settings.SITE_URL + reverse("awards:letter", args=[eoi.uuid]),
     )
 
 

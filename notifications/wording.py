@@ -179,6 +179,15 @@ DEFAULTS = {
             "submit it here: {proposal_url}"
         ),
     ),
+    Event.GRANT_LETTER: (
+        _("Your grant letter for {reference}"),
+        _(
+            "Dear {applicant_name},\n\nThe Knowledge Management Fund awards a grant of "
+            "{amount} to your project {eoi_title} ({reference}), in the {call_title}. Your "
+            "grant letter, with its conditions, is ready: sign in to download it.\n\n"
+            "{letter_url}"
+        ),
+    ),
 }
 
 

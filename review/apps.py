@@ -10,9 +10,13 @@ class ReviewConfig(AppConfig):
         from submissions.kmf2021 import loaded_2021_call
         from submissions.lifecycle import status_changed
 
-        from . import kmf2021, receivers, sentences  # noqa: F401  (sentences: says its audit entries)
+        # sentences: says its audit entries
+        from . import dashboard, kmf2021, receivers, selectors, sentences  # noqa: F401
 
         loaded_2021_call.connect(kmf2021.add_2021_rubric, dispatch_uid="review.kmf2021")
         status_changed.connect(
             receivers.withdrawn_reviews_stop_counting, dispatch_uid="review.withdrawn"
         )
+        dashboard.counter("proposals", selectors.proposals_submitted)
+        # interviews counts who was interviewed; until it does, the shortlist stands in.
+        dashboard.stand_in("interviewed", selectors.shortlisted_count)

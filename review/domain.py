@@ -2,7 +2,7 @@
 
 import hashlib
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -36,6 +36,11 @@ from .models import (
 )
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
+
+# What an outcome needs of the apps above review before an EOI takes it, asked wherever it is
+# decided or released: outcome -> [check(eoi) -> the reason it cannot, or None]. awards adds
+# that an EOI is awarded only once its grant is recorded (its AppConfig.ready).
+decision_checks = defaultdict(list)
 
 
 def reviewers():
@@ -87,7 +92,7 @@ def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
             Change(
                 eoi,
                 what=_("%(before)s → %(after)s") % {"before": _decided(eoi), "after": label},
-                refusal=lifecycle.why_not(eoi, outcome, lifecycle.SECRETARIAT, now) or "",
+                refusal=_why_not_decide(eoi, outcome, now) or "",
             )
             for eoi in eois
         ]
@@ -220,7 +225,7 @@ def _releasing(eoi, now, hearing):
             "outcome": decision.get_outcome_display(),
             "people": ", ".join(str(person) for person in hearing.people),
         },
-        refusal=lifecycle.why_not(eoi, decision.outcome, lifecycle.SECRETARIAT, now) or "",
+        refusal=_why_not_decide(eoi, decision.outcome, now) or "",
         decision=decision,
         hearing=hearing,
     )
@@ -672,10 +677,16 @@ def _refuse_if_undecidable(eois_and_outcomes, now, nothing_done):
     reasons = [
         reason
         for eoi, outcome in eois_and_outcomes
-        if (reason := lifecycle.why_not(eoi, outcome, lifecycle.SECRETARIAT, now))
+        if (reason := _why_not_decide(eoi, outcome, now))
     ]
     if reasons:
         raise DomainError(f"{nothing_done} {' '.join(reasons)}")
+
+
+def _why_not_decide(eoi, outcome, now):
+    if reason := lifecycle.why_not(eoi, outcome, lifecycle.SECRETARIAT, now):
+        return reason
+    return next(filter(None, (check(eoi) for check in decision_checks[outcome])), None)
 
 
 def decide(eoi, outcome, actor, feedback=None, now=None):

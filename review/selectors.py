@@ -20,8 +20,9 @@ from django_countries import countries
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
-from submissions.models import ExpressionOfInterest, Proposal
+from submissions.models import ExpressionOfInterest, Proposal, Stage
 
+from . import dashboard
 from .models import Assignment, Decision, Review, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
@@ -178,6 +179,22 @@ def intake(call):
         else None,
         "progress": figures["progress"],
         "balance": balance_figures(figures["balance"]),
+        "funnel": _bars(dashboard.funnel(figures["counted"])),
+        "money": _money(call, figures["counted"].get("committed")),
+        "links": dashboard.links(),
+    }
+
+
+def _money(call, committed):
+    """The euros the call's grants commit against its funds available, when awards counts them."""
+    if committed is None:
+        return None
+    available = call.budget_available
+    return {
+        "committed": committed,
+        "available": available,
+        "remaining": None if available is None else available - committed,
+        "percent": round(100 * committed / available) if available else None,
     }
 
 
@@ -256,7 +273,25 @@ def count_intake(call):
             group: {name: totals[f"{group}_{name}"] for name in BALANCE_TOTALS}
             for group in balance_groups()
         },
+        # The funnel's first steps are the balance's groups counted above; the later ones, and
+        # the money, come from the counters registered in review/dashboard.py.
+        "counted": {
+            "sent": totals["sent_count"],
+            "invited": totals["invited_count"],
+            **dashboard.count_all(call),
+        },
     }
+
+
+def proposals_submitted(call):
+    """The full proposals submitted to the call (a later change of status leaves them counted)."""
+    return Proposal.objects.filter(eoi__call=call, status=Proposal.Status.SUBMITTED).count()
+
+
+def shortlisted_count(call):
+    """Stand-in for the funnel's "interviewed" where the interviews app does not count it: the
+    EOIs in the interview stage or further on."""
+    return call.eois.filter(stage__kind__in=[Stage.Kind.INTERVIEW, Stage.Kind.AWARD]).count()
 
 
 BALANCE_TOTALS = (

@@ -124,3 +124,12 @@ def released_outcomes(eoi):
         .select_related("stage")
         .order_by("released_at", "pk")
     )
+
+
+# Links the apps above add to an EOI's own page (awards: the grant letter), each a function
+# (user, eoi) -> [(label, URL)], filled in their AppConfig.ready().
+eoi_page_links = []
+
+
+def links_on_eoi_page(user, eoi):
+    return [link for links_of in eoi_page_links for link in links_of(user, eoi)]

@@ -1,6 +1,7 @@
 """The Secretariat's lists in the admin: the same number of SQL queries for 2 rows as for 12."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -74,7 +75,14 @@ def expertise(staff):
     return domain.save_expertise(ApplicantFactory(), [challenge], ["ML"], staff)
 
 
+def grant(staff):
+    from awards import domain
+
+    return domain.record_grant(EOIFactory(status="recommended"), Decimal("5000"), "", staff)
+
+
 ROWS = {
+    "awards/grant": grant,
     "account/emailaddress": lambda staff: ApplicantFactory(),  # with its verified address
     "accounts/user": lambda staff: ApplicantFactory(),
     "auth/group": group,

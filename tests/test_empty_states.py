@@ -61,3 +61,16 @@ def test_the_secretariat_list_tells_an_empty_call_from_an_empty_search(client):
     assert f'href="{reverse("review:dashboard", args=[call.slug])}"' in empty_call
     assert "No expression of interest matches these filters." in empty_search
     assert f'href="{url}"' in empty_search
+
+
+@pytest.mark.django_db
+def test_a_call_without_grants_says_none_is_recommended_yet_and_where_to_decide(client):
+    secretariat = ApplicantFactory(is_staff=True)
+    give_role(secretariat, SECRETARIAT)
+    call = CallFactory()
+    client.force_login(secretariat)
+
+    page = client.get(reverse("awards:grant_list", args=[call.slug])).content.decode()
+
+    assert "No expression of interest is recommended for an award yet." in page
+    assert f'href="{reverse("review:eoi_list", args=[call.slug])}"' in page

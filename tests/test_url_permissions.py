@@ -3,10 +3,13 @@
 The URLs come from the resolver, so a new URL fails this test until its row is added below.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.roles import REVIEWERS, SECRETARIAT
+from awards import domain as awards_domain
 from review import domain as review_domain
 from review.models import SavedView
 from submissions import coapplicants, partners
@@ -103,6 +106,12 @@ EXPECTED = {
     "review:secretariat_eoi": SECRETARIAT_ONLY,
     "review:secretariat_message": POST_ONLY,
     "review:share_messages": POST_ONLY,
+    "awards:grant_list": SECRETARIAT_ONLY,
+    "awards:export": SECRETARIAT_ONLY,
+    "awards:grant": SECRETARIAT_ONLY,
+    "awards:issue_letter": POST_ONLY,
+    # Issued, and the EOI awarded: the applicants read it; the Secretariat previews it.
+    "awards:letter": APPLICANTS_OR_SECRETARIAT,
     "accounts:profile": SIGNED_IN,
     "accounts:privacy": PUBLIC,
     "accounts:data_export": SIGNED_IN,
@@ -255,8 +264,24 @@ def world(db, settings):
     )
     invited = invite(invited, people["secretariat"])
     Proposal.objects.filter(eoi=invited).update(status="submitted", reference="T-0001-P")
+    # Applicant A's EOI in another call, awarded, with its grant and letter; the co-applicant
+    # co-applies to it too.
+    awarded = EOIFactory(
+        call=CallFactory(), owner=people["applicant A"], status="awarded", reference="T-0001"
+    )
+    coapplicants.accept(
+        coapplicants.invite(awarded, people["applicant A"], people["co-applicant"].email, []),
+        people["co-applicant"],
+    )
+    grant = awards_domain.record_grant(awarded, Decimal("15000"), "", people["secretariat"])
+    awards_domain.issue_letter(grant, people["secretariat"])
+    # And one recommended, its grant recorded and its letter not issued yet: the grant's page
+    # shows the form that issues it.
+    recommended = EOIFactory(call=awarded.call, status="recommended", reference="T-0002")
+    awards_domain.record_grant(recommended, Decimal("5000"), "", people["secretariat"])
     return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link,
-            "partner": partner, "token": token, "invited": invited}  # fmt: skip
+            "partner": partner, "token": token, "invited": invited, "awarded": awarded,
+            "recommended": recommended}  # fmt: skip
 
 
 def address(name, world):
@@ -291,6 +316,10 @@ def address(name, world):
         "review:auto_assign": [call.slug],
         "review:export_reviews": [call.slug, "csv"],
         "review:export_eois": [call.slug, "csv"],
+        "awards:grant_list": [call.slug],
+        "awards:export": [call.slug, "csv"],
+        "awards:grant": [world["recommended"].uuid],
+        "awards:issue_letter": [world["recommended"].uuid],
         "account_confirm_email": ["no-such-key"],
         "account_reset_password_from_key": ["1", "no-such-key"],
         "javascript_catalogue": ["fr"],
@@ -298,6 +327,8 @@ def address(name, world):
     }
     if name == "admin":
         return reverse("admin:index")
+    if name.startswith("awards:"):
+        arguments.setdefault(name, [world["awarded"].uuid])
     if name in arguments:
         return reverse(name, args=arguments[name])
     if name.startswith("submissions:proposal"):

@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+import pytest
+
+from accounts.roles import SECRETARIAT
+from submissions.models import ExpressionOfInterest
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
+
+Status = ExpressionOfInterest.Status
+
+
+@pytest.fixture
+def award_call(db):
+    """A call granting at most €20,000, with €50,000 available."""
+    return CallFactory(
+        reference_prefix="KMF21", max_amount=Decimal("20000"), budget_available=Decimal("50000")
+    )
+
+
+@pytest.fixture
+def secretariat(db):
+    person = ApplicantFactory(name="Sanne Bakker", is_staff=True)
+    give_role(person, SECRETARIAT)
+    return person
+
+
+@pytest.fixture
+def make_eoi(award_call):
+    counter = iter(range(1, 1000))
+
+    def make(**fields):
+        fields.setdefault("status", Status.RECOMMENDED)
+        fields.setdefault("call", award_call)
+        return EOIFactory(reference=f"KMF21-{next(counter):04d}", **fields)
+
+    return make
