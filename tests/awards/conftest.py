@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import SECRETARIAT
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Stage
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
 
 Status = ExpressionOfInterest.Status
@@ -11,10 +11,14 @@ Status = ExpressionOfInterest.Status
 
 @pytest.fixture
 def award_call(db):
-    """A call granting at most €20,000, with €50,000 available."""
-    return CallFactory(
+    """A call granting at most €20,000, with €50,000 available, whose award stage (its dates not
+    announced: decided as soon as an EOI is in it) follows the EOI."""
+    call = CallFactory(
         reference_prefix="KMF21", max_amount=Decimal("20000"), budget_available=Decimal("50000")
     )
+    Stage.objects.create(call=call, order=1, kind=Stage.Kind.EXPRESSION_OF_INTEREST)
+    Stage.objects.create(call=call, order=2, kind=Stage.Kind.AWARD)
+    return call
 
 
 @pytest.fixture
@@ -31,6 +35,9 @@ def make_eoi(award_call):
     def make(**fields):
         fields.setdefault("status", Status.RECOMMENDED)
         fields.setdefault("call", award_call)
+        if fields["status"] in (Status.RECOMMENDED, Status.AWARDED):
+            # Recommended for an award: in the call's award stage, as the lifecycle leaves it.
+            fields.setdefault("stage", fields["call"].stages.filter(kind=Stage.Kind.AWARD).first())
         return EOIFactory(reference=f"KMF21-{next(counter):04d}", **fields)
 
     return make

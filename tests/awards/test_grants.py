@@ -16,7 +16,7 @@ from core.money import euros
 from notifications.models import OutboundEmail
 from review import domain as review_domain
 from review.models import Decision
-from submissions import coapplicants, lifecycle
+from submissions import coapplicants
 from submissions.lifecycle import DomainError
 from tests.factories import ApplicantFactory
 
@@ -139,19 +139,7 @@ def test_changing_an_issued_grant_withdraws_its_letter_until_issued_again(make_e
     assert AuditEntry.objects.filter(action="grant.letter_issued").count() == 2
 
 
-@pytest.fixture
-def awarding_allowed(monkeypatch):
-    """The move RECOMMENDED → AWARDED, as the award stage's lifecycle rows will have it."""
-    monkeypatch.setitem(
-        lifecycle.TRANSITIONS,
-        (Status.RECOMMENDED, Status.AWARDED),
-        lifecycle.Move(lifecycle.SECRETARIAT, "decision.released", None, lifecycle.AFTER_DEADLINE),
-    )
-
-
-def test_an_eoi_is_awarded_only_once_its_grant_is_recorded(
-    make_eoi, secretariat, award_call, awarding_allowed
-):
+def test_an_eoi_is_awarded_only_once_its_grant_is_recorded(make_eoi, secretariat, award_call):
     eoi = make_eoi()
     with time_machine.travel(award_call.closes_at + timedelta(days=1), tick=True):
         with pytest.raises(DomainError) as refused:
@@ -171,7 +159,7 @@ def test_an_eoi_is_awarded_only_once_its_grant_is_recorded(
 
 
 def test_the_applicants_hear_the_letter_is_ready_once_it_is_issued_and_the_eoi_awarded(
-    make_eoi, secretariat, award_call, awarding_allowed
+    make_eoi, secretariat, award_call
 ):
     lead = ApplicantFactory(name="Amina Traoré", preferred_language="fr")
     partner = ApplicantFactory(name="Jonas Weber")
