@@ -14,6 +14,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("submissions.urls")),
     path("review/", include("review.urls")),
+    path("interviews/", include("interviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("start/", views.start, name="start"),
