@@ -16,7 +16,8 @@ from tests.factories import ApplicantFactory, EOIFactory
 pytestmark = pytest.mark.django_db
 
 PROJECT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "audit", "core", "notifications", "questionnaires", "review", "submissions"]
+APPS = ["accounts", "audit", "core", "interviews", "notifications", "questionnaires", "review",
+        "submissions"]  # fmt: skip
 # An action given as a string where an entry is recorded: trail.record(actor, "eoi.started", …).
 RECORDED = re.compile(r'record\(\s*[^,()]+,\s*"([a-z_]+\.[a-z_]+)"')
 
