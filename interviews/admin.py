@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Booking, Slot
 
@@ -7,6 +8,8 @@ class ReadOnlyHere(admin.ModelAdmin):
     """Slots are offered and removed, and interviews booked and assessed, on the interview
     pages, through interviews/domain.py with their audit entries and calendar mails; the admin
     shows them and changes nothing (an edit here would send no cancellation to anyone)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # read-only, as typed
 
     def has_add_permission(self, request):
         return False
