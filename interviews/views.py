@@ -185,13 +185,13 @@ def assessment(request, uuid):
 
 
 def applicant_panel(request, eoi):
-    """On the applicant's page of an EOI: its interview, or the invitation to book one."""
-    booking = selectors.live_booking(eoi)
-    if booking is None and eoi.status != ExpressionOfInterest.Status.SHORTLISTED:
+    """On the applicant's page of a shortlisted EOI: its interview, or the invitation to book
+    one. Other EOIs' pages ask nothing more of the database."""
+    if eoi.status != ExpressionOfInterest.Status.SHORTLISTED:
         return ""
     return render_to_string(
         "interviews/includes/applicant_panel.html",
-        {"eoi": eoi, "booking": booking},
+        {"eoi": eoi, "booking": selectors.live_booking(eoi)},
         request=request,
     )
 

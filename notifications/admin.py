@@ -134,6 +134,11 @@ SAMPLE_VALUES = {
     "lead_organisation": "Réseau Justice Locale",
     "confirm_url": "https://grants.example.org/partners/confirm/…/",
     "link_expires": "31 December 2026, 23:59 (Europe/Amsterdam)",
+    "starts_local": "9 March 2027, 10:00 CET",
+    "duration_minutes": 45,
+    "location": "Video call",
+    "video_url": "https://meet.example.org/kmf-interview",
+    "interview_url": "https://grants.example.org/interviews/eois/…/",
 }
 
 
