@@ -15,10 +15,7 @@ def time_zone_names():
 
 def visitor_time_zone(request):
     """The zone named by the visitor's cookie, or None when there is none or it is not real."""
-    name = request.COOKIES.get(TIME_ZONE_COOKIE, "")
-    if name in time_zone_names():
-        return zoneinfo.ZoneInfo(name)
-    return None
+    return zone_named(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
 
 
 def local_moment(moment, zone):
@@ -39,3 +36,10 @@ def list_moment(moment):
 def list_day(moment):
     """The day of a moment in a list, in the reader's active time zone."""
     return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
+def zone_named(name):
+    """The zone of that name, or None when it is empty or not a real one."""
+    if name in time_zone_names():
+        return zoneinfo.ZoneInfo(name)
+    return None

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("review/", include("review.urls")),
     path("awards/", include("awards.urls")),
+    path("interviews/", include("interviews.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("start/", views.start, name="start"),

@@ -137,6 +137,11 @@ SAMPLE_VALUES = {
     "proposal_url": "https://grants.example.org/eois/…/proposal/",
     "amount": "€15,000.00",
     "letter_url": "https://grants.example.org/awards/eois/…/letter.pdf",
+    "starts_local": "9 March 2027, 10:00 CET",
+    "duration_minutes": 45,
+    "location": "Video call",
+    "video_url": "https://meet.example.org/kmf-interview",
+    "interview_url": "https://grants.example.org/interviews/eois/…/",
 }
 
 

@@ -31,6 +31,8 @@ class Event(models.TextChoices):
     PROPOSAL_RECEIPT = "proposal_receipt", _("Full proposal receipt")
     PROPOSAL_REMINDER = "proposal_reminder", _("Deadline reminder for full proposal drafts")
     GRANT_LETTER = "grant_letter", _("A grant letter to download")
+    INTERVIEW_BOOKED = "interview_booked", _("An interview booked (with its calendar invitation)")
+    INTERVIEW_CANCELLED = "interview_cancelled", _("An interview cancelled")
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -38,6 +40,21 @@ class Event(models.TextChoices):
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
+# To the applicant and to the Secretariat's side (the interviewers, or the call's contact
+# address): {starts_local} in the reader's zone, {interview_url} the page each of them uses.
+INTERVIEW_PLACEHOLDERS = {
+    "recipient_name",
+    "applicant_name",
+    "call_title",
+    "reference",
+    "eoi_title",
+    "starts_local",
+    "duration_minutes",
+    "location",
+    "video_url",
+    "interview_url",
+    "site_url",
+}
 EOI_PLACEHOLDERS = {
     "applicant_name",
     "call_title",
@@ -142,6 +159,8 @@ PLACEHOLDERS = {
     },
     Event.PROPOSAL_RECEIPT: PROPOSAL_PLACEHOLDERS | {"submitted_local", "answers"},
     Event.PROPOSAL_REMINDER: PROPOSAL_PLACEHOLDERS | {"time_left"},
+    Event.INTERVIEW_BOOKED: INTERVIEW_PLACEHOLDERS,
+    Event.INTERVIEW_CANCELLED: INTERVIEW_PLACEHOLDERS,
 }
 
 # Mails whose link works by itself: it signs in or sets a password (allauth's), confirms for a

@@ -60,6 +60,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"))
+    # Files sent with the mail, kept with it so that every retry and resend sends them too:
+    # [{"filename", "content_type", "content" (text), "method" (a calendar's iTIP method)}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.roles import SECRETARIAT
 from core.money import euros
-from core.timezones import local_moment
+from core.timezones import local_moment, zone_named
 
 from .events import Event
 from .models import OutboundEmail
@@ -442,3 +442,79 @@ def coapplicant_invitation(invitation, link, valid_until):
         call=eoi.call,
         eoi=eoi,
     )
+
+
+def interview_mails(booking, event, calendar, *, applicant_url, panel_url, interviewers):
+    """The interview booked, moved or cancelled (`event`), with its calendar invitation (the
+    function `calendar` writes its .ics text, whose iTIP method says which), to the lead
+    applicant and to the Secretariat's side: the slot's `interviewers`, or else the call's
+    contact address, or else every active member of the Secretariat. The applicant reads the
+    time in the zone they booked in, the others in the call's. One mail per recipient and
+    revision of the booking."""
+    eoi, slot = booking.eoi, booking.slot
+    call = eoi.call
+    method = "CANCEL" if event == Event.INTERVIEW_CANCELLED else "REQUEST"
+
+    def values(name, zone, url):
+        return lambda: {
+            "recipient_name": name,
+            "applicant_name": str(eoi.owner),
+            "call_title": call.title,
+            "reference": eoi.reference or "",
+            "eoi_title": eoi.title,
+            "starts_local": local_moment(slot.starts_at, zone),
+            "duration_minutes": slot.duration_minutes,
+            "location": slot.location,
+            "video_url": slot.video_url,
+            "interview_url": settings.SITE_URL + url,
+            "site_url": settings.SITE_URL,
+        }
+
+    def attachment():
+        # Worded in the recipient's language, as the mail is.
+        return [
+            {
+                "filename": "interview.ics",
+                "content_type": "text/calendar",
+                "method": method,
+                "content": calendar(),
+            }
+        ]
+
+    key = f"interview:{booking.pk}:{booking.sequence}"
+    applicant_zone = zone_named(booking.time_zone) or call.zone
+    queue_email(
+        key=f"{key}:{eoi.owner_id}",
+        event=event,
+        recipient=eoi.owner,
+        values=values(eoi.owner.get_short_name(), applicant_zone, applicant_url),
+        attachments=attachment,
+        call=call,
+        eoi=eoi,
+    )
+    panel = list(interviewers)
+    if not panel and call.contact_email:
+        queue_email(
+            key=f"{key}:contact",
+            event=event,
+            recipient=None,
+            to=call.contact_email,
+            language=settings.LANGUAGE_CODE,
+            values=values(gettext("Secretariat"), call.zone, panel_url),
+            attachments=attachment,
+            call=call,
+            eoi=eoi,
+        )
+        return
+    if not panel:
+        panel = get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
+    for person in panel:
+        queue_email(
+            key=f"{key}:{person.pk}",
+            event=event,
+            recipient=person,
+            values=values(person.get_short_name(), call.zone, panel_url),
+            attachments=attachment,
+            call=call,
+            eoi=eoi,
+        )

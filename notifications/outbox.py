@@ -18,6 +18,7 @@ import threading
 import uuid
 from contextlib import contextmanager, suppress
 from datetime import timedelta
+from email.mime.text import MIMEText
 from functools import partial
 from hashlib import sha256
 from urllib.parse import urlsplit
@@ -120,7 +121,9 @@ def retry_delay(attempts):
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def queue_email(*, key, event, recipient, values, call=None, eoi=None, to=None, language=None):
+def queue_email(
+    *, key, event, recipient, values, call=None, eoi=None, to=None, language=None, attachments=()
+):
     """Write a mail for `recipient` in their language; deliver it after commit. One per key.
 
     A mail to an address that has no account yet (an invitation) gives `recipient=None`, the
@@ -132,9 +135,12 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None, to=None, 
     Inside `written_together`, the mail is written when that block ends, with the others.
     A mail to an address with no account (a partner's) gives `recipient` None, `to` and
     `language`.
+
+    `attachments`: a function of no arguments (called in the recipient's language, like
+    `values`) returning the files to send with it (OutboundEmail.attachments).
     """
     mail = {"key": key, "event": event, "recipient": recipient, "values": values, "call": call,
-            "eoi": eoi, "to": to, "language": language}  # fmt: skip
+            "eoi": eoi, "to": to, "language": language, "attachments": attachments}  # fmt: skip
     collected = getattr(_together, "mails", None)
     if collected is not None:
         collected.append(mail)
@@ -144,14 +150,16 @@ def queue_email(*, key, event, recipient, values, call=None, eoi=None, to=None, 
     return _write(**_worded(**mail))
 
 
-def _worded(*, key, event, recipient, values, call, eoi, to=None, language=None):
+def _worded(*, key, event, recipient, values, call, eoi, to=None, language=None, attachments=()):
     """The fields of a mail's row, worded in its recipient's language."""
     if recipient is not None:
         language, to = recipient.preferred_language, recipient.email
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render(event, language, values(), call=call)
+        files = list(attachments() if callable(attachments) else attachments)
     return {
+        "attachments": files,
         "key": key,
         "event": event,
         "recipient": recipient,
@@ -317,10 +325,25 @@ def _message(email):
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(_attachment_part(attachment))
     if email.event in LINK_BEARING:
         # A provider's click tracking would send the one-time link through its own domain.
         message.track_clicks = message.track_opens = False
     return message
+
+
+def _attachment_part(attachment):
+    """A stored (text) attachment as a MIME part. A calendar's carries its iTIP method as a
+    parameter of its type, which mail clients read to offer "accept" (attach() cannot say it)."""
+    maintype, subtype = attachment["content_type"].split("/", 1)
+    if maintype != "text":
+        raise ValueError(f"Only text attachments are stored: {attachment['content_type']}")
+    part = MIMEText(attachment["content"], subtype, "utf-8")
+    if attachment.get("method"):
+        part.set_param("method", attachment["method"])
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def provider_message_id(message):

@@ -151,6 +151,25 @@ DEFAULTS = {
             "If you do not know {lead_name} or do not wish to co-apply, ignore this email."
         ),
     ),
+    Event.INTERVIEW_BOOKED: (
+        _("Interview on {starts_local}: {reference}"),
+        _(
+            "Dear {recipient_name},\n\nThe interview about the expression of interest "
+            "{reference} ({eoi_title}) of {applicant_name} to the {call_title} is booked for "
+            "{starts_local}, for {duration_minutes} minutes.\n\nWhere or how: {location}\n"
+            "{video_url}\n\nThe calendar invitation comes with this email. See or change the "
+            "booking on the site: {interview_url}"
+        ),
+    ),
+    Event.INTERVIEW_CANCELLED: (
+        _("Interview cancelled: {reference}"),
+        _(
+            "Dear {recipient_name},\n\nThe interview about the expression of interest "
+            "{reference} ({eoi_title}) of {applicant_name} to the {call_title}, booked for "
+            "{starts_local}, is cancelled. The calendar cancellation comes with this email."
+            "\n\n{interview_url}"
+        ),
+    ),
     Event.PARTNER_ASKED: (
         _("{lead_organisation} names {partner_name} as a partner: please confirm"),
         _(

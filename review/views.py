@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from audit.trail import entries_for
 from audit.wording import said
+from core import panels
 from core.permissions import can
 from submissions import domain as submissions_domain
 from submissions.answers import named_organisations
@@ -438,7 +439,16 @@ def _delete_view(request, call, pk):
 def dashboard(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    return render(request, "review/dashboard.html", {"call": call, **intake(call)})
+    return render(
+        request,
+        "review/dashboard.html",
+        # What the apps above add (interviews: the link to the call's interview slots).
+        {
+            "call": call,
+            **intake(call),
+            "panels": panels.rendered("review.dashboard", request, call),
+        },
+    )
 
 
 @login_required
@@ -608,6 +618,8 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "thread": thread_of(eoi),
             "message_form": (message_form or MessageForm()) if may_write else None,
             "proposal": proposal_of(eoi),
+            # What the apps above add (interviews: the interview, its notes and score).
+            "panels": panels.rendered("review.secretariat_eoi", request, eoi),
         },
     )
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core import storage
+from core import panels, storage
 from core.permissions import can
 
 from . import answers, coapplicants, documents, domain, lifecycle, partners, pdf, proposals
@@ -450,6 +450,8 @@ def eoi_detail(request, uuid):
             "may_ask_partners": can(request.user, "submissions.ask_partners", eoi),
             "outcomes": released_outcomes(eoi),
             "proposal": proposal_of(eoi),
+            # What the apps above add (interviews: the interview to book).
+            "panels": panels.rendered("submissions.eoi_detail", request, eoi),
         },
     )
 

@@ -81,8 +81,29 @@ def grant(staff):
     return domain.record_grant(EOIFactory(status="recommended"), Decimal("5000"), "", staff)
 
 
+def interview_slot(staff):
+    from interviews.models import Slot
+    from submissions.models import Stage
+
+    stage = Stage.objects.create(call=CallFactory(), order=2, kind=Stage.Kind.INTERVIEW)
+    slot = Slot.objects.create(
+        stage=stage, starts_at=timezone.now(), duration_minutes=30, location="Room 4"
+    )
+    slot.interviewers.add(staff)
+    return slot
+
+
+def interview_booking(staff):
+    from interviews.models import Booking
+
+    slot = interview_slot(staff)
+    return Booking.objects.create(slot=slot, eoi=EOIFactory(call=slot.stage.call), score=4)
+
+
 ROWS = {
     "awards/grant": grant,
+    "interviews/slot": interview_slot,
+    "interviews/booking": interview_booking,
     "account/emailaddress": lambda staff: ApplicantFactory(),  # with its verified address
     "accounts/user": lambda staff: ApplicantFactory(),
     "auth/group": group,

@@ -3,18 +3,22 @@
 The URLs come from the resolver, so a new URL fails this test until its row is added below.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from awards import domain as awards_domain
+from interviews import domain as interviews_domain
+from interviews.models import Booking, Slot
 from review import domain as review_domain
 from review.models import SavedView
 from submissions import coapplicants, partners
 from submissions import domain as submissions_domain
-from submissions.models import Partner, Proposal
+from submissions.models import Partner, Proposal, Stage
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
 from tests.files import add_document, attach_budget, budget_pdf
@@ -112,6 +116,13 @@ EXPECTED = {
     "awards:issue_letter": POST_ONLY,
     # Issued, and the EOI awarded: the applicants read it; the Secretariat previews it.
     "awards:letter": APPLICANTS_OR_SECRETARIAT,
+    "interviews:slots": SECRETARIAT_ONLY,
+    "interviews:remove_slot": POST_ONLY,
+    # Applicant A's shortlisted EOI: they book, their co-applicant reads.
+    "interviews:booking": APPLICANTS,
+    "interviews:cancel": POST_ONLY,
+    # Their interview that took place: "reviewer assigned" was its interviewer.
+    "interviews:assessment": (302, 404, 404, 200, 404, 404, 200, 404),
     "accounts:profile": SIGNED_IN,
     "accounts:privacy": PUBLIC,
     "accounts:data_export": SIGNED_IN,
@@ -281,7 +292,38 @@ def world(db, settings):
     awards_domain.record_grant(recommended, Decimal("5000"), "", people["secretariat"])
     return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link,
             "partner": partner, "token": token, "invited": invited, "awarded": awarded,
-            "recommended": recommended}  # fmt: skip
+            "recommended": recommended, **interviews_of(call, people)}  # fmt: skip
+
+
+def interviews_of(call, people):
+    """The call's interview stage; applicant A's EOI shortlisted, its interview booked, another
+    slot free (so the page shows the forms to move and to cancel), the co-applicant on it; and
+    another of their EOIs interviewed yesterday, "reviewer assigned" its interviewer."""
+    stage = Stage.objects.create(call=call, order=2, kind=Stage.Kind.INTERVIEW)
+    tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    booked, free = interviews_domain.offer_slots(
+        stage, [tomorrow, tomorrow + timedelta(hours=1)], duration_minutes=45,
+        location="Video call", video_url="", interviewers=[], actor=people["secretariat"],
+    )  # fmt: skip
+    shortlisted, interviewed = (
+        EOIFactory(
+            call=call,
+            owner=people["applicant A"],
+            status="shortlisted",
+            reference=f"KMF21-090{number}",
+        )
+        for number in (2, 3)
+    )
+    link = coapplicants.invite(shortlisted, people["applicant A"], people["co-applicant"].email, [])
+    coapplicants.accept(link, people["co-applicant"])
+    interviews_domain.book(shortlisted, booked.pk, people["applicant A"])
+    past = Slot.objects.create(
+        stage=stage, starts_at=timezone.now() - timedelta(days=1), duration_minutes=45,
+        location="Room 4",
+    )  # fmt: skip
+    past.interviewers.add(people["reviewer assigned"])
+    Booking.objects.create(slot=past, eoi=interviewed, booked_by=people["applicant A"])
+    return {"shortlisted": shortlisted, "interviewed": interviewed, "free_slot": free}
 
 
 def address(name, world):
@@ -324,6 +366,11 @@ def address(name, world):
         "account_reset_password_from_key": ["1", "no-such-key"],
         "javascript_catalogue": ["fr"],
         "provider_events": ["mailgun"],
+        "interviews:slots": [call.slug],
+        "interviews:remove_slot": [call.slug, world["free_slot"].pk],
+        "interviews:booking": [world["shortlisted"].uuid],
+        "interviews:cancel": [world["shortlisted"].uuid],
+        "interviews:assessment": [world["interviewed"].uuid],
     }
     if name == "admin":
         return reverse("admin:index")

@@ -21,6 +21,7 @@ APPS = [
     "audit",
     "awards",
     "core",
+    "interviews",
     "notifications",
     "questionnaires",
     "review",

@@ -1,0 +1,46 @@
+"""What other pages read about interviews."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from .models import Booking, Slot
+
+
+def live_bookings():
+    return Booking.objects.filter(cancelled_at=None)
+
+
+def interviewed_count(call):
+    """How many of the call's EOIs had their interview: a live booking whose notes and score
+    are recorded (the dashboard's funnel)."""
+    assessed = live_bookings().filter(eoi=OuterRef("pk"), score__isnull=False)
+    return call.eois.filter(Exists(assessed)).count()
+
+
+def slots_with_bookings(stage):
+    """The stage's slots, first to last, each with its interviewers and its live booking (as
+    `live`: a list of none or one), in a fixed number of queries."""
+    return (
+        Slot.objects.filter(stage=stage)
+        .prefetch_related(
+            "interviewers",
+            Prefetch(
+                "bookings",
+                queryset=live_bookings().select_related("eoi__owner"),
+                to_attr="live",
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def live_booking(eoi):
+    return live_bookings().filter(eoi=eoi).select_related("slot").first()
+
+
+def free_slots(stage, after):
+    """The stage's slots nobody has booked that start after `after`."""
+    return (
+        Slot.objects.filter(stage=stage, starts_at__gt=after)
+        .exclude(Exists(live_bookings().filter(slot=OuterRef("pk"))))
+        .order_by("starts_at", "pk")
+    )

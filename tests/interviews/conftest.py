@@ -1,0 +1,71 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import REVIEWERS, SECRETARIAT
+from submissions.models import ExpressionOfInterest, Stage
+from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
+
+
+@pytest.fixture
+def interview_call(db):
+    """A call (in Amsterdam's time zone) whose interview stage is open for a month."""
+    now = timezone.now()
+    call = CallFactory(
+        reference_prefix="KMF30",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=30),
+        contact_email="kmf@example.org",
+        time_zone="Europe/Amsterdam",
+    )
+    Stage.objects.create(
+        call=call,
+        order=2,
+        kind=Stage.Kind.INTERVIEW,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+    )
+    return call
+
+
+@pytest.fixture
+def stage(interview_call):
+    return interview_call.stages.get(kind=Stage.Kind.INTERVIEW)
+
+
+@pytest.fixture
+def make_shortlisted(interview_call):
+    counter = iter(range(1, 1000))
+
+    def make(owner=None, **fields):
+        eoi = EOIFactory(
+            call=interview_call,
+            owner=owner or ApplicantFactory(),
+            status=ExpressionOfInterest.Status.SHORTLISTED,
+            reference=f"KMF30-{next(counter):04d}",
+            submitted_at=timezone.now() - timedelta(days=40),
+            **fields,
+        )
+        return eoi
+
+    return make
+
+
+@pytest.fixture
+def secretariat(db):
+    person = ApplicantFactory(name="Sara Secretariat", is_staff=True)
+    return give_role(person, SECRETARIAT)
+
+
+@pytest.fixture
+def interviewer(db):
+    person = ApplicantFactory(name="Ivo Interviewer")
+    return give_role(person, REVIEWERS)
+
+
+def in_days(days, hour=10):
+    """A whole hour `days` from now."""
+    return (timezone.now() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
