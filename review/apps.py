@@ -18,5 +18,3 @@ class ReviewConfig(AppConfig):
             receivers.withdrawn_reviews_stop_counting, dispatch_uid="review.withdrawn"
         )
         dashboard.counter("proposals", selectors.proposals_submitted)
-        # interviews counts who was interviewed; until it does, the shortlist stands in.
-        dashboard.stand_in("interviewed", selectors.shortlisted_count)

@@ -27,12 +27,6 @@ def counter(name, count):
     _counters[name] = count
 
 
-def stand_in(name, count):
-    """A counter until the app that holds the figure registers its own (in whichever order
-    the apps are ready)."""
-    _counters.setdefault(name, count)
-
-
 def link(label, url_name):
     """A page about the call, linked from the dashboard: `url_name` takes the call's slug."""
     _links.append((label, url_name))

@@ -20,7 +20,7 @@ from django_countries import countries
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
-from submissions.models import ExpressionOfInterest, Proposal, Stage
+from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
 from .models import Assignment, Decision, Review, eoi_rubric
@@ -286,12 +286,6 @@ def count_intake(call):
 def proposals_submitted(call):
     """The full proposals submitted to the call (a later change of status leaves them counted)."""
     return Proposal.objects.filter(eoi__call=call, status=Proposal.Status.SUBMITTED).count()
-
-
-def shortlisted_count(call):
-    """Stand-in for the funnel's "interviewed" where the interviews app does not count it: the
-    EOIs in the interview stage or further on."""
-    return call.eois.filter(stage__kind__in=[Stage.Kind.INTERVIEW, Stage.Kind.AWARD]).count()
 
 
 BALANCE_TOTALS = (

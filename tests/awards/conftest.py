@@ -17,7 +17,7 @@ def award_call(db):
         reference_prefix="KMF21", max_amount=Decimal("20000"), budget_available=Decimal("50000")
     )
     Stage.objects.create(call=call, order=1, kind=Stage.Kind.EXPRESSION_OF_INTEREST)
-    Stage.objects.create(call=call, order=2, kind=Stage.Kind.AWARD)
+    Stage.objects.create(call=call, order=4, kind=Stage.Kind.AWARD)
     return call
 
 

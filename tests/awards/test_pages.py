@@ -1,6 +1,7 @@
 """The Secretariat's grant pages, the applicants' letter, the dashboard's funnel and money."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
@@ -8,13 +9,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from awards import domain, letters
 from core.money import euros
+from interviews.models import Booking, Slot
 from review.selectors import intake_key
 from submissions import coapplicants
+from submissions.models import Proposal, Stage
 from tests.factories import ApplicantFactory, EOIFactory
+from tests.submissions.proposal_helpers import add_proposal_stage
 
 from .conftest import Status
 
@@ -208,11 +212,27 @@ def test_the_export_has_a_row_per_eoi_recommended_or_awarded(
 def test_the_dashboard_shows_the_funnel_and_the_money(client, make_eoi, secretariat, award_call):
     make_eoi(status=Status.SUBMITTED)
     make_eoi(status=Status.NOT_SELECTED)
-    make_eoi(status=Status.INVITED)
-    make_eoi(status=Status.SHORTLISTED)
+    invited = make_eoi(status=Status.INVITED)
+    shortlisted = make_eoi(status=Status.SHORTLISTED)
     awarded = make_eoi(status=Status.AWARDED)
     domain.record_grant(awarded, Decimal("12000"), "", secretariat)
     domain.record_grant(make_eoi(), Decimal("8000"), "", secretariat)
+    # Two full proposals submitted, a third still a draft; one interview held and scored, one
+    # booked and not yet assessed.
+    proposal_stage = add_proposal_stage(award_call)
+    for eoi, status in ((invited, "draft"), (shortlisted, "submitted"), (awarded, "submitted")):
+        Proposal.objects.create(
+            eoi=eoi, stage=proposal_stage, questionnaire=proposal_stage.questionnaire, status=status
+        )
+    interview_stage = Stage.objects.create(call=award_call, order=3, kind=Stage.Kind.INTERVIEW)
+    for eoi, score in ((awarded, 4), (shortlisted, None)):
+        slot = Slot.objects.create(
+            stage=interview_stage,
+            starts_at=timezone.now() - timedelta(days=eoi.pk),
+            duration_minutes=30,
+            location="Room 4",
+        )
+        Booking.objects.create(slot=slot, eoi=eoi, score=score)
     EOIFactory(call=award_call)  # a draft is not sent
     client.force_login(secretariat)
 
@@ -222,8 +242,8 @@ def test_the_dashboard_shows_the_funnel_and_the_money(client, make_eoi, secretar
     assert [(str(label), count) for label, count in funnel] == [
         ("Expressions of interest sent", 6),
         ("Invited to full proposal", 4),
-        ("Full proposals", 4),
-        ("Interviewed", 3),
+        ("Full proposals", 2),
+        ("Interviewed", 1),
         ("Awarded", 1),
     ]
     assert page.context["money"] == {
