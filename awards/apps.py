@@ -14,7 +14,7 @@ class AwardsConfig(AppConfig):
         from submissions.selectors import eoi_page_links
 
         # rules and sentences register themselves
-        from . import receivers, rules, selectors, sentences  # noqa: F401
+        from . import privacy, receivers, rules, selectors, sentences  # noqa: F401
 
         # No EOI is awarded, or told it is, before its grant is recorded.
         decision_checks[Decision.Outcome.AWARDED].append(selectors.why_no_award)

@@ -11,7 +11,7 @@ from submissions.lifecycle import DomainError
 from submissions.models import Call, CoApplicant, ExpressionOfInterest
 
 from .models import Grant
-from .selectors import HOLDS_A_GRANT, committed
+from .selectors import committed, may_hold_a_grant
 
 
 class Stale(DomainError):
@@ -28,8 +28,12 @@ def record_grant(eoi, amount, conditions, actor, version=None, now=None):
         # The call's row first: two grants recorded at once are checked one after the other
         # against the funds, so together they never spend more than there is.
         call = Call.objects.select_for_update().get(pk=eoi.call_id)
-        eoi = ExpressionOfInterest.objects.select_for_update().get(pk=eoi.pk)
-        if eoi.status not in HOLDS_A_GRANT:
+        eoi = (
+            ExpressionOfInterest.objects.select_for_update(of=("self",))
+            .select_related("stage")
+            .get(pk=eoi.pk)
+        )
+        if not may_hold_a_grant(eoi):
             raise DomainError(
                 _("%(eoi)s is not recommended for an award: no grant can be recorded.")
                 % {"eoi": eoi.reference or eoi.title}
@@ -103,8 +107,12 @@ def issue_letter(grant, actor, now=None):
     page. Issuing it again (after a change) is recorded again."""
     now = now or timezone.now()
     with transaction.atomic():
-        grant = Grant.objects.select_for_update().select_related("eoi").get(pk=grant.pk)
-        if grant.eoi.status not in HOLDS_A_GRANT:
+        grant = (
+            Grant.objects.select_for_update(of=("self",))
+            .select_related("eoi__stage")
+            .get(pk=grant.pk)
+        )
+        if not may_hold_a_grant(grant.eoi):
             raise DomainError(_("This expression of interest no longer holds a grant."))
         if grant.letter_issued_at is not None:
             return grant

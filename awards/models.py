@@ -15,7 +15,9 @@ class Grant(models.Model):
 
     eoi = models.OneToOneField(
         "submissions.ExpressionOfInterest",
-        on_delete=models.PROTECT,
+        # Goes with its EOI, as its reviews and decisions do (the retention job deletes a call's
+        # EOIs five years on).
+        on_delete=models.CASCADE,
         related_name="grant",
         verbose_name=_("expression of interest"),
     )
@@ -29,7 +31,9 @@ class Grant(models.Model):
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        # A member of the Secretariat who leaves and deletes their account leaves the grant.
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("recorded by"),
     )

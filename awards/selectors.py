@@ -5,18 +5,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.permissions import can
-from submissions.models import ExpressionOfInterest
+from submissions import lifecycle
+from submissions.models import ExpressionOfInterest, Stage
 
 from .models import Grant
 
 Status = ExpressionOfInterest.Status
-# An EOI holds its grant while it is recommended or awarded; a grant of an EOI that left them
-# (not selected at the award stage) commits no money.
-HOLDS_A_GRANT = (Status.RECOMMENDED, Status.AWARDED)
+
+
+def holds_a_grant(prefix=""):
+    """An EOI holds its grant while it waits for the award stage's decision (recommended, or
+    shortlisted or invited where the call skips stages) or is awarded; a grant of an EOI not
+    selected there commits no money."""
+    return lifecycle.waiting_in(Stage.Kind.AWARD, prefix) | Q(**{f"{prefix}status": Status.AWARDED})
+
+
+def may_hold_a_grant(eoi):
+    return eoi.status == Status.AWARDED or lifecycle.is_waiting_in(eoi, Stage.Kind.AWARD)
 
 
 def committed_grants(call):
-    return Grant.objects.filter(eoi__call=call, eoi__status__in=HOLDS_A_GRANT)
+    return Grant.objects.filter(holds_a_grant("eoi__"), eoi__call=call)
 
 
 def committed(call, leaving_out=None):
@@ -45,7 +54,7 @@ def candidates(call):
     """The call's EOIs recommended or awarded, each with its grant (or None), by reference:
     the Secretariat's list of grants. One query."""
     return (
-        call.eois.filter(status__in=HOLDS_A_GRANT)
+        call.eois.filter(holds_a_grant())
         .select_related("grant")
         .only(
             "uuid",
@@ -75,7 +84,7 @@ def grant_of(eoi):
 def totals(call):
     """The list's totals, one query: EOIs, grants recorded, letters issued, euros asked and
     granted."""
-    return call.eois.filter(status__in=HOLDS_A_GRANT).aggregate(
+    return call.eois.filter(holds_a_grant()).aggregate(
         eois=Count("pk"),
         grants=Count("grant"),
         letters=Count("grant", filter=Q(grant__letter_issued_at__isnull=False)),

@@ -56,7 +56,7 @@ def grant_export(request, slug, file_format):
 def grant(request, uuid):
     """Record or change the grant of one EOI recommended or awarded."""
     eoi = eoi_or_404(request.user, uuid, "awards.manage_grants")
-    if eoi.status not in selectors.HOLDS_A_GRANT:
+    if not selectors.may_hold_a_grant(eoi):
         raise Http404
     current = Grant.objects.filter(eoi=eoi).first()
     initial = {"version": current.version if current else None}

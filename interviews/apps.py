@@ -10,7 +10,7 @@ class InterviewsConfig(AppConfig):
         from core import panels
         from review import dashboard
 
-        from . import rules, selectors, sentences, views  # noqa: F401  (rules, sentences: registered)
+        from . import privacy, rules, selectors, sentences, views  # noqa: F401  (registered)
 
         # The interview on the applicant's page of the EOI and on the Secretariat's; the call's
         # slots from its dashboard.

@@ -15,6 +15,7 @@ from audit import trail
 from core.timezones import zone_named
 from notifications import notify
 from notifications.events import Event
+from submissions import lifecycle
 from submissions.lifecycle import DomainError
 from submissions.models import ExpressionOfInterest, Stage
 
@@ -109,8 +110,12 @@ def book(eoi, slot_id, person, time_zone="", now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # One change to this EOI's booking at a time (a double click, two tabs).
-        eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
-        if eoi.status != ExpressionOfInterest.Status.SHORTLISTED:
+        eoi = (
+            ExpressionOfInterest.objects.select_for_update(of=("self",))
+            .select_related("call", "stage")
+            .get(pk=eoi.pk)
+        )
+        if not lifecycle.is_waiting_in(eoi, Stage.Kind.INTERVIEW):
             raise DomainError(_("Only an application shortlisted for interview books one."))
         slot = Slot.objects.filter(
             pk=slot_id, stage__call=eoi.call, stage__kind=Stage.Kind.INTERVIEW

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.permissions import can
+from submissions import lifecycle
 from submissions.lifecycle import DomainError
-from submissions.models import Call, ExpressionOfInterest
+from submissions.models import Call, Stage
 from submissions.selectors import eoi_or_404
 
 from . import domain, selectors
@@ -80,7 +81,7 @@ def _booking_page(request, eoi, form=None, chosen=None, status=200):
     booking = selectors.live_booking(eoi)
     stage = domain.interview_stage(eoi.call)
     lead = can(request.user, "interviews.book_interview", eoi)
-    shortlisted = eoi.status == ExpressionOfInterest.Status.SHORTLISTED
+    shortlisted = lifecycle.is_waiting_in(eoi, Stage.Kind.INTERVIEW)
     now = timezone.now()
     free = (
         list(selectors.free_slots(stage, now + domain.BOOKING_CUTOFF))
@@ -187,7 +188,7 @@ def assessment(request, uuid):
 def applicant_panel(request, eoi):
     """On the applicant's page of a shortlisted EOI: its interview, or the invitation to book
     one. Other EOIs' pages ask nothing more of the database."""
-    if eoi.status != ExpressionOfInterest.Status.SHORTLISTED:
+    if not lifecycle.is_waiting_in(eoi, Stage.Kind.INTERVIEW):
         return ""
     return render_to_string(
         "interviews/includes/applicant_panel.html",
@@ -199,7 +200,7 @@ def applicant_panel(request, eoi):
 def secretariat_panel(request, eoi):
     """On the Secretariat's page of an EOI: the interview, its notes and score."""
     booking = selectors.live_booking(eoi)
-    if booking is None and eoi.status != ExpressionOfInterest.Status.SHORTLISTED:
+    if booking is None and not lifecycle.is_waiting_in(eoi, Stage.Kind.INTERVIEW):
         return ""
     return render_to_string(
         "interviews/includes/secretariat_panel.html",

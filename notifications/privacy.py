@@ -35,4 +35,21 @@ def forget_address(sender, user, **kwargs):
     for address in addresses:
         reported |= Q(recipient__iexact=address)
     DeliveryEvent.objects.filter(Q(email__in=mails) | reported).update(recipient="", description="")
-    mails.update(to="deleted@invalid", body_text="", body_html="")
+    mails.update(to="deleted@invalid", body_text="", body_html="", attachments=[])
+    # A calendar invitation names its attendee: the copies sent to the interviewers or the
+    # Secretariat carry the person's name and address in their attachment. They are few.
+    lowered = {address.lower() for address in addresses}
+    naming_them = [
+        mail.pk
+        for mail in OutboundEmail.objects.exclude(attachments=[]).only("attachments")
+        if any(address in _unfolded(mail.attachments) for address in lowered)
+    ]
+    OutboundEmail.objects.filter(pk__in=naming_them).update(attachments=[])
+
+
+def _unfolded(attachments):
+    """The attachments' text in lower case, a calendar's long lines joined again (RFC 5545
+    folds them at 75 octets, an address may be cut in two)."""
+    return (
+        "".join(str(part.get("content", "")) for part in attachments).replace("\r\n ", "").lower()
+    )

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -123,6 +123,18 @@ OUTCOMES = frozenset(b for (_a, b), move in TRANSITIONS.items() if move.by == SE
 status_changed = Signal()
 
 
+def is_waiting_in(eoi, kind):
+    """Whether the EOI is in a stage of this kind, waiting for its decision: up for an
+    interview in the interview stage (shortlisted, or invited where the call has no full
+    proposal), up for a grant in the award stage."""
+    return eoi.stage_id is not None and eoi.stage.kind == kind and eoi.status in DECIDED_FROM[kind]
+
+
+def waiting_in(kind, prefix=""):
+    """The same as a filter (`prefix`: the path to the EOI, "eoi__" from a related row)."""
+    return Q(**{f"{prefix}stage__kind": kind, f"{prefix}status__in": DECIDED_FROM[kind]})
+
+
 def allows(start, to, by):
     move = TRANSITIONS.get((start, to))
     return move is not None and move.by == by
@@ -145,36 +157,49 @@ def with_deadlines(eois):
     return eois.annotate(extension_until=Subquery(extension.values("until")[:1]))
 
 
-def deadline_for(eoi):
-    """The call's deadline, or the later one the Secretariat granted this applicant."""
-    if hasattr(eoi, "extension_until"):  # annotated by locked_eois and selectors.applicant_eois
-        extended = eoi.extension_until
-    else:
-        extended = eoi.extension_until = (  # kept: a page asks more than once
+def extension_until(eoi):
+    """The later deadline the Secretariat granted the EOI's applicant in its call, or None."""
+    if not hasattr(eoi, "extension_until"):  # annotated by locked_eois and applicant_eois
+        eoi.extension_until = (  # kept: a page asks more than once
             Extension.objects.filter(call_id=eoi.call_id, applicant_id=eoi.owner_id)
             .values_list("until", flat=True)
             .first()
         )
-    return max(eoi.call.closes_at, extended) if extended else eoi.call.closes_at
+    return eoi.extension_until
+
+
+def later(deadline, extended):
+    return max(deadline, extended) if extended else deadline
+
+
+def deadline_for(eoi):
+    """The call's deadline, or the later one the Secretariat granted this applicant."""
+    return later(eoi.call.closes_at, extension_until(eoi))
 
 
 def decision_deadline(eoi):
     """When the Secretariat may decide the stage the EOI is in: after the EOI's deadline for the
-    expression of interest, after a later stage's own deadline, and at once (None) for a later
-    stage without dates."""
+    expression of interest; after the full proposal's, the applicant's extension counted as it
+    is for writing it (proposals.deadline_for); after a later stage's own deadline, and at once
+    (None) for an interview or award without dates."""
     if eoi.stage_id is None:
         return deadline_for(eoi)
+    if eoi.stage.kind == Kind.FULL_PROPOSAL and eoi.stage.closes_at:
+        return later(eoi.stage.closes_at, extension_until(eoi))
     return eoi.stage.closes_at
 
 
-def next_stage(eoi):
-    """The call's stage after the one the EOI is in, or None where the call has no more."""
+def next_stage(eoi, to):
+    """The first of the call's stages after the one the EOI is in that decides an EOI with the
+    status `to` (a proposal's "recommended" skips the interview), or None."""
     after = eoi.stage.order if eoi.stage_id else None
     return next(
         (
             stage
             for stage in eoi.call.stages.all()
-            if not stage.is_eoi and (after is None or stage.order > after)
+            if not stage.is_eoi
+            and (after is None or stage.order > after)
+            and to in DECIDED_FROM[stage.kind]
         ),
         None,
     )
@@ -229,6 +254,15 @@ def check(eoi, to, by, now=None):
         values["to"] = Status(to).label
         raise Refused(_("%(eoi)s cannot become “%(to)s” (%(status)s).") % values)
     deadline = decision_deadline(eoi) if move.by == SECRETARIAT else deadline_for(eoi)
+    if deadline is None and by == SECRETARIAT and eoi.stage.kind == Kind.FULL_PROPOSAL:
+        # No proposal can be submitted before its deadline is announced (proposals.submit).
+        raise OutOfTime(
+            _(
+                "%(eoi)s: the full proposal's deadline is not announced yet. Set it on the "
+                "call's stages, and decide once it has passed."
+            )
+            % values
+        )
     if deadline is None:
         return
     values["deadline"] = local_moment(deadline, eoi.call.zone)
@@ -270,7 +304,7 @@ def change_status(eoi, to, actor, *, by, now=None, **details):
             changes["updated_at"] = eoi.updated_at = now
             changes["last_saved_by"] = actor
         eoi.decided_stage_id = eoi.stage_id  # the stage this move closes, for its mail
-        if by == SECRETARIAT and to in OPENS_NEXT_STAGE and (following := next_stage(eoi)):
+        if by == SECRETARIAT and to in OPENS_NEXT_STAGE and (following := next_stage(eoi, to)):
             # The outcome opens the next stage: the EOI is in it now, up for its decisions.
             changes["stage"] = eoi.stage = following
         if eoi.edits_confirmed_version == eoi.version:

@@ -20,10 +20,11 @@ from questionnaires import definition as definitions
 from questionnaires import versions
 from questionnaires.answers import is_answered
 
+from . import lifecycle
 from .answers import stamp_of
 from .domain import EditConflict, Incomplete, MissingItem, missing_answers
 from .lifecycle import DomainError
-from .models import ExpressionOfInterest, Extension, Proposal, Stage
+from .models import ExpressionOfInterest, Proposal, Stage
 
 
 class NotEditable(DomainError):
@@ -131,14 +132,9 @@ def deadline_for(proposal):
     closes = proposal.stage.closes_at
     if closes is None:
         return None
-    if not hasattr(proposal, "extension_until"):
-        proposal.extension_until = (
-            Extension.objects.filter(call_id=proposal.eoi.call_id, applicant_id=proposal.owner_id)
-            .values_list("until", flat=True)
-            .first()
-        )
-    extended = proposal.extension_until
-    return max(closes, extended) if extended else closes
+    if hasattr(proposal, "extension_until"):  # annotated by the reminder job
+        return lifecycle.later(closes, proposal.extension_until)
+    return lifecycle.later(closes, lifecycle.extension_until(proposal.eoi))
 
 
 def is_editable(proposal, now=None):

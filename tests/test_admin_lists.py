@@ -77,8 +77,11 @@ def expertise(staff):
 
 def grant(staff):
     from awards import domain
+    from submissions.models import Stage
 
-    return domain.record_grant(EOIFactory(status="recommended"), Decimal("5000"), "", staff)
+    award = Stage.objects.create(call=CallFactory(), order=2, kind=Stage.Kind.AWARD)
+    eoi = EOIFactory(call=award.call, status="recommended", stage=award)
+    return domain.record_grant(eoi, Decimal("5000"), "", staff)
 
 
 def interview_slot(staff):

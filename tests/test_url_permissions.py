@@ -288,7 +288,10 @@ def world(db, settings):
     awards_domain.issue_letter(grant, people["secretariat"])
     # And one recommended, its grant recorded and its letter not issued yet: the grant's page
     # shows the form that issues it.
-    recommended = EOIFactory(call=awarded.call, status="recommended", reference="T-0002")
+    award_stage = Stage.objects.create(call=awarded.call, order=2, kind=Stage.Kind.AWARD)
+    recommended = EOIFactory(
+        call=awarded.call, status="recommended", stage=award_stage, reference="T-0002"
+    )
     awards_domain.record_grant(recommended, Decimal("5000"), "", people["secretariat"])
     return {"call": call, "eoi": eoi, "people": people, "invitation": invitation, "link": link,
             "partner": partner, "token": token, "invited": invited, "awarded": awarded,
@@ -310,6 +313,7 @@ def interviews_of(call, people):
             call=call,
             owner=people["applicant A"],
             status="shortlisted",
+            stage=stage,
             reference=f"KMF21-090{number}",
         )
         for number in (2, 3)

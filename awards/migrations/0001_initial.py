@@ -26,8 +26,8 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
                 ('letter_issued_at', models.DateTimeField(blank=True, null=True, verbose_name='letter issued at')),
                 ('version', models.PositiveIntegerField(default=1)),
-                ('eoi', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='grant', to='submissions.expressionofinterest', verbose_name='expression of interest')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('eoi', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='grant', to='submissions.expressionofinterest', verbose_name='expression of interest')),
+                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
                 'verbose_name': 'grant',

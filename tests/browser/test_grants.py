@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import SECRETARIAT
 from awards import domain
+from submissions.models import Stage
 from tests.browser.pages import inspect, record, sign_in
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
 
@@ -27,12 +28,13 @@ def test_a_grant_over_the_funds_left_is_refused_then_one_within_them_saved(
     call = CallFactory(budget_available=Decimal("30000"), reference_prefix="KMF21")
     secretariat = ApplicantFactory(is_staff=True, preferred_language=language)
     give_role(secretariat, SECRETARIAT)
-    earlier = EOIFactory(call=call, status="recommended", reference="KMF21-0001")
+    award = Stage.objects.create(call=call, order=2, kind=Stage.Kind.AWARD)
+    earlier = EOIFactory(call=call, status="recommended", stage=award, reference="KMF21-0001")
     domain.record_grant(earlier, Decimal("18000"), "", secretariat)
     # Funds left: €12,000; now another grant of €4,000 takes them to €8,000.
-    other = EOIFactory(call=call, status="recommended", reference="KMF21-0002")
+    other = EOIFactory(call=call, status="recommended", stage=award, reference="KMF21-0002")
     domain.record_grant(other, Decimal("4000"), "", secretariat)
-    eoi = EOIFactory(call=call, status="recommended", reference="KMF21-0003")
+    eoi = EOIFactory(call=call, status="recommended", stage=award, reference="KMF21-0003")
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale=language)
     page = record(context.new_page())
     sign_in(context, live_server.url, secretariat)

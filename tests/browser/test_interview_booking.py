@@ -30,7 +30,7 @@ def test_an_applicant_in_tokyo_picks_a_slot_on_a_phone(live_server, browser):
     slots = domain.offer_slots(stage, [first, first + timedelta(hours=1)], duration_minutes=45,
                                location="Video call", video_url="https://meet.example.org/x",
                                interviewers=[], actor=secretariat)  # fmt: skip
-    eoi = EOIFactory(call=call, status="shortlisted", reference="KMF-0007")
+    eoi = EOIFactory(call=call, status="shortlisted", stage=stage, reference="KMF-0007")
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, timezone_id="Asia/Tokyo", locale="en-GB"
     )

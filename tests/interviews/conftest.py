@@ -43,6 +43,8 @@ def make_shortlisted(interview_call):
             call=interview_call,
             owner=owner or ApplicantFactory(),
             status=ExpressionOfInterest.Status.SHORTLISTED,
+            # Shortlisted at the full proposal: in the interview stage, as the lifecycle leaves it.
+            stage=interview_call.stages.get(kind=Stage.Kind.INTERVIEW),
             reference=f"KMF30-{next(counter):04d}",
             submitted_at=timezone.now() - timedelta(days=40),
             **fields,

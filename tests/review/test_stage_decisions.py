@@ -6,6 +6,7 @@ never one still internal."""
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from awards import domain as awards_domain
 from notifications.models import OutboundEmail
 from review import domain
 from review.models import Decision, current_decision
@@ -102,6 +104,7 @@ def test_each_stage_is_decided_and_released_in_turn_with_its_mail(staged, secret
     # The interview has no dates: its decision may be released as soon as the EOI is in it.
     eoi = decide_and_release(eoi, Status.RECOMMENDED, secretariat, "Convincing.", after_proposal)
     assert (eoi.status, eoi.stage) == (Status.RECOMMENDED, stages[AWARD])
+    awards_domain.record_grant(eoi, Decimal("15000"), "", secretariat)  # an award needs one
     eoi = decide_and_release(eoi, Status.AWARDED, secretariat, "Congratulations.", after_proposal)
     assert (eoi.status, eoi.stage) == (Status.AWARDED, stages[AWARD])
 
@@ -144,6 +147,9 @@ def test_a_call_that_skips_kinds_goes_to_the_next_stages_outcomes(
     assert eoi.stage == stages[AWARD]
     with pytest.raises(DomainError, match="not an outcome of the award stage"):
         domain.decide(eoi, Status.SHORTLISTED, secretariat, now=after)
+    # Invited, and in the award stage (the call skips the proposal and interview): it holds a
+    # grant there, which its award needs.
+    awards_domain.record_grant(eoi, Decimal("9000"), "", secretariat)
     eoi = decide_and_release(eoi, Status.AWARDED, secretariat, "", after)
 
     assert eoi.status == Status.AWARDED
