@@ -27,7 +27,13 @@ Status = ExpressionOfInterest.Status
 def test_the_secretariat_releases_the_proposals_outcome_and_the_applicant_reads_it(site, browser):
     call = CallFactory(reference_prefix="KMF21")
     Stage.objects.create(call=call, order=1, kind=Stage.Kind.EXPRESSION_OF_INTEREST)
-    Stage.objects.create(call=call, order=2, kind=Stage.Kind.FULL_PROPOSAL)  # no dates yet
+    # The full proposal's deadline has just passed: its outcome can be decided.
+    Stage.objects.create(
+        call=call,
+        order=2,
+        kind=Stage.Kind.FULL_PROPOSAL,
+        closes_at=timezone.now() - timedelta(seconds=30),
+    )
     Stage.objects.create(call=call, order=3, kind=Stage.Kind.INTERVIEW)
     applicant = ApplicantFactory(name="Awa Traoré")
     eoi = EOIFactory(call=call, owner=applicant, status=Status.UNDER_REVIEW, reference="KMF21-0001")
