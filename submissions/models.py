@@ -694,7 +694,33 @@ class Extension(models.Model):
             raise ValidationError(problems)
 
 
-class ExpressionOfInterest(models.Model):
+class Answered(models.Model):
+    """What an EOI and a full proposal share: answers to a questionnaire, written over several
+    sittings by several people under one optimistic lock, then submitted."""
+
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # Bumped by every save: a save based on an older version is refused, not silently applied.
+    version = models.PositiveIntegerField(default=1)
+    # The step the applicant last opened: "Continue" takes them back to it.
+    last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    # Who saved the answers last: the lead or a co-applicant, named when a save is refused.
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ExpressionOfInterest(Answered):
     """An applicant's answer to a call, from first draft to decision."""
 
     class Status(models.TextChoices):
@@ -735,22 +761,6 @@ class ExpressionOfInterest(models.Model):
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
     )
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
-    # Bumped by every save: a save based on an older version is refused, not silently applied.
-    version = models.PositiveIntegerField(default=1)
-    # The step the applicant last opened: "Continue" takes them back to it.
-    last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
-    # Who saved the answers last: the lead or a co-applicant, named when a save is refused.
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Changes after submitting are confirmed in one mail once the applicant has paused.
     edits_confirmed_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # The Secretariat opens the messages about this EOI to its cleared reviewers (read-only).
@@ -758,7 +768,7 @@ class ExpressionOfInterest(models.Model):
         _("messages shared with the reviewers"), default=False, editable=False
     )
 
-    # The answers, keyed by question, in the questionnaire version they were given in.
+    # The questionnaire version the answers (keyed by question) were given in.
     questionnaire = models.ForeignKey(
         "questionnaires.Questionnaire",
         null=True,
@@ -767,7 +777,6 @@ class ExpressionOfInterest(models.Model):
         related_name="+",
         verbose_name=_("questionnaire"),
     )
-    answers = models.JSONField(_("answers"), default=dict, blank=True)
     # Copies of the answers the platform reads itself (questionnaires.models.Role): lists,
     # filters and sorts read these columns and never the answers.
     title = models.CharField(_("title"), max_length=300, blank=True)
@@ -1011,7 +1020,7 @@ class Partner(models.Model):
         return self.name
 
 
-class Proposal(models.Model):
+class Proposal(Answered):
     """An invited applicant's answers to a later stage's questionnaire (the full proposal):
     one per EOI and stage, filled in through the same forms, checks and pages as the EOI
     (submissions.filled), with its own deadline (the stage's) and reference (the EOI's + "-P")."""
@@ -1035,25 +1044,10 @@ class Proposal(models.Model):
         related_name="+",
         verbose_name=_("questionnaire"),
     )
-    answers = models.JSONField(_("answers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
     )
     reference = models.CharField(_("reference"), max_length=24, unique=True, null=True, blank=True)
-    # Bumped by every save: a save based on an older version is refused, as the EOI's is.
-    version = models.PositiveIntegerField(default=1)
-    last_step = models.CharField(max_length=40, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(_("last saved"), default=timezone.now)
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     declares_accuracy = models.BooleanField(
         _("The information in this full proposal is accurate and complete."), default=False
     )
