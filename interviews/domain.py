@@ -2,7 +2,11 @@
 
 The applicant books, moves and cancels until BOOKING_CUTOFF before the interview: past it the
 Secretariat has planned its day (interviewers, a room), and a change is agreed by message with
-the Secretariat instead. A slot is booked only BOOKING_CUTOFF ahead for the same reason."""
+the Secretariat instead. A slot is booked only BOOKING_CUTOFF ahead for the same reason.
+
+The Secretariat moves or cancels a booking at any time (an interviewer falls ill), giving its
+reason, which the applicant reads on their page and in the mail: the same `book` and `cancel`,
+called with `reason`."""
 
 from datetime import timedelta
 
@@ -103,11 +107,13 @@ def remove_slot(slot, actor):
         slot.delete()
 
 
-def book(eoi, slot_id, person, time_zone="", now=None):
+def book(eoi, slot_id, person, time_zone="", now=None, *, reason=None):
     """Book the slot for the EOI's interview, or move its booking there. Of two applicants
     who pick one slot at once, the unique index on live bookings lets one in; the other is told
-    (SlotTaken) and nothing of theirs changes."""
+    (SlotTaken) and nothing of theirs changes. With a `reason`, the Secretariat (`person`) moves
+    the booking there: at any time, to any free slot that has not started."""
     now = now or timezone.now()
+    by_secretariat = _secretariat_change(reason)
     with transaction.atomic():
         # One change to this EOI's booking at a time (a double click, two tabs).
         eoi = (
@@ -122,12 +128,14 @@ def book(eoi, slot_id, person, time_zone="", now=None):
         ).first()
         if slot is None:
             raise SlotTaken(_("This slot is no longer offered. Please pick another one."))
-        if slot.starts_at - now <= BOOKING_CUTOFF:
+        if slot.starts_at <= now or (not by_secretariat and slot.starts_at - now <= BOOKING_CUTOFF):
             raise DomainError(_("This slot starts too soon to be booked. Please pick a later one."))
         current = live_bookings().filter(eoi=eoi).select_related("slot").first()
+        if by_secretariat and current is None:
+            raise DomainError(_("There is no interview to move."))
         if current is not None and current.slot_id == slot.pk:
             return current
-        if current is not None and not is_changeable(current, now):
+        if current is not None and not by_secretariat and not is_changeable(current, now):
             raise DomainError(too_late_to_change())
         zone = time_zone if zone_named(time_zone) else ""
         try:
@@ -141,7 +149,10 @@ def book(eoi, slot_id, person, time_zone="", now=None):
                     booking, moved_from = current, current.slot
                     booking.slot, booking.time_zone = slot, zone or booking.time_zone
                     booking.sequence += 1
-                    booking.save(update_fields=["slot", "time_zone", "sequence"])
+                    booking.secretariat_reason = reason or ""
+                    booking.save(
+                        update_fields=["slot", "time_zone", "sequence", "secretariat_reason"]
+                    )
                     action = "interview.moved"
         except IntegrityError:
             raise SlotTaken(
@@ -150,28 +161,51 @@ def book(eoi, slot_id, person, time_zone="", now=None):
         details = {"starts": _call_time(slot)}
         if current is not None:
             details["was"] = _call_time(moved_from)
+        if by_secretariat:
+            details["reason"] = reason
         trail.record(person, action, eoi, **details)
-        _mail(booking, Event.INTERVIEW_BOOKED, calendar.REQUEST)
+        event = Event.INTERVIEW_MOVED_BY_SECRETARIAT if by_secretariat else Event.INTERVIEW_BOOKED
+        _mail(booking, event, calendar.REQUEST)
     return booking
 
 
-def cancel(eoi, person, now=None):
-    """The applicant cancels their interview, until BOOKING_CUTOFF before it."""
+def cancel(eoi, person, now=None, *, reason=None):
+    """The applicant cancels their interview, until BOOKING_CUTOFF before it; with a `reason`,
+    the Secretariat (`person`) cancels it, at any time."""
     now = now or timezone.now()
+    by_secretariat = _secretariat_change(reason)
     with transaction.atomic():
         eoi = ExpressionOfInterest.objects.select_for_update().select_related("call").get(pk=eoi.pk)
         booking = live_bookings().filter(eoi=eoi).select_related("slot").first()
         if booking is None:
             raise DomainError(_("There is no interview to cancel."))
-        if not is_changeable(booking, now):
+        if not by_secretariat and not is_changeable(booking, now):
             raise DomainError(too_late_to_change())
         booking.cancelled_at = now
         booking.sequence += 1
-        booking.save(update_fields=["cancelled_at", "sequence"])
+        booking.secretariat_reason = reason or ""
+        booking.save(update_fields=["cancelled_at", "sequence", "secretariat_reason"])
         booking.eoi = eoi
-        trail.record(person, "interview.cancelled", eoi, starts=_call_time(booking.slot))
-        _mail(booking, Event.INTERVIEW_CANCELLED, calendar.CANCEL)
+        details = {"starts": _call_time(booking.slot)}
+        if by_secretariat:
+            details["reason"] = reason
+        trail.record(person, "interview.cancelled", eoi, **details)
+        event = (
+            Event.INTERVIEW_CANCELLED_BY_SECRETARIAT
+            if by_secretariat
+            else Event.INTERVIEW_CANCELLED
+        )
+        _mail(booking, event, calendar.CANCEL)
     return booking
+
+
+def _secretariat_change(reason):
+    """Whether the Secretariat makes the change: it says why, the applicant does not."""
+    if reason is None:
+        return False
+    if not reason.strip():
+        raise DomainError(_("Say why: the applicant reads it."))
+    return True
 
 
 def assess(booking, notes, score, actor, now=None):

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import REVIEWERS, SECRETARIAT
@@ -103,3 +104,32 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, highest, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["score"].choices = [("", "—")] + [(n, str(n)) for n in range(1, highest + 1)]
+
+
+class SecretariatCancelForm(forms.Form):
+    """The Secretariat cancels an interview, saying why."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The applicant and the interviewers read it, in their mail and on the site."),
+    )
+
+
+class SecretariatMoveForm(SecretariatCancelForm):
+    """The Secretariat moves an interview to a free slot (shown in the call's time zone)."""
+
+    slot = forms.TypedChoiceField(label=_("Move it to"), coerce=int)
+    field_order = ["slot", "reason"]
+
+    def __init__(self, *args, free_slots, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", "—")] + [
+            (
+                slot.pk,
+                f"{date_format(timezone.localtime(slot.starts_at, call.zone), 'l j F Y, H:i')}"
+                f" ({call.time_zone}) · {slot.location}",
+            )
+            for slot in free_slots
+        ]

@@ -79,6 +79,9 @@ class Booking(models.Model):
     # The calendar event's revision (RFC 5545 SEQUENCE): each move or cancellation adds one.
     sequence = models.PositiveIntegerField(default=0)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Why the Secretariat last moved or cancelled it (an interviewer fell ill), for the
+    # applicant's page and mail; empty when the applicant made the last change.
+    secretariat_reason = models.TextField(_("the Secretariat's reason"), blank=True)
     notes = models.TextField(_("interview notes"), blank=True)
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     assessed_by = models.ForeignKey(

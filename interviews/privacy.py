@@ -33,6 +33,7 @@ def personal_data(sender, user, **kwargs):
                 "booked_at": booking.booked_at.isoformat(),
                 "booked_by_you": booking.booked_by_id == user.pk,
                 "cancelled_at": _moment(booking.cancelled_at),
+                "secretariat_reason": booking.secretariat_reason,
             }
             for booking in bookings_of(user)
             .select_related("eoi", "slot")

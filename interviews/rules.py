@@ -27,5 +27,7 @@ rules.add_perm("interviews.manage_slots", is_secretariat)
 # The interview of an EOI: its applicants read it; the lead books, moves and cancels it.
 rules.add_perm("interviews.see_interview", is_owner | is_coapplicant)
 rules.add_perm("interviews.book_interview", is_owner)
+# The Secretariat moves or cancels any interview, at any time, saying why.
+rules.add_perm("interviews.change_booking", is_secretariat)
 # The notes and the score: the Secretariat, and the interviewers of the booked slot.
 rules.add_perm("interviews.assess_interview", is_secretariat | is_interviewer)

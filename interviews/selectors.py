@@ -37,6 +37,18 @@ def live_booking(eoi):
     return live_bookings().filter(eoi=eoi).select_related("slot").first()
 
 
+def cancelled_by_secretariat(eoi):
+    """The EOI's last cancelled booking when the Secretariat cancelled it (with its reason), for
+    the applicant's page; None when the applicant cancelled it, or none was."""
+    last = (
+        Booking.objects.filter(eoi=eoi, cancelled_at__isnull=False)
+        .select_related("slot")
+        .order_by("-cancelled_at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.secretariat_reason else None
+
+
 def free_slots(stage, after):
     """The stage's slots nobody has booked that start after `after`."""
     return (

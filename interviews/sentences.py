@@ -34,19 +34,27 @@ def booked(who, entry):
 
 @says("interview.moved")
 def moved(who, entry):
-    return _("%(who)s moved the interview from %(was)s to %(starts)s.") % {
+    values = {
         "who": who,
         "was": entry.details.get("was", ""),
         "starts": entry.details.get("starts", ""),
+        "reason": entry.details.get("reason", ""),
     }
+    if values["reason"]:
+        return _("%(who)s moved the interview from %(was)s to %(starts)s: “%(reason)s”.") % values
+    return _("%(who)s moved the interview from %(was)s to %(starts)s.") % values
 
 
 @says("interview.cancelled")
 def cancelled(who, entry):
-    return _("%(who)s cancelled the interview of %(starts)s.") % {
+    values = {
         "who": who,
         "starts": entry.details.get("starts", ""),
+        "reason": entry.details.get("reason", ""),
     }
+    if values["reason"]:
+        return _("%(who)s cancelled the interview of %(starts)s: “%(reason)s”.") % values
+    return _("%(who)s cancelled the interview of %(starts)s.") % values
 
 
 @says("interview.assessed")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("eois/<uuid:uuid>/", views.booking, name="booking"),
     path("eois/<uuid:uuid>/cancel/", views.cancel, name="cancel"),
     path("eois/<uuid:uuid>/notes/", views.assessment, name="assessment"),
+    path("eois/<uuid:uuid>/change/", views.change_booking, name="change_booking"),
 ]

@@ -14,7 +14,13 @@ from submissions.models import Call, Stage
 from submissions.selectors import eoi_or_404
 
 from . import domain, selectors
-from .forms import AssessmentForm, BookingForm, SlotsForm
+from .forms import (
+    AssessmentForm,
+    BookingForm,
+    SecretariatCancelForm,
+    SecretariatMoveForm,
+    SlotsForm,
+)
 from .models import Slot
 
 
@@ -96,6 +102,7 @@ def _booking_page(request, eoi, form=None, chosen=None, status=200):
             "call": eoi.call,
             "booking": booking,
             "changeable": booking is not None and domain.is_changeable(booking),
+            "called_off": selectors.cancelled_by_secretariat(eoi) if booking is None else None,
             "lead": lead,
             "shortlisted": shortlisted,
             "free": free,
@@ -185,14 +192,74 @@ def assessment(request, uuid):
     )
 
 
+@login_required
+def change_booking(request, uuid):
+    """The Secretariat moves the interview to another free slot, or cancels it, at any time
+    and saying why (an interviewer fell ill): the same booking and cancelling as the
+    applicant's, past the applicant's cutoff."""
+    eoi = eoi_or_404(request.user, uuid, "interviews.change_booking")
+    booking = selectors.live_booking(eoi)
+    stage = domain.interview_stage(eoi.call)
+    free = list(selectors.free_slots(stage, timezone.now())) if booking and stage else []
+    # Each form has its prefix: a post carries the fields of the one that was sent.
+    cancelling = request.method == "POST" and "cancel-reason" in request.POST
+    moving = request.method == "POST" and not cancelling
+    move_form = SecretariatMoveForm(
+        request.POST if moving else None, prefix="move", free_slots=free, call=eoi.call
+    )
+    cancel_form = SecretariatCancelForm(request.POST if cancelling else None, prefix="cancel")
+    status = 200
+    if request.method == "POST":
+        form = cancel_form if cancelling else move_form
+        status = 400
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            try:
+                if cancelling:
+                    domain.cancel(eoi, request.user, reason=reason)
+                else:
+                    domain.book(eoi, form.cleaned_data["slot"], request.user, reason=reason)
+            except domain.SlotTaken as refusal:
+                form.add_error(None, refusal.message)
+                status = 409
+            except DomainError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(
+                    request,
+                    _("The interview is cancelled. The applicant and the interviewers are told.")
+                    if cancelling
+                    else _("The interview is moved. The applicant and the interviewers are told."),
+                )
+                return redirect("review:secretariat_eoi", uuid=eoi.uuid)
+    return render(
+        request,
+        "interviews/change_booking.html",
+        {
+            "eoi": eoi,
+            "call": eoi.call,
+            "booking": booking,
+            "move_form": move_form,
+            "cancel_form": cancel_form,
+            "free": free,
+        },
+        status=status,
+    )
+
+
 def applicant_panel(request, eoi):
     """On the applicant's page of a shortlisted EOI: its interview, or the invitation to book
     one. Other EOIs' pages ask nothing more of the database."""
     if not lifecycle.is_waiting_in(eoi, Stage.Kind.INTERVIEW):
         return ""
+    booking = selectors.live_booking(eoi)
     return render_to_string(
         "interviews/includes/applicant_panel.html",
-        {"eoi": eoi, "booking": selectors.live_booking(eoi)},
+        {
+            "eoi": eoi,
+            "booking": booking,
+            "called_off": selectors.cancelled_by_secretariat(eoi) if booking is None else None,
+        },
         request=request,
     )
 

@@ -142,6 +142,7 @@ SAMPLE_VALUES = {
     "location": "Video call",
     "video_url": "https://meet.example.org/kmf-interview",
     "interview_url": "https://grants.example.org/interviews/eois/…/",
+    "reason": "Our interviewer is ill; we are sorry for the change.",
 }
 
 

@@ -33,6 +33,14 @@ class Event(models.TextChoices):
     GRANT_LETTER = "grant_letter", _("A grant letter to download")
     INTERVIEW_BOOKED = "interview_booked", _("An interview booked (with its calendar invitation)")
     INTERVIEW_CANCELLED = "interview_cancelled", _("An interview cancelled")
+    INTERVIEW_MOVED_BY_SECRETARIAT = (
+        "secretariat_moved_interview",
+        _("An interview moved by the Secretariat (with its calendar invitation)"),
+    )
+    INTERVIEW_CANCELLED_BY_SECRETARIAT = (
+        "secretariat_cancelled_interview",
+        _("An interview cancelled by the Secretariat"),
+    )
     # Sign-up verification, password reset and the like: worded by allauth's templates (they
     # carry one-time links), never by the Secretariat.
     ACCOUNT = "account", _("Account mail (address check, password reset)")
@@ -161,7 +169,15 @@ PLACEHOLDERS = {
     Event.PROPOSAL_REMINDER: PROPOSAL_PLACEHOLDERS | {"time_left"},
     Event.INTERVIEW_BOOKED: INTERVIEW_PLACEHOLDERS,
     Event.INTERVIEW_CANCELLED: INTERVIEW_PLACEHOLDERS,
+    # {reason}: why the Secretariat moved or cancelled it.
+    Event.INTERVIEW_MOVED_BY_SECRETARIAT: INTERVIEW_PLACEHOLDERS | {"reason"},
+    Event.INTERVIEW_CANCELLED_BY_SECRETARIAT: INTERVIEW_PLACEHOLDERS | {"reason"},
 }
+
+# The interview mails whose calendar file takes the event out of the calendars (iTIP CANCEL).
+INTERVIEW_CANCELLATIONS = frozenset(
+    {Event.INTERVIEW_CANCELLED, Event.INTERVIEW_CANCELLED_BY_SECRETARIAT}
+)
 
 # Mails whose link works by itself: it signs in or sets a password (allauth's), confirms for a
 # partner, or accepts an invitation to co-apply. Nobody reads their body in the outbox, it is
@@ -172,7 +188,7 @@ LINK_BEARING = frozenset({Event.ACCOUNT, Event.PARTNER_ASKED, Event.COAPPLICANT_
 WORDED = [(event.value, event.label) for event in Event if event in PLACEHOLDERS]
 
 # Long texts belong in the body: a subject naming one is refused.
-BODY_ONLY = {"answers", "feedback", "message", "attachment"}
+BODY_ONLY = {"answers", "feedback", "message", "attachment", "reason"}
 
 
 def check_placeholders(event, subject, *texts):

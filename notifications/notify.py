@@ -16,7 +16,7 @@ from accounts.roles import SECRETARIAT
 from core.money import euros
 from core.timezones import local_moment, zone_named
 
-from .events import Event
+from .events import INTERVIEW_CANCELLATIONS, Event
 from .models import OutboundEmail
 from .outbox import queue_email
 
@@ -453,7 +453,7 @@ def interview_mails(booking, event, calendar, *, applicant_url, panel_url, inter
     revision of the booking."""
     eoi, slot = booking.eoi, booking.slot
     call = eoi.call
-    method = "CANCEL" if event == Event.INTERVIEW_CANCELLED else "REQUEST"
+    method = "CANCEL" if event in INTERVIEW_CANCELLATIONS else "REQUEST"
 
     def values(name, zone, url):
         return lambda: {
@@ -468,6 +468,7 @@ def interview_mails(booking, event, calendar, *, applicant_url, panel_url, inter
             "video_url": slot.video_url,
             "interview_url": settings.SITE_URL + url,
             "site_url": settings.SITE_URL,
+            "reason": booking.secretariat_reason,
         }
 
     def attachment():

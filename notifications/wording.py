@@ -170,6 +170,26 @@ DEFAULTS = {
             "\n\n{interview_url}"
         ),
     ),
+    Event.INTERVIEW_MOVED_BY_SECRETARIAT: (
+        _("Interview moved to {starts_local}: {reference}"),
+        _(
+            "Dear {recipient_name},\n\nThe Secretariat moved the interview about the expression "
+            "of interest {reference} ({eoi_title}) of {applicant_name} to the {call_title}. It is "
+            "now on {starts_local}, for {duration_minutes} minutes.\n\nWhy: {reason}\n\nWhere or "
+            "how: {location}\n{video_url}\n\nThe updated calendar invitation comes with this "
+            "email. See the booking on the site: {interview_url}"
+        ),
+    ),
+    Event.INTERVIEW_CANCELLED_BY_SECRETARIAT: (
+        _("Interview cancelled by the Secretariat: {reference}"),
+        _(
+            "Dear {recipient_name},\n\nThe Secretariat cancelled the interview about the "
+            "expression of interest {reference} ({eoi_title}) of {applicant_name} to the "
+            "{call_title}, booked for {starts_local}.\n\nWhy: {reason}\n\nThe calendar "
+            "cancellation comes with this email. A new time can be picked on the site: "
+            "{interview_url}"
+        ),
+    ),
     Event.PARTNER_ASKED: (
         _("{lead_organisation} names {partner_name} as a partner: please confirm"),
         _(

@@ -12,7 +12,8 @@ rows) have no counterpart here: a questionnaire that asks one is exported by Pyt
 import json
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django_countries import countries
 from psycopg2 import sql as psycopg_sql
@@ -233,6 +234,7 @@ def eoi_chunks(call, eois, sort=""):
         "x_id": F("pk"),
         "x_reference": F("reference"),
         "x_status": F("status"),
+        "x_stage": Coalesce(F("stage__kind"), Value(exports.EOI_STAGE)),
         "x_answers": F("answers"),
         "x_reviews": F("score__review_count"),
         "x_mean": F("score__mean"),
@@ -253,7 +255,11 @@ def eoi_chunks(call, eois, sort=""):
         .query.sql_with_params()
     )
     statuses = exports.choice_labels(ExpressionOfInterest, "status")["status"]
-    selected = [("t.x_reference", True), (_choices(sql, statuses, "t.x_status"), True)]
+    selected = [
+        ("t.x_reference", True),
+        (_choices(sql, statuses, "t.x_status"), True),
+        (_choices(sql, exports.stage_labels(), "t.x_stage"), True),
+    ]
     selected += [
         (cells.words(question, f"a.{_quoted(question.key)}"), question.kind not in exports.NUMBERS)
         for question in questions

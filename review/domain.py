@@ -744,8 +744,11 @@ def release(decisions, actor, now=None):
         for decision in pending:
             decision.released_at = now
             decision.save(update_fields=["released_at"])
+            eoi = eois[decision.eoi_id]
+            # Named before the move, which may open the next stage.
+            stage = stage_key(eoi)
             lifecycle.change_status(
-                eois[decision.eoi_id], decision.outcome, actor, by=lifecycle.SECRETARIAT, now=now
+                eoi, decision.outcome, actor, by=lifecycle.SECRETARIAT, now=now, stage=stage
             )
     return len(pending)
 

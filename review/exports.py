@@ -15,7 +15,7 @@ from django.db.models import Avg, OuterRef, Subquery
 from questionnaires.answers import as_text, is_answered, row_as_text
 from questionnaires.models import Kind
 from submissions import answers as eoi_answers
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Stage
 
 from .models import Review, Score, eoi_rubric
 from .selectors import sorted_eois
@@ -141,13 +141,22 @@ def fixed(value, places):
     return Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
+# The stage of an EOI in no stage row: a call without stages keeps its EOIs in this one.
+EOI_STAGE = Stage.Kind.EXPRESSION_OF_INTEREST.value
+
+
+def stage_labels():
+    """{kind: label} of the stages, in the active language."""
+    return choice_labels(Stage, "kind")["kind"]
+
+
 def eoi_columns(call):
     """The EOI export's header, the questions it has a column for, and the criteria."""
     criteria = list(eoi_rubric(call))
     questions = [q for q in eoi_answers.asked(call).questions if not q.is_file]
     header = (
         # Column names stay in English, as the rest of the header, whoever exports.
-        ["reference", "status"]
+        ["reference", "status", "stage"]
         + [question.label.en for question in questions]
         + FIGURES
         + PARTNERSHIP
@@ -167,6 +176,7 @@ def eoi_rows(call, eois, sort=""):
     header, questions, criteria = eoi_columns(call)
     answers = Answers(eoi_answers.challenge_titles(call))
     labels = choice_labels(ExpressionOfInterest, "status")["status"]
+    stages = stage_labels()
     yield header
     means = criterion_mean_columns(criteria)
     rows = (
@@ -176,6 +186,7 @@ def eoi_rows(call, eois, sort=""):
         .values_list(
             "reference",
             "status",
+            "stage__kind",
             "answers",
             "score__review_count",
             "score__mean",
@@ -194,6 +205,7 @@ def eoi_rows(call, eois, sort=""):
     for (
         reference,
         status,
+        stage,
         given,
         count,
         mean,
@@ -205,7 +217,7 @@ def eoi_rows(call, eois, sort=""):
     ) in streamed(rows):
         disagreement, partnership, criterion_means = rest[0], rest[1:5], rest[5:]
         yield (
-            [reference, labels.get(status, status)]
+            [reference, labels.get(status, status), stages[stage or EOI_STAGE]]
             + [answers.cell(q, given.get(q.key)) for q in questions]
             + [
                 count or 0,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.events import Event
 from notifications.models import OutboundEmail
-from submissions.models import ExpressionOfInterest, Proposal
+from submissions.models import ExpressionOfInterest, Proposal, Stage
 
 from .forms import OnceShown
 from .models import Assignment, Review
@@ -25,6 +25,9 @@ class EOIFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ExpressionOfInterest.Status.choices, empty_label=_("Any")
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Stage.Kind.choices, empty_label=_("Any"), method="in_stage"
     )
     # Their options are set per call in __init__; an id that is not one of them is refused.
     challenge = django_filters.ChoiceFilter(
@@ -75,6 +78,12 @@ class EOIFilter(django_filters.FilterSet):
             | Q(organisation_name__icontains=value)
             | Q(owner__email__icontains=value)
         )
+
+    def in_stage(self, eois, name, value):
+        if value == Stage.Kind.EXPRESSION_OF_INTEREST:
+            # A call without stages keeps its EOIs in the expression of interest's.
+            return eois.filter(Q(stage=None) | Q(stage__kind=value))
+        return eois.filter(stage__kind=value)
 
     def in_country(self, eois, name, value):
         # `countries` holds the codes joined by commas.

@@ -18,6 +18,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from core.timezones import list_day, list_moment
+from submissions.models import Stage
 
 from .models import Decision, Review
 from .selectors import NOT_STARTED, sorted_eois
@@ -193,6 +194,11 @@ class EOITable(SecretariatTable):
     )
     title = Sorted(verbose_name=_("Title"), sort="title")
     status = Sorted(verbose_name=_("Status"), sort="status")
+    # The stage the EOI is in (read with the row): an EOI of a call without stages is in the
+    # expression of interest's.
+    stage = tables.Column(
+        verbose_name=_("Stage"), accessor="stage__kind", empty_values=(), orderable=False
+    )
     reviews = tables.Column(verbose_name=_("Reviews"), empty_values=(), orderable=False)
     mean = Figure(verbose_name=_("Mean"), accessor="score__mean", sort="mean")
     median = Figure(verbose_name=_("Median"), accessor="score__median", sort="median")
@@ -231,6 +237,7 @@ class EOITable(SecretariatTable):
     choosable = [
         "title",
         "status",
+        "stage",
         "reviews",
         "mean",
         "median",
@@ -266,6 +273,9 @@ class EOITable(SecretariatTable):
 
     def render_partners(self, record, value):
         return f"{value}/{record.partners_named}"
+
+    def render_stage(self, value):
+        return value or self.label(Stage.Kind, Stage.Kind.EXPRESSION_OF_INTEREST)
 
     def render_reviews(self, record):
         return f"{record.submitted_reviews}/{record.reviewer_count}"

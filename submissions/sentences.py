@@ -10,7 +10,7 @@ from core.timezones import local_moment
 from questionnaires.answers import as_text
 
 from . import answers
-from .models import Call, CoApplicant, ExpressionOfInterest
+from .models import Call, CoApplicant, ExpressionOfInterest, Stage
 
 
 def _status(value):
@@ -52,10 +52,13 @@ def extended(who, entry):
 
 @says("decision.released")
 def released(who, entry):
-    return _("%(who)s released the decision: %(outcome)s.") % {
-        "who": who,
-        "outcome": _status(entry.details.get("status")),
-    }
+    values = {"who": who, "outcome": _status(entry.details.get("status"))}
+    stage = entry.details.get("stage")
+    # Entries written before the stage was kept say only the outcome.
+    if stage in Stage.Kind.values:
+        values["stage"] = Stage.Kind(stage).label
+        return _("%(who)s released the decision of the stage “%(stage)s”: %(outcome)s.") % values
+    return _("%(who)s released the decision: %(outcome)s.") % values
 
 
 def _question(entry, key):

@@ -121,6 +121,8 @@ EXPECTED = {
     # Applicant A's shortlisted EOI: they book, their co-applicant reads.
     "interviews:booking": APPLICANTS,
     "interviews:cancel": POST_ONLY,
+    # The Secretariat moves or cancels applicant A's interview, saying why.
+    "interviews:change_booking": SECRETARIAT_ONLY,
     # Their interview that took place: "reviewer assigned" was its interviewer.
     "interviews:assessment": (302, 404, 404, 200, 404, 404, 200, 404),
     "accounts:profile": SIGNED_IN,
@@ -374,6 +376,7 @@ def address(name, world):
         "interviews:remove_slot": [call.slug, world["free_slot"].pk],
         "interviews:booking": [world["shortlisted"].uuid],
         "interviews:cancel": [world["shortlisted"].uuid],
+        "interviews:change_booking": [world["shortlisted"].uuid],
         "interviews:assessment": [world["interviewed"].uuid],
     }
     if name == "admin":

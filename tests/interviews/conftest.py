@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import REVIEWERS, SECRETARIAT
+from interviews import domain
 from submissions.models import ExpressionOfInterest, Stage
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, give_role
 
@@ -71,3 +72,30 @@ def in_days(days, hour=10):
     return (timezone.now() + timedelta(days=days)).replace(
         hour=hour, minute=0, second=0, microsecond=0
     )
+
+
+@pytest.fixture
+def offer(stage, secretariat):
+    def offer(*starts, interviewers=()):
+        return domain.offer_slots(
+            stage,
+            list(starts),
+            duration_minutes=45,
+            location="Video call",
+            video_url="https://meet.example.org/kmf",
+            interviewers=list(interviewers),
+            actor=secretariat,
+        )
+
+    return offer
+
+
+def calendar_of(mail):
+    (attachment,) = mail.attachments
+    assert attachment["content_type"] == "text/calendar"
+    assert attachment["filename"] == "interview.ics"
+    return attachment["content"].replace("\r\n ", "").split("\r\n"), attachment["method"]
+
+
+def field(lines, name):
+    return next(line.split(":", 1)[1] for line in lines if line.startswith(name + ":"))

@@ -17,34 +17,7 @@ from notifications.models import OutboundEmail
 from submissions import coapplicants
 from tests.factories import ApplicantFactory, EOIFactory
 
-from .conftest import in_days
-
-
-@pytest.fixture
-def offer(stage, secretariat):
-    def offer(*starts, interviewers=()):
-        return domain.offer_slots(
-            stage,
-            list(starts),
-            duration_minutes=45,
-            location="Video call",
-            video_url="https://meet.example.org/kmf",
-            interviewers=list(interviewers),
-            actor=secretariat,
-        )
-
-    return offer
-
-
-def calendar_of(mail):
-    (attachment,) = mail.attachments
-    assert attachment["content_type"] == "text/calendar"
-    assert attachment["filename"] == "interview.ics"
-    return attachment["content"].replace("\r\n ", "").split("\r\n"), attachment["method"]
-
-
-def field(lines, name):
-    return next(line.split(":", 1)[1] for line in lines if line.startswith(name + ":"))
+from .conftest import calendar_of, field, in_days
 
 
 def test_the_lead_sees_free_slots_in_their_zone_and_the_calls_and_books_one(

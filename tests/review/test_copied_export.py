@@ -15,7 +15,7 @@ from core import tables
 from questionnaires import definition as definitions
 from review import copied_exports, exports
 from review.models import Criterion, EOIScore, Review, Score
-from submissions.models import Challenge, ExpressionOfInterest
+from submissions.models import Challenge, ExpressionOfInterest, Stage
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory
 
 pytestmark = [pytest.mark.needs_postgres, pytest.mark.django_db]
@@ -201,10 +201,10 @@ def test_every_kind_of_answer_reads_the_same_from_the_database_as_from_python():
         "",
         "@Other · 0",
     ]
-    questions = len(rows[0]) - 2 - len(exports.FIGURES) - len(exports.PARTNERSHIP)
-    assert rows[2][2 : 2 + questions] == [""] * questions
+    questions = len(rows[0]) - 3 - len(exports.FIGURES) - len(exports.PARTNERSHIP)
+    assert rows[2][3 : 3 + questions] == [""] * questions
     # Answers of another shape read as unanswered, as the answers page reads them.
-    assert rows[3][2 : 2 + questions] == ["Wrong shapes"] + [""] * (questions - 1)
+    assert rows[3][3 : 3 + questions] == ["Wrong shapes"] + [""] * (questions - 1)
 
 
 def test_figures_and_sorts_read_the_same_from_the_database_as_from_python(rubric_call):
@@ -250,6 +250,9 @@ def test_figures_and_sorts_read_the_same_from_the_database_as_from_python(rubric
         local_share=Decimal("12.5"), lead_is_local=False, partners_named=3
     )
     eois.filter(reference="KMF21-0003").update(local_share=None, lead_is_local=None)
+    # One in a later stage; the others in none, the expression of interest's.
+    interview = Stage.objects.create(call=rubric_call, order=3, kind=Stage.Kind.INTERVIEW)
+    eois.filter(reference="KMF21-0002").update(stage=interview)
 
     sorts = ("", "-mean", "mean", "title", "-budget", "rank", "status", "nonsense")
     for sort in (*sorts, "local_share", "-local_share", "partners", "-partners"):
@@ -270,6 +273,14 @@ def test_figures_and_sorts_read_the_same_from_the_database_as_from_python(rubric
     assert [by_reference[f"KMF21-000{n}"][lead] for n in (1, 2, 3)] == ["True", "False", ""]
     assert by_reference["KMF21-0001"]["partners confirmed"] == "1"
     assert by_reference["KMF21-0002"]["partners named"] == "3"
+    assert [by_reference[f"KMF21-000{n}"]["stage"] for n in (1, 2)] == [
+        "Expression of interest",
+        "Interview",
+    ]
+    with translation.override("fr"):
+        python, database = both(rubric_call, rubric_call.eois.all())
+    assert database == python
+    assert "Entretien" in python.decode()
 
 
 def test_the_reviews_export_reads_the_same_from_the_database(rubric_call):

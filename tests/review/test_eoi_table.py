@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from review.models import SavedView
+from submissions.models import Stage
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_the_list_shows_fifty_a_page(client, listed, make_eoi):
 def test_a_column_left_unticked_is_not_shown(client, listed):
     every = client.get(listed).content.decode()
     assert ">Median</a>" in every
-    assert every.count('name="columns"') == 10
+    assert every.count('name="columns"') == 11
     assert re.search(r'name="columns" value="median"[^>]*checked', every)
 
     chosen = client.get(listed, {"columns": ["title", "mean"]}).content.decode()
@@ -195,3 +196,35 @@ def test_a_cell_renderer_is_inspected_once_not_per_cell(client, listed, monkeypa
     response = client.get(listed)
     assert sorted(titles(response)) == ["Alpha forums", "Bravo radio", "Charlie theatre"]
     assert not [f for f in inspected if hasattr(f, "__func__")]
+
+
+def test_the_stage_column_and_filter_follow_the_stage_each_eoi_is_in(
+    client, listed, rubric_call, secretariat
+):
+    interview = Stage.objects.create(call=rubric_call, order=3, kind=Stage.Kind.INTERVIEW)
+    rubric_call.eois.filter(title="Alpha forums").update(stage=interview, status="shortlisted")
+
+    every = client.get(listed).content.decode()
+    assert re.search(r"<th[^>]*>\s*Stage\s*</th>", every)
+    cells = re.findall(r"<td>(Interview|Expression of interest)</td>", every)
+    assert sorted(cells) == ["Expression of interest", "Expression of interest", "Interview"]
+    assert titles(client.get(listed, {"stage": "interview"})) == ["Alpha forums"]
+    # A call's EOIs in no stage row are in the expression of interest's.
+    assert titles(client.get(listed, {"stage": "eoi"})) == ["Bravo radio", "Charlie theatre"]
+    assert titles(client.get(listed, {"stage": "award"})) == []
+    refused = client.get(listed, {"stage": "nowhere"})
+    assert "Select a valid choice." in refused.content.decode()
+    assert len(titles(refused)) == 3
+    # A saved view keeps the stage; the export follows it and says it.
+    client.post(listed + "?stage=interview", {"name": "Interviews"})
+    saved = SavedView.objects.get(owner=secretariat, name="Interviews")
+    assert titles(client.get(f"{listed}?{saved.query}")) == ["Alpha forums"]
+    export = reverse("review:export_eois", args=[rubric_call.slug, "csv"])
+    body = client.get(export, {"stage": "interview"}).getvalue().decode()
+    (header, row) = list(csv.reader(io.StringIO(body)))
+    assert dict(zip(header, row, strict=True))["stage"] == "Interview"
+    # In French, the stage is said in French.
+    secretariat.preferred_language = "fr"
+    secretariat.save(update_fields=["preferred_language"])
+    french = client.get(listed, {"stage": "interview"}).content.decode()
+    assert "<td>Entretien</td>" in french

@@ -75,6 +75,8 @@ def assert_constant(client, url, add_rows, django_assert_num_queries):
         # The balance of power: columns of the EOI, read with the rest.
         {"sort": "-local_share", "min_local_share": "50", "lead_is_local": "yes"},
         {"sort": "partners", "unconfirmed": ""},
+        # The stage: read with the row, its column and its filter cost no query a row.
+        {"stage": "eoi", "sort": "-mean"},
     ],
 )
 def test_the_filtered_and_sorted_eoi_list(

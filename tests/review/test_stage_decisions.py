@@ -13,7 +13,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from audit import trail
 from audit.models import AuditEntry
+from audit.wording import sentence
 from awards import domain as awards_domain
 from notifications.models import OutboundEmail
 from review import domain
@@ -130,10 +132,28 @@ def test_each_stage_is_decided_and_released_in_turn_with_its_mail(staged, secret
         .values_list("details", flat=True)
     )
     assert [entry["stage"] for entry in made] == ["eoi", "proposal", "interview", "award"]
+    released = AuditEntry.objects.filter(action="decision.released").order_by("pk")
+    assert [sentence(entry) for entry in released] == [
+        f"{secretariat} released the decision of the stage “Expression of interest”: "
+        "Invited to full proposal.",
+        f"{secretariat} released the decision of the stage “Full proposal”: "
+        "Shortlisted for interview.",
+        f"{secretariat} released the decision of the stage “Interview”: Recommended for an award.",
+        f"{secretariat} released the decision of the stage “Award”: Awarded a grant.",
+    ]
     # Released, a stage is decided: no second decision, and nothing released twice.
     with pytest.raises(DomainError, match="not up for a decision"):
         domain.decide(eoi, Status.NOT_SELECTED, secretariat, now=after_proposal)
     assert domain.release(Decision.objects.filter(eoi=eoi), secretariat, now=after_proposal) == 0
+
+
+def test_a_release_recorded_before_stages_were_named_still_reads(make_eoi, secretariat):
+    eoi = make_eoi()
+    entry = trail.record(
+        secretariat, "decision.released", eoi, previous_status="under_review", status="invited"
+    )
+
+    assert sentence(entry) == f"{secretariat} released the decision: Invited to full proposal."
 
 
 def test_a_call_that_skips_kinds_goes_to_the_next_stages_outcomes(

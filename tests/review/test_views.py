@@ -204,7 +204,7 @@ def test_the_csv_export_holds_figures_and_defuses_formulas(client, world, make_e
     assert response["Content-Type"].startswith("text/csv")
     # A column per question of the call's questionnaire (files aside), then the figures.
     asked = [q.label.en for q in answers.asked(world["call"]).questions if not q.is_file]
-    assert rows[0][: 2 + len(asked)] == ["reference", "status", *asked]
+    assert rows[0][: 3 + len(asked)] == ["reference", "status", "stage", *asked]
     assert rows[0][-2:] == ["mean: Relevance", "mean: Feasibility"]
     title = rows[0].index("Project title")
     titles = {row[0]: row[title] for row in rows[1:]}
@@ -263,8 +263,8 @@ def test_the_xlsx_export_and_the_per_review_export(client, world):
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.values)
     header = rows[0]
-    assert header[:3] == ("reference", "status", "Name of the lead organisation")
-    assert rows[1][0] == world["eoi"].reference
+    assert header[:4] == ("reference", "status", "stage", "Name of the lead organisation")
+    assert (rows[1][0], rows[1][2]) == (world["eoi"].reference, "Expression of interest")
     assert rows[1][header.index("Budget requested (€)")] == 18000  # a number, not text
     assert rows[1][header.index("mean")] == 80  # 60·4/4 + 40·2/4
     assert rows[1][header.index("mean: Relevance")] == 5
@@ -450,8 +450,8 @@ def test_the_eoi_list_caption_tells_what_each_figure_column_holds(client, world)
         re.sub(r"<[^>]+>", "", cell).strip()
         for cell in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page, re.DOTALL)
     ]
-    assert headers[4:9] == ["Reviews", "Mean", "Median", "Spread", "Rank"]
-    for header in headers[4:9]:
+    assert headers[5:10] == ["Reviews", "Mean", "Median", "Spread", "Rank"]
+    for header in headers[5:10]:
         assert header.lower() in caption.lower()
     assert "submitted of assigned" in caption  # the "2/3" of the Reviews column
     assert "out of 100" in caption

@@ -3,26 +3,32 @@ production settings (DEBUG off, Redis cache and broker, database sessions), a Re
 test's own that it stops for as long as the audit did, and a real SMTP server.
 
 Applicants and the Secretariat keep working while Redis is down, and the receipt held by the
-outage arrives within a minute of Redis coming back.
+outage arrives within a minute of Redis coming back. The later stages' pages too: the full
+proposal's step and autosave, the interview's booking, the Secretariat's proposals and dashboard.
 """
 
 import re
 import time
 from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import SECRETARIAT
+from interviews import domain as interviews
+from interviews.models import Booking
 from notifications.models import OutboundEmail
 from submissions.kmf2021 import questionnaire_2021
-from submissions.models import ExpressionOfInterest
+from submissions.models import ExpressionOfInterest, Proposal, Stage
 from tests.conftest import wait_for
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach_budget
 from tests.processes import BeatProcess, GunicornProcess, WorkerProcess, site_env
+from tests.submissions.proposal_helpers import invited_eoi
 from tests.totp import fresh_code
 
 pytestmark = [
@@ -159,3 +165,49 @@ def test_applicants_and_the_secretariat_keep_working_while_redis_is_down(
         f"We received your expression of interest {eoi.reference}"
     ]
     assert requests.get(f"{site}/healthz/ready", timeout=10).status_code == 200
+
+
+def test_the_later_stages_pages_serve_while_redis_is_down(site, private_redis):
+    applicant = with_password(ApplicantFactory(name="Awa Traoré"))
+    secretariat = with_password(give_role(ApplicantFactory(is_staff=True), SECRETARIAT))
+    invited = invited_eoi(owner=applicant)
+    call = invited.call
+    interview = Stage.objects.create(call=call, order=3, kind=Stage.Kind.INTERVIEW)
+    shortlisted = EOIFactory(
+        call=call, owner=applicant, status="shortlisted", stage=interview, reference="KMF-0900"
+    )
+    (slot,) = interviews.offer_slots(
+        interview, [timezone.now().replace(microsecond=0) + timedelta(days=3)],
+        duration_minutes=45, location="Video call", video_url="", interviewers=[],
+        actor=secretariat,
+    )  # fmt: skip
+    proposal_step = f"{site}/eois/{invited.uuid}/proposal/risks/"
+    booking_page = f"{site}{reverse('interviews:booking', args=[shortlisted.uuid])}"
+
+    private_redis.stop()
+
+    browser = sign_in(site, applicant)
+    step = browser.get(proposal_step, timeout=10)
+    assert step.status_code == 200, step.status_code
+    saved = browser.post(
+        f"{proposal_step}autosave/",
+        {"csrfmiddlewaretoken": token(step), "version": VERSION.search(step.text).group(1),
+         "risks": "Insecurity on the roads.", "do_no_harm": ""},
+        headers={"Referer": proposal_step},
+        timeout=10,
+    )  # fmt: skip
+    assert saved.status_code == 200, saved.status_code
+    assert Proposal.objects.get(eoi=invited).answers["risks"] == "Insecurity on the roads."
+    booked = post(browser, booking_page, {"slot": slot.pk})
+    assert booked.status_code == 302, booked.status_code
+    assert Booking.objects.get(eoi=shortlisted, cancelled_at=None).slot == slot
+    assert browser.get(booking_page, timeout=10).status_code == 200
+    staff = sign_in(site, secretariat, totp_secret=secretariat.totp_secret)
+    for page in (
+        reverse("review:proposal_list", args=[call.slug]),
+        reverse("review:dashboard", args=[call.slug]),
+    ):
+        assert staff.get(f"{site}{page}", timeout=10).status_code == 200, page
+
+    private_redis.start()
+    assert wait_for(lambda: requests.get(f"{site}/healthz/ready", timeout=10).status_code == 200)
