@@ -1,6 +1,7 @@
 """The form renderer: Django's, except that the plainest widgets (every <input> but files,
-<textarea> and <select> with plain options) are written in Python instead of through three
-nested templates each (a <select>, two more for each option).
+<textarea>, <select> with plain options, and a radio button or checkbox of a list rendered on
+its own, as `{{ box.tag }}`) are written in Python instead of through three nested templates
+each (a <select>, two more for each option).
 
 Rendering a widget's template is ~0.3 ms (the template, its include of input.html, the loop of
 attrs.html); a form step has a dozen. The HTML is the templates', character for character
@@ -8,6 +9,7 @@ attrs.html); a form step has a dozen. The HTML is the templates', character for 
 """
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 
@@ -53,6 +55,27 @@ def _textarea(widget):
     )
 
 
+# A radio button's or checkbox's template: each only includes input_option.html.
+INPUT_OPTIONS = {f"{WIDGETS}{name}_option.html" for name in ("checkbox", "radio", "input")}
+
+
+def _is_text(value):
+    return isinstance(value, str | Promise)
+
+
+def _input_option(widget):
+    """input_option.html: the <input>, wrapped in its <label> unless the page writes the label
+    (`{{ box.tag }}`). None for a label or id that is not text ({{ }} would localise it)."""
+    if not widget.get("wrap_label"):
+        return _input(widget)
+    id_for = widget["attrs"].get("id")
+    if not _is_text(widget["label"]) or not (id_for is None or _is_text(id_for)):
+        return None
+    label_for = f' for="{conditional_escape(id_for)}"' if id_for else ""
+    # input.html's own line break stays inside the label, as the template includes it.
+    return f"<label{label_for}>{_input(widget)}\n {conditional_escape(widget['label'])}</label>"
+
+
 OPTION = f"{WIDGETS}select_option.html"
 
 
@@ -89,4 +112,8 @@ class FastRenderer(DjangoTemplates):
             return mark_safe(_textarea(context["widget"]))  # noqa: S308 (escaped above)
         if template_name == f"{WIDGETS}select.html" and _plain_options(context["widget"]):
             return mark_safe(_select(context["widget"]))  # noqa: S308 (escaped above)
+        if template_name in INPUT_OPTIONS:
+            html = _input_option(context["widget"])
+            if html is not None:
+                return mark_safe(html)  # noqa: S308 (escaped above)
         return super().render(template_name, context, request)

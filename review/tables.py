@@ -2,16 +2,24 @@
 headers, paginated, columns to choose. Their moments are in the reader's time zone, named
 (core.timezones.list_moment)."""
 
+import math
+import unicodedata
+import uuid
+from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import Context as DecimalContext
 from functools import cached_property, lru_cache
 
 import django_tables2 as tables
 import django_tables2.utils
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape, format_html
+from django.urls import reverse
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import now
@@ -45,6 +53,48 @@ def signature(fn):
 django_tables2.utils.signature = signature
 
 
+def short(text, length):
+    """Truncator(text).chars(length): the text itself when it is short enough (and already in
+    the normal form Truncator puts it in), without building a lazy Truncator for it."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
+
+
+class Figures:
+    """`floatformat(value, places)` of a page's scores and shares: the same text, from the
+    Decimal arithmetic floatformat does, with the language's decimal separator read once a page
+    rather than three formats looked up per figure (~190 figures a page of the EOI list).
+    Anything but a finite float or Decimal, or a site that groups thousands, goes through
+    floatformat itself."""
+
+    def __init__(self):
+        grouped = settings.USE_THOUSAND_SEPARATOR
+        self.separator = None if grouped else get_format("DECIMAL_SEPARATOR")
+
+    def __call__(self, value, places):
+        if (
+            self.separator is None
+            or not isinstance(value, float | Decimal)
+            or not math.isfinite(value)
+        ):
+            return floatformat(value, places)
+        number = Decimal(str(value))
+        _sign, digits, exponent = number.as_tuple()
+        if len(digits) + abs(exponent) > 200:  # floatformat writes those as they are
+            return floatformat(value, places)
+        if places <= 0 and number == number.to_integral_value():
+            return mark_safe(str(int(number)))  # noqa: S308 (digits only)
+        # The precision floatformat gives its rounding, so that no figure rounds otherwise.
+        units = len(digits) + (-exponent if number != int(number) else exponent)
+        precision = max(getcontext().prec, abs(places) + units + 1)
+        rounded = number.quantize(
+            Decimal(1).scaleb(-abs(places)), ROUND_HALF_UP, DecimalContext(prec=precision)
+        )
+        text = f"{rounded if rounded else rounded.copy_abs():f}"  # no "-0.0"
+        return mark_safe(text.replace(".", self.separator))  # noqa: S308 (digits only)
+
+
 class SecretariatTable(tables.Table):
     """What the lists share: the call (for the links of an empty list; None for a list of the
     whole site), the columns one may hide, named in `choosable` (the others always show), and
@@ -59,6 +109,10 @@ class SecretariatTable(tables.Table):
     @classmethod
     def column_choices(cls):
         return [(name, cls.base_columns[name].verbose_name) for name in cls.choosable]
+
+    @cached_property
+    def figures(self):
+        return Figures()
 
     def label(self, choices, value):
         """A choice's label, translated once a page rather than once a row."""
@@ -123,6 +177,7 @@ def _cell_writer(table, bound_column, sample, context):
     render = bound_column.render
     wanted, catch_all = signature(render)
     link = bound_column.link
+    href = _href_writer(link, sample) if link else None
     empty = column.empty_values
     default = conditional_escape(render_value_in_context(bound_column.default, context))
 
@@ -140,9 +195,46 @@ def _cell_writer(table, bound_column, sample, context):
             "table": table,
         }
         content = render(**(arguments if catch_all else {name: arguments[name] for name in wanted}))
-        if link:
+        if href:
+            content = href(content, arguments)
+        elif link:
             content = link(content, **arguments)
+        if isinstance(content, str):  # what render_value_in_context does to text
+            return conditional_escape(content)
         return conditional_escape(render_value_in_context(content, context))
+
+    return write
+
+
+def _href_writer(link, sample):
+    """The lists' links to a page named by one UUID or number of the row (an EOI's page, a
+    mail's): reversed once a page, for the first row, each row's URL then the same with its own
+    UUID or number in its place; the same `<a href>` as django-tables2's, without a reverse()
+    per row. None for any other link (django-tables2 writes those)."""
+    if link.url or link.attrs or set(link.reverse_args) != {"viewname", "args"}:
+        return None
+    viewname, args = link.reverse_args["viewname"], link.reverse_args["args"]
+    if not isinstance(viewname, str) or len(args) != 1 or not isinstance(args[0], tables.A):
+        return None
+    bits = args[0].split(args[0].SEPARATOR)
+
+    def argument(record):
+        value = _resolve(record, bits)
+        return value if type(value) is int or isinstance(value, uuid.UUID) else None
+
+    first = argument(sample)
+    if first is None:
+        return None
+    url = reverse(viewname, args=[first])
+    if url.count(str(first)) != 1:
+        return None
+    before, _first, after = (escape(part) for part in url.partition(str(first)))
+
+    def write(content, arguments):
+        value = argument(arguments["record"])
+        if value is None:
+            return link(content, **arguments)
+        return format_html('<a href="{}{}{}">{}</a>', before, value, after, content)
 
     return write
 
@@ -179,8 +271,8 @@ class Figure(Sorted):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, initial_sort_descending=True, **kwargs)
 
-    def render(self, value):
-        return floatformat(value, 1)
+    def render(self, value, table):
+        return table.figures(value, 1)
 
 
 class EOITable(SecretariatTable):
@@ -253,18 +345,22 @@ class EOITable(SecretariatTable):
             '<input class="form-check-input" type="checkbox" name="eoi" value="{}" '
             'aria-label="{}">',
             record.uuid,
-            _("Select %(reference)s") % {"reference": record.reference},
+            self.select_label % {"reference": record.reference},
         )
+
+    @cached_property
+    def select_label(self):
+        return str(_("Select %(reference)s"))
 
     def render_title(self, record):
         return format_html(
             '{}<br><span class="small text-body-secondary">{}</span>',
-            Truncator(record.title).chars(60),
+            short(record.title, 60),
             record.organisation_name,
         )
 
     def render_local_share(self, record, value):
-        share = f"{floatformat(value, -2)}\u00a0%"
+        share = f"{self.figures(value, -2)}\u00a0%"
         if record.lead_is_local:
             return format_html(
                 '{} <span class="badge text-bg-light">{}</span>', share, _("local lead")
@@ -281,11 +377,16 @@ class EOITable(SecretariatTable):
         return f"{record.submitted_reviews}/{record.reviewer_count}"
 
     def render_spread(self, record, value):
+        figure = self.figures(value, 1)
         if not record.score.disagreement:
-            return floatformat(value, 1)
+            return figure
         return format_html(
-            '{} <span class="badge text-bg-warning">{}</span>', floatformat(value, 1), _("disagree")
+            '{} <span class="badge text-bg-warning">{}</span>', figure, self.disagree
         )
+
+    @cached_property
+    def disagree(self):
+        return str(_("disagree"))
 
     def render_decision(self, record, value):
         outcome = self.label(Decision.Outcome, value)
@@ -327,10 +428,10 @@ class ReviewTable(SecretariatTable):
         attrs = {"class": "table table-sm align-middle caption-top"}
 
     def render_title(self, value):
-        return Truncator(value).chars(60)
+        return short(value, 60)
 
     def render_total(self, value):
-        return floatformat(value, 1)
+        return self.figures(value, 1)
 
     def render_submitted_at(self, value):
         return list_moment(value)
@@ -456,7 +557,7 @@ class OutboxTable(SecretariatTable):
         return list_moment(value)
 
     def render_subject(self, value):
-        return Truncator(value).chars(60)
+        return short(value, 60)
 
     def render_last_error(self, value):
-        return Truncator(value).chars(80)
+        return short(value, 80)

@@ -88,6 +88,27 @@ def test_selects_the_same_html_as_the_templates(widget):
                     assert fast == django, (widget, choices, value, attrs)
 
 
+@pytest.mark.parametrize("widget", [forms.CheckboxSelectMultiple, forms.RadioSelect])
+def test_a_box_of_a_list_the_same_html_as_the_templates(widget):
+    """`{{ box.tag }}` and `{{ box }}` (its input wrapped in its label) of each choice."""
+    choices = [("a", "<A>"), ("b&", gettext_lazy("English")), (3, mark_safe("<i>3</i>")), (4, 4)]
+    for value in (None, "a", ["b&", 3], "4"):
+        for attrs in (*ATTRS, {"id": 7}):
+            for own in (None, {"class": "form-check-input", "title": "<x>"}):
+                boxes = {}
+                for renderer in (FastRenderer(), DjangoTemplates()):
+                    bound = forms.Form(renderer=renderer)
+                    bound.fields["field"] = forms.MultipleChoiceField(
+                        choices=choices, widget=widget(attrs=own), required=False
+                    )
+                    bound.initial = {"field": value}
+                    bound.fields["field"].widget.attrs.update(attrs or {})
+                    boxes[type(renderer)] = [
+                        (box.tag(), str(box), box.tag(wrap_label=True)) for box in bound["field"]
+                    ]
+                assert boxes[FastRenderer] == boxes[DjangoTemplates], (widget, value, attrs)
+
+
 class OwnOption(forms.Select):
     option_template_name = "django/forms/widgets/radio_option.html"
 

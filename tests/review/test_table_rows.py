@@ -3,17 +3,21 @@ each list, in English and in French, gives the same bytes as django-tables2's ow
 as `{{ cell }}` in a template, over rows that use every kind of cell (links, choices' labels,
 empty values, badges, markup in what applicants typed)."""
 
+from decimal import Decimal
+
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.text import Truncator
 from django_tables2 import RequestConfig
 
 from notifications.models import OutboundEmail
 from review import domain
 from review.models import Decision
 from review.selectors import call_assignments, call_reviews, outbox_mails, secretariat_eois
-from review.tables import AssignmentTable, EOITable, OutboxTable, ReviewTable
+from review.tables import AssignmentTable, EOITable, Figures, OutboxTable, ReviewTable, short
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +101,49 @@ def test_the_rows_compared_hold_every_kind_of_cell(busy_call):
     for part in ("disagree", "local lead", "(not released)", "Invited to full proposal", "<a "):
         assert part in ours
     assert "—" in ours
+
+
+FIGURES = [
+    0.0,
+    -0.0,
+    0.05,
+    0.25,
+    0.35,
+    -0.04,
+    -0.05,
+    -1.25,
+    2.0,
+    33.3,
+    33.35,
+    66.666666,
+    99.95,
+    100.0,
+    1e-05,
+    1e300,
+    123456.789,
+    float("inf"),
+    float("nan"),
+    Decimal("62.5"),
+    Decimal("62.50"),
+    Decimal("40"),
+    Decimal("40.00"),
+    Decimal("33.333"),
+    Decimal("0.005"),
+    Decimal("-0.004"),
+    7,
+    None,
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("places", [1, -2, 2, -1])
+def test_the_lists_figures_read_as_floatformat_writes_them(language, places):
+    with translation.override(language):
+        figures = Figures()
+        for value in FIGURES:
+            assert figures(value, places) == floatformat(value, places), value
+
+
+def test_a_short_text_is_itself_and_a_long_one_truncated_as_truncator_does():
+    for text in ("Radio", "é" * 60, "e\u0301" * 40, "x" * 61, "Théâtre " * 20, ""):
+        assert short(text, 60) == Truncator(text).chars(60)
