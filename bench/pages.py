@@ -80,8 +80,10 @@ def pages(people):
         ("eoi form step", reverse("submissions:eoi_step", args=[draft.uuid, "project"]),
          people["applicant"]),
         ("secretariat eoi list", eoi_list, people["secretariat"]),
+        # The status most EOIs have once the EOI stage is decided (four in five): the filter and
+        # the sort still go through most of the call's rows.
         ("secretariat eoi list, filtered and sorted by score",
-         eoi_list + "?status=under_review&min_score=40&sort=-mean", people["secretariat"]),
+         eoi_list + "?status=not_selected&min_score=40&sort=-mean", people["secretariat"]),
         ("dashboard with charts", reverse("review:dashboard", args=[call.slug]),
          people["secretariat"]),
         (RECOUNTED, reverse("review:dashboard", args=[call.slug]), people["secretariat"]),
