@@ -315,7 +315,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         batch_size=BATCH * 5,
     )
     refresh_call_scores(call)
-    later = later_stages(rng, call, reviewed, secretariat, panel)
+    later = later_stages(rng, call, reviewed, secretariat)
     # Two applicants the Secretariat gave more time (an illness, a flood): the draft EOI and the
     # draft proposal the benchmarks edit are still theirs to change.
     Extension.objects.bulk_create(
@@ -349,13 +349,12 @@ def _share(items, share, least=1):
     return items[:count], items[count:]
 
 
-def _decide(stage, groups, secretariat, released_at):
+def _decide(rng, stage, groups, secretariat, released_at):
     """Release each group's outcome in `stage` (None: the EOI stage): a Decision each, and the
     status and stage the lifecycle gives the EOIs (`groups`: {outcome: (EOIs, stage opened)})."""
     from review.models import Decision
     from submissions.models import ExpressionOfInterest
 
-    rng = random.Random(len(groups))
     Decision.objects.bulk_create(
         (
             Decision(
@@ -381,7 +380,7 @@ def _decide(stage, groups, secretariat, released_at):
             eoi.stage = opened or eoi.stage
 
 
-def later_stages(rng, call, reviewed, secretariat, panel):
+def later_stages(rng, call, reviewed, secretariat):
     """The EOI stage decided, full proposals, interviews and grants (the module's docstring),
     each stage's decisions among its own outcomes. Returns the applications the pages show."""
     from awards.models import Grant
@@ -405,6 +404,7 @@ def later_stages(rng, call, reviewed, secretariat, panel):
     invited, rest = _share(decided, INVITED, least=10)
     waitlisted, not_selected = _share(rest, WAITLISTED / (1 - INVITED))
     _decide(
+        rng,
         None,
         {
             Status.INVITED: (invited, proposal_stage),
@@ -452,6 +452,7 @@ def later_stages(rng, call, reviewed, secretariat, panel):
         rest, PROPOSAL_WAITLISTED / (1 - SHORTLISTED)
     )
     _decide(
+        rng,
         proposal_stage,
         {
             Status.SHORTLISTED: (shortlisted, interview_stage),
@@ -517,6 +518,7 @@ def later_stages(rng, call, reviewed, secretariat, panel):
     )
     award_stage = stages[Kind.AWARD]
     _decide(
+        rng,
         interview_stage,
         {
             Status.RECOMMENDED: (recommended, award_stage),
@@ -543,6 +545,7 @@ def later_stages(rng, call, reviewed, secretariat, panel):
     lettered, unlettered = _share(grants, LETTER_ISSUED)
     Grant.objects.filter(pk__in=[g.pk for g in lettered]).update(letter_issued_at=now)
     _decide(
+        rng,
         award_stage,
         {Status.AWARDED: ([g.eoi for g in lettered], None)},
         secretariat[0],
