@@ -1,6 +1,10 @@
-"""A realistic call in bulk: N EOIs with partners, challenges and attachment records, reviewers
-with three reviews per EOI, figures and a few decisions. Rows go in with bulk_create, so 50,000
-EOIs take minutes, not hours.
+"""A realistic call in bulk, in the Fund's year after the EOI: N EOIs with partners, challenges
+and attachment records, reviewers with three reviews per EOI and figures; the EOI stage decided
+and released; full proposals of the invited (most submitted, some left in draft); the proposals
+decided; interview slots and bookings of the shortlisted, those held assessed and decided; grants
+of the recommended, the awarded with their letter. The call has the 2021 call's four stages and
+every decision is one of its stage's outcomes. Rows go in with bulk_create, so 50,000 EOIs take
+minutes, not hours.
 
     python -m bench.seed 5000      (drops and recreates BENCH_DATABASE_URL first)
 """
@@ -119,14 +123,14 @@ def fake_answer(rng, question, challenges):
     return None
 
 
-def complete_eois(rng, call, owners, statuses):
+def complete_eois(rng, call, owners, statuses, sent_before=None):
     """One EOI per owner with every answer the call's questionnaire asks, and a record for each
     file question; sent ones numbered in order. Returns the EOIs."""
     from submissions import answers
     from submissions.models import Attachment, ExpressionOfInterest, ReferenceCounter
 
     Status = ExpressionOfInterest.Status
-    now = timezone.now()
+    now = sent_before or timezone.now()
     counter, _new = ReferenceCounter.objects.get_or_create(call=call)
     number = counter.last_number
     definition = answers.asked(call)
@@ -208,41 +212,66 @@ def analyze():
         cursor.execute("ANALYZE")
 
 
+# The share of the EOIs reviewed the Secretariat left undecided (a late review, a second look),
+# and the shares of the decided invited (the best ranked) and waitlisted (the next ones).
+UNDECIDED, INVITED, WAITLISTED = 0.04, 0.08, 0.07
+# The full proposal: the share left in draft past its deadline; of the submitted, the shares
+# shortlisted and waitlisted (the rest not selected).
+PROPOSAL_DRAFTS, SHORTLISTED, PROPOSAL_WAITLISTED = 0.15, 0.35, 0.10
+# Interviews: spare slots offered beyond one per shortlisted EOI, the share who booked, slots
+# per day; of those interviewed, the shares recommended and waitlisted (the rest not selected).
+SPARE_SLOTS, BOOKED, SLOTS_PER_DAY = 0.2, 0.9, 8
+RECOMMENDED, INTERVIEW_WAITLISTED = 0.5, 0.15
+# Of the recommended, the share granted, and of those the share whose letter is issued and who
+# are awarded.
+GRANTED, LETTER_ISSUED = 0.8, 0.6
+# The EOI deadline was this long ago: the proposal stage (days 28 to 56 after it in 2021) has
+# closed two weeks ago; interviews are under way.
+DEADLINE_DAYS_AGO = 70
+
+
 @transaction.atomic
 def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
-    """Seed one open call with `n` EOIs; returns a dict of the people the benchmarks sign in as."""
+    """Seed one call with `n` EOIs, in the weeks of its interviews; returns a dict of the
+    people and applications the benchmarks sign in as and look at."""
     from accounts.roles import REVIEWERS, SECRETARIAT
-    from review.models import Assignment, Criterion, Decision, Review, Score
+    from review.models import Assignment, Criterion, Review, Score
     from review.scoring import refresh_call_scores
-    from submissions.kmf2021 import load_2021_call
-    from submissions.models import ExpressionOfInterest
+    from submissions.kmf2021 import demo_dates, load_2021_call
+    from submissions.models import ExpressionOfInterest, Extension, Stage
 
     rng = random.Random(random_seed)
     now = timezone.now()
-    call, _created = load_2021_call()
-    call.budget_available = Decimal("250000")
-    call.save(update_fields=["budget_available"])
+    # The loader's call opens two weeks before the day it is given and closes 60 days after it.
+    loaded_on = timezone.localdate() - timedelta(days=DEADLINE_DAYS_AGO + 60)
+    call, _created = load_2021_call(today=loaded_on)
+    # The 2021 stages have dates, but interviews are held as they are booked and each decided
+    # after it (a stage without dates has no deadline of its own: submissions/lifecycle.py), so
+    # the first grants are recorded while other interviews are still to come.
+    call.stages.filter(kind__in=[Stage.Kind.INTERVIEW, Stage.Kind.AWARD]).update(
+        opens_at=None, closes_at=None
+    )
+    deadline = call.closes_at
+    assert deadline == demo_dates(loaded_on)[1]
+    assert deadline < now
     password = make_password("bench-password-not-secret")
     secretariat = staff("secretariat", 2, SECRETARIAT, password)
     panel = staff("reviewer", reviewers, REVIEWERS, password)
     applicants = _users("applicant", n, password, organisation="Bench CSO")
 
     Status = ExpressionOfInterest.Status
-    # Most EOIs were sent; some are drafts, a few withdrawn: the shape of a call after its deadline.
-    weights = [
-        (Status.UNDER_REVIEW, 80),
-        (Status.SUBMITTED, 6),
-        (Status.DRAFT, 11),
-        (Status.WITHDRAWN, 3),
-    ]
+    # Most EOIs were sent and are under review since the deadline; some stayed drafts, a few were
+    # withdrawn.
+    weights = [(Status.UNDER_REVIEW, 86), (Status.DRAFT, 11), (Status.WITHDRAWN, 3)]
     statuses = rng.choices([s for s, _w in weights], [w for _s, w in weights], k=n)
     # The pages measured need one draft and one EOI under review, however small the sample.
     statuses[:2] = [Status.DRAFT, Status.UNDER_REVIEW][: len(statuses)]
-    eois = complete_eois(rng, call, applicants, statuses)
+    eois = complete_eois(rng, call, applicants, statuses, sent_before=deadline)
 
-    reviewed = [e for e in eois if e.status in (Status.UNDER_REVIEW, Status.SUBMITTED)]
+    reviewed = [e for e in eois if e.status == Status.UNDER_REVIEW]
     criteria = list(Criterion.objects.filter(call=call, stage=None))
     top = call.score_scale_max
+    reviewed_at = deadline + timedelta(days=14)
     assignments, reviews, marks = [], [], []
     for index, eoi in enumerate(reviewed):
         for k in range(reviews_per_eoi):
@@ -252,12 +281,12 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
                     eoi=eoi,
                     reviewer=reviewer,
                     assigned_by=secretariat[0],
-                    due_at=call.closes_at + timedelta(days=21),
+                    due_at=deadline + timedelta(days=21),
                     # Submitted below: the reviewer declared no conflict first, so the scoring
                     # page (not the declaration it asks for before) is what is timed.
                     declaration=Assignment.Declaration.NO_CONFLICT,
-                    declared_at=call.closes_at + timedelta(days=1),
-                    reviewed_at=now,  # its review below is submitted
+                    declared_at=deadline + timedelta(days=1),
+                    reviewed_at=reviewed_at,  # its review below is submitted
                 )
             )
             values = [rng.randint(1, top) for _c in criteria]
@@ -271,7 +300,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
                     internal_comment=sentence(rng, 40),
                     applicant_feedback=sentence(rng, 40),
                     total=round(Decimal(total) / (top - 1), 2),
-                    submitted_at=now,
+                    submitted_at=reviewed_at,
                 )
             )
             marks.append(values)
@@ -286,17 +315,20 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         batch_size=BATCH * 5,
     )
     refresh_call_scores(call)
-    Decision.objects.bulk_create(
-        (
-            Decision(
-                eoi=eoi,
-                outcome=rng.choice(Decision.Outcome.values),
-                decided_by=secretariat[0],
-                feedback=sentence(rng, 30),
-            )
-            for eoi in reviewed[: len(reviewed) // 10]
-        ),
-        batch_size=BATCH,
+    later = later_stages(rng, call, reviewed, secretariat)
+    # Two applicants the Secretariat gave more time (an illness, a flood): the draft EOI and the
+    # draft proposal the benchmarks edit are still theirs to change.
+    Extension.objects.bulk_create(
+        Extension(
+            call=call,
+            applicant=eoi.owner,
+            until=now + timedelta(days=14),
+            reason="Bench: still open to edit",
+            granted_by=secretariat[0],
+        )
+        for eoi in {
+            e.pk: e for e in [eois[0], getattr(later["proposal"], "eoi", None)] if e
+        }.values()
     )
     draft = next(e for e in eois if e.status == Status.DRAFT)
     return {
@@ -306,24 +338,265 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         "applicant": draft.owner,
         "draft": draft,
         "reviewed": reviewed[0],
+        **later,
+    }
+
+
+def _share(items, share, least=1):
+    """The first `share` of `items` (at least `least` of them, or all there are) and the rest:
+    a small sample still has every kind of application the pages show."""
+    count = min(len(items), max(least, round(len(items) * share)))
+    return items[:count], items[count:]
+
+
+def _decide(rng, stage, groups, secretariat, released_at):
+    """Release each group's outcome in `stage` (None: the EOI stage): a Decision each, and the
+    status and stage the lifecycle gives the EOIs (`groups`: {outcome: (EOIs, stage opened)})."""
+    from review.models import Decision
+    from submissions.models import ExpressionOfInterest
+
+    Decision.objects.bulk_create(
+        (
+            Decision(
+                eoi=eoi,
+                stage=stage,
+                outcome=outcome,
+                decided_by=secretariat,
+                feedback=sentence(rng, 30),
+                released_at=released_at,
+            )
+            for outcome, (eois, _opened) in groups.items()
+            for eoi in eois
+        ),
+        batch_size=BATCH,
+    )
+    for outcome, (eois, opened) in groups.items():
+        moved = {"stage": opened} if opened else {}
+        ExpressionOfInterest.objects.filter(pk__in=[e.pk for e in eois]).update(
+            status=outcome, **moved
+        )
+        for eoi in eois:
+            eoi.status = outcome
+            eoi.stage = opened or eoi.stage
+
+
+def later_stages(rng, call, reviewed, secretariat):
+    """The EOI stage decided, full proposals, interviews and grants (the module's docstring),
+    each stage's decisions among its own outcomes. Returns the applications the pages show."""
+    from awards.models import Grant
+    from interviews.models import Booking, Slot
+    from questionnaires import definition as definitions
+    from questionnaires import versions
+    from review.models import EOIScore
+    from submissions.models import ExpressionOfInterest, Proposal, Stage
+
+    Status, Kind = ExpressionOfInterest.Status, Stage.Kind
+    now = timezone.now()
+    deadline = call.closes_at
+    stages = {stage.kind: stage for stage in call.stages.all()}
+    proposal_stage, interview_stage = stages[Kind.FULL_PROPOSAL], stages[Kind.INTERVIEW]
+
+    # The EOI stage: the best ranked invited, the next waitlisted, a few left to decide (the
+    # first EOI among them: the pages of an EOI under review time it).
+    _held, decided = _share(reviewed, UNDECIDED)
+    rank = dict(EOIScore.objects.filter(eoi__call=call).values_list("eoi_id", "rank"))
+    decided.sort(key=lambda eoi: rank[eoi.pk])
+    invited, rest = _share(decided, INVITED, least=10)
+    waitlisted, not_selected = _share(rest, WAITLISTED / (1 - INVITED))
+    _decide(
+        rng,
+        None,
+        {
+            Status.INVITED: (invited, proposal_stage),
+            Status.WAITLISTED: (waitlisted, None),
+            Status.NOT_SELECTED: (not_selected, None),
+        },
+        secretariat[0],
+        deadline + timedelta(days=25),
+    )
+
+    # The full proposals, opened on the invitation: answers filled in (budget lines too), most
+    # submitted before the stage's deadline, the rest left in draft.
+    versions.mark_answered(proposal_stage.questionnaire_id)
+    definition = definitions.definition(proposal_stage.questionnaire_id)
+    rng.shuffle(invited)
+    drafted, submitted = _share(invited, PROPOSAL_DRAFTS)
+    closes = proposal_stage.closes_at
+    proposals = Proposal.objects.bulk_create(
+        (
+            Proposal(
+                eoi=eoi,
+                stage=proposal_stage,
+                questionnaire_id=proposal_stage.questionnaire_id,
+                answers={
+                    q.key: fake_answer(rng, q, []) for q in definition.questions if not q.is_file
+                },
+                status=Proposal.Status.SUBMITTED if sent else Proposal.Status.DRAFT,
+                reference=f"{eoi.reference}-P" if sent else None,
+                last_step="learning",
+                updated_at=closes - timedelta(days=rng.randint(1, 20)),
+                submitted_at=closes - timedelta(days=rng.randint(0, 5)) if sent else None,
+                declares_accuracy=sent,
+                declares_consent=sent,
+            )
+            for eoi, sent in [(e, False) for e in drafted] + [(e, True) for e in submitted]
+        ),
+        batch_size=BATCH,
+    )
+
+    drafted_proposals = [p for p in proposals if p.status == Proposal.Status.DRAFT]
+
+    # The proposals decided: some shortlisted for an interview, some waitlisted.
+    shortlisted, rest = _share(submitted, SHORTLISTED, least=5)
+    proposal_waitlisted, proposal_not_selected = _share(
+        rest, PROPOSAL_WAITLISTED / (1 - SHORTLISTED)
+    )
+    _decide(
+        rng,
+        proposal_stage,
+        {
+            Status.SHORTLISTED: (shortlisted, interview_stage),
+            Status.WAITLISTED: (proposal_waitlisted, None),
+            Status.NOT_SELECTED: (proposal_not_selected, None),
+        },
+        secretariat[0],
+        closes + timedelta(days=7),
+    )
+
+    # Interview slots on days around today, half of the days past and the others from the day
+    # after tomorrow (whose bookings may still be moved), each slot with two interviewers; most
+    # of the shortlisted booked one; those held are assessed.
+    count = max(2, round(len(shortlisted) * (1 + SPARE_SLOTS)))
+    days = max(2, -(-count // SLOTS_PER_DAY))
+    today = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0)
+
+    def starts_at(i):
+        day, hour = i % days - days // 2, i // days
+        return today + timedelta(days=day if day < 0 else day + 2, hours=hour)
+
+    slots = Slot.objects.bulk_create(
+        Slot(
+            stage=interview_stage,
+            starts_at=starts_at(i),
+            duration_minutes=45,
+            location="Video call",
+            video_url=f"https://meet.example.org/kmf-{i}",
+            created_by=secretariat[0],
+        )
+        for i in range(count)
+    )
+    Slot.interviewers.through.objects.bulk_create(
+        Slot.interviewers.through(slot=slot, user=person)
+        for slot in slots
+        for person in secretariat
+    )
+    booking_eois, _unbooked = _share(shortlisted, BOOKED)
+    # Every slot but one in six booked, in order: free ones are left for those still to book.
+    free = [slot for i, slot in enumerate(slots) if i % 6 != 5]
+    pairs = list(zip(booking_eois, free, strict=False))
+    bookings = Booking.objects.bulk_create(
+        Booking(
+            slot=slot,
+            eoi=eoi,
+            booked_by=eoi.owner,
+            time_zone="Africa/Bamako",
+            notes=sentence(rng, 60) if slot.starts_at < now else "",
+            score=rng.randint(1, call.score_scale_max) if slot.starts_at < now else None,
+            assessed_by=secretariat[1] if slot.starts_at < now else None,
+            assessed_at=slot.ends_at if slot.starts_at < now else None,
+        )
+        for eoi, slot in pairs
+    )
+
+    # Those interviewed decided: some recommended for an award (the award stage), the rest
+    # waitlisted or not selected.
+    interviewed = [b.eoi for b in bookings if b.score is not None]
+    rng.shuffle(interviewed)
+    recommended, rest = _share(interviewed, RECOMMENDED, least=2)
+    interview_waitlisted, interview_not_selected = _share(
+        rest, INTERVIEW_WAITLISTED / (1 - RECOMMENDED)
+    )
+    award_stage = stages[Kind.AWARD]
+    _decide(
+        rng,
+        interview_stage,
+        {
+            Status.RECOMMENDED: (recommended, award_stage),
+            Status.WAITLISTED: (interview_waitlisted, None),
+            Status.NOT_SELECTED: (interview_not_selected, None),
+        },
+        secretariat[0],
+        now - timedelta(hours=1),
+    )
+
+    # Grants of most of the recommended, within what each asked and the call's maximum; the
+    # letters of some issued, and those EOIs awarded.
+    granted, _waiting = _share(recommended, GRANTED, least=2)
+    grants = Grant.objects.bulk_create(
+        Grant(
+            eoi=eoi,
+            amount=min(Decimal(eoi.budget_requested or call.max_amount), call.max_amount),
+            conditions=sentence(rng, 25),
+            recorded_by=secretariat[0],
+            recorded_at=now - timedelta(minutes=30),
+        )
+        for eoi in granted
+    )
+    lettered, unlettered = _share(grants, LETTER_ISSUED)
+    Grant.objects.filter(pk__in=[g.pk for g in lettered]).update(letter_issued_at=now)
+    _decide(
+        rng,
+        award_stage,
+        {Status.AWARDED: ([g.eoi for g in lettered], None)},
+        secretariat[0],
+        now - timedelta(minutes=10),
+    )
+    # The call's funds: what the grants commit, with room for the ones still to be recorded.
+    committed = sum((g.amount for g in grants), Decimal(0))
+    call.budget_available = max(Decimal("250000"), (committed * 2).quantize(Decimal("1")))
+    call.save(update_fields=["budget_available"])
+
+    future = [b.eoi for b in bookings if b.slot.starts_at > now + timedelta(days=1)]
+    return {
+        "proposal": next(iter(drafted_proposals), None),
+        "shortlisted": next(iter(future), None),
+        "recommended": next((g.eoi for g in unlettered + lettered), None),
+        "awarded": next((g.eoi for g in lettered), None),
     }
 
 
 def seeded():
-    """The same people as seed() returns, read from a database it seeded earlier."""
+    """The same people and applications as seed() returns, read from a database it seeded
+    earlier."""
+    from datetime import timedelta as delta
+
     from accounts.models import User
-    from submissions.models import Call, ExpressionOfInterest
+    from awards.models import Grant
+    from interviews.models import Booking
+    from submissions.models import Call, ExpressionOfInterest, Proposal
 
     Status = ExpressionOfInterest.Status
     eois = ExpressionOfInterest.objects.order_by("pk")
     draft = eois.filter(status=Status.DRAFT).select_related("owner").first()
+    extended = Proposal.objects.filter(
+        status=Proposal.Status.DRAFT, eoi__owner__extensions__isnull=False
+    )
+    soon = timezone.now() + delta(days=1)
+    booking = Booking.objects.filter(cancelled_at=None, slot__starts_at__gt=soon).order_by(
+        "slot__starts_at", "pk"
+    )
+    grants = Grant.objects.select_related("eoi").order_by("pk")
     return {
         "call": Call.objects.get(),
         "secretariat": User.objects.get(email="secretariat0@bench.example.org"),
         "reviewer": User.objects.get(email="reviewer0@bench.example.org"),
         "applicant": draft.owner,
         "draft": draft,
-        "reviewed": eois.filter(status__in=[Status.UNDER_REVIEW, Status.SUBMITTED]).first(),
+        "reviewed": eois.filter(status=Status.UNDER_REVIEW).first(),
+        "proposal": extended.select_related("eoi__owner").order_by("pk").first(),
+        "shortlisted": (booking.first() or Booking.objects.order_by("-pk").first()).eoi,
+        "recommended": (grants.filter(letter_issued_at=None).first() or grants.first()).eoi,
+        "awarded": grants.exclude(letter_issued_at=None).first().eoi,
     }
 
 

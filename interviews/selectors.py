@@ -25,7 +25,9 @@ def slots_with_bookings(stage):
             "interviewers",
             Prefetch(
                 "bookings",
-                queryset=live_bookings().select_related("eoi__owner"),
+                # A row names the EOI: its answers (11 kB of JSON each at the benchmark's scale)
+                # stay in the database.
+                queryset=live_bookings().select_related("eoi__owner").defer("eoi__answers"),
                 to_attr="live",
             ),
         )

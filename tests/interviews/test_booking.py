@@ -4,6 +4,8 @@ both sides get a calendar invitation; a race for one slot has one winner."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,3 +322,24 @@ def test_the_secretariat_records_notes_through_the_page(client, make_shortlisted
         "Sara Secretariat recorded the interview notes and score (3/5).",
         "Sara Secretariat corrected the interview notes and score (5/5).",
     ]
+
+
+def test_the_free_slots_cost_no_more_queries_with_more_slots(
+    client, make_shortlisted, offer, interviewer, django_assert_num_queries
+):
+    eoi = make_shortlisted()
+    offer(in_days(5), in_days(6), interviewers=[interviewer])
+    client.force_login(eoi.owner)
+    url = reverse("interviews:booking", args=[eoi.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    # More slots, some taken by other applicants: the list reads them in the same queries.
+    for booked in offer(*(in_days(7 + n) for n in range(8)), interviewers=[interviewer])[:3]:
+        other = make_shortlisted()
+        domain.book(other, booked.pk, other.owner)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+
+    assert page.count('name="slot"') == 7
