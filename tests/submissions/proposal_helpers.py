@@ -130,3 +130,14 @@ def invited_eoi(owner=None, **stage):
     eoi = EOIFactory(**({"owner": owner} if owner else {}))
     add_proposal_stage(eoi.call, **stage)
     return invite(eoi)
+
+
+def attach_to_proposal(proposal, key="registration", name="statutes.pdf"):
+    """Give a proposal a file for its question `key`, as its files step does."""
+    from submissions import proposals
+    from submissions.uploads import BUDGET_TYPES, sniff
+    from tests.files import budget_pdf
+
+    document = budget_pdf(name)
+    document.sniffed = sniff(document, BUDGET_TYPES, 10 * 1024 * 1024)
+    return proposals.add_attachments(proposal, proposal.eoi.owner, {key: [document]})
