@@ -36,6 +36,7 @@ from .models import (
     Extension,
     Message,
     Partner,
+    Proposal,
     ReferenceCounter,
 )
 
@@ -395,11 +396,15 @@ def missing_items(eoi, definition=None):
     changed, or written straight into the database, is checked again as its step's form would
     check it now."""
     definition = definition or eoi_answers.edited_in(eoi)
-    with_files = set(eoi.attachments.values_list("question", flat=True).distinct())
-    missing = missing_answers(eoi.call, definition, eoi.answers, with_files)
+    missing = missing_answers(eoi.call, definition, eoi.answers, questions_with_files(eoi))
     if eoi.call.partners_must_confirm and partners.awaiting(eoi).exists():
         missing.append(MissingItem(SUBMIT.slug, MUST_CONFIRM))
     return missing
+
+
+def questions_with_files(application):
+    """The keys of the file questions the EOI (or full proposal) has a file for."""
+    return set(application.own_attachments().values_list("question", flat=True).distinct())
 
 
 def missing_answers(call, definition, answers, with_files=frozenset()):
@@ -488,7 +493,13 @@ def submit_eoi(eoi, actor, declarations, now=None):
 
 def withdraw_eoi(eoi, actor):
     """The applicant takes their EOI back before the deadline; its reviews stop counting
-    (review.receivers)."""
+    (review.receivers). An invited EOI is withdrawn with its full proposal instead
+    (proposals.withdraw)."""
+    if eoi.status not in lifecycle.EDITABLE_STATUSES:
+        raise NotEditable(
+            _("%(eoi)s can no longer be withdrawn (%(status)s).")
+            % {"eoi": lifecycle.name_of(eoi), "status": eoi.get_status_display()}
+        )
     try:
         return lifecycle.change_status(eoi, Status.WITHDRAWN, actor, by=lifecycle.APPLICANT)
     except lifecycle.Refused as refusal:
@@ -496,30 +507,47 @@ def withdraw_eoi(eoi, actor):
 
 
 def add_attachments(eoi, actor, uploads):
-    """Store uploaded files under random names: `uploads` is {file question key: [uploads]},
-    each carrying what `uploads.sniff` found as `.sniffed`. A new file for a question of one
-    file replaces the old one.
-
-    All or nothing: when one file cannot be stored, no row is written and no file stays.
-    """
+    """Store uploaded files for the EOI's file questions (store_attachments says how), those
+    `actor` may edit: all for the lead, those opened to a co-applicant."""
     if not uploads:
         return []
     ensure_editable(eoi)
     definition = eoi_answers.edited_in(eoi)
     if set(uploads) - coapplicants.editable_keys(eoi, actor, definition):
         raise NotAllowed(_("This question is not open to you."))
+    return store_attachments(eoi, actor, uploads, definition)
+
+
+def _application_parts(application):
+    """(the EOI, the full proposal or None, the audit trail's prefix) of an EOI or a proposal."""
+    if isinstance(application, Proposal):
+        return application.eoi, application, "proposal"
+    return application, None, "eoi"
+
+
+def store_attachments(application, actor, uploads, definition):
+    """Store uploaded files under random names, for an EOI or a full proposal its caller found
+    editable by `actor` (add_attachments, proposals.add_attachments): `uploads` is {file
+    question key of `definition`: [uploads]}, each carrying what `uploads.sniff` found as
+    `.sniffed`. A new file for a question of one file replaces the old one.
+
+    All or nothing: when one file cannot be stored, no row is written and no file stays.
+    """
+    eoi, proposal, prefix = _application_parts(application)
+    model = type(application)
     stored = []
     try:
         with transaction.atomic():
-            # One upload at a time per EOI, so two files cannot both become "the" one and two
-            # uploads side by side cannot pass the count of files.
-            ExpressionOfInterest.objects.select_for_update().filter(pk=eoi.pk).first()
+            # One upload at a time per application, so two files cannot both become "the" one
+            # and two uploads side by side cannot pass the count of files.
+            model.objects.select_for_update().filter(pk=application.pk).first()
+            kept = application.own_attachments()
             for key, files in uploads.items():
                 question = definition.by_key[key]
                 if question.kind == Kind.FILE:
-                    for old in eoi.attachments.filter(question=key):
+                    for old in kept.filter(question=key):
                         _delete_attachment(old)
-                elif eoi.attachments.filter(question=key).count() + len(files) > MAX_FILES:
+                elif kept.filter(question=key).count() + len(files) > MAX_FILES:
                     raise DomainError(
                         ngettext(
                             "%(question)s: at most %(limit)d file, please.",
@@ -531,6 +559,7 @@ def add_attachments(eoi, actor, uploads):
                 for upload in files:
                     attachment = Attachment(
                         eoi=eoi,
+                        proposal=proposal,
                         question=key,
                         original_name=upload.sniffed.safe_name,
                         content_type=upload.sniffed.content_type,
@@ -539,13 +568,11 @@ def add_attachments(eoi, actor, uploads):
                     )
                     stored.append(_store_file(eoi, attachment, upload))
                     attachment.save()
-            ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-                version=F("version") + 1, updated_at=timezone.now(), last_saved_by=actor
-            )
-            if eoi.status == Status.SUBMITTED:
+            _saved_by(application, actor)
+            if application.status == Status.SUBMITTED:
                 trail.record(
                     actor,
-                    "eoi.attachments_added",
+                    f"{prefix}.attachments_added",
                     eoi,
                     files=[u.sniffed.safe_name for files in uploads.values() for u in files],
                 )
@@ -554,7 +581,14 @@ def add_attachments(eoi, actor, uploads):
         for name in stored:
             _discard_file(name)
         raise
-    return eoi.attachments.filter(file__in=stored)
+    return application.own_attachments().filter(file__in=stored)
+
+
+def _saved_by(application, actor):
+    """A change of files is a new version of the application, as a change of answers is."""
+    type(application).objects.filter(pk=application.pk).update(
+        version=F("version") + 1, updated_at=timezone.now(), last_saved_by=actor
+    )
 
 
 def _store_file(eoi, attachment, upload):
@@ -597,35 +631,45 @@ def _delete_attachment(attachment):
 
 
 def remove_attachment(attachment, actor):
+    """Remove a file of the EOI (not of its full proposal: proposals.remove_attachment)."""
     eoi = attachment.eoi
     ensure_editable(eoi)
     if attachment.question not in coapplicants.editable_keys(
         eoi, actor, eoi_answers.edited_in(eoi)
     ):
         raise NotAllowed(_("This question is not open to you."))
-    question = eoi_answers.answered(eoi).by_key.get(attachment.question)
+    delete_attachment(
+        eoi,
+        attachment,
+        actor,
+        eoi_answers.answered(eoi),
+        _(
+            "A submitted expression of interest keeps its “%(question)s”: "
+            "upload a new file to replace it."
+        ),
+    )
+
+
+def delete_attachment(application, attachment, actor, definition, kept_when_submitted):
+    """Remove a file of an EOI or a full proposal its caller found editable by `actor`; a
+    submitted application keeps the only file a required question of one file has
+    (`kept_when_submitted` says so, naming the question)."""
+    eoi, _proposal, prefix = _application_parts(application)
+    question = definition.by_key.get(attachment.question)
     if (
-        eoi.status == Status.SUBMITTED
+        application.status == Status.SUBMITTED
         and question
         and question.required
         and (question.kind == Kind.FILE)
     ):
-        raise DomainError(
-            _(
-                "A submitted expression of interest keeps its “%(question)s”: "
-                "upload a new file to replace it."
-            )
-            % {"question": question.label}
-        )
+        raise DomainError(kept_when_submitted % {"question": question.label})
     with transaction.atomic():
         _delete_attachment(attachment)
-        ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-            version=F("version") + 1, updated_at=timezone.now(), last_saved_by=actor
-        )
-        if eoi.status == Status.SUBMITTED:
+        _saved_by(application, actor)
+        if application.status == Status.SUBMITTED:
             trail.record(
                 actor,
-                "eoi.attachment_removed",
+                f"{prefix}.attachment_removed",
                 eoi,
                 file=attachment.original_name,
                 question=attachment.question,

@@ -15,6 +15,8 @@ class FilledEoi:
     step_view = "submissions:eoi_step"
     autosave_view = "submissions:eoi_autosave"
     receipt_view = "submissions:eoi_receipt"
+    attachment_view = "submissions:attachment"
+    attachment_delete_view = "submissions:attachment_delete"
     declarations_form = DeclarationsForm
     not_editable = _("This expression of interest can no longer be changed.")
 
@@ -55,6 +57,9 @@ class FilledEoi:
         self.eoi = self.application = domain.submit_eoi(self.eoi, actor, declarations)
         return self.eoi
 
+    def add_attachments(self, actor, uploads):
+        return domain.add_attachments(self.eoi, actor, uploads)
+
     def documents(self, step):
         return step_documents(self.eoi.call, step)
 
@@ -67,6 +72,8 @@ class FilledProposal:
     step_view = "submissions:proposal_step"
     autosave_view = "submissions:proposal_autosave"
     receipt_view = "submissions:proposal_receipt"
+    attachment_view = "submissions:proposal_attachment"
+    attachment_delete_view = "submissions:proposal_attachment_delete"
     declarations_form = ProposalDeclarationsForm
     not_editable = _("This full proposal can no longer be changed.")
 
@@ -102,6 +109,9 @@ class FilledProposal:
     def submit(self, actor, declarations):
         self.application = proposals.submit(self.application, actor, declarations)
         return self.application
+
+    def add_attachments(self, actor, uploads):
+        return proposals.add_attachments(self.application, actor, uploads)
 
     def documents(self, step):
         return ()  # the call's documents belong to its EOI's steps

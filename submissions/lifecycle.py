@@ -40,8 +40,10 @@ Status = ExpressionOfInterest.Status
 # Who makes a move. The views and rules check which person may act for whom; the table says
 # which kind of actor a move belongs to.
 APPLICANT, SECRETARIAT, SYSTEM = "applicant", "secretariat", "system"
-# When: while the applicant may still change the EOI, or once that time is over.
+# When: while the applicant may still change the EOI, or once that time is over; or, for the
+# applicant's move out of a later stage, before the deadline of that stage.
 BEFORE_DEADLINE, AFTER_DEADLINE = "before deadline", "after deadline"
+BEFORE_STAGE_DEADLINE = "before the stage's deadline"
 
 
 class DomainError(Exception):
@@ -85,6 +87,11 @@ TRANSITIONS = {
     ),
     (Status.DRAFT, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
     (Status.SUBMITTED, Status.WITHDRAWN): Move(APPLICANT, "eoi.withdrawn", None, BEFORE_DEADLINE),
+    # Withdrawing the full proposal withdraws the application (submissions.proposals.withdraw),
+    # until the proposal's deadline: as the EOI, never once its stage may be decided.
+    (Status.INVITED, Status.WITHDRAWN): Move(
+        APPLICANT, "eoi.withdrawn", None, BEFORE_STAGE_DEADLINE
+    ),
     (Status.SUBMITTED, Status.UNDER_REVIEW): Move(
         SYSTEM, "eoi.under_review", notify.under_review, AFTER_DEADLINE
     ),
@@ -113,7 +120,12 @@ for kind, starts in DECIDED_FROM.items():
 
 # What other code reads, from the table. The applicant changes their answers while they may
 # still move the EOI; reviewers score what the Secretariat may decide on.
-EDITABLE_STATUSES = frozenset(a for (a, _b), move in TRANSITIONS.items() if move.by == APPLICANT)
+# (An invited EOI is withdrawn with its proposal, and stays as it was sent.)
+EDITABLE_STATUSES = frozenset(
+    a
+    for (a, _b), move in TRANSITIONS.items()
+    if move.by == APPLICANT and move.when == BEFORE_DEADLINE
+)
 # The expression of interest's review; a later stage's is its own panel's (to come).
 REVIEWABLE_STATUSES = frozenset(DECIDED_FROM[Kind.EXPRESSION_OF_INTEREST])
 OUTCOMES = frozenset(b for (_a, b), move in TRANSITIONS.items() if move.by == SECRETARIAT)
@@ -253,7 +265,8 @@ def check(eoi, to, by, now=None):
             raise Refused(_("%(eoi)s is not up for a decision (%(status)s).") % values)
         values["to"] = Status(to).label
         raise Refused(_("%(eoi)s cannot become “%(to)s” (%(status)s).") % values)
-    deadline = decision_deadline(eoi) if move.by == SECRETARIAT else deadline_for(eoi)
+    by_stage = move.by == SECRETARIAT or move.when == BEFORE_STAGE_DEADLINE
+    deadline = decision_deadline(eoi) if by_stage else deadline_for(eoi)
     if deadline is None and by == SECRETARIAT and eoi.stage.kind == Kind.FULL_PROPOSAL:
         # No proposal can be submitted before its deadline is announced (proposals.submit).
         raise OutOfTime(
@@ -266,7 +279,7 @@ def check(eoi, to, by, now=None):
     if deadline is None:
         return
     values["deadline"] = local_moment(deadline, eoi.call.zone)
-    if move.when == BEFORE_DEADLINE:
+    if move.when in (BEFORE_DEADLINE, BEFORE_STAGE_DEADLINE):
         if now < eoi.call.opens_at:
             values["opens"] = local_moment(eoi.call.opens_at, eoi.call.zone)
             raise OutOfTime(

@@ -838,10 +838,18 @@ class ExpressionOfInterest(Answered):
 
     def readable_answers(self):
         """Every answer as people read it, step by step (submissions.answers.readable)."""
-        files = {}
-        for attachment in self.attachments.all():
-            files.setdefault(attachment.question, []).append(attachment)
-        return answers.readable(self, files=files)
+        return answers.readable(self, files=_by_question(self.own_attachments()))
+
+    def own_attachments(self):
+        """The EOI's files, not its full proposal's (`attachments` holds both)."""
+        return self.attachments.filter(proposal=None)
+
+
+def _by_question(attachments):
+    files = {}
+    for attachment in attachments:
+        files.setdefault(attachment.question, []).append(attachment)
+    return files
 
 
 def attachment_path(attachment, filename):
@@ -850,8 +858,20 @@ def attachment_path(attachment, filename):
 
 
 class Attachment(models.Model):
+    """A file answering a file question: of an EOI, or of its full proposal (`proposal` set,
+    `eoi` still the proposal's own EOI, so that whatever deletes an EOI takes its proposal's
+    files too). Only submissions.domain.store_attachments writes rows, and it sets both."""
+
     eoi = models.ForeignKey(
         ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    proposal = models.ForeignKey(
+        "Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("full proposal"),
     )
     # The key of the file question it answers.
     question = models.CharField(_("question"), max_length=40)
@@ -1028,6 +1048,9 @@ class Proposal(Answered):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
+        # By its lead applicant, with the EOI: the application leaves the call
+        # (submissions.proposals.withdraw).
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     eoi = models.ForeignKey(
         ExpressionOfInterest,
@@ -1096,4 +1119,8 @@ class Proposal(Answered):
 
     def readable_answers(self):
         """Every answer as people read it, step by step (submissions.answers.readable)."""
-        return answers.readable(self)
+        return answers.readable(self, files=_by_question(self.own_attachments()))
+
+    def own_attachments(self):
+        """Its files (as the EOI's own_attachments: the shared form code reads either)."""
+        return self.attachments.all()

@@ -20,9 +20,7 @@ Status = ExpressionOfInterest.Status
 
 def eoi_personal_data(user):
     """The person's expressions of interest, every answer as their questionnaire asks it."""
-    eois = user.eois.select_related("call").prefetch_related(
-        "attachments", "messages", "partners", "proposals"
-    )
+    eois = user.eois.select_related("call").prefetch_related("messages", "partners", "proposals")
     return [
         {
             "call": eoi.call.title,

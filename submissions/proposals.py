@@ -20,7 +20,7 @@ from questionnaires import definition as definitions
 from questionnaires import versions
 from questionnaires.answers import is_answered
 
-from . import lifecycle
+from . import domain, lifecycle
 from .answers import stamp_of
 from .domain import EditConflict, Incomplete, MissingItem, missing_answers
 from .lifecycle import DomainError
@@ -200,7 +200,79 @@ def remember_step(proposal, slug):
 
 def missing_items(proposal, definition=None):
     definition = definition or edited_in(proposal)
-    return missing_answers(proposal.call, definition, proposal.answers)
+    return missing_answers(
+        proposal.call, definition, proposal.answers, domain.questions_with_files(proposal)
+    )
+
+
+def add_attachments(proposal, actor, uploads):
+    """Store uploaded files for the proposal's file questions, as the EOI's are stored
+    (domain.store_attachments): the lead's alone, as the rest of the proposal is."""
+    if not uploads:
+        return []
+    _ensure_lead(proposal, actor)
+    ensure_editable(proposal)
+    return domain.store_attachments(proposal, actor, uploads, edited_in(proposal))
+
+
+def remove_attachment(attachment, actor):
+    proposal = attachment.proposal
+    _ensure_lead(proposal, actor)
+    ensure_editable(proposal)
+    domain.delete_attachment(
+        proposal,
+        attachment,
+        actor,
+        edited_in(proposal),
+        _("A submitted full proposal keeps its “%(question)s”: upload a new file to replace it."),
+    )
+
+
+def _ensure_lead(proposal, actor):
+    if proposal.eoi.owner_id != actor.pk:
+        raise domain.NotAllowed(_("Only the lead applicant changes the full proposal."))
+
+
+def withdraw(proposal, actor):
+    """The lead applicant takes the application out of the call: the full proposal, draft or
+    submitted, and with it the EOI (lifecycle: invited to withdrawn, until the proposal's
+    deadline), in one transaction. The EOI's withdrawal does what it always does: its audit
+    entry, its reviews leave the call's figures (review.receivers)."""
+    _ensure_lead(proposal, actor)
+    with transaction.atomic():
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("eoi__call", "eoi__owner", "stage")
+            .get(pk=proposal.pk)
+        )
+        if proposal.status == Proposal.Status.WITHDRAWN:
+            raise NotEditable(_("This full proposal is withdrawn already."))
+        if proposal.eoi.stage_id != proposal.stage_id:
+            raise NotEditable(_("This full proposal can no longer be withdrawn."))
+        try:
+            lifecycle.change_status(
+                proposal.eoi,
+                ExpressionOfInterest.Status.WITHDRAWN,
+                actor,
+                by=lifecycle.APPLICANT,
+                proposal=proposal.pk,
+            )
+        except lifecycle.Refused as refusal:
+            raise NotEditable(refusal.message) from refusal
+        previous = proposal.status
+        proposal.status = Proposal.Status.WITHDRAWN
+        proposal.version += 1
+        proposal.updated_at = timezone.now()
+        proposal.last_saved_by = actor
+        proposal.save(update_fields=["status", "version", "updated_at", "last_saved_by"])
+        trail.record(
+            actor,
+            "proposal.withdrawn",
+            proposal.eoi,
+            previous_status=previous,
+            reference=proposal.reference,
+        )
+    return proposal
 
 
 def submit(proposal, actor, declarations, now=None):

@@ -95,3 +95,6 @@ rules.add_perm(
 )
 rules.add_perm("submissions.fill_in_proposal", is_proposal_owner)
 rules.add_perm("submissions.edit_proposal", is_proposal_owner & is_proposal_open)
+# Withdrawing it takes the application out of the call (proposals.withdraw): the lead only,
+# while it is open to them.
+rules.add_perm("submissions.withdraw_proposal", is_proposal_owner & is_proposal_open)

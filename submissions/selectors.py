@@ -40,9 +40,11 @@ def eoi_or_404(user, uuid, permission):
     return eoi
 
 
-# The EOI statuses an invitation to the full proposal leads to: only their pages look for one.
+# The EOI statuses an invitation to the full proposal leads to (or its withdrawal): only their
+# pages look for one.
 AFTER_INVITATION = frozenset(
     {
+        ExpressionOfInterest.Status.WITHDRAWN,
         ExpressionOfInterest.Status.INVITED,
         ExpressionOfInterest.Status.SHORTLISTED,
         ExpressionOfInterest.Status.RECOMMENDED,

@@ -88,7 +88,7 @@ def edited(who, entry):
     return _("%(who)s changed %(what)s.") % {"who": who, "what": listed(parts)}
 
 
-@says("eoi.attachments_added")
+@says("eoi.attachments_added", "proposal.attachments_added")
 def attachments_added(who, entry):
     return _("%(who)s added %(files)s.") % {
         "who": who,
@@ -96,7 +96,7 @@ def attachments_added(who, entry):
     }
 
 
-@says("eoi.attachment_removed")
+@says("eoi.attachment_removed", "proposal.attachment_removed")
 def attachment_removed(who, entry):
     return _("%(who)s removed %(file)s.") % {"who": who, "file": entry.details.get("file", "")}
 
@@ -266,3 +266,8 @@ def proposal_edited(who, entry):
         "who": who,
         "fields": listed(entry.details.get("fields") or ()),
     }
+
+
+@says("proposal.withdrawn")
+def proposal_withdrawn(who, entry):
+    return _("%(who)s withdrew the full proposal, and with it the application.") % {"who": who}

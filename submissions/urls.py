@@ -46,6 +46,17 @@ urlpatterns = [
     path("eois/<uuid:uuid>/proposal/receipt/", views.proposal_receipt, name="proposal_receipt"),
     path("eois/<uuid:uuid>/proposal/print/", views.proposal_print, name="proposal_print"),
     path("eois/<uuid:uuid>/proposal/pdf/", views.proposal_pdf, name="proposal_pdf"),
+    path("eois/<uuid:uuid>/proposal/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
+    path(
+        "eois/<uuid:uuid>/proposal/files/<int:pk>/",
+        views.proposal_attachment,
+        name="proposal_attachment",
+    ),
+    path(
+        "eois/<uuid:uuid>/proposal/files/<int:pk>/delete/",
+        views.proposal_attachment_delete,
+        name="proposal_attachment_delete",
+    ),
     path("eois/<uuid:uuid>/proposal/<slug:step>/", views.proposal_step, name="proposal_step"),
     path(
         "eois/<uuid:uuid>/proposal/<slug:step>/autosave/",

@@ -331,17 +331,13 @@ def autosave(request, filled, slug):
 
 
 def files_step(request, filled, step):
-    if filled.kind != FilledEoi.kind:
-        # A proposal keeps no files yet: no proposal questionnaire asks for one (the report
-        # of issue 15, item 2, says what comes next).
-        raise Http404
-    eoi = filled.eoi
+    application = filled.application
     editable = filled.editable_keys(request.user)
     questions = [
         q for q in step.asks.questions if q.is_file and (editable is None or q.key in editable)
     ]
     already = {}
-    for key in eoi.attachments.values_list("question", flat=True):
+    for key in application.own_attachments().values_list("question", flat=True):
         already[key] = already.get(key, 0) + 1
     form = FilesForm(
         request.POST or None, request.FILES or None, questions=questions, already=already
@@ -352,17 +348,17 @@ def files_step(request, filled, step):
             if getattr(request, "upload_fault", None):  # set by core.storage.SpoolingUploadHandler
                 raise domain.storage_fault(request.upload_fault)
             if form.is_valid():
-                domain.add_attachments(eoi, request.user, form.uploads())
+                filled.add_attachments(request.user, form.uploads())
         except domain.DomainError as refusal:
             form.add_error(None, refusal.message)
         if form.is_valid():
             if form.uploads():
                 messages.success(request, _("Uploaded."))
-                for warning in documents.template_warnings(eoi.call, form.uploads()):
+                for warning in documents.template_warnings(filled.eoi.call, form.uploads()):
                     messages.warning(request, warning)
             return step_after_save(request, filled, step, request.POST.get("go"))
     labels = {q.key: q.label for q in questions}
-    attachments = [a for a in eoi.attachments.all() if a.question in labels]
+    attachments = [a for a in application.own_attachments() if a.question in labels]
     for attachment in attachments:
         attachment.label = labels[attachment.question]
     return render(
@@ -375,6 +371,8 @@ def files_step(request, filled, step):
             problem_here=form.is_bound and not form.is_valid(),
             form=form,
             attachments=attachments,
+            attachment_view=filled.attachment_view,
+            attachment_delete_view=filled.attachment_delete_view,
         ),
     )
 
@@ -589,7 +587,8 @@ def eoi_withdraw(request, uuid):
 @login_required
 def attachment_download(request, uuid, pk):
     eoi = eoi_or_404(request.user, uuid, "submissions.download_attachments")
-    attachment = get_object_or_404(eoi.attachments, pk=pk)
+    # The EOI's own: its proposal's files are read by whoever reads the proposal.
+    attachment = get_object_or_404(eoi.own_attachments(), pk=pk)
     shown_name = (
         attachment.original_name
         if can(request.user, "submissions.view_eoi", eoi) or not eoi.call.blind_review
@@ -615,18 +614,22 @@ def message_file(request, uuid, pk):
 @require_POST
 def attachment_delete(request, uuid, pk):
     eoi = eoi_or_404(request.user, uuid, "submissions.edit_parts")
-    attachment = get_object_or_404(eoi.attachments, pk=pk)
+    attachment = get_object_or_404(eoi.own_attachments(), pk=pk)
     try:
         domain.remove_attachment(attachment, request.user)
     except domain.DomainError as refusal:
         messages.error(request, refusal.message)
     else:
         messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
-    # Back to the step that asks for this file.
-    asks = answers.edited_in(eoi).step_of.get(attachment.question)
-    if asks is None or asks.key not in [s.slug for s in steps_for(FilledEoi(eoi), request.user)]:
-        return redirect(eoi)
-    return redirect("submissions:eoi_step", uuid=eoi.uuid, step=asks.key)
+    return back_to_files_step(request, FilledEoi(eoi), attachment)
+
+
+def back_to_files_step(request, filled, attachment):
+    """The step that asks for this file, if the user fills it in; the application otherwise."""
+    asks = filled.definition().step_of.get(attachment.question)
+    if asks is None or asks.key not in [s.slug for s in steps_for(filled, request.user)]:
+        return redirect(filled.application)
+    return redirect(filled.step_view, uuid=filled.eoi.uuid, step=asks.key)
 
 
 @login_required
@@ -731,6 +734,7 @@ def proposal_detail(request, uuid):
             "eoi": proposal.eoi,
             "call": proposal.call,
             "editable": can(request.user, "submissions.edit_proposal", proposal),
+            "withdrawable": can(request.user, "submissions.withdraw_proposal", proposal),
             "deadline": proposals.deadline_for(proposal),
             "answers": proposal.readable_answers(),
         },
@@ -793,3 +797,46 @@ def proposal_pdf(request, uuid):
     name = proposal.reference or "full-proposal"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@login_required
+def proposal_withdraw(request, uuid):
+    """The lead applicant withdraws the full proposal, and with it the application, once
+    they have confirmed it."""
+    proposal = proposal_or_404(request.user, uuid, "submissions.withdraw_proposal")
+    if request.method == "POST":
+        try:
+            proposals.withdraw(proposal, request.user)
+        except domain.DomainError as refusal:
+            messages.error(request, refusal.message)
+            return redirect(proposal)
+        messages.success(request, _("Your full proposal is withdrawn."))
+        return redirect("submissions:dashboard")
+    return render(
+        request,
+        "submissions/proposal_withdraw.html",
+        {"proposal": proposal, "eoi": proposal.eoi, "call": proposal.call},
+    )
+
+
+@login_required
+def proposal_attachment(request, uuid, pk):
+    """A file of the full proposal, for whoever reads the proposal (its reviewers too, once
+    the proposal's review exists: submissions.view_proposal says who)."""
+    proposal = proposal_or_404(request.user, uuid, "submissions.view_proposal")
+    attachment = get_object_or_404(proposal.attachments, pk=pk)
+    return storage.download(attachment.file, attachment.original_name, attachment.content_type)
+
+
+@login_required
+@require_POST
+def proposal_attachment_delete(request, uuid, pk):
+    proposal = proposal_or_404(request.user, uuid, "submissions.edit_proposal")
+    attachment = get_object_or_404(proposal.attachments, pk=pk)
+    try:
+        proposals.remove_attachment(attachment, request.user)
+    except domain.DomainError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
+    return back_to_files_step(request, FilledProposal(proposal), attachment)

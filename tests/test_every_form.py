@@ -37,12 +37,18 @@ from submissions.kmf2021 import add_stages, proposal_questionnaire_2021, questio
 from submissions.models import Extension, Proposal, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
 from tests.files import add_document, attach_budget
+from tests.submissions.proposal_helpers import DOCUMENTS_STEP
 from tests.test_url_permissions import EXPECTED, ROLES, address
 from tests.test_url_permissions import world as permissions_world  # noqa: F401
 
 STEP_SLUGS = [step.slug for step in steps_of(questionnaire_2021())]
-# The world's full proposal asks the 2021 proposal with a recap step (proposal_helpers).
-PROPOSAL_SLUGS = ["recap", *(step.slug for step in steps_of(proposal_questionnaire_2021()))]
+# The world's full proposal asks the 2021 proposal with a recap step and a last step of files
+# (proposal_helpers).
+PROPOSAL_SLUGS = [
+    "recap",
+    *(step.slug for step in steps_of(proposal_questionnaire_2021())),
+    DOCUMENTS_STEP["key"],
+]
 
 PASSWORD = "correct horse battery"  # the factories' password
 
@@ -61,6 +67,7 @@ FORMLESS = {
     "submissions:proposal_print": "the full proposal's answers, printable",
     "submissions:proposal_pdf": "a PDF",
     "submissions:attachment": "a download",
+    "submissions:proposal_attachment": "a download",
     "submissions:message_file": "a download",
     "submissions:call_document": "a download",
     "review:assignments": "a list of links",

@@ -22,7 +22,12 @@ from submissions.models import Partner, Proposal, Stage
 from submissions.uploads import MESSAGE_TYPES, sniff
 from tests.factories import ApplicantFactory, CallFactory, ChallengeFactory, EOIFactory, give_role
 from tests.files import add_document, attach_budget, budget_pdf
-from tests.submissions.proposal_helpers import add_proposal_stage, invite
+from tests.submissions.proposal_helpers import (
+    add_proposal_stage,
+    attach_to_proposal,
+    invite,
+    proposal_questionnaire,
+)
 
 ROLES = [
     "anonymous",
@@ -82,6 +87,9 @@ EXPECTED = {
     "submissions:proposal_continue": OWNER_SENT_ON,
     "submissions:proposal_step": OWNER,
     "submissions:proposal_autosave": POST_ONLY,
+    "submissions:proposal_withdraw": OWNER,
+    "submissions:proposal_attachment": APPLICANTS_OR_SECRETARIAT,
+    "submissions:proposal_attachment_delete": POST_ONLY,
     "review:proposal_list": SECRETARIAT_ONLY,
     "submissions:coapplicants": OWNER,
     "submissions:coapplicant_parts": OWNER,
@@ -270,12 +278,13 @@ def world(db, settings):
     # Applicant A's EOI to another call, invited to its full proposal, which they submitted;
     # the co-applicant co-applies to it too.
     invited = EOIFactory(owner=people["applicant A"])
-    add_proposal_stage(invited.call)
+    add_proposal_stage(invited.call, questionnaire=proposal_questionnaire(files=True))
     coapplicants.accept(
         coapplicants.invite(invited, people["applicant A"], people["co-applicant"].email, []),
         people["co-applicant"],
     )
     invited = invite(invited, people["secretariat"])
+    attach_to_proposal(invited.proposals.get())
     Proposal.objects.filter(eoi=invited).update(status="submitted", reference="T-0001-P")
     # Applicant A's EOI in another call, awarded, with its grant and letter; the co-applicant
     # co-applies to it too.
@@ -332,6 +341,10 @@ def interviews_of(call, people):
     return {"shortlisted": shortlisted, "interviewed": interviewed, "free_slot": free}
 
 
+def proposal_file(world):
+    return world["invited"].proposals.get().attachments.get().pk
+
+
 def address(name, world):
     eoi, call = world["eoi"], world["call"]
     arguments = {
@@ -347,6 +360,8 @@ def address(name, world):
         "submissions:coapplicants": [eoi.uuid],
         "submissions:proposal_step": [world["invited"].uuid, "description"],
         "submissions:proposal_autosave": [world["invited"].uuid, "description"],
+        "submissions:proposal_attachment": [world["invited"].uuid, proposal_file(world)],
+        "submissions:proposal_attachment_delete": [world["invited"].uuid, proposal_file(world)],
         "submissions:coapplicant_parts": [eoi.uuid, world["link"].pk],
         "submissions:coapplicant_revoke": [eoi.uuid, world["link"].pk],
         "submissions:invitation": [world["invitation"].token],

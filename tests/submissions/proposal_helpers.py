@@ -32,10 +32,36 @@ COMPLETE = {
 }
 
 
-def proposal_questionnaire(recap=True):
+# A last step of files, as a proposal form may ask: one required file, several optional ones.
+DOCUMENTS_STEP = {
+    "key": "documents",
+    "title": {"en": "Documents", "fr": "Documents"},
+    "questions": [
+        {
+            "key": "registration",
+            "kind": "file",
+            "file_types": "documents",
+            "label": {"en": "Registration certificate", "fr": "Certificat d'enregistrement"},
+        },
+        {
+            "key": "accounts",
+            "kind": "files",
+            "required": False,
+            "max_rows": 10,
+            "file_types": "documents_and_images",
+            "label": {"en": "Audited accounts (optional)", "fr": "Comptes audités (facultatif)"},
+        },
+    ],
+}
+
+
+def proposal_questionnaire(recap=True, files=False):
     """The 2021 full proposal; with `recap`, a first step asking again what the EOI asked
-    (the summary, the countries: prefilled) and the amount as text (another kind: not)."""
+    (the summary, the countries: prefilled) and the amount as text (another kind: not); with
+    `files`, a last step of files (DOCUMENTS_STEP)."""
     data = json.loads(PROPOSAL_FILE.read_text(encoding="utf-8"))
+    if files:
+        data["steps"].append(DOCUMENTS_STEP)
     if recap:
         label = {"en": "Summary", "fr": "Résumé"}
         data["steps"].insert(
@@ -104,3 +130,14 @@ def invited_eoi(owner=None, **stage):
     eoi = EOIFactory(**({"owner": owner} if owner else {}))
     add_proposal_stage(eoi.call, **stage)
     return invite(eoi)
+
+
+def attach_to_proposal(proposal, key="registration", name="statutes.pdf"):
+    """Give a proposal a file for its question `key`, as its files step does."""
+    from submissions import proposals
+    from submissions.uploads import BUDGET_TYPES, sniff
+    from tests.files import budget_pdf
+
+    document = budget_pdf(name)
+    document.sniffed = sniff(document, BUDGET_TYPES, 10 * 1024 * 1024)
+    return proposals.add_attachments(proposal, proposal.eoi.owner, {key: [document]})

@@ -22,6 +22,7 @@ from submissions.lifecycle import (
     AFTER_DEADLINE,
     APPLICANT,
     BEFORE_DEADLINE,
+    BEFORE_STAGE_DEADLINE,
     SECRETARIAT,
     SYSTEM,
 )
@@ -76,6 +77,8 @@ EXPECTED = {
     (Status.DRAFT, Status.SUBMITTED): (APPLICANT, "eoi.submitted", "submission_receipt"),
     (Status.DRAFT, Status.WITHDRAWN): (APPLICANT, "eoi.withdrawn", None),
     (Status.SUBMITTED, Status.WITHDRAWN): (APPLICANT, "eoi.withdrawn", None),
+    # With its full proposal (submissions.proposals.withdraw), until the proposal's deadline.
+    (Status.INVITED, Status.WITHDRAWN): (APPLICANT, "eoi.withdrawn", None),
     (Status.SUBMITTED, Status.UNDER_REVIEW): (SYSTEM, "eoi.under_review", "under_review"),
     **{
         (start, to): (SECRETARIAT, "decision.released", mail)
@@ -184,8 +187,13 @@ def test_the_table_is_the_designed_lifecycle():
     table = {pair: (move.by, move.event) for pair, move in lifecycle.TRANSITIONS.items()}
 
     assert table == {pair: (who, event) for pair, (who, event, _mail) in EXPECTED.items()}
-    for move in lifecycle.TRANSITIONS.values():
-        assert move.when == (BEFORE_DEADLINE if move.by == APPLICANT else AFTER_DEADLINE)
+    for (start, _to), move in lifecycle.TRANSITIONS.items():
+        if move.by == APPLICANT:
+            # An invited EOI's own deadline is long past: its full proposal's counts.
+            wanted = BEFORE_STAGE_DEADLINE if start == Status.INVITED else BEFORE_DEADLINE
+        else:
+            wanted = AFTER_DEADLINE
+        assert move.when == wanted
     assert {Status.DRAFT, Status.SUBMITTED} == lifecycle.EDITABLE_STATUSES
     assert {Status.SUBMITTED, Status.UNDER_REVIEW} == lifecycle.REVIEWABLE_STATUSES
     assert {to for _kind, _start, to, _mail in STAGE_MOVES} == lifecycle.OUTCOMES
@@ -217,7 +225,13 @@ def test_every_move_outside_the_table_is_refused_and_changes_nothing(
             allowed_moves += allowed_in_its_stage(eoi, start, to, by)
             for when, moment in moments.items():
                 allowed = allowed_in_its_stage(eoi, start, to, by)
-                if allowed and lifecycle.TRANSITIONS[(start, to)].when == when:
+                move = lifecycle.TRANSITIONS.get((start, to))
+                # Here the moment before the EOI's deadline is before every stage's too.
+                made_then = move is not None and (
+                    move.when == when
+                    or (move.when == BEFORE_STAGE_DEADLINE and when == BEFORE_DEADLINE)
+                )
+                if allowed and made_then:
                     continue
                 with pytest.raises(lifecycle.Refused) as refusal:
                     lifecycle.change_status(
@@ -235,7 +249,7 @@ def test_every_move_outside_the_table_is_refused_and_changes_nothing(
         Status.DRAFT: 2,
         Status.SUBMITTED: 5,
         Status.UNDER_REVIEW: 3,
-        Status.INVITED: 4,  # the full proposal's outcomes
+        Status.INVITED: 5,  # the full proposal's outcomes, and its withdrawal
         Status.SHORTLISTED: 3,  # the interview's
         Status.RECOMMENDED: 3,  # the award's
     }.get(start, 0)
