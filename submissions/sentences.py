@@ -263,3 +263,11 @@ def proposal_edited(who, entry):
         "who": who,
         "fields": listed(entry.details.get("fields") or ()),
     }
+
+
+@says("proposal.edited_by_coapplicant")
+def proposal_edited_by_coapplicant(who, entry):
+    return _("%(who)s, a co-applicant, changed the full proposal: %(fields)s.") % {
+        "who": who,
+        "fields": listed(entry.details.get("fields") or ()),
+    }
