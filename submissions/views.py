@@ -110,7 +110,9 @@ def dashboard(request):
         eoi.deadline = lifecycle.deadline_for(eoi)
         eoi.is_lead = eoi.owner_id == request.user.pk
         # A co-applicant edits where the lead opened questions to them (annotated: no query).
-        eoi.editable = domain.is_editable(eoi) and (eoi.is_lead or bool(eoi.opened_parts))
+        eoi.editable = domain.is_editable(eoi) and (
+            eoi.is_lead or bool(coapplicants.eoi_parts(eoi.opened_parts or []))
+        )
     # Whoever a lead applicant names as a partner, with this person's address, answers here.
     to_confirm = partners.for_user(request.user).exists()
     return render(request, "submissions/dashboard.html", {"eois": eois, "to_confirm": to_confirm})
