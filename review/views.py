@@ -19,6 +19,7 @@ from audit.wording import said
 from core import panels
 from core.permissions import can
 from submissions import domain as submissions_domain
+from submissions import proposals as submissions_proposals
 from submissions.answers import named_organisations
 from submissions.domain import DomainError
 from submissions.forms import MessageForm
@@ -594,6 +595,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
         comment = CommentForm()
     reviews, score_rows = scores_by_criterion(eoi)
     may_write = can(request.user, "submissions.post_message", eoi)
+    proposal = proposal_of(eoi)
     return render(
         request,
         "review/secretariat_eoi.html",
@@ -617,7 +619,8 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "comment_form": comment,
             "thread": thread_of(eoi),
             "message_form": (message_form or MessageForm()) if may_write else None,
-            "proposal": proposal_of(eoi),
+            "proposal": proposal,
+            "proposal_figures": proposal and submissions_proposals.figures(proposal),
             # What the apps above add (interviews: the interview, its notes and score).
             "panels": panels.rendered("review.secretariat_eoi", request, eoi),
         },

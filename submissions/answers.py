@@ -69,6 +69,13 @@ def edited_in(eoi):
     return held
 
 
+def counterpart(source, question):
+    """The question of `source` (a Definition) that `question`, of another questionnaire,
+    asks again: of the same role where it has one, else of the same key; of the same kind."""
+    asked = (question.role and source.with_role(question.role)) or source.by_key.get(question.key)
+    return asked if asked is not None and asked.kind == question.kind else None
+
+
 def columns(definition, answers):
     """The role columns' values for these answers."""
     values = {}

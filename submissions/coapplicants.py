@@ -14,6 +14,13 @@ its role and share, and the row stays theirs; the lead gives it to someone else 
 its address. The co-applicant changes the other cells of that row, never its name or address
 (they say whose row it is and match it to its Partner), nor any other row.
 
+The full proposal (submissions.Proposal) is edited by the same parts, in its own
+questionnaire's terms: stored among the EOI's with PROPOSAL before them ("proposal:step:<key>",
+"proposal:question:<key>", "proposal:partner:own"). Until the lead chooses them (then
+PROPOSAL_CHOSEN is stored too, even with nothing ticked), the EOI's parts carry over: each
+question of the proposal that matches an opened question of the EOI (by role, else by key, as
+the proposal was prefilled), and the own partner row.
+
 Messages with the Secretariat stay between the lead and the Secretariat: the lead speaks for
 the application; co-applicants read the answers, the files and the outcome.
 """
@@ -34,6 +41,7 @@ from audit import trail
 from notifications import notify
 from questionnaires.models import Role
 
+from .answers import counterpart
 from .lifecycle import DomainError
 from .models import CoApplicant, ExpressionOfInterest
 
@@ -47,6 +55,8 @@ SENT_PER_HOUR = 20
 
 STEP, QUESTION = "step", "question"
 OWN_PARTNER_ROW = "partner:own"
+PROPOSAL = "proposal:"
+PROPOSAL_CHOSEN = "proposal:chosen"
 # The cells of a partner row that say whose it is: its co-applicant does not change them.
 IDENTITY = (Role.PARTNER_NAME, Role.PARTNER_EMAIL)
 
@@ -71,6 +81,42 @@ def opened_questions(definition, parts):
         elif kind == QUESTION and key in definition.by_key:
             keys.add(key)
     return keys
+
+
+def eoi_parts(parts):
+    """The parts of the EOI's own questionnaire among `parts`."""
+    return [name for name in parts if not name.startswith(PROPOSAL)]
+
+
+def proposal_parts(parts, eoi_definition, definition):
+    """What `parts` open in a full proposal's questionnaire `definition`, named as in it
+    ("step:<key>"…): the lead's choice for the proposal, else the EOI's carried over."""
+    if PROPOSAL_CHOSEN in parts:
+        return [
+            name.removeprefix(PROPOSAL)
+            for name in parts
+            if name.startswith(PROPOSAL) and name != PROPOSAL_CHOSEN
+        ]
+    opened = opened_questions(eoi_definition, parts)
+    carried = [
+        part(QUESTION, question.key)
+        for question in definition.questions
+        if (same := counterpart(eoi_definition, question)) is not None and same.key in opened
+    ]
+    return carried + [OWN_PARTNER_ROW] * (OWN_PARTNER_ROW in parts)
+
+
+def as_proposal_parts(parts):
+    """Parts of a proposal's questionnaire as stored, the lead's choice marked."""
+    return [PROPOSAL + name for name in parts] + [PROPOSAL_CHOSEN]
+
+
+def parts_in(link, definition, eoi_definition=None):
+    """What `link` opens in `definition`: the EOI's questionnaire, or, given the EOI's
+    (`eoi_definition`), its full proposal's."""
+    if eoi_definition is None:
+        return eoi_parts(link.parts)
+    return proposal_parts(link.parts, eoi_definition, definition)
 
 
 def own_row_question(definition, parts):
@@ -112,8 +158,9 @@ def with_own_row(question, stored, row, email):
     return rows
 
 
-def part_choices(definition):
-    """The parts a lead may open, grouped by step: [(step title, [(part, in words)])]."""
+def part_choices(definition, prefix=""):
+    """The parts a lead may open, grouped by step: [(step title, [(part, in words)])]; with
+    `prefix` PROPOSAL, those of a full proposal's questionnaire, named so."""
     choices = []
     for step in definition.steps:
         options = [(part(STEP, step.key), _("The whole step: %(step)s") % {"step": step.title})]
@@ -129,16 +176,30 @@ def part_choices(definition):
             for question in step.questions
             if question.role == Role.PARTNERS
         ]
-        choices.append((str(step.title), options))
+        title = str(step.title)
+        if prefix:
+            title = _("Full proposal: %(step)s") % {"step": title}
+        choices.append((title, [(prefix + value, label) for value, label in options]))
     return choices
 
 
 def parts_in_words(definition, parts):
-    """What `parts` open, each in words (a part the questionnaire no longer asks by its name)."""
+    """What `parts` (of `definition`) open, each in words (a part the questionnaire no longer
+    asks by its name)."""
     labels = {
         value: label for _group, options in part_choices(definition) for value, label in options
     }
-    return [labels.get(name, name) for name in parts]
+    return [labels.get(name, name) for name in eoi_parts(parts)]
+
+
+def shown_parts(parts, eoi_definition, proposal_definition=None):
+    """`parts` as the lead's form ticks them: the EOI's, and what is opened in the full
+    proposal (chosen or carried over) when there is one."""
+    shown = eoi_parts(parts)
+    if proposal_definition is not None:
+        opened = proposal_parts(parts, eoi_definition, proposal_definition)
+        shown += [PROPOSAL + name for name in opened]
+    return shown
 
 
 def link_of(user, eoi):
@@ -151,27 +212,31 @@ def link_of(user, eoi):
     return known[user.pk]
 
 
-def editable_keys(eoi, user, definition):
-    """The question keys `user` may change in `eoi`: all for the lead, the opened ones for a
-    co-applicant, none for anyone else."""
+def editable_keys(eoi, user, definition, eoi_definition=None):
+    """The question keys `user` may change in `eoi` (or, given the EOI's questionnaire
+    `eoi_definition`, in its full proposal, whose questionnaire `definition` is): all for the
+    lead, the opened ones for a co-applicant, none for anyone else."""
     if eoi.owner_id == user.pk:
         return {question.key for question in definition.questions}
     link = link_of(user, eoi)
     if link is None:
         return set()
-    keys = opened_questions(definition, link.parts)
-    if question := own_row_question(definition, link.parts):
+    parts = parts_in(link, definition, eoi_definition)
+    keys = opened_questions(definition, parts)
+    if question := own_row_question(definition, parts):
         keys.add(question.key)  # one row of it only: row_limit says which
     return keys
 
 
-def row_limit(eoi, user, definition):
+def row_limit(eoi, user, definition, eoi_definition=None):
     """(the partners question, the invited address) when `user` may change only their own row
     of it; None when they may change it whole, or not at all."""
     if eoi.owner_id == user.pk:
         return None
     link = link_of(user, eoi)
-    question = own_row_question(definition, link.parts) if link else None
+    question = (
+        own_row_question(definition, parts_in(link, definition, eoi_definition)) if link else None
+    )
     return (question, link.email) if question else None
 
 

@@ -167,7 +167,7 @@ def save_step(eoi, actor, version, changed):
     allowed = coapplicants.editable_keys(eoi, actor, definition)
     changed = {key: value for key, value in changed.items() if key in allowed}
     if limit := coapplicants.row_limit(eoi, actor, definition):
-        _own_row_only(eoi, changed, *limit)
+        own_row_only(eoi, changed, *limit)
     if not changed:
         return eoi
     ensure_editable(eoi)
@@ -211,7 +211,7 @@ def save_step(eoi, actor, version, changed):
     return eoi
 
 
-def _own_row_only(eoi, changed, question, email):
+def own_row_only(eoi, changed, question, email):
     """Of the rows a co-applicant sends for `question`, only their own row is taken, written
     into the stored rows (coapplicants.with_own_row): another row changed, added or deleted is
     left as the lead has it."""
@@ -227,15 +227,26 @@ def _own_row_only(eoi, changed, question, email):
         changed[question.key] = rows
 
 
-def _conflict(eoi, actor):
-    """The refusal of a save made on an older version: who saved since, and when."""
+def saved_since_by_another(application, actor):
+    """(who, when) of the save that came between when `actor` is someone else than its author
+    (an EOI or a full proposal, saved on an older version); None when it was `actor` (another
+    tab or window) or nobody known."""
     saved = (
-        ExpressionOfInterest.objects.filter(pk=eoi.pk)
-        .select_related("last_saved_by", "call")
-        .only("updated_at", "last_saved_by__name", "last_saved_by__email", "call__time_zone")
+        type(application)
+        .objects.filter(pk=application.pk)
+        .select_related("last_saved_by")
+        .only("updated_at", "last_saved_by__name", "last_saved_by__email")
         .first()
     )
     if saved is None or saved.last_saved_by is None or saved.last_saved_by.pk == actor.pk:
+        return None
+    return str(saved.last_saved_by), local_moment(saved.updated_at, application.call.zone)
+
+
+def _conflict(eoi, actor):
+    """The refusal of a save made on an older version: who saved since, and when."""
+    other = saved_since_by_another(eoi, actor)
+    if other is None:
         return EditConflict(
             _(
                 "This expression of interest was changed in another tab or window. "
@@ -248,7 +259,7 @@ def _conflict(eoi, actor):
             "page: your changes are not saved. Your text is still below: copy what you need, "
             "then reload the page to see theirs."
         )
-        % {"who": str(saved.last_saved_by), "when": local_moment(saved.updated_at, saved.call.zone)}
+        % {"who": other[0], "when": other[1]}
     )
 
 

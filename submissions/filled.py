@@ -46,6 +46,9 @@ class FilledEoi:
             return None
         return coapplicants.row_limit(self.eoi, user, self.definition())
 
+    def opened_in_words(self, link):
+        return coapplicants.parts_in_words(self.definition(), link.parts)
+
     def save(self, actor, version, changed):
         self.eoi = self.application = domain.save_step(self.eoi, actor, version, changed)
         return self.eoi
@@ -65,8 +68,8 @@ class FilledEoi:
 
 
 class FilledProposal:
-    """A full proposal: the lead applicant's alone (co-applicants read it), with the proposal
-    stage's questionnaire and deadline."""
+    """A full proposal, with the proposal stage's questionnaire and deadline: the lead's, and
+    its co-applicants' where the lead opened parts of it to them; the lead alone submits it."""
 
     kind = "proposal"
     step_view = "submissions:proposal_step"
@@ -94,10 +97,25 @@ class FilledProposal:
         return proposals.missing_items(self.application)
 
     def editable_keys(self, user):
-        return None
+        """None for the lead; for a co-applicant, the keys opened in the proposal (the lead's
+        choice, or the EOI's parts carried over: coapplicants.proposal_parts)."""
+        if self.eoi.owner_id == user.pk:
+            return None
+        return coapplicants.editable_keys(
+            self.eoi, user, self.definition(), answers.edited_in(self.eoi)
+        )
 
     def row_limit(self, user):
-        return None
+        if self.eoi.owner_id == user.pk:
+            return None
+        return coapplicants.row_limit(
+            self.eoi, user, self.definition(), answers.edited_in(self.eoi)
+        )
+
+    def opened_in_words(self, link):
+        definition = self.definition()
+        parts = coapplicants.parts_in(link, definition, answers.edited_in(self.eoi))
+        return coapplicants.parts_in_words(definition, parts)
 
     def save(self, actor, version, changed):
         self.application = proposals.save_step(self.application, actor, version, changed)

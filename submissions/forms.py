@@ -335,7 +335,7 @@ class CallDocumentForm(forms.ModelForm):
 class PartsForm(forms.Form):
     """The parts of the form the lead opens to a co-applicant: whole steps, single questions
     ("step:<key>", "question:<key>", as coapplicants.opened_questions reads them), or their
-    own partner row (coapplicants.OWN_PARTNER_ROW)."""
+    own partner row (coapplicants.OWN_PARTNER_ROW); of the EOI, and of its full proposal."""
 
     parts = forms.MultipleChoiceField(
         label=_("What they may edit"),
@@ -347,9 +347,23 @@ class PartsForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, definition, **kwargs):
+    def __init__(self, *args, definition, proposal_definition=None, **kwargs):
+        """`proposal_definition`: the questionnaire of the EOI's full proposal, when it has
+        one: its parts are offered too (coapplicants.PROPOSAL)."""
         super().__init__(*args, **kwargs)
-        self.fields["parts"].choices = coapplicants.part_choices(definition)
+        self.proposal_definition = proposal_definition
+        choices = coapplicants.part_choices(definition)
+        if proposal_definition is not None:
+            choices += coapplicants.part_choices(proposal_definition, coapplicants.PROPOSAL)
+        self.fields["parts"].choices = choices
+
+    def chosen_parts(self):
+        """The parts ticked, as stored: with a proposal, what is opened in it is the lead's
+        choice from now on, even nothing (coapplicants.PROPOSAL_CHOSEN)."""
+        parts = list(self.cleaned_data["parts"])
+        if self.proposal_definition is not None:
+            parts.append(coapplicants.PROPOSAL_CHOSEN)
+        return parts
 
 
 class InvitationForm(PartsForm):

@@ -41,26 +41,20 @@ def eoi_personal_data(user):
             "partners": [_partner(partner) for partner in eoi.partners.all()],
             "outcomes": _outcomes(eoi),
             # The full proposal an invitation opened, with its answers.
-            "proposals": [
-                {
-                    "reference": proposal.reference,
-                    "status": proposal.status,
-                    "submitted_at": (
-                        proposal.submitted_at.isoformat() if proposal.submitted_at else None
-                    ),
-                    "answers": answers.for_download(proposal),
-                }
-                for proposal in eoi.proposals.all()
-            ],
+            "proposals": [_proposal(proposal) for proposal in eoi.proposals.all()],
         }
         for eoi in eois
     ]
 
 
 def coapplication_personal_data(user):
-    """The EOIs the person co-applies to, with their answers; the revoked links too (the site
-    keeps them), without the answers."""
-    links = CoApplicant.objects.filter(user=user).select_related("eoi__call")
+    """The EOIs the person co-applies to, with their answers and their full proposals; the
+    revoked links too (the site keeps them), without the answers."""
+    links = (
+        CoApplicant.objects.filter(user=user)
+        .select_related("eoi__call")
+        .prefetch_related("eoi__proposals")
+    )
     return [
         {
             "call": link.eoi.call.title,
@@ -74,9 +68,23 @@ def coapplication_personal_data(user):
             # The application as it stands only while they co-apply: revoking ends the access.
             "answers": answers.for_download(link.eoi) if link.revoked_at is None else None,
             "outcomes": _outcomes(link.eoi) if link.revoked_at is None else None,
+            # Its full proposal, which they read (and write where it is opened to them).
+            "proposals": [_proposal(proposal) for proposal in link.eoi.proposals.all()]
+            if link.revoked_at is None
+            else None,
         }
         for link in links
     ]
+
+
+def _proposal(proposal):
+    """A full proposal an invitation opened, with its answers."""
+    return {
+        "reference": proposal.reference,
+        "status": proposal.status,
+        "submitted_at": proposal.submitted_at.isoformat() if proposal.submitted_at else None,
+        "answers": answers.for_download(proposal),
+    }
 
 
 def _outcomes(eoi):

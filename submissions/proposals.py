@@ -19,12 +19,21 @@ from notifications import notify
 from questionnaires import definition as definitions
 from questionnaires import versions
 from questionnaires.answers import is_answered
+from questionnaires.models import Role
 
-from . import domain, lifecycle
-from .answers import stamp_of
-from .domain import EditConflict, Incomplete, MissingItem, missing_answers
+from . import answers as answers_of
+from . import balance, coapplicants, domain, lifecycle, partners
+from .answers import counterpart, stamp_of
+from .domain import (
+    EditConflict,
+    Incomplete,
+    MissingItem,
+    missing_answers,
+    own_row_only,
+    saved_since_by_another,
+)
 from .lifecycle import DomainError
-from .models import ExpressionOfInterest, Proposal, Stage
+from .models import ExpressionOfInterest, Partner, Proposal, Stage
 
 
 class NotEditable(DomainError):
@@ -54,10 +63,8 @@ def prefilled(source, answers, target):
     for question in target.questions:
         if question.is_file:
             continue  # files are uploaded again: a file belongs to one application
-        asked = (question.role and source.with_role(question.role)) or source.by_key.get(
-            question.key
-        )
-        if asked is None or asked.kind != question.kind or asked.key not in answers:
+        asked = counterpart(source, question)
+        if asked is None or asked.key not in answers:
             continue
         value = answers[asked.key]
         if question.is_rows:
@@ -156,11 +163,16 @@ def ensure_editable(proposal, now=None):
 def save_step(proposal, actor, version, changed):
     """Save the changed answers of one step as one new version, refused (EditConflict) when
     the proposal was saved since the page was built, as domain.save_step does for the EOI."""
+    definition = edited_in(proposal)
+    eoi = proposal.eoi
+    # Only what `actor` may edit (coapplicants.editable_keys), as domain.save_step for the EOI.
+    allowed = coapplicants.editable_keys(eoi, actor, definition, answers_of.edited_in(eoi))
+    changed = {key: value for key, value in changed.items() if key in allowed}
+    if limit := coapplicants.row_limit(eoi, actor, definition, answers_of.edited_in(eoi)):
+        own_row_only(proposal, changed, *limit)
     if not changed:
         return proposal
     ensure_editable(proposal)
-    definition = edited_in(proposal)
-    changed = {key: value for key, value in changed.items() if key in definition.by_key}
     answers = {
         key: value for key, value in {**proposal.answers, **changed}.items() if value is not None
     }
@@ -175,12 +187,7 @@ def save_step(proposal, actor, version, changed):
             last_saved_by=actor,
         )
         if not saved:
-            raise EditConflict(
-                _(
-                    "This full proposal was changed in another tab or window. Your text is "
-                    "still below: copy what you need, then reload the page."
-                )
-            )
+            raise _conflict(proposal, actor)
         if proposal.status == Proposal.Status.SUBMITTED:
             trail.record(
                 actor,
@@ -188,8 +195,60 @@ def save_step(proposal, actor, version, changed):
                 proposal.eoi,
                 fields=sorted(changed),
             )
+        elif eoi.owner_id != actor.pk:
+            trail.record(actor, "proposal.edited_by_coapplicant", eoi, fields=sorted(changed))
     proposal.refresh_from_db()
     return proposal
+
+
+def _conflict(proposal, actor):
+    """The refusal of a save made on an older version: who saved since, and when."""
+    other = saved_since_by_another(proposal, actor)
+    if other is None:
+        return EditConflict(
+            _(
+                "This full proposal was changed in another tab or window. Your text is "
+                "still below: copy what you need, then reload the page."
+            )
+        )
+    return EditConflict(
+        _(
+            "%(who)s saved this full proposal at %(when)s, after you opened this page: your "
+            "changes are not saved. Your text is still below: copy what you need, then reload "
+            "the page to see theirs."
+        )
+        % {"who": other[0], "when": other[1]}
+    )
+
+
+def figures(proposal):
+    """The full proposal's balance of power, from its own answers as balance.figures reads an
+    EOI's, with `partners_confirmed`: the partners it names whose row in the EOI confirmed
+    the same (matched by name, as partners.sync matches them). The countries of focus and the
+    lead's country are the EOI's where the proposal does not ask them again. None when the
+    proposal asks no partners: then the EOI's figures stand."""
+    definition = edited_in(proposal)
+    if definition.with_role(Role.PARTNERS) is None:
+        return None
+    eoi = proposal.eoi
+    found = balance.figures(
+        definition,
+        proposal.answers,
+        countries=None if definition.with_role(Role.COUNTRIES) else eoi.countries,
+        lead_country=(
+            None if definition.with_role(Role.ORGANISATION_COUNTRY) else eoi.organisation_country
+        ),
+    )
+    confirmed = {
+        balance.tidy(partner.name).casefold(): partner.answered
+        for partner in eoi.partners.filter(confirmation=Partner.Confirmation.CONFIRMED)
+    }
+    found["partners_confirmed"] = sum(
+        1
+        for row in balance.rows_of(definition, proposal.answers)
+        if confirmed.get(row["name"].casefold()) == partners.confirmed_snapshot(Partner(**row))
+    )
+    return found
 
 
 def remember_step(proposal, slug):
@@ -207,25 +266,33 @@ def missing_items(proposal, definition=None):
 
 def add_attachments(proposal, actor, uploads):
     """Store uploaded files for the proposal's file questions, as the EOI's are stored
-    (domain.store_attachments): the lead's alone, as the rest of the proposal is."""
+    (domain.store_attachments): those `actor` may edit, as for its other answers."""
     if not uploads:
         return []
-    _ensure_lead(proposal, actor)
     ensure_editable(proposal)
-    return domain.store_attachments(proposal, actor, uploads, edited_in(proposal))
+    definition = edited_in(proposal)
+    _ensure_open_to(proposal, actor, definition, set(uploads))
+    return domain.store_attachments(proposal, actor, uploads, definition)
 
 
 def remove_attachment(attachment, actor):
     proposal = attachment.proposal
-    _ensure_lead(proposal, actor)
     ensure_editable(proposal)
+    definition = edited_in(proposal)
+    _ensure_open_to(proposal, actor, definition, {attachment.question})
     domain.delete_attachment(
         proposal,
         attachment,
         actor,
-        edited_in(proposal),
+        definition,
         _("A submitted full proposal keeps its “%(question)s”: upload a new file to replace it."),
     )
+
+
+def _ensure_open_to(proposal, actor, definition, keys):
+    eoi = proposal.eoi
+    if keys - coapplicants.editable_keys(eoi, actor, definition, answers_of.edited_in(eoi)):
+        raise domain.NotAllowed(_("This question is not open to you."))
 
 
 def _ensure_lead(proposal, actor):
@@ -285,6 +352,8 @@ def submit(proposal, actor, declarations, now=None):
             .select_related("eoi__call", "eoi__owner", "stage")
             .get(pk=proposal.pk)
         )
+        if proposal.eoi.owner_id != actor.pk:
+            raise NotEditable(_("Only the lead applicant submits the full proposal."))
         if proposal.status != Proposal.Status.DRAFT:
             raise NotEditable(_("This full proposal is submitted already."))
         if proposal.eoi.status != ExpressionOfInterest.Status.INVITED:

@@ -66,6 +66,18 @@ def is_proposal_coapplicant(user, proposal):
 
 
 @rules.predicate
+def has_opened_proposal_parts(user, proposal):
+    """A co-applicant the lead opened at least one question of the full proposal to (chosen,
+    or carried over from the EOI's parts: coapplicants.proposal_parts)."""
+    link = coapplicants.link_of(user, proposal.eoi) if proposal is not None else None
+    return link is not None and bool(
+        coapplicants.editable_keys(
+            proposal.eoi, user, proposals.edited_in(proposal), answers.edited_in(proposal.eoi)
+        )
+    )
+
+
+@rules.predicate
 def is_proposal_open(user, proposal):
     return proposals.is_editable(proposal)
 
@@ -89,12 +101,20 @@ rules.add_perm("submissions.share_messages", is_secretariat)
 # The applicant asks the partners to confirm, from a draft or a submitted EOI before the deadline.
 rules.add_perm("submissions.ask_partners", is_owner & is_before_deadline)
 rules.add_perm("submissions.answer_as_partner", is_partner_contact)
-# The full proposal: the lead writes it; the co-applicants and the Secretariat read it.
+# The full proposal: the lead writes and submits it, the co-applicants write the parts the lead
+# opened to them (as in the EOI); they and the Secretariat read it.
 rules.add_perm(
     "submissions.view_proposal", is_proposal_owner | is_proposal_coapplicant | is_secretariat
 )
 rules.add_perm("submissions.fill_in_proposal", is_proposal_owner)
-rules.add_perm("submissions.edit_proposal", is_proposal_owner & is_proposal_open)
+rules.add_perm(
+    "submissions.fill_in_proposal_parts",
+    is_proposal_owner | (is_proposal_coapplicant & has_opened_proposal_parts),
+)
+rules.add_perm(
+    "submissions.edit_proposal",
+    (is_proposal_owner | has_opened_proposal_parts) & is_proposal_open,
+)
 # Withdrawing it takes the application out of the call (proposals.withdraw): the lead only,
 # while it is open to them.
 rules.add_perm("submissions.withdraw_proposal", is_proposal_owner & is_proposal_open)

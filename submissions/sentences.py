@@ -271,3 +271,11 @@ def proposal_edited(who, entry):
 @says("proposal.withdrawn")
 def proposal_withdrawn(who, entry):
     return _("%(who)s withdrew the full proposal, and with it the application.") % {"who": who}
+
+
+@says("proposal.edited_by_coapplicant")
+def proposal_edited_by_coapplicant(who, entry):
+    return _("%(who)s, a co-applicant, changed the full proposal: %(fields)s.") % {
+        "who": who,
+        "fields": listed(entry.details.get("fields") or ()),
+    }

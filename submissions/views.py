@@ -110,7 +110,9 @@ def dashboard(request):
         eoi.deadline = lifecycle.deadline_for(eoi)
         eoi.is_lead = eoi.owner_id == request.user.pk
         # A co-applicant edits where the lead opened questions to them (annotated: no query).
-        eoi.editable = domain.is_editable(eoi) and (eoi.is_lead or bool(eoi.opened_parts))
+        eoi.editable = domain.is_editable(eoi) and (
+            eoi.is_lead or bool(coapplicants.eoi_parts(eoi.opened_parts or []))
+        )
     # Whoever a lead applicant names as a partner, with this person's address, answers here.
     to_confirm = partners.for_user(request.user).exists()
     return render(request, "submissions/dashboard.html", {"eois": eois, "to_confirm": to_confirm})
@@ -153,23 +155,22 @@ def step_context(request, filled, step, missing=None, problem_here=False, **extr
         "next_step": steps[index + 1] if index + 1 < len(steps) else None,
         "deadline": filled.deadline(),
         "documents": filled.documents(step.asks) if step.asks else (),
-        # Co-applicants write only the EOI; the proposal is the lead's.
-        "coapplying": coapplying(request, filled.eoi) if filled.kind == "eoi" else None,
+        "coapplying": coapplying(request, filled),
         **extra,
     }
 
 
-def coapplying(request, eoi):
-    """For a co-applicant, whose application this is and what they may edit in words; None
-    for the lead."""
+def coapplying(request, filled):
+    """For a co-applicant, whose application this is and what they may edit in it (the EOI or
+    its full proposal) in words; None for the lead."""
+    eoi = filled.eoi
     if eoi.owner_id == request.user.pk:
         return None
     link = coapplicants.link_of(request.user, eoi)
-    parts = link.parts if link else []
     return {
         "lead": eoi.owner.name or eoi.owner.email,
         "organisation": eoi.organisation_name,
-        "opened": coapplicants.parts_in_words(answers.edited_in(eoi), parts),
+        "opened": filled.opened_in_words(link) if link else [],
     }
 
 
@@ -638,12 +639,14 @@ def coapplicants_page(request, uuid):
     the form to invite one more."""
     eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
     definition = answers.edited_in(eoi)
-    form = InvitationForm(request.POST or None, definition=definition)
+    proposal = proposal_of(eoi)
+    in_proposal = proposals.edited_in(proposal) if proposal else None
+    form = InvitationForm(
+        request.POST or None, definition=definition, proposal_definition=in_proposal
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            coapplicants.invite(
-                eoi, request.user, form.cleaned_data["email"], form.cleaned_data["parts"]
-            )
+            coapplicants.invite(eoi, request.user, form.cleaned_data["email"], form.chosen_parts())
         except domain.DomainError as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -655,11 +658,15 @@ def coapplicants_page(request, uuid):
     people = list(eoi.coapplicants.live().select_related("user"))
     for person in people:
         person.opened = coapplicants.parts_in_words(definition, person.parts)
+        if proposal is not None:
+            person.opened_in_proposal = coapplicants.parts_in_words(
+                in_proposal, coapplicants.proposal_parts(person.parts, definition, in_proposal)
+            )
         person.expired = person.accepted_at is None and coapplicants.is_expired(person)
     return render(
         request,
         "submissions/eoi_coapplicants.html",
-        {"eoi": eoi, "call": eoi.call, "people": people, "form": form},
+        {"eoi": eoi, "call": eoi.call, "people": people, "form": form, "proposal": proposal},
     )
 
 
@@ -668,11 +675,17 @@ def coapplicant_parts(request, uuid, pk):
     """The lead changes what a co-applicant (or an invitee) may edit."""
     eoi = eoi_or_404(request.user, uuid, "submissions.manage_coapplicants")
     person = get_object_or_404(eoi.coapplicants.live(), pk=pk)
+    definition = answers.edited_in(eoi)
+    proposal = proposal_of(eoi)
+    in_proposal = proposals.edited_in(proposal) if proposal else None
     form = PartsForm(
-        request.POST or None, initial={"parts": person.parts}, definition=answers.edited_in(eoi)
+        request.POST or None,
+        initial={"parts": coapplicants.shown_parts(person.parts, definition, in_proposal)},
+        definition=definition,
+        proposal_definition=in_proposal,
     )
     if request.method == "POST" and form.is_valid():
-        coapplicants.set_parts(person, request.user, form.cleaned_data["parts"])
+        coapplicants.set_parts(person, request.user, form.chosen_parts())
         messages.success(request, _("What %(email)s may edit is saved.") % {"email": person.email})
         return redirect("submissions:coapplicants", uuid=eoi.uuid)
     return render(
@@ -737,26 +750,27 @@ def proposal_detail(request, uuid):
             "withdrawable": can(request.user, "submissions.withdraw_proposal", proposal),
             "deadline": proposals.deadline_for(proposal),
             "answers": proposal.readable_answers(),
+            "figures": proposals.figures(proposal),
         },
     )
 
 
 @login_required
 def proposal_continue(request, uuid):
-    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal_parts")
     return continue_filling(request, FilledProposal(proposal), proposal.last_step)
 
 
 @login_required
 def proposal_step(request, uuid, step):
-    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal_parts")
     return fill_step(request, FilledProposal(proposal), step)
 
 
 @login_required
 @require_POST
 def proposal_autosave(request, uuid, step):
-    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal")
+    proposal = proposal_or_404(request.user, uuid, "submissions.fill_in_proposal_parts")
     return autosave(request, FilledProposal(proposal), step)
 
 

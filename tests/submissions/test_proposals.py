@@ -219,7 +219,7 @@ def test_the_applicant_sees_the_invitation_on_the_dashboard_and_the_eoi_page(
     assert continued["Location"] == step_url(eoi, "recap")
 
 
-def test_a_coapplicant_and_the_secretariat_read_it_and_do_not_write_it(client):
+def test_a_coapplicant_and_the_secretariat_read_it_and_write_only_what_is_opened(client):
     from submissions import coapplicants
     from tests.submissions.proposal_helpers import secretariat_member
 
@@ -238,6 +238,12 @@ def test_a_coapplicant_and_the_secretariat_read_it_and_do_not_write_it(client):
         )
         assert client.get(reverse("submissions:proposal_print", args=[eoi.uuid])).status_code == 200
         assert client.get(step_url(eoi, "description")).status_code == 404
+    # The EOI's "project" step opened to the co-applicant asks the summary and the countries,
+    # which the proposal's recap asks again: those carry over (test_proposal_coapplicants).
+    client.force_login(partner)
+    assert client.get(step_url(eoi, "recap")).status_code == 200
+    client.force_login(staff)
+    assert client.get(step_url(eoi, "recap")).status_code == 404
 
 
 def test_another_applicants_proposal_is_a_404(client):
