@@ -16,6 +16,7 @@ from audit import wording
 from audit.models import AuditEntry
 from review.models import Assignment
 from submissions import coapplicants, proposals
+from submissions.domain import NotAllowed
 from submissions.models import Attachment, Proposal, Stage
 from tests.factories import ApplicantFactory, EOIFactory, give_role
 from tests.files import attach, attach_budget, budget_pdf, pdf_bytes, upload
@@ -272,3 +273,30 @@ def test_a_file_question_of_the_eoi_is_not_filled_from_the_proposal(applicant_cl
     eoi_page = applicant_client.get(eoi.get_absolute_url()).content.decode()
     assert "eoi-budget.pdf" in eoi_page
     assert "statutes.pdf" not in eoi_page
+
+
+def test_a_coapplicant_adds_and_removes_files_only_where_the_proposal_is_opened_to_them(
+    client, proposal, applicant
+):
+    opened, closed = ApplicantFactory(), ApplicantFactory()
+    for person, parts in (
+        (opened, coapplicants.as_proposal_parts(["step:documents"])),
+        (closed, coapplicants.as_proposal_parts(["step:recap"])),
+    ):
+        link = coapplicants.invite(proposal.eoi, applicant, person.email, parts)
+        coapplicants.accept(link, person)
+
+    client.force_login(closed)
+    attach_to(client, proposal, accounts=budget_pdf("2023.pdf"))
+    assert not Attachment.objects.exists()
+
+    client.force_login(opened)
+    attach_to(client, proposal, accounts=budget_pdf("2023.pdf"))
+    attachment = Attachment.objects.get()
+    assert attachment.proposal == proposal
+
+    with pytest.raises(NotAllowed):
+        proposals.remove_attachment(attachment, closed)
+    client.force_login(opened)
+    client.post(delete_url(attachment))
+    assert not Attachment.objects.exists()
