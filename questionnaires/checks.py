@@ -54,6 +54,11 @@ class NamedCheck:
     def summary(self, question, rows):
         return None
 
+    def spending(self, question, rows):
+        """{who spends: euros} over the rows, the lead under "", where the check reads who
+        spends the budget; None where it does not."""
+        return None
+
 
 REGISTRY = {}
 
@@ -89,6 +94,11 @@ def problems(question, rows):
 def summary(question, rows):
     check = named(question.named_check)
     return check.summary(question, rows) if check and rows else None
+
+
+def spending(question, rows):
+    check = named(question.named_check)
+    return check.spending(question, rows or []) if check else None
 
 
 def _amount(value):
@@ -194,20 +204,24 @@ class KmfBudget(NamedCheck):
             )
         return found
 
-    def summary(self, question, rows):
+    def spending(self, question, rows):
+        """Each partner's lines together (names matched capitals and spaces aside, the first
+        spelling kept), the lead's under ""."""
         spent = {}
         names = {}
         for _number, _kind, amount, partner in self._lines(question, rows):
-            key = partner.casefold()
-            names.setdefault(key, partner)
-            spent[key] = spent.get(key, Decimal(0)) + amount
+            name = names.setdefault(partner.casefold(), partner)
+            spent[name] = spent.get(name, Decimal(0)) + amount
+        return spent
+
+    def summary(self, question, rows):
+        spent = self.spending(question, rows)
         total = sum(spent.values(), Decimal(0))
         if total <= 0:
             return None
         lead = spent.pop("", None)
         shares = [
-            Share(names[key], euros(amount, 2), _percent(amount, total))
-            for key, amount in spent.items()
+            Share(name, euros(amount, 2), _percent(amount, total)) for name, amount in spent.items()
         ]
         if lead is not None:
             shares.insert(0, Share(_("Lead organisation"), euros(lead, 2), _percent(lead, total)))

@@ -100,3 +100,32 @@ def figures(definition, answers, countries=None, lead_country=None):
         "lead_is_local": lead_is_local,
         "partners_named": len(partners),
     }
+
+
+def figures_from_spending(spent, partners, countries, lead_country):
+    """The figures of an application that names no partners but says who spends each line of
+    its budget (`spent`, checks.spending: {name: euros}, the lead under ""), each spender's
+    country read from `partners` (the EOI's, matched by name): local_share is the share of
+    the euros spent by organisations based in the countries of focus (a spender the EOI does
+    not name counts as based elsewhere); partners_named, the partners who spend."""
+    focus = {str(code) for code in countries or ()}
+    lead_country = str(lead_country or "")
+    lead_is_local = (lead_country in focus) if focus and lead_country else None
+    country_of = {tidy(partner.name).casefold(): str(partner.country) for partner in partners}
+    total = sum(spent.values(), Decimal(0))
+    local_share = None
+    if focus and total > 0:
+        local = sum(
+            (
+                amount
+                for name, amount in spent.items()
+                if (lead_is_local if not name else country_of.get(name.casefold()) in focus)
+            ),
+            Decimal(0),
+        )
+        local_share = (local * HUNDRED / total).quantize(Decimal("0.01"))
+    return {
+        "local_share": local_share,
+        "lead_is_local": lead_is_local,
+        "partners_named": sum(1 for name in spent if name),
+    }

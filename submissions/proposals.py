@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from audit import trail
 from core.timezones import local_moment
 from notifications import notify
+from questionnaires import checks, versions
 from questionnaires import definition as definitions
-from questionnaires import versions
 from questionnaires.answers import is_answered
 from questionnaires.models import Role
 
@@ -228,9 +228,9 @@ def figures(proposal):
     lead's country are the EOI's where the proposal does not ask them again. None when the
     proposal asks no partners: then the EOI's figures stand."""
     definition = edited_in(proposal)
-    if definition.with_role(Role.PARTNERS) is None:
-        return None
     eoi = proposal.eoi
+    if definition.with_role(Role.PARTNERS) is None:
+        return _figures_from_budget_lines(proposal, definition)
     found = balance.figures(
         definition,
         proposal.answers,
@@ -248,6 +248,34 @@ def figures(proposal):
         for row in balance.rows_of(definition, proposal.answers)
         if confirmed.get(row["name"].casefold()) == partners.confirmed_snapshot(Partner(**row))
     )
+    return found
+
+
+def _figures_from_budget_lines(proposal, definition):
+    """A proposal that does not name its partners again (the 2021 one) still says who spends
+    each budget line: its figures from those lines (balance.figures_from_spending), each
+    spender's country and confirmation the EOI's partner of that name's. None without such
+    lines: then the EOI's figures stand."""
+    spent = next(
+        (
+            found
+            for question in definition.questions
+            if (found := checks.spending(question, proposal.answers.get(question.key))) is not None
+        ),
+        None,
+    )
+    if not spent:
+        return None
+    eoi = proposal.eoi
+    named = list(eoi.partners.all())
+    found = balance.figures_from_spending(spent, named, eoi.countries, eoi.organisation_country)
+    confirmed = {
+        balance.tidy(partner.name).casefold()
+        for partner in named
+        if partner.confirmation == Partner.Confirmation.CONFIRMED
+    }
+    found["partners_confirmed"] = sum(1 for name in spent if name and name.casefold() in confirmed)
+    found["from_budget_lines"] = True
     return found
 
 

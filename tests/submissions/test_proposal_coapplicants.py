@@ -321,6 +321,38 @@ def test_a_proposal_that_does_not_ask_the_partners_again_says_the_eois_figures_s
     assert "the expression of interest’s figures stand" in page.content.decode()
 
 
+def line(category, amount, partner=""):
+    return {"category": category, "description": "A cost", "partner": partner, "amount": amount}
+
+
+def test_a_proposal_naming_no_partners_takes_its_figures_from_who_spends_its_budget_lines():
+    eoi, _awa, proposal = invited([], partners=False)
+    Partner.objects.filter(eoi=eoi, name="Voix des Femmes").update(
+        confirmation=Partner.Confirmation.CONFIRMED
+    )
+    lines = [
+        line("travel", "5000.00"),
+        # The EOI's partner whatever the capitals and spaces; a spender it does not name
+        # counts as based elsewhere.
+        line("events", "2000.00", "voix des  FEMMES"),
+        line("research", "1000.00", "Voix des Femmes"),
+        line("research", "1500.00", "Université de Paris"),
+        line("publication", "500.00", "A printer"),
+    ]
+    proposal = proposals.save_step(proposal, eoi.owner, proposal.version, {"budget_lines": lines})
+
+    found = proposals.figures(proposal)
+    # The lead (in Mali) 5,000 and Voix des Femmes (in Mali) 3,000 of 10,000.
+    assert found["local_share"] == Decimal("80.00")
+    assert found["lead_is_local"] is True
+    assert found["partners_named"] == 3
+    assert found["partners_confirmed"] == 1
+    page = client_of(eoi.owner).get(reverse("submissions:proposal_detail", args=[eoi.uuid]))
+    section = page.content.decode()[page.content.decode().index('id="proposal-figures"') :]
+    assert "80&nbsp;%" in section
+    assert "who spends each line" in section
+
+
 # Data download
 
 
