@@ -158,7 +158,7 @@ def other_reviews(eoi, reviewer):
         "criterion__position", "criterion__pk"
     )
     return (
-        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED)
+        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED, stage=None)
         .exclude(reviewer=reviewer)
         .select_related("reviewer")
         .prefetch_related(Prefetch("scores", queryset=scores))
@@ -602,7 +602,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "call": eoi.call,
             "reviews": reviews,
             "score_rows": score_rows,
-            "assignments": eoi.assignments.select_related("reviewer"),
+            "assignments": eoi.assignments.filter(stage=None).select_related("reviewer"),
             "partners": partners_of(eoi),
             "coapplicants": coapplicants_of(eoi),
             "decision": decision,
