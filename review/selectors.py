@@ -14,9 +14,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
 from django.utils import formats, timezone
 from django_countries import countries
 
+from core.permissions import can
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
@@ -420,3 +422,18 @@ def call_proposals(call):
         .defer("answers", "eoi__answers")
         .order_by("eoi__reference", "pk")
     )
+
+
+def proposal_under_review_or_404(user, uuid, stage_pk, permission):
+    """The proposal of the EOI `uuid` in the stage `stage_pk` if `user` may review it this way
+    (review/rules.py); a 404 otherwise, so nobody learns it exists."""
+    proposal = (
+        Proposal.objects.select_related(
+            "eoi__call__questionnaire", "eoi__questionnaire", "eoi__owner", "stage", "questionnaire"
+        )
+        .filter(eoi__uuid=uuid, stage_id=stage_pk)
+        .first()
+    )
+    if proposal is None or not can(user, permission, proposal):
+        raise Http404
+    return proposal

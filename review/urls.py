@@ -24,6 +24,12 @@ urlpatterns = [
     path("expertise/", views.expertise, name="expertise"),
     path("eois/<uuid:uuid>/", views.review_eoi, name="review_eoi"),
     path("eois/<uuid:uuid>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path("eois/<uuid:uuid>/stages/<int:stage>/", views.review_proposal, name="review_proposal"),
+    path(
+        "eois/<uuid:uuid>/stages/<int:stage>/conflict/",
+        views.declare_proposal_conflict,
+        name="declare_proposal_conflict",
+    ),
     path("calls/<slug:slug>/", views.dashboard, name="dashboard"),
     path("calls/<slug:slug>/eois/", views.eoi_list, name="eoi_list"),
     path("calls/<slug:slug>/reviews/", views.review_list, name="review_list"),

@@ -23,7 +23,7 @@ from submissions.answers import named_organisations
 from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
-from submissions.models import Call
+from submissions.models import Call, Proposal
 from submissions.selectors import (
     coapplicants_of,
     eoi_answers,
@@ -54,7 +54,7 @@ from .models import (
     SavedView,
     Score,
     current_decision,
-    eoi_rubric,
+    rubric_of,
 )
 from .selectors import (
     call_assignments,
@@ -62,6 +62,7 @@ from .selectors import (
     call_reviews,
     intake,
     outbox_mails,
+    proposal_under_review_or_404,
     reviewer_assignments,
     scores_by_criterion,
     secretariat_eois,
@@ -110,15 +111,48 @@ def expertise(request):
     return render(request, "review/expertise.html", {"form": form})
 
 
-def conflict_check(request, eoi, assignment, form=None):
-    """What a reviewer sees of an EOI before declaring whether they have a conflict of
-    interest: its title, its organisations and its countries, names included even when the
-    review is blind (nobody can tell a conflict without them)."""
+class Reviewed:
+    """What a reviewer's page reviews: an EOI in its own round, or a submitted proposal in its
+    stage's round (its answers, read-only, and the stage's rubric). One set of views serves
+    both, as submissions.filled does for the applicant's forms."""
+
+    def __init__(self, subject):
+        self.subject = subject
+        self.is_proposal = isinstance(subject, Proposal)
+        self.eoi = subject.eoi if self.is_proposal else subject
+        self.stage = subject.stage if self.is_proposal else None
+        self.read_permission = "review.read_proposal" if self.is_proposal else "review.read_eoi"
+        args = [self.eoi.uuid, self.stage.pk] if self.is_proposal else [self.eoi.uuid]
+        self.page_url = reverse(
+            "review:review_proposal" if self.is_proposal else "review:review_eoi", args=args
+        )
+        self.declare_url = reverse(
+            "review:declare_proposal_conflict" if self.is_proposal else "review:declare_conflict",
+            args=args,
+        )
+        # The proposal's reference is the EOI's with "-P".
+        self.reference = subject.reference
+
+    def assignment_or_404(self, user):
+        return get_object_or_404(
+            Assignment, eoi=self.eoi, reviewer=user, released_at=None, stage=self.stage
+        )
+
+    def answers(self):
+        return self.subject.readable_answers() if self.is_proposal else eoi_answers(self.eoi)
+
+
+def conflict_check(request, reviewed, assignment, form=None):
+    """What a reviewer sees of an EOI (or of the EOI of a proposal) before declaring whether
+    they have a conflict of interest: its title, its organisations and its countries, names
+    included even when the review is blind (nobody can tell a conflict without them)."""
+    eoi = reviewed.eoi
     return render(
         request,
         "review/conflict_check.html",
         {
             "eoi": eoi,
+            "reviewed": reviewed,
             "call": eoi.call,
             "assignment": assignment,
             # A partner that asked not to be named is "a partner based in" its country here too.
@@ -168,18 +202,33 @@ def other_reviews(eoi, reviewer):
 
 @login_required
 def review_eoi(request, uuid):
-    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
-    if not can(request.user, "review.read_eoi", eoi):
-        return conflict_check(request, eoi, assignment)
-    discussing = can(request.user, "review.discuss_eoi", eoi)
+    return review_page(request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi")))
+
+
+@login_required
+def review_proposal(request, uuid, stage):
+    """The reviewer's page of a submitted proposal: the conflict declaration first, then its
+    answers and the stage's rubric, as for the EOI."""
+    proposal = proposal_under_review_or_404(request.user, uuid, stage, "review.review_proposal")
+    return review_page(request, Reviewed(proposal))
+
+
+def review_page(request, reviewed):
+    eoi = reviewed.eoi
+    assignment = reviewed.assignment_or_404(request.user)
+    if not can(request.user, reviewed.read_permission, reviewed.subject):
+        return conflict_check(request, reviewed, assignment)
+    # The discussion is the EOI round's.
+    discussing = not reviewed.is_proposal and can(request.user, "review.discuss_eoi", eoi)
     comment, posted = comment_form(request, eoi, discussing)
     if posted:
-        return redirect(reverse("review:review_eoi", args=[eoi.uuid]) + "#discussion")
+        return redirect(reviewed.page_url + "#discussion")
     review = (
-        Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
+        Review.objects.filter(eoi=eoi, reviewer=request.user, stage=reviewed.stage)
+        .prefetch_related("scores")
+        .first()
     )
-    criteria = list(eoi_rubric(eoi.call))
+    criteria = list(rubric_of(eoi.call, reviewed.stage))
     form = ReviewForm(
         None if commenting(request) else (request.POST or None),
         criteria=criteria,
@@ -202,25 +251,27 @@ def review_eoi(request, uuid):
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Your review is saved."))
-            return redirect("review:review_eoi", uuid=eoi.uuid)
+            return redirect(reviewed.page_url)
     return render(
         request,
         "review/review_eoi.html",
         {
             "eoi": eoi,
+            "reviewed": reviewed,
             "call": eoi.call,
             "assignment": assignment,
             "review": review,
             "form": form,
             "blind": eoi.call.blind_review,
-            "answers": eoi_answers(eoi),
-            "partners": partners_of(eoi),
+            "answers": reviewed.answers(),
+            # The EOI's partners and messages are beside the EOI's answers, not the proposal's.
+            "partners": None if reviewed.is_proposal else partners_of(eoi),
             "others": other_reviews(eoi, request.user) if discussing else None,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
             # Read-only, and only once the Secretariat shares it.
             "thread": thread_of(eoi)
-            if can(request.user, "submissions.read_messages", eoi)
+            if not reviewed.is_proposal and can(request.user, "submissions.read_messages", eoi)
             else None,
         },
     )
@@ -229,16 +280,29 @@ def review_eoi(request, uuid):
 @login_required
 def declare_conflict(request, uuid):
     """The reviewer's declaration: "no conflict" opens the EOI, "conflict" releases it."""
-    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
-    declared = can(request.user, "review.read_eoi", eoi)
+    return declaration_page(
+        request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi"))
+    )
+
+
+@login_required
+def declare_proposal_conflict(request, uuid, stage):
+    """The same declaration for a proposal: a conflict is with its EOI, and holds for both."""
+    proposal = proposal_under_review_or_404(request.user, uuid, stage, "review.review_proposal")
+    return declaration_page(request, Reviewed(proposal))
+
+
+def declaration_page(request, reviewed):
+    eoi = reviewed.eoi
+    assignment = reviewed.assignment_or_404(request.user)
+    declared = can(request.user, reviewed.read_permission, reviewed.subject)
     form = ConflictForm(request.POST or None, after_reading=declared)
     if request.method == "POST" and form.is_valid():
         declaration = request.POST.get("declaration")
         if declaration == Assignment.Declaration.NO_CONFLICT:
             if not declared:
                 domain.declare_no_conflict(assignment, request.user)
-            return redirect("review:review_eoi", uuid=eoi.uuid)
+            return redirect(reviewed.page_url)
         if declaration == Assignment.Declaration.CONFLICT:
             domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
             messages.success(
@@ -247,9 +311,11 @@ def declare_conflict(request, uuid):
             return redirect("review:assignments")
         form.add_error(None, _("Choose whether you have a conflict of interest."))
     if not declared:
-        return conflict_check(request, eoi, assignment, form)
+        return conflict_check(request, reviewed, assignment, form)
     # Only the reference: a reviewer with a conflict should not read the content.
-    return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
+    return render(
+        request, "review/conflict.html", {"eoi": eoi, "reviewed": reviewed, "form": form}
+    )
 
 
 # A bulk action applies to EOIs ticked on one page of the list, which shows 50.

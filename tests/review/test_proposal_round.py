@@ -13,6 +13,7 @@ Normalised: P1 (1.2247 + 1)/2 = 1.1124; P2 (0 − 1)/2 = −0.5; P3 −1.2247. R
 """
 
 import pytest
+from django.urls import reverse
 
 from review import domain
 from review.models import Assignment, EOIScore, Review, StageScore
@@ -154,3 +155,95 @@ def test_assignment_in_the_proposal_round_is_audited(make_proposal, make_reviewe
 
     entry = AuditEntry.objects.filter(action="review.assigned").get()
     assert entry.details == {"reviewer": reviewer.email, "stage": "proposal"}
+
+
+@pytest.fixture
+def assigned(make_proposal, make_reviewer, secretariat):
+    """A submitted proposal assigned to a reviewer in its stage's round."""
+    proposal, reviewer = make_proposal(), make_reviewer()
+    domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+    return proposal, reviewer
+
+
+def page_of(proposal, name="review:review_proposal"):
+    return reverse(name, args=[proposal.eoi.uuid, proposal.stage_id])
+
+
+def test_the_reviewer_declares_no_conflict_first_then_scores_the_proposal_on_its_rubric(
+    client, assigned
+):
+    proposal, reviewer = assigned
+    plan, budget = proposal.stage.criteria.order_by("position")
+    client.force_login(reviewer)
+    url = page_of(proposal)
+
+    first = client.get(url).content.decode()
+    assert "any conflict of interest?" in first
+    assert "Forums in Mopti decide" not in first  # the answers wait for the declaration
+    declared = client.post(
+        page_of(proposal, "review:declare_proposal_conflict"), {"declaration": "no_conflict"}
+    )
+    assert declared.url == url
+    page = client.get(url).content.decode()
+    assert "Forums in Mopti decide" in page  # the proposal's answers, read-only
+    assert 'data-weight="70"' in page and "Plan (70%)" in page
+    assert "Relevance" not in page  # not the EOI's rubric
+    response = client.post(
+        url,
+        {
+            f"score_{plan.pk}": "5",
+            f"score_{budget.pk}": "3",
+            "recommendation": "invite",
+            "internal_comment": "",
+            "applicant_feedback": "",
+            "submit": "",
+        },
+    )
+
+    assert response.status_code == 302
+    review = Review.objects.get(reviewer=reviewer)
+    assert (review.stage_id, review.status, float(review.total)) == (
+        proposal.stage_id,
+        Review.Status.SUBMITTED,
+        85,  # 70·4/4 + 30·2/4
+    )
+    assert StageScore.objects.get(eoi=proposal.eoi).mean == 85
+    assert not EOIScore.objects.exists()
+    listed = client.get(reverse("review:assignments")).content.decode()
+    assert url in listed and f"{proposal.eoi.reference}-P" in listed
+
+
+def test_a_conflict_declared_on_the_proposal_releases_it_and_holds_for_the_eoi(client, assigned):
+    from review.models import Conflict
+
+    proposal, reviewer = assigned
+    client.force_login(reviewer)
+
+    client.post(
+        page_of(proposal, "review:declare_proposal_conflict"),
+        {"reason": "I advise its lead", "declaration": "conflict"},
+    )
+
+    assert Conflict.objects.filter(eoi=proposal.eoi, reviewer=reviewer).exists()
+    assert Assignment.objects.get(reviewer=reviewer).release_reason == "conflict"
+    assert client.get(page_of(proposal)).status_code == 404
+
+
+def test_another_reviewers_proposal_and_a_draft_are_no_page(
+    client, assigned, make_proposal, make_reviewer, secretariat
+):
+    proposal, _reviewer = assigned
+    draft = make_proposal(submit=False)
+    # Assigned by hand: assign() refuses a draft (test above), the page must refuse it too.
+    someone = make_reviewer()
+    Assignment.objects.create(
+        eoi=draft.eoi, reviewer=someone, stage=draft.stage, due_at=proposal.submitted_at
+    )
+    client.force_login(someone)
+
+    assert client.get(page_of(proposal)).status_code == 404
+    assert client.get(page_of(proposal, "review:declare_proposal_conflict")).status_code == 404
+    assert client.get(page_of(draft)).status_code == 404
+    # Assigned to the EOI round only: the proposal is not theirs either.
+    Assignment.objects.create(eoi=proposal.eoi, reviewer=someone, due_at=proposal.submitted_at)
+    assert client.get(page_of(proposal)).status_code == 404
