@@ -348,6 +348,24 @@ def assign(eois, reviewer, actor, due_at=None, stage=None):
     return created
 
 
+def assign_proposals(proposals, reviewer, actor, due_at=None):
+    """Ask `reviewer` to review these full proposals (ticked on the list), all or none: each
+    in its stage's round, by assign() given the stage."""
+    by_stage = {}
+    for proposal in proposals:
+        by_stage.setdefault(proposal.stage, []).append(proposal.eoi)
+    created = []
+    with transaction.atomic():
+        for stage, eois in by_stage.items():
+            if not stage.reviewed:
+                raise DomainError(
+                    _("The %(stage)s stage is not reviewed: nobody is assigned to its proposals.")
+                    % {"stage": str(stage.get_kind_display()).lower()}
+                )
+            created += assign(eois, reviewer, actor, due_at, stage=stage)
+    return created
+
+
 class Match:
     """How a proposed reviewer knows an EOI: one of its challenges, one of its countries, or
     neither (then they were chosen for their load alone)."""
@@ -849,3 +867,19 @@ def remind_reviewers(now=None):
         with transaction.atomic():
             notify.reviews_due(reviewer, call, theirs)
     return len(batches)
+
+
+def save_board_meeting(meeting, actor):
+    """Record a Review Board meeting on a stage's ranking, or a change to its notes."""
+    new = meeting.pk is None
+    with transaction.atomic():
+        meeting.recorded_by = actor
+        meeting.save()
+        trail.record(
+            actor,
+            "review.board_meeting_recorded" if new else "review.board_meeting_changed",
+            meeting,
+            stage=meeting.stage.kind,
+            held_on=meeting.held_on.isoformat(),
+        )
+    return meeting

@@ -25,7 +25,7 @@ from submissions import answers
 from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
-from .models import Assignment, Decision, Review, eoi_rubric
+from .models import Assignment, Decision, Review, StageScore, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -437,3 +437,27 @@ def proposal_under_review_or_404(user, uuid, stage_pk, permission):
     if proposal is None or not can(user, permission, proposal):
         raise Http404
     return proposal
+
+
+def board_ranking(stage):
+    """The stage's submitted proposals for its Review Board, best first: each with `figures`
+    (its StageScore in the stage's round, or None before any review) and its EOI's figures
+    (`eoi.score`, or None) beside. Unscored proposals come last, by reference. Two queries,
+    however many proposals."""
+    proposals = list(
+        Proposal.objects.filter(stage=stage, status=Proposal.Status.SUBMITTED)
+        .select_related("eoi__score")
+        .defer("answers", "eoi__answers")
+    )
+    figures = {score.eoi_id: score for score in StageScore.objects.filter(stage=stage)}
+    for proposal in proposals:
+        proposal.figures = figures.get(proposal.eoi_id)
+        proposal.eoi_figures = getattr(proposal.eoi, "score", None)
+    return sorted(
+        proposals,
+        key=lambda p: (
+            p.figures is None,
+            p.figures.rank if p.figures else 0,
+            p.reference or "",
+        ),
+    )

@@ -37,9 +37,21 @@ urlpatterns = [
     path("calls/<slug:slug>/proposals/", views.proposal_list, name="proposal_list"),
     path("calls/<slug:slug>/eois/actions/", views.bulk_action, name="bulk_action"),
     path("calls/<slug:slug>/eois/views/<int:pk>/delete/", views.delete_view, name="delete_view"),
+    path("calls/<slug:slug>/stages/<int:pk>/board/", views.board, name="board"),
+    path(
+        "calls/<slug:slug>/stages/<int:pk>/board/meetings/<int:meeting>/",
+        views.board_meeting,
+        name="board_meeting",
+    ),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/views/<int:pk>/delete/", views.delete_outbox_view, name="delete_outbox_view"),
     path("calls/<slug:slug>/auto-assign/", views.auto_assign, name="auto_assign"),
+    path("calls/<slug:slug>/proposals/assign/", views.assign_proposals, name="assign_proposals"),
+    path(
+        "calls/<slug:slug>/stages/<int:pk>/auto-assign/",
+        views.auto_assign,
+        name="auto_assign_stage",
+    ),
     path("calls/<slug:slug>/eois.<file_format:file_format>", views.export_eois, name="export_eois"),
     path(
         "calls/<slug:slug>/reviews.<file_format:file_format>",

@@ -37,6 +37,7 @@ from submissions.selectors import (
 from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ProposalFilter, ReviewFilter
 from .forms import (
+    BoardMeetingForm,
     ColumnsForm,
     CommentForm,
     ConflictForm,
@@ -48,6 +49,7 @@ from .forms import (
 )
 from .models import (
     Assignment,
+    BoardMeeting,
     Decision,
     Review,
     ReviewerExpertise,
@@ -57,6 +59,7 @@ from .models import (
     rubric_of,
 )
 from .selectors import (
+    board_ranking,
     call_assignments,
     call_proposals,
     call_reviews,
@@ -280,9 +283,7 @@ def review_page(request, reviewed):
 @login_required
 def declare_conflict(request, uuid):
     """The reviewer's declaration: "no conflict" opens the EOI, "conflict" releases it."""
-    return declaration_page(
-        request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi"))
-    )
+    return declaration_page(request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi")))
 
 
 @login_required
@@ -313,9 +314,7 @@ def declaration_page(request, reviewed):
     if not declared:
         return conflict_check(request, reviewed, assignment, form)
     # Only the reference: a reviewer with a conflict should not read the content.
-    return render(
-        request, "review/conflict.html", {"eoi": eoi, "reviewed": reviewed, "form": form}
-    )
+    return render(request, "review/conflict.html", {"eoi": eoi, "reviewed": reviewed, "form": form})
 
 
 # A bulk action applies to EOIs ticked on one page of the list, which shows 50.
@@ -461,12 +460,55 @@ def assignment_list(request, slug):
 
 @login_required
 def proposal_list(request, slug):
-    """The call's full proposals: who was invited, who wrote, who submitted."""
+    """The call's full proposals: who was invited, who wrote, who submitted; the reviewed
+    stages' reviewers are assigned from here."""
     secretariat_only(request)
     call = current_call(request, slug)
     filters = ProposalFilter(request.GET or None, queryset=call_proposals(call))
     table = ProposalTable(filters.qs, call=call)
-    return table_page(request, call, "proposals", filters, table, "review/proposal_list.html")
+    return table_page(
+        request,
+        call,
+        "proposals",
+        filters,
+        table,
+        "review/proposal_list.html",
+        reviewers=domain.reviewers_with_load(),
+        reviewed_stages=reviewed_stages(call),
+    )
+
+
+def reviewed_stages(call):
+    return list(call.stages.filter(reviewed=True).order_by("order"))
+
+
+@login_required
+@require_POST
+def assign_proposals(request, slug):
+    """Assign the reviewer chosen to the proposals ticked on the list, each in its stage."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    try:
+        values = request.POST.getlist("proposal")
+        if len(values) > MAX_BULK_EOIS:
+            raise DomainError(
+                _("Choose at most %(limit)d full proposals at a time.") % {"limit": MAX_BULK_EOIS}
+            )
+        chosen = list(
+            Proposal.objects.filter(
+                eoi__call=call, pk__in=[pk for pk in map(as_int, values) if pk is not None]
+            ).select_related("eoi__questionnaire", "eoi__call__questionnaire", "stage")
+        )
+        reviewer = domain.reviewers().filter(pk=as_int(request.POST.get("reviewer"))).first()
+        if not chosen:
+            raise DomainError(_("Tick the full proposals first."))
+        if reviewer is None:
+            raise DomainError(_("Choose a reviewer."))
+        done = domain.assign_proposals(chosen, reviewer, request.user)
+        messages.success(request, assignments_made(len(done)))
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("review:proposal_list", slug=call.slug)
 
 
 @login_required
@@ -609,20 +651,34 @@ def _safe_next(request):
 
 
 @login_required
-def auto_assign(request, slug):
-    """The proposed automatic assignment of the whole call; a confirmation saves it, unless
-    it changed since it was shown (then the new proposal is shown)."""
+def auto_assign(request, slug, pk=None):
+    """The proposed automatic assignment of the whole call (with `pk`, of the proposals of that
+    reviewed stage); a confirmation saves it, unless it changed since it was shown (then the
+    new proposal is shown)."""
     secretariat_only(request)
     call = current_call(request, slug)
+    stage = None if pk is None else get_object_or_404(call.stages, pk=pk, reviewed=True)
+    back = "review:eoi_list" if stage is None else "review:proposal_list"
     if request.method == "POST":
         try:
-            done = domain.auto_assign(call, request.user, shown=request.POST.get("plan", ""))
+            done = domain.auto_assign(
+                call, request.user, shown=request.POST.get("plan", ""), stage=stage
+            )
         except DomainError as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, assignments_made(len(done)))
-            return redirect("review:eoi_list", slug=call.slug)
-    return render(request, "review/auto_assign.html", {"call": call, "plan": domain.propose(call)})
+            return redirect(back, slug=call.slug)
+    return render(
+        request,
+        "review/auto_assign.html",
+        {
+            "call": call,
+            "stage": stage,
+            "back_url": reverse(back, args=[call.slug]),
+            "plan": domain.propose(call, stage=stage),
+        },
+    )
 
 
 @login_required
@@ -749,3 +805,48 @@ def export_reviews(request, slug, file_format):
     secretariat_only(request)
     call = current_call(request, slug)
     return downloads.reviews(call, file_format)
+
+
+def reviewed_stage_or_404(call, pk):
+    return get_object_or_404(call.stages.select_related("call"), pk=pk, reviewed=True)
+
+
+@login_required
+def board(request, slug, pk):
+    """The Review Board's page of a reviewed stage: its submitted proposals ranked by their
+    normalised score, the EOI's figures beside; the meetings' notes, and a form to add one."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    stage = reviewed_stage_or_404(call, pk)
+    return board_meeting_page(request, call, stage, BoardMeeting(stage=stage))
+
+
+@login_required
+def board_meeting(request, slug, pk, meeting):
+    """A meeting's date and notes, changed."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    stage = reviewed_stage_or_404(call, pk)
+    return board_meeting_page(
+        request, call, stage, get_object_or_404(BoardMeeting, pk=meeting, stage=stage)
+    )
+
+
+def board_meeting_page(request, call, stage, meeting):
+    form = BoardMeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        domain.save_board_meeting(form.instance, request.user)
+        messages.success(request, _("The meeting's notes are saved."))
+        return redirect("review:board", slug=call.slug, pk=stage.pk)
+    return render(
+        request,
+        "review/board.html",
+        {
+            "call": call,
+            "stage": stage,
+            "proposals": board_ranking(stage),
+            "meetings": stage.board_meetings.select_related("recorded_by"),
+            "form": form,
+            "editing": meeting.pk is not None,
+        },
+    )

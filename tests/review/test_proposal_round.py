@@ -186,7 +186,8 @@ def test_the_reviewer_declares_no_conflict_first_then_scores_the_proposal_on_its
     assert declared.url == url
     page = client.get(url).content.decode()
     assert "Forums in Mopti decide" in page  # the proposal's answers, read-only
-    assert 'data-weight="70"' in page and "Plan (70%)" in page
+    assert 'data-weight="70"' in page
+    assert "Plan (70%)" in page
     assert "Relevance" not in page  # not the EOI's rubric
     response = client.post(
         url,
@@ -210,7 +211,8 @@ def test_the_reviewer_declares_no_conflict_first_then_scores_the_proposal_on_its
     assert StageScore.objects.get(eoi=proposal.eoi).mean == 85
     assert not EOIScore.objects.exists()
     listed = client.get(reverse("review:assignments")).content.decode()
-    assert url in listed and f"{proposal.eoi.reference}-P" in listed
+    assert url in listed
+    assert f"{proposal.eoi.reference}-P" in listed
 
 
 def test_a_conflict_declared_on_the_proposal_releases_it_and_holds_for_the_eoi(client, assigned):
