@@ -19,9 +19,9 @@ from audit import trail
 from notifications import notify
 from notifications.outbox import delivered_together
 from submissions import answers, lifecycle
-from submissions import models as submissions_models
 from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
 from submissions.models import Challenge, CoApplicant, ExpressionOfInterest, Stage
+from submissions.models import Proposal as FullProposal
 
 from . import scoring
 from .models import (
@@ -57,10 +57,9 @@ def active_assignments(stage=None):
 def proposals_up_for_review(stage):
     """The proposals a reviewed stage's reviewers may score: submitted, their EOI in that stage
     and waiting for its decision (neither withdrawn nor decided and released)."""
-    Proposal = submissions_models.Proposal  # this module's Proposal is automatic assignment's
-    return Proposal.objects.filter(
+    return FullProposal.objects.filter(
         stage=stage,
-        status=Proposal.Status.SUBMITTED,
+        status=FullProposal.Status.SUBMITTED,
         eoi__stage=stage,
         eoi__status__in=lifecycle.DECIDED_FROM[stage.kind],
     )
