@@ -486,6 +486,14 @@ def site(permissions_world):  # noqa: F811
     EmailTemplate.objects.create(
         call=call, event="submission_receipt", language="en", subject="Thanks", body="Thanks"
     )
+    # Another proposal of that reviewed stage, submitted, "reviewer assigned" its reviewer.
+    invited = permissions_world["invited"]
+    reviewed = invite(EOIFactory(call=invited.call), people["secretariat"])
+    Proposal.objects.filter(eoi=reviewed).update(status="submitted", reference="T-0009-P")
+    (assignment,) = review_domain.assign(
+        [reviewed], people["reviewer assigned"], people["secretariat"], stage=reviewed.stage
+    )
+    review_domain.declare_no_conflict(assignment, people["reviewer assigned"])
     # Last, so that the admin opens them: a call, a person and a questionnaire with nothing
     # that keeps them.
     spare = CallFactory(slug="spare")
@@ -500,14 +508,6 @@ def site(permissions_world):  # noqa: F811
     Proposal.objects.filter(eoi=permissions_world["invited"]).update(status="draft", reference=None)
     # The world set its reference by hand: the counter goes on from it.
     ReferenceCounter.objects.create(call=call, last_number=1)
-    # Another proposal of that reviewed stage, submitted, "reviewer assigned" its reviewer.
-    invited = permissions_world["invited"]
-    reviewed = invite(EOIFactory(call=invited.call), people["secretariat"])
-    Proposal.objects.filter(eoi=reviewed).update(status="submitted", reference="T-0009-P")
-    (assignment,) = review_domain.assign(
-        [reviewed], people["reviewer assigned"], people["secretariat"], stage=reviewed.stage
-    )
-    review_domain.declare_no_conflict(assignment, people["reviewer assigned"])
     return {
         **permissions_world,
         "draft": draft,
