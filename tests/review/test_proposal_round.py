@@ -140,10 +140,11 @@ def test_automatic_assignment_of_a_stage_assigns_its_proposals_only(
         (proposal.eoi_id, second.pk, proposal.stage_id),
     }
     assert not Assignment.objects.filter(eoi__in=[draft.eoi, under_review]).exists()
-    # The EOI round's automatic assignment does not see the proposal's assignments as its own.
-    assert domain.propose(proposal.eoi.call, per_eoi=1).pairs == sorted(
-        (under_review.pk, reviewer.pk) for reviewer in [first]
-    )
+    # The EOI round's automatic assignment neither counts the proposal's assignments in its
+    # loads nor plans for the invited EOI.
+    plan = domain.propose(proposal.eoi.call, per_eoi=1)
+    assert plan.load_before == {first.pk: 0, second.pk: 0}
+    assert [eoi_pk for eoi_pk, _reviewer in plan.pairs] == [under_review.pk]
 
 
 def test_assignment_in_the_proposal_round_is_audited(make_proposal, make_reviewer, secretariat):

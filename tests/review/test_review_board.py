@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from review import domain
 from review.models import Assignment, BoardMeeting
 from tests.review.test_proposal_round import score_proposal
 from tests.review.test_scoring import score
@@ -141,4 +140,3 @@ def test_a_meeting_of_another_stage_is_no_page(client, make_proposal, secretaria
 
     url = reverse("review:board_meeting", args=[stage.call.slug, stage.pk, meeting.pk])
     assert client.get(url).status_code == 404
-    assert domain.reviewers().count() == 0
