@@ -327,7 +327,7 @@ def review_chunks(call):
         **marks,
     }
     inner_sql, inner_params = (
-        Review.objects.filter(eoi__call=call)
+        Review.objects.filter(eoi__call=call, stage=None)
         .annotate(**picked)
         .order_by("eoi__reference", "reviewer__email")
         .values(*picked)

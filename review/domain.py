@@ -21,6 +21,7 @@ from notifications.outbox import delivered_together
 from submissions import answers, lifecycle
 from submissions.lifecycle import REVIEWABLE_STATUSES, DomainError
 from submissions.models import Challenge, CoApplicant, ExpressionOfInterest, Stage
+from submissions.models import Proposal as FullProposal
 
 from . import scoring
 from .models import (
@@ -32,7 +33,7 @@ from .models import (
     ReviewerExpertise,
     Score,
     current_decision,
-    eoi_rubric,
+    rubric_of,
 )
 
 DEFAULT_REVIEW_TIME = timedelta(days=21)
@@ -47,8 +48,36 @@ def reviewers():
     return get_user_model().objects.filter(groups__name=REVIEWERS, is_active=True)
 
 
-def active_assignments():
-    return Assignment.objects.filter(released_at=None)
+def active_assignments(stage=None):
+    """The assignments not released in one round of review: the EOI's (no stage), or a later
+    stage's."""
+    return Assignment.objects.filter(released_at=None, stage=stage)
+
+
+def proposals_up_for_review(stage):
+    """The proposals a reviewed stage's reviewers may score: submitted, their EOI in that stage
+    and waiting for its decision (neither withdrawn nor decided and released)."""
+    return FullProposal.objects.filter(
+        stage=stage,
+        status=FullProposal.Status.SUBMITTED,
+        eoi__stage=stage,
+        eoi__status__in=lifecycle.DECIDED_FROM[stage.kind],
+    )
+
+
+def reviewable(stage):
+    """The EOIs up for review in a round: the EOI's own, or those whose proposal is."""
+    if stage is None:
+        return ExpressionOfInterest.objects.filter(status__in=REVIEWABLE_STATUSES)
+    return ExpressionOfInterest.objects.filter(
+        pk__in=proposals_up_for_review(stage).values("eoi_id")
+    )
+
+
+def is_up_for_review(eoi, stage=None):
+    if stage is None:
+        return eoi.status in REVIEWABLE_STATUSES
+    return proposals_up_for_review(stage).filter(eoi=eoi).exists()
 
 
 def reviewers_with_load():
@@ -77,13 +106,13 @@ class Change:
     hearing: object = None  # who a release tells (Hearing)
 
 
-def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None):
+def what_would_change(action, eois, *, reviewer=None, outcome=None, now=None, stage=None):
     """Each EOI with what `action` would do to it, shown before it is done. Any refusal
     stops the whole action (assign, decide_all and release are all or nothing)."""
     now = now or timezone.now()
     eois = list(eois)
     if action == "assign":
-        return _assigning(eois, reviewer)
+        return _assigning(eois, reviewer, stage)
     if action == "decide":
         label = Decision.Outcome(outcome).label
         if eois:
@@ -173,19 +202,20 @@ def who_hears_what(changes):
     return [(stage, outcome, people) for (stage, outcome), people in groups.items()]
 
 
-def _assigning(eois, reviewer):
+def _assigning(eois, reviewer, stage=None):
     crossed = crossed_conflicts(eois, [reviewer.pk])
     # Released ones too: assign() keeps one assignment per EOI and reviewer, and does not
     # bring back one the Secretariat released.
     assigned = dict(
-        Assignment.objects.filter(eoi__in=[eoi.pk for eoi in eois], reviewer=reviewer).values_list(
-            "eoi_id", "released_at"
-        )
+        Assignment.objects.filter(
+            eoi__in=[eoi.pk for eoi in eois], reviewer=reviewer, stage=stage
+        ).values_list("eoi_id", "released_at")
     )
+    up = _up_for_review(eois, stage)
     changes = []
     for eoi in eois:
         change = Change(eoi)
-        if refusal := _why_not_assign(eoi, reviewer, crossed):
+        if refusal := _why_not_assign(eoi, reviewer, crossed, up):
             change.refusal = refusal
         elif eoi.pk in assigned and assigned[eoi.pk] is not None:
             change.what = _("%(reviewer)s was released from it earlier: no change.") % {
@@ -199,10 +229,23 @@ def _assigning(eois, reviewer):
     return changes
 
 
-def _why_not_assign(eoi, reviewer, crossed):
+def _up_for_review(eois, stage):
+    """The pks of these EOIs up for review in the round (one query for a later stage's)."""
+    if stage is None:
+        return {eoi.pk for eoi in eois if eoi.status in REVIEWABLE_STATUSES}
+    return set(
+        proposals_up_for_review(stage)
+        .filter(eoi__in=[eoi.pk for eoi in eois])
+        .values_list("eoi_id", flat=True)
+    )
+
+
+def _why_not_assign(eoi, reviewer, crossed, up):
     """Why `reviewer` may not review `eoi`, or None: assign() refuses, and its preview says,
-    the same. `crossed` is crossed_conflicts() of the EOIs and the reviewer."""
-    if eoi.status not in REVIEWABLE_STATUSES:
+    the same. `crossed` is crossed_conflicts() of the EOIs and the reviewer; `up` the pks of
+    those up for review in the round (_up_for_review). A conflict with the EOI or its
+    organisations holds for its proposals too."""
+    if eoi.pk not in up:
         return _("%(eoi)s is not up for review.") % {"eoi": eoi.reference or eoi.title}
     if eoi.owner_id == reviewer.pk:
         return _("Nobody reviews their own expression of interest.")
@@ -231,8 +274,11 @@ def _releasing(eoi, now, hearing):
     )
 
 
-def _due(call, due_at):
-    return due_at or call.review_due_at or timezone.now() + DEFAULT_REVIEW_TIME
+def _due(call, due_at, stage=None):
+    # The call's review due date is the EOI round's.
+    if stage is None and call.review_due_at:
+        return due_at or call.review_due_at
+    return due_at or timezone.now() + DEFAULT_REVIEW_TIME
 
 
 def crossed_conflicts(eois, reviewer_pks):
@@ -270,25 +316,52 @@ def _conflict_message(conflict, eoi):
     }
 
 
-def assign(eois, reviewer, actor, due_at=None):
-    """Ask `reviewer` to review these EOIs (one or in bulk), all or none. Returns the new
-    assignments."""
+def _round(stage):
+    """The audit entry's note of a later stage's round (nothing for the EOI's)."""
+    return {} if stage is None else {"stage": stage.kind}
+
+
+def assign(eois, reviewer, actor, due_at=None, stage=None):
+    """Ask `reviewer` to review these EOIs (one or in bulk), all or none; with a `stage`, their
+    proposals in that reviewed stage. Returns the new assignments."""
     eois = list(eois)
     created = []
     with transaction.atomic():
         crossed = crossed_conflicts(eois, [reviewer.pk])
+        up = _up_for_review(eois, stage)
         for eoi in eois:
-            if refusal := _why_not_assign(eoi, reviewer, crossed):
+            if refusal := _why_not_assign(eoi, reviewer, crossed, up):
                 raise DomainError(refusal)
             assignment, new = Assignment.objects.get_or_create(
                 eoi=eoi,
                 reviewer=reviewer,
-                defaults={"due_at": _due(eoi.call, due_at), "assigned_by": actor},
+                stage=stage,
+                defaults={"due_at": _due(eoi.call, due_at, stage), "assigned_by": actor},
             )
             if new:
-                trail.record(actor, "review.assigned", eoi, reviewer=reviewer.email)
+                trail.record(
+                    actor, "review.assigned", eoi, reviewer=reviewer.email, **_round(stage)
+                )
                 created.append(assignment)
         _tell_reviewers(created)
+    return created
+
+
+def assign_proposals(proposals, reviewer, actor, due_at=None):
+    """Ask `reviewer` to review these full proposals (ticked on the list), all or none: each
+    in its stage's round, by assign() given the stage."""
+    by_stage = {}
+    for proposal in proposals:
+        by_stage.setdefault(proposal.stage, []).append(proposal.eoi)
+    created = []
+    with transaction.atomic():
+        for stage, eois in by_stage.items():
+            if not stage.reviewed:
+                raise DomainError(
+                    _("The %(stage)s stage is not reviewed: nobody is assigned to its proposals.")
+                    % {"stage": str(stage.get_kind_display()).lower()}
+                )
+            created += assign(eois, reviewer, actor, due_at, stage=stage)
     return created
 
 
@@ -357,28 +430,37 @@ def _expertise(call, pool):
     return known
 
 
-def propose(call, per_eoi=None):
+def propose(call, per_eoi=None, stage=None):
     """The plan for giving every reviewable EOI of the call `per_eoi` reviewers (the call's
     setting by default). Never the owner, never across a conflict of interest. Each EOI takes
     first reviewers who know one of its challenges, then one of its countries, then anyone;
     within each, the least loaded. Nobody goes past an even share of the call's reviews while
     someone under it can take one: expertise chooses among the reviewers with room. EOIs with
-    the fewest experts choose first, so that scarce experts go where they are needed."""
+    the fewest experts choose first, so that scarce experts go where they are needed. With a
+    `stage`, the same for the proposals up for review in it, loads counted in that round."""
     per_eoi = per_eoi or call.reviews_per_eoi
     pool = list(reviewers().order_by("name", "email", "pk"))
     counted = dict(
-        active_assignments()
+        active_assignments(stage)
         .filter(eoi__call=call, reviewer__in=pool)
         .values_list("reviewer")
         .annotate(n=Count("pk"))
     )
     load = Counter({reviewer.pk: counted.get(reviewer.pk, 0) for reviewer in pool})
     before = dict(load)
-    taken = set(Assignment.objects.filter(eoi__call=call).values_list("eoi_id", "reviewer_id"))
+    taken = set(
+        Assignment.objects.filter(eoi__call=call, stage=stage).values_list("eoi_id", "reviewer_id")
+    )
     eois = list(
-        call.eois.filter(status__in=REVIEWABLE_STATUSES)
+        reviewable(stage)
+        .filter(call=call)
         .select_related("questionnaire", "call__questionnaire")
-        .annotate(active=Count("assignments", filter=Q(assignments__released_at=None)))
+        .annotate(
+            active=Count(
+                "assignments",
+                filter=Q(assignments__released_at=None, assignments__stage=stage),
+            )
+        )
         .filter(active__lt=per_eoi)
         .order_by("reference")
     )
@@ -428,14 +510,14 @@ def propose(call, per_eoi=None):
     return Plan(proposals=proposals, load_before=before, load_after=dict(load), pool=pool)
 
 
-def auto_assign(call, actor, per_eoi=None, due_at=None, shown=None):
+def auto_assign(call, actor, per_eoi=None, due_at=None, shown=None, stage=None):
     """Save the plan `propose` makes now, all or none. `shown` is the digest of the plan the
     Secretariat confirmed: if anything changed since (a conflict recorded, an assignment made)
     the plan is made again and nothing is saved unless it is the same."""
     with transaction.atomic():
         # One automatic assignment per call at a time: the second plans after the first saved.
         type(call).objects.select_for_update().filter(pk=call.pk).exists()
-        plan = propose(call, per_eoi)
+        plan = propose(call, per_eoi, stage)
         if shown is not None and plan.digest != shown:
             raise DomainError(
                 _(
@@ -450,7 +532,8 @@ def auto_assign(call, actor, per_eoi=None, due_at=None, shown=None):
                     Assignment.objects.create(
                         eoi=proposal.eoi,
                         reviewer=reviewer,
-                        due_at=_due(call, due_at),
+                        stage=stage,
+                        due_at=_due(call, due_at, stage),
                         assigned_by=actor,
                     )
                 )
@@ -461,6 +544,7 @@ def auto_assign(call, actor, per_eoi=None, due_at=None, shown=None):
                     reviewer=reviewer.email,
                     automatic=True,
                     expertise=("challenge", "country", "")[how],
+                    **_round(stage),
                 )
         _tell_reviewers(created)
     return created
@@ -479,13 +563,16 @@ def _release_for_conflict(assignment, actor, reason):
     assignment.released_at = timezone.now()
     assignment.release_reason = Assignment.Release.CONFLICT
     assignment.save(update_fields=["released_at", "release_reason"])
-    Review.objects.filter(eoi=assignment.eoi, reviewer=assignment.reviewer).delete()
+    Review.objects.filter(
+        eoi=assignment.eoi, reviewer=assignment.reviewer, stage=assignment.stage_id
+    ).delete()
     trail.record(
         actor,
         "review.conflict_declared",
         assignment.eoi,
         reviewer=assignment.reviewer.email,
         reason=reason,
+        **_round(assignment.stage),
     )
 
 
@@ -499,7 +586,11 @@ def declare_no_conflict(assignment, actor):
         assignment.declared_at = timezone.now()
         assignment.save(update_fields=["declaration", "declared_at"])
         trail.record(
-            actor, "review.no_conflict_declared", assignment.eoi, reviewer=assignment.reviewer.email
+            actor,
+            "review.no_conflict_declared",
+            assignment.eoi,
+            reviewer=assignment.reviewer.email,
+            **_round(assignment.stage),
         )
 
 
@@ -515,7 +606,7 @@ def declare_conflict(assignment, reason, actor):
         assignment.declared_at = timezone.now()
         assignment.save(update_fields=["declaration", "declared_at"])
         _release_for_conflict(assignment, actor, reason)
-        scoring.refresh_call_scores(assignment.eoi.call)
+        scoring.refresh_scores(assignment.eoi.call, assignment.stage)
 
 
 def record_conflict(conflict, actor):
@@ -533,19 +624,22 @@ def record_conflict(conflict, actor):
             organisation=conflict.organisation,
             reason=conflict.reason,
         )
-        mine = active_assignments().filter(reviewer=conflict.reviewer)
+        # Every round's: a conflict with an EOI holds for its proposals too.
+        mine = Assignment.objects.filter(released_at=None, reviewer=conflict.reviewer)
         if conflict.eoi_id:
             mine = mine.filter(eoi=conflict.eoi_id)
         mine = list(
-            mine.select_related("eoi__questionnaire", "eoi__call__questionnaire", "reviewer")
+            mine.select_related(
+                "eoi__questionnaire", "eoi__call__questionnaire", "reviewer", "stage__call"
+            )
         )
         eois = [assignment.eoi for assignment in mine]
         crossed = crossed_conflicts(eois, [conflict.reviewer_id])
         released = [a for a in mine if (a.eoi_id, a.reviewer_id) in crossed]
         for assignment in released:
             _release_for_conflict(assignment, actor, conflict.reason)
-        for call in {assignment.eoi.call for assignment in released}:
-            scoring.refresh_call_scores(call)
+        for call, stage in {(assignment.eoi.call, assignment.stage) for assignment in released}:
+            scoring.refresh_scores(call, stage)
     return len(released)
 
 
@@ -580,15 +674,15 @@ def save_expertise(reviewer, challenges, countries, actor):
 
 def save_review(assignment, actor, scores, recommendation, internal_comment, feedback, submit):
     """Save a reviewer's scores ({criterion: (value, comment)}) and texts; submit if asked and
-    complete. Reviews change while the EOI is up for review: not once it is withdrawn or its
-    decision is released. Returns the review."""
-    eoi = assignment.eoi
-    if assignment.released_at or eoi.status not in REVIEWABLE_STATUSES:
+    complete. Reviews change while the EOI (or, in a later stage's round, its proposal) is up
+    for review: not once it is withdrawn or its decision is released. Returns the review."""
+    eoi, stage = assignment.eoi, assignment.stage
+    if assignment.released_at or not is_up_for_review(eoi, stage):
         raise DomainError(_("This review can no longer be changed."))
-    criteria = list(eoi_rubric(eoi.call))
+    criteria = list(rubric_of(eoi.call, stage))
     with transaction.atomic():
         review, _new = Review.objects.select_for_update().get_or_create(
-            eoi=eoi, reviewer=assignment.reviewer
+            eoi=eoi, reviewer=assignment.reviewer, stage=stage
         )
         for criterion in criteria:
             if criterion in scores and scores[criterion][0] is not None:
@@ -618,8 +712,9 @@ def save_review(assignment, actor, scores, recommendation, internal_comment, fee
                 eoi,
                 reviewer=assignment.reviewer.email,
                 total=str(review.total),
+                **_round(stage),
             )
-            scoring.refresh_call_scores(eoi.call)
+            scoring.refresh_scores(eoi.call, stage)
     return review
 
 
@@ -628,7 +723,7 @@ def discussants(eoi):
     reviewers cleared of conflicts who submitted their review, and the members of the
     Secretariat who commented on it."""
     submitted = Review.objects.filter(
-        eoi=eoi, reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED
+        eoi=eoi, reviewer=OuterRef("reviewer"), status=Review.Status.SUBMITTED, stage=None
     )
     conflicted = Conflict.objects.filter(eoi=eoi, reviewer=OuterRef("reviewer"))
     reviewers = [
@@ -774,3 +869,19 @@ def remind_reviewers(now=None):
         with transaction.atomic():
             notify.reviews_due(reviewer, call, theirs)
     return len(batches)
+
+
+def save_board_meeting(meeting, actor):
+    """Record a Review Board meeting on a stage's ranking, or a change to its notes."""
+    new = meeting.pk is None
+    with transaction.atomic():
+        meeting.recorded_by = actor
+        meeting.save()
+        trail.record(
+            actor,
+            "review.board_meeting_recorded" if new else "review.board_meeting_changed",
+            meeting,
+            stage=meeting.stage.kind,
+            held_on=meeting.held_on.isoformat(),
+        )
+    return meeting

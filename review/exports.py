@@ -260,7 +260,7 @@ def review_rows(call):
     labels = choice_labels(Review, "status", "recommendation")
     yield header
     reviews = (
-        Review.objects.filter(eoi__call=call)
+        Review.objects.filter(eoi__call=call, stage=None)
         .annotate(**marks)
         .order_by("eoi__reference", "reviewer__email")
         .values_list(

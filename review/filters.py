@@ -109,7 +109,9 @@ class EOIFilter(django_filters.FilterSet):
         return eois.filter(partners_confirmed__lt=F("partners_named")) if value else eois
 
     def assigned_to(self, eois, name, value):
-        active = Assignment.objects.filter(eoi=OuterRef("pk"), reviewer=value, released_at=None)
+        active = Assignment.objects.filter(
+            eoi=OuterRef("pk"), reviewer=value, released_at=None, stage=None
+        )
         return eois.filter(Exists(active))
 
 

@@ -7,7 +7,7 @@ from django_countries import countries
 
 from questionnaires.widgets import SelectMultiple
 
-from .models import Decision, Recommendation, SavedView
+from .models import BoardMeeting, Decision, Recommendation, SavedView
 
 
 class ReviewForm(forms.Form):
@@ -256,3 +256,20 @@ class CommentForm(forms.Form):
             "the applicant. A comment cannot be changed once posted."
         ),
     )
+
+
+class BoardMeetingForm(forms.ModelForm):
+    """A Review Board meeting on a stage's ranking: its date and its notes."""
+
+    class Meta:
+        model = BoardMeeting
+        fields = ["held_on", "notes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "notes": _(
+                "Who attended, what the Board discussed and agreed, in order of the ranking."
+            ),
+        }

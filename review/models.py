@@ -49,8 +49,37 @@ def eoi_rubric(call):
     return call.criteria.filter(stage=None)
 
 
+def rubric_of(call, stage=None):
+    """The criteria a round's reviews score, in order: the EOI's (no stage) or a later stage's."""
+    return eoi_rubric(call) if stage is None else call.criteria.filter(stage=stage)
+
+
+def _stage_field():
+    """Which round of review a row belongs to: empty for the expression of interest (every row
+    made before proposals were reviewed), a reviewed later stage (its full proposal) otherwise."""
+    return models.ForeignKey(
+        "submissions.Stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stage"),
+        help_text=_("Empty: the expression of interest."),
+    )
+
+
+def one_per_round(fields, name):
+    """One row per `fields` in each round: two constraints, because NULLs are distinct in a
+    unique index (one for the EOI round, one for each later stage), as for Decision."""
+    return [
+        models.UniqueConstraint(fields=fields, condition=Q(stage=None), name=name),
+        models.UniqueConstraint(fields=[*fields, "stage"], name=f"{name}_per_stage"),
+    ]
+
+
 class Assignment(models.Model):
-    """A reviewer asked to review one EOI by a due date. Released, it stays on the record."""
+    """A reviewer asked to review one EOI (or, with a stage, its proposal in that stage) by a
+    due date. Released, it stays on the record."""
 
     class Release(models.TextChoices):
         CONFLICT = "conflict", _("Conflict of interest declared")
@@ -66,6 +95,7 @@ class Assignment(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
+    stage = _stage_field()
     due_at = models.DateTimeField(_("due"))
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -87,9 +117,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_assignment_per_reviewer")
-        ]
+        constraints = one_per_round(["eoi", "reviewer"], "one_assignment_per_reviewer")
         indexes = [
             models.Index(fields=["reviewer", "released_at"]),
             models.Index(
@@ -199,6 +227,7 @@ class Review(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
     )
+    stage = _stage_field()
     status = models.CharField(max_length=16, choices=Status, default=Status.DRAFT, db_index=True)
     recommendation = models.CharField(
         _("recommendation"), max_length=16, choices=Recommendation, blank=True
@@ -213,9 +242,7 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
-        constraints = [
-            models.UniqueConstraint(fields=["eoi", "reviewer"], name="one_review_per_reviewer")
-        ]
+        constraints = one_per_round(["eoi", "reviewer"], "one_review_per_reviewer")
 
     def __str__(self):
         return f"{self.reviewer} · {self.eoi}"
@@ -349,6 +376,65 @@ class EOIScore(models.Model):
 
     def __str__(self):
         return f"{self.eoi}: {self.mean:.1f}"
+
+
+class StageScore(models.Model):
+    """A proposal's figures in a later stage's round of review, as EOIScore is the EOI's:
+    over the stage's submitted reviews, computed in the database (review/scoring.py)."""
+
+    eoi = models.ForeignKey(
+        "submissions.ExpressionOfInterest", on_delete=models.CASCADE, related_name="stage_scores"
+    )
+    stage = models.ForeignKey(
+        "submissions.Stage", on_delete=models.CASCADE, related_name="+", verbose_name=_("stage")
+    )
+    review_count = models.PositiveSmallIntegerField(_("reviews"))
+    mean = models.FloatField(_("mean"))
+    median = models.FloatField(_("median"))
+    spread = models.FloatField(_("spread (highest − lowest)"))
+    normalised = models.FloatField(_("normalised (mean z-score)"))
+    disagreement = models.BooleanField(_("reviewers disagree"), default=False)
+    rank = models.PositiveIntegerField(_("rank"))
+
+    class Meta:
+        verbose_name = _("stage score")
+        verbose_name_plural = _("stage scores")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "eoi"], name="one_score_per_eoi_and_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.eoi} ({self.stage}): {self.mean:.1f}"
+
+
+class BoardMeeting(models.Model):
+    """A meeting of the Review Board on a stage's ranking: when it met and what it noted."""
+
+    stage = models.ForeignKey(
+        "submissions.Stage",
+        on_delete=models.CASCADE,
+        related_name="board_meetings",
+        verbose_name=_("stage"),
+    )
+    held_on = models.DateField(_("held on"))
+    notes = models.TextField(_("notes"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Review Board meeting")
+        verbose_name_plural = _("Review Board meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.stage}: {self.held_on}"
 
 
 class SavedView(models.Model):

@@ -10,3 +10,5 @@ def withdrawn_reviews_stop_counting(sender, eoi, **kwargs):
     transaction (lifecycle.status_changed is sent inside it)."""
     if eoi.status == ExpressionOfInterest.Status.WITHDRAWN:
         scoring.refresh_call_scores(eoi.call)
+        for stage in eoi.call.stages.filter(reviewed=True):
+            scoring.refresh_stage_scores(stage)

@@ -5,26 +5,42 @@ from django.db.models import Exists
 
 from accounts.rules import is_reviewer, is_secretariat
 from core.permissions import remembered
+from submissions.models import Proposal
 from submissions.rules import is_coapplicant, is_owner, is_thread_shared
 
 from .models import Assignment, Conflict, Review
 
 
-def standing(user, eoi):
+def round_of(subject):
+    """(the EOI, the stage's pk or None) of what is reviewed: an EOI (its own round) or a
+    proposal (its stage's round)."""
+    if isinstance(subject, Proposal):
+        return subject.eoi, subject.stage_id
+    return subject, None
+
+
+def standing(user, subject):
     """What the three reviewer predicates below ask, in one query: the reviewer's active
-    assignment on `eoi` as (its declaration, whether a conflict is recorded, whether their
-    review is submitted), or None without one. Kept for the rest of a GET request: the scoring
-    page asks these predicates nine times."""
-    return remembered(("review.standing", user.pk, eoi.pk), lambda: _standing(user, eoi))
+    assignment on `subject` (an EOI, or a proposal in its stage's round) as (its declaration,
+    whether a conflict with the EOI is recorded, whether their review is submitted), or None
+    without one. Kept for the rest of a GET request: the scoring page asks these predicates
+    nine times."""
+    eoi, stage = round_of(subject)
+    return remembered(
+        ("review.standing", user.pk, eoi.pk, stage), lambda: _standing(user, eoi, stage)
+    )
 
 
-def _standing(user, eoi):
+def _standing(user, eoi, stage):
     return (
-        Assignment.objects.filter(eoi=eoi, reviewer=user, released_at=None)
+        Assignment.objects.filter(eoi=eoi, reviewer=user, released_at=None, stage=stage)
         .annotate(
+            # A conflict with the EOI holds for its proposals too.
             conflicted=Exists(Conflict.objects.filter(eoi=eoi, reviewer=user)),
             submitted=Exists(
-                Review.objects.filter(eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED)
+                Review.objects.filter(
+                    eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED, stage=stage
+                )
             ),
         )
         .values_list("declaration", "conflicted", "submitted")
@@ -34,7 +50,8 @@ def _standing(user, eoi):
 
 @rules.predicate
 def is_assigned_reviewer(user, eoi):
-    """An active assignment, and no conflict of interest declared on this EOI."""
+    """An active assignment, and no conflict of interest declared on this EOI (or on the EOI of
+    this proposal)."""
     if eoi is None:
         return False
     found = standing(user, eoi)
@@ -49,6 +66,12 @@ def has_declared_no_conflict(user, eoi):
         return False
     found = standing(user, eoi)
     return found is not None and found[0] == Assignment.Declaration.NO_CONFLICT
+
+
+@rules.predicate
+def is_submitted_proposal(user, proposal):
+    """A draft proposal is its applicant's alone: nobody reviews it."""
+    return proposal is not None and proposal.status == Proposal.Status.SUBMITTED
 
 
 is_cleared_reviewer = is_assigned_reviewer & has_declared_no_conflict
@@ -72,7 +95,9 @@ def has_submitted_review(user, eoi):
     found = standing(user, eoi)
     if found is not None:
         return found[2]
-    return Review.objects.filter(eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED).exists()
+    return Review.objects.filter(
+        eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED, stage=None
+    ).exists()
 
 
 # The other reviews of the EOI and the discussion: read, and comment.
@@ -85,6 +110,9 @@ rules.add_perm("review.review_eoi", is_assigned_reviewer)
 # The answers, the files and the scores.
 rules.add_perm("review.read_eoi", is_cleared_reviewer)
 rules.add_perm("review.manage_review", is_secretariat)
+# The same two steps for a submitted proposal of a reviewed stage (the proposal is the object).
+rules.add_perm("review.review_proposal", is_submitted_proposal & is_assigned_reviewer)
+rules.add_perm("review.read_proposal", is_submitted_proposal & is_cleared_reviewer)
 rules.add_perm("review.discuss_eoi", can_discuss)
 rules.add_perm("review.see_assignments", is_reviewer)
 rules.add_perm("review.state_expertise", is_reviewer)

@@ -10,6 +10,10 @@
   deviation), so a harsh or lenient reviewer does not decide the ranking. A reviewer with one
   review, or with identical totals, contributes z = 0.
 - Rank 1 is the highest normalised score; the mean breaks ties, and equal both share a rank.
+
+Each round of review is counted on its own: the EOI's (reviews with no stage, into EOIScore) and
+each reviewed later stage's (its proposals' reviews, scored on the stage's own rubric, into
+StageScore). A reviewer's z-scores are measured against their reviews of the same round.
 """
 
 from django.db import connection, transaction
@@ -17,7 +21,7 @@ from django.db.models import F, Sum
 
 from submissions.models import ExpressionOfInterest
 
-from .models import EOIScore, Score
+from .models import EOIScore, Score, StageScore
 
 WITHDRAWN = ExpressionOfInterest.Status.WITHDRAWN.value
 
@@ -28,7 +32,7 @@ WITH totals AS (
     FROM review_review AS review
     JOIN submissions_expressionofinterest AS eoi ON eoi.id = review.eoi_id
     WHERE review.status = 'submitted' AND review.total IS NOT NULL AND eoi.call_id = %(call)s
-          AND eoi.status <> %(withdrawn)s
+          AND eoi.status <> %(withdrawn)s AND {round}
 ),
 reviewers AS (
     SELECT reviewer_id, COUNT(*) AS reviews, AVG(total) AS mean,
@@ -59,6 +63,10 @@ FROM ranked
 GROUP BY eoi_id
 """
 
+# Which reviews a round counts (its stage's, or the EOI's: no stage).
+EOI_ROUND = "review.stage_id IS NULL"
+STAGE_ROUND = "review.stage_id = %(stage)s"
+
 
 def weighted_total(review):
     """The review's weighted total (0–100) over the criteria scored so far, from the database."""
@@ -74,7 +82,9 @@ def refresh_call_scores(call):
     with transaction.atomic(), connection.cursor() as cursor:
         # One refresh per call at a time: two reviews submitted together both end up counted.
         type(call).objects.select_for_update().filter(pk=call.pk).exists()
-        cursor.execute(STATISTICS_SQL, {"call": call.pk, "withdrawn": WITHDRAWN})
+        cursor.execute(
+            STATISTICS_SQL.format(round=EOI_ROUND), {"call": call.pk, "withdrawn": WITHDRAWN}
+        )
         rows = cursor.fetchall()
         EOIScore.objects.filter(eoi__call=call).delete()
         EOIScore.objects.bulk_create(
@@ -91,3 +101,37 @@ def refresh_call_scores(call):
             for eoi_id, count, mean, median, spread, normalised, rank in rows
         )
     return len(rows)
+
+
+def refresh_stage_scores(stage):
+    """Recompute the figures of a later stage's round of review (its proposals'), as
+    refresh_call_scores does the EOI's; in the transaction that changed a review."""
+    call = stage.call
+    with transaction.atomic(), connection.cursor() as cursor:
+        type(call).objects.select_for_update().filter(pk=call.pk).exists()
+        cursor.execute(
+            STATISTICS_SQL.format(round=STAGE_ROUND),
+            {"call": call.pk, "withdrawn": WITHDRAWN, "stage": stage.pk},
+        )
+        rows = cursor.fetchall()
+        StageScore.objects.filter(stage=stage).delete()
+        StageScore.objects.bulk_create(
+            StageScore(
+                eoi_id=eoi_id,
+                stage=stage,
+                review_count=count,
+                mean=mean,
+                median=median,
+                spread=spread,
+                normalised=normalised,
+                disagreement=spread > call.disagreement_threshold,
+                rank=rank,
+            )
+            for eoi_id, count, mean, median, spread, normalised, rank in rows
+        )
+    return len(rows)
+
+
+def refresh_scores(call, stage=None):
+    """The figures of one round: the EOI's (no stage) or a later stage's."""
+    return refresh_call_scores(call) if stage is None else refresh_stage_scores(stage)

@@ -14,16 +14,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
 from django.utils import formats, timezone
 from django_countries import countries
 
+from core.permissions import can
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
-from .models import Assignment, Decision, Review, eoi_rubric
+from .models import Assignment, Decision, Review, StageScore, eoi_rubric
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -77,9 +79,13 @@ def secretariat_eois(call):
         .annotate(
             decision_outcome=Subquery(current.values("outcome")[:1]),
             decision_released_at=Subquery(current.values("released_at")[:1]),
-            reviewer_count=_count(Assignment.objects.filter(eoi=OuterRef("pk"), released_at=None)),
+            reviewer_count=_count(
+                Assignment.objects.filter(eoi=OuterRef("pk"), released_at=None, stage=None)
+            ),
             submitted_reviews=_count(
-                Review.objects.filter(eoi=OuterRef("pk"), status=Review.Status.SUBMITTED)
+                Review.objects.filter(
+                    eoi=OuterRef("pk"), status=Review.Status.SUBMITTED, stage=None
+                )
             ),
         )
         .order_by("reference")
@@ -89,7 +95,7 @@ def secretariat_eois(call):
 def call_reviews(call):
     """The reviews of the call's EOIs, drafts too, each with its EOI and reviewer: one query."""
     return (
-        Review.objects.filter(eoi__call=call)
+        Review.objects.filter(eoi__call=call, stage=None)
         .select_related("eoi", "reviewer")
         .defer("eoi__answers")
         .order_by("eoi__reference", "reviewer__name", "pk")
@@ -102,9 +108,9 @@ NOT_STARTED = "not_started"
 def call_assignments(call):
     """Every assignment in the call, released ones too, each with its EOI, its reviewer and
     `review_status` (draft, submitted or not started): one query."""
-    theirs = Review.objects.filter(eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"))
+    theirs = Review.objects.filter(eoi=OuterRef("eoi"), reviewer=OuterRef("reviewer"), stage=None)
     return (
-        Assignment.objects.filter(eoi__call=call)
+        Assignment.objects.filter(eoi__call=call, stage=None)
         .select_related("eoi", "reviewer")
         .defer("eoi__answers")
         .annotate(review_status=Coalesce(Subquery(theirs.values("status")[:1]), Value(NOT_STARTED)))
@@ -112,11 +118,22 @@ def call_assignments(call):
     )
 
 
+def _same_round():
+    """The filter of a review of the outer assignment's round (a stage, or none: the EOI's);
+    NULL never equals NULL in SQL, so both sides are compared with none as 0."""
+    return Q(round=Coalesce(OuterRef("stage"), 0))
+
+
 def reviewer_assignments(reviewer):
-    mine = Review.objects.filter(eoi=OuterRef("eoi"), reviewer=reviewer)
+    """The reviewer's assignments in every round: EOIs, and proposals of a later stage."""
+    mine = (
+        Review.objects.filter(eoi=OuterRef("eoi"), reviewer=reviewer)
+        .annotate(round=Coalesce("stage", 0))
+        .filter(_same_round())
+    )
     return (
         Assignment.objects.filter(reviewer=reviewer, released_at=None)
-        .select_related("eoi__call")
+        .select_related("eoi__call", "stage")
         # The page shows each EOI's reference and title: its answers stay in the database.
         .defer("eoi__answers")
         .annotate(
@@ -245,7 +262,7 @@ def count_intake(call):
     # (reviewed_at), so the thousands of assignments are joined neither to their people nor to
     # the reviews.
     per_reviewer = (
-        Assignment.objects.filter(eoi__call=call, released_at=None)
+        Assignment.objects.filter(eoi__call=call, released_at=None, stage=None)
         .values_list("reviewer")
         .annotate(assigned=Count("pk"), done=Count("pk", filter=Q(reviewed_at__isnull=False)))
         .order_by()
@@ -383,7 +400,7 @@ def scores_by_criterion(eoi):
     scores, two queries for the reviews and theirs, one for the criteria. The template had
     looked for each cell's score among all of a review's (criteria × reviews × scores)."""
     reviews = list(
-        Review.objects.filter(eoi=eoi)
+        Review.objects.filter(eoi=eoi, stage=None)
         .select_related("reviewer")
         .prefetch_related("scores")
         .order_by("reviewer__name")
@@ -404,4 +421,43 @@ def call_proposals(call):
         .select_related("eoi", "eoi__owner")
         .defer("answers", "eoi__answers")
         .order_by("eoi__reference", "pk")
+    )
+
+
+def proposal_under_review_or_404(user, uuid, stage_pk, permission):
+    """The proposal of the EOI `uuid` in the stage `stage_pk` if `user` may review it this way
+    (review/rules.py); a 404 otherwise, so nobody learns it exists."""
+    proposal = (
+        Proposal.objects.select_related(
+            "eoi__call__questionnaire", "eoi__questionnaire", "eoi__owner", "stage", "questionnaire"
+        )
+        .filter(eoi__uuid=uuid, stage_id=stage_pk)
+        .first()
+    )
+    if proposal is None or not can(user, permission, proposal):
+        raise Http404
+    return proposal
+
+
+def board_ranking(stage):
+    """The stage's submitted proposals for its Review Board, best first: each with `figures`
+    (its StageScore in the stage's round, or None before any review) and its EOI's figures
+    (`eoi.score`, or None) beside. Unscored proposals come last, by reference. Two queries,
+    however many proposals."""
+    proposals = list(
+        Proposal.objects.filter(stage=stage, status=Proposal.Status.SUBMITTED)
+        .select_related("eoi__score")
+        .defer("answers", "eoi__answers")
+    )
+    figures = {score.eoi_id: score for score in StageScore.objects.filter(stage=stage)}
+    for proposal in proposals:
+        proposal.figures = figures.get(proposal.eoi_id)
+        proposal.eoi_figures = getattr(proposal.eoi, "score", None)
+    return sorted(
+        proposals,
+        key=lambda p: (
+            p.figures is None,
+            p.figures.rank if p.figures else 0,
+            p.reference or "",
+        ),
     )

@@ -15,6 +15,11 @@ def assigned(who, entry):
             "who": who,
             "reviewer": entry.details.get("reviewer", ""),
         }
+    if entry.details.get("stage"):
+        return _("%(who)s assigned %(reviewer)s to review its full proposal.") % {
+            "who": who,
+            "reviewer": entry.details.get("reviewer", ""),
+        }
     return _("%(who)s assigned %(reviewer)s to review it.") % {
         "who": who,
         "reviewer": entry.details.get("reviewer", ""),
@@ -99,3 +104,19 @@ def expertise_changed(who, entry):
 @says("review.commented")
 def commented(who, entry):
     return _("%(who)s commented in the reviewers’ discussion.") % {"who": who}
+
+
+@says("review.board_meeting_recorded")
+def board_meeting_recorded(who, entry):
+    return _("%(who)s recorded the notes of the Review Board meeting of %(date)s.") % {
+        "who": who,
+        "date": entry.details.get("held_on", ""),
+    }
+
+
+@says("review.board_meeting_changed")
+def board_meeting_changed(who, entry):
+    return _("%(who)s changed the notes of the Review Board meeting of %(date)s.") % {
+        "who": who,
+        "date": entry.details.get("held_on", ""),
+    }

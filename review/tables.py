@@ -489,6 +489,8 @@ class AssignmentTable(SecretariatTable):
 
 
 class ProposalTable(SecretariatTable):
+    # The assignment form posts the ticked rows as `proposal` (review/proposal_list.html).
+    select = tables.Column(verbose_name=_("Select"), accessor="pk", orderable=False)
     reference = Tied(
         verbose_name=_("Reference"),
         accessor="eoi__reference",
@@ -511,6 +513,14 @@ class ProposalTable(SecretariatTable):
         order_by = "reference"
         default = "—"
         attrs = {"class": "table table-sm align-middle caption-top"}
+
+    def render_select(self, record):
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="proposal" value="{}" '
+            'aria-label="{}">',
+            record.pk,
+            _("Select %(reference)s") % {"reference": record.reference or record.eoi.reference},
+        )
 
     def render_submitted_at(self, value):
         return list_moment(value)

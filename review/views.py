@@ -24,7 +24,7 @@ from submissions.answers import named_organisations
 from submissions.domain import DomainError
 from submissions.forms import MessageForm
 from submissions.lifecycle import with_deadlines
-from submissions.models import Call
+from submissions.models import Call, Proposal
 from submissions.selectors import (
     coapplicants_of,
     eoi_answers,
@@ -38,6 +38,7 @@ from submissions.selectors import (
 from . import domain, downloads
 from .filters import AssignmentFilter, EOIFilter, OutboxFilter, ProposalFilter, ReviewFilter
 from .forms import (
+    BoardMeetingForm,
     ColumnsForm,
     CommentForm,
     ConflictForm,
@@ -49,20 +50,23 @@ from .forms import (
 )
 from .models import (
     Assignment,
+    BoardMeeting,
     Decision,
     Review,
     ReviewerExpertise,
     SavedView,
     Score,
     current_decision,
-    eoi_rubric,
+    rubric_of,
 )
 from .selectors import (
+    board_ranking,
     call_assignments,
     call_proposals,
     call_reviews,
     intake,
     outbox_mails,
+    proposal_under_review_or_404,
     reviewer_assignments,
     scores_by_criterion,
     secretariat_eois,
@@ -111,15 +115,48 @@ def expertise(request):
     return render(request, "review/expertise.html", {"form": form})
 
 
-def conflict_check(request, eoi, assignment, form=None):
-    """What a reviewer sees of an EOI before declaring whether they have a conflict of
-    interest: its title, its organisations and its countries, names included even when the
-    review is blind (nobody can tell a conflict without them)."""
+class Reviewed:
+    """What a reviewer's page reviews: an EOI in its own round, or a submitted proposal in its
+    stage's round (its answers, read-only, and the stage's rubric). One set of views serves
+    both, as submissions.filled does for the applicant's forms."""
+
+    def __init__(self, subject):
+        self.subject = subject
+        self.is_proposal = isinstance(subject, Proposal)
+        self.eoi = subject.eoi if self.is_proposal else subject
+        self.stage = subject.stage if self.is_proposal else None
+        self.read_permission = "review.read_proposal" if self.is_proposal else "review.read_eoi"
+        args = [self.eoi.uuid, self.stage.pk] if self.is_proposal else [self.eoi.uuid]
+        self.page_url = reverse(
+            "review:review_proposal" if self.is_proposal else "review:review_eoi", args=args
+        )
+        self.declare_url = reverse(
+            "review:declare_proposal_conflict" if self.is_proposal else "review:declare_conflict",
+            args=args,
+        )
+        # The proposal's reference is the EOI's with "-P".
+        self.reference = subject.reference
+
+    def assignment_or_404(self, user):
+        return get_object_or_404(
+            Assignment, eoi=self.eoi, reviewer=user, released_at=None, stage=self.stage
+        )
+
+    def answers(self):
+        return self.subject.readable_answers() if self.is_proposal else eoi_answers(self.eoi)
+
+
+def conflict_check(request, reviewed, assignment, form=None):
+    """What a reviewer sees of an EOI (or of the EOI of a proposal) before declaring whether
+    they have a conflict of interest: its title, its organisations and its countries, names
+    included even when the review is blind (nobody can tell a conflict without them)."""
+    eoi = reviewed.eoi
     return render(
         request,
         "review/conflict_check.html",
         {
             "eoi": eoi,
+            "reviewed": reviewed,
             "call": eoi.call,
             "assignment": assignment,
             # A partner that asked not to be named is "a partner based in" its country here too.
@@ -159,7 +196,7 @@ def other_reviews(eoi, reviewer):
         "criterion__position", "criterion__pk"
     )
     return (
-        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED)
+        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED, stage=None)
         .exclude(reviewer=reviewer)
         .select_related("reviewer")
         .prefetch_related(Prefetch("scores", queryset=scores))
@@ -169,18 +206,33 @@ def other_reviews(eoi, reviewer):
 
 @login_required
 def review_eoi(request, uuid):
-    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
-    if not can(request.user, "review.read_eoi", eoi):
-        return conflict_check(request, eoi, assignment)
-    discussing = can(request.user, "review.discuss_eoi", eoi)
+    return review_page(request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi")))
+
+
+@login_required
+def review_proposal(request, uuid, stage):
+    """The reviewer's page of a submitted proposal: the conflict declaration first, then its
+    answers and the stage's rubric, as for the EOI."""
+    proposal = proposal_under_review_or_404(request.user, uuid, stage, "review.review_proposal")
+    return review_page(request, Reviewed(proposal))
+
+
+def review_page(request, reviewed):
+    eoi = reviewed.eoi
+    assignment = reviewed.assignment_or_404(request.user)
+    if not can(request.user, reviewed.read_permission, reviewed.subject):
+        return conflict_check(request, reviewed, assignment)
+    # The discussion is the EOI round's.
+    discussing = not reviewed.is_proposal and can(request.user, "review.discuss_eoi", eoi)
     comment, posted = comment_form(request, eoi, discussing)
     if posted:
-        return redirect(reverse("review:review_eoi", args=[eoi.uuid]) + "#discussion")
+        return redirect(reviewed.page_url + "#discussion")
     review = (
-        Review.objects.filter(eoi=eoi, reviewer=request.user).prefetch_related("scores").first()
+        Review.objects.filter(eoi=eoi, reviewer=request.user, stage=reviewed.stage)
+        .prefetch_related("scores")
+        .first()
     )
-    criteria = list(eoi_rubric(eoi.call))
+    criteria = list(rubric_of(eoi.call, reviewed.stage))
     form = ReviewForm(
         None if commenting(request) else (request.POST or None),
         criteria=criteria,
@@ -203,25 +255,27 @@ def review_eoi(request, uuid):
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("Your review is saved."))
-            return redirect("review:review_eoi", uuid=eoi.uuid)
+            return redirect(reviewed.page_url)
     return render(
         request,
         "review/review_eoi.html",
         {
             "eoi": eoi,
+            "reviewed": reviewed,
             "call": eoi.call,
             "assignment": assignment,
             "review": review,
             "form": form,
             "blind": eoi.call.blind_review,
-            "answers": eoi_answers(eoi),
-            "partners": partners_of(eoi),
+            "answers": reviewed.answers(),
+            # The EOI's partners and messages are beside the EOI's answers, not the proposal's.
+            "partners": None if reviewed.is_proposal else partners_of(eoi),
             "others": other_reviews(eoi, request.user) if discussing else None,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
             # Read-only, and only once the Secretariat shares it.
             "thread": thread_of(eoi)
-            if can(request.user, "submissions.read_messages", eoi)
+            if not reviewed.is_proposal and can(request.user, "submissions.read_messages", eoi)
             else None,
         },
     )
@@ -230,16 +284,27 @@ def review_eoi(request, uuid):
 @login_required
 def declare_conflict(request, uuid):
     """The reviewer's declaration: "no conflict" opens the EOI, "conflict" releases it."""
-    eoi = eoi_or_404(request.user, uuid, "review.review_eoi")
-    assignment = get_object_or_404(Assignment, eoi=eoi, reviewer=request.user, released_at=None)
-    declared = can(request.user, "review.read_eoi", eoi)
+    return declaration_page(request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi")))
+
+
+@login_required
+def declare_proposal_conflict(request, uuid, stage):
+    """The same declaration for a proposal: a conflict is with its EOI, and holds for both."""
+    proposal = proposal_under_review_or_404(request.user, uuid, stage, "review.review_proposal")
+    return declaration_page(request, Reviewed(proposal))
+
+
+def declaration_page(request, reviewed):
+    eoi = reviewed.eoi
+    assignment = reviewed.assignment_or_404(request.user)
+    declared = can(request.user, reviewed.read_permission, reviewed.subject)
     form = ConflictForm(request.POST or None, after_reading=declared)
     if request.method == "POST" and form.is_valid():
         declaration = request.POST.get("declaration")
         if declaration == Assignment.Declaration.NO_CONFLICT:
             if not declared:
                 domain.declare_no_conflict(assignment, request.user)
-            return redirect("review:review_eoi", uuid=eoi.uuid)
+            return redirect(reviewed.page_url)
         if declaration == Assignment.Declaration.CONFLICT:
             domain.declare_conflict(assignment, form.cleaned_data["reason"], request.user)
             messages.success(
@@ -248,9 +313,9 @@ def declare_conflict(request, uuid):
             return redirect("review:assignments")
         form.add_error(None, _("Choose whether you have a conflict of interest."))
     if not declared:
-        return conflict_check(request, eoi, assignment, form)
+        return conflict_check(request, reviewed, assignment, form)
     # Only the reference: a reviewer with a conflict should not read the content.
-    return render(request, "review/conflict.html", {"eoi": eoi, "form": form})
+    return render(request, "review/conflict.html", {"eoi": eoi, "reviewed": reviewed, "form": form})
 
 
 # A bulk action applies to EOIs ticked on one page of the list, which shows 50.
@@ -396,12 +461,55 @@ def assignment_list(request, slug):
 
 @login_required
 def proposal_list(request, slug):
-    """The call's full proposals: who was invited, who wrote, who submitted."""
+    """The call's full proposals: who was invited, who wrote, who submitted; the reviewed
+    stages' reviewers are assigned from here."""
     secretariat_only(request)
     call = current_call(request, slug)
     filters = ProposalFilter(request.GET or None, queryset=call_proposals(call))
     table = ProposalTable(filters.qs, call=call)
-    return table_page(request, call, "proposals", filters, table, "review/proposal_list.html")
+    return table_page(
+        request,
+        call,
+        "proposals",
+        filters,
+        table,
+        "review/proposal_list.html",
+        reviewers=domain.reviewers_with_load(),
+        reviewed_stages=reviewed_stages(call),
+    )
+
+
+def reviewed_stages(call):
+    return list(call.stages.filter(reviewed=True).order_by("order"))
+
+
+@login_required
+@require_POST
+def assign_proposals(request, slug):
+    """Assign the reviewer chosen to the proposals ticked on the list, each in its stage."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    try:
+        values = request.POST.getlist("proposal")
+        if len(values) > MAX_BULK_EOIS:
+            raise DomainError(
+                _("Choose at most %(limit)d full proposals at a time.") % {"limit": MAX_BULK_EOIS}
+            )
+        chosen = list(
+            Proposal.objects.filter(
+                eoi__call=call, pk__in=[pk for pk in map(as_int, values) if pk is not None]
+            ).select_related("eoi__questionnaire", "eoi__call__questionnaire", "stage")
+        )
+        reviewer = domain.reviewers().filter(pk=as_int(request.POST.get("reviewer"))).first()
+        if not chosen:
+            raise DomainError(_("Tick the full proposals first."))
+        if reviewer is None:
+            raise DomainError(_("Choose a reviewer."))
+        done = domain.assign_proposals(chosen, reviewer, request.user)
+        messages.success(request, assignments_made(len(done)))
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+    return redirect("review:proposal_list", slug=call.slug)
 
 
 @login_required
@@ -544,20 +652,34 @@ def _safe_next(request):
 
 
 @login_required
-def auto_assign(request, slug):
-    """The proposed automatic assignment of the whole call; a confirmation saves it, unless
-    it changed since it was shown (then the new proposal is shown)."""
+def auto_assign(request, slug, pk=None):
+    """The proposed automatic assignment of the whole call (with `pk`, of the proposals of that
+    reviewed stage); a confirmation saves it, unless it changed since it was shown (then the
+    new proposal is shown)."""
     secretariat_only(request)
     call = current_call(request, slug)
+    stage = None if pk is None else get_object_or_404(call.stages, pk=pk, reviewed=True)
+    back = "review:eoi_list" if stage is None else "review:proposal_list"
     if request.method == "POST":
         try:
-            done = domain.auto_assign(call, request.user, shown=request.POST.get("plan", ""))
+            done = domain.auto_assign(
+                call, request.user, shown=request.POST.get("plan", ""), stage=stage
+            )
         except DomainError as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, assignments_made(len(done)))
-            return redirect("review:eoi_list", slug=call.slug)
-    return render(request, "review/auto_assign.html", {"call": call, "plan": domain.propose(call)})
+            return redirect(back, slug=call.slug)
+    return render(
+        request,
+        "review/auto_assign.html",
+        {
+            "call": call,
+            "stage": stage,
+            "back_url": reverse(back, args=[call.slug]),
+            "plan": domain.propose(call, stage=stage),
+        },
+    )
 
 
 @login_required
@@ -604,7 +726,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "call": eoi.call,
             "reviews": reviews,
             "score_rows": score_rows,
-            "assignments": eoi.assignments.select_related("reviewer"),
+            "assignments": eoi.assignments.filter(stage=None).select_related("reviewer"),
             "partners": partners_of(eoi),
             "coapplicants": coapplicants_of(eoi),
             "decision": decision,
@@ -686,3 +808,48 @@ def export_reviews(request, slug, file_format):
     secretariat_only(request)
     call = current_call(request, slug)
     return downloads.reviews(call, file_format)
+
+
+def reviewed_stage_or_404(call, pk):
+    return get_object_or_404(call.stages.select_related("call"), pk=pk, reviewed=True)
+
+
+@login_required
+def board(request, slug, pk):
+    """The Review Board's page of a reviewed stage: its submitted proposals ranked by their
+    normalised score, the EOI's figures beside; the meetings' notes, and a form to add one."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    stage = reviewed_stage_or_404(call, pk)
+    return board_meeting_page(request, call, stage, BoardMeeting(stage=stage))
+
+
+@login_required
+def board_meeting(request, slug, pk, meeting):
+    """A meeting's date and notes, changed."""
+    secretariat_only(request)
+    call = current_call(request, slug)
+    stage = reviewed_stage_or_404(call, pk)
+    return board_meeting_page(
+        request, call, stage, get_object_or_404(BoardMeeting, pk=meeting, stage=stage)
+    )
+
+
+def board_meeting_page(request, call, stage, meeting):
+    form = BoardMeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        domain.save_board_meeting(form.instance, request.user)
+        messages.success(request, _("The meeting's notes are saved."))
+        return redirect("review:board", slug=call.slug, pk=stage.pk)
+    return render(
+        request,
+        "review/board.html",
+        {
+            "call": call,
+            "stage": stage,
+            "proposals": board_ranking(stage),
+            "meetings": stage.board_meetings.select_related("recorded_by"),
+            "form": form,
+            "editing": meeting.pk is not None,
+        },
+    )

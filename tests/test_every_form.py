@@ -37,7 +37,7 @@ from submissions.kmf2021 import add_stages, proposal_questionnaire_2021, questio
 from submissions.models import Extension, Proposal, ReferenceCounter
 from tests.factories import ApplicantFactory, CallFactory, EOIFactory, UserFactory, add_partner
 from tests.files import add_document, attach_budget
-from tests.submissions.proposal_helpers import DOCUMENTS_STEP
+from tests.submissions.proposal_helpers import DOCUMENTS_STEP, invite
 from tests.test_url_permissions import EXPECTED, ROLES, address
 from tests.test_url_permissions import world as permissions_world  # noqa: F401
 
@@ -399,7 +399,16 @@ def proposal_step(client, site, name):
     return reverse("submissions:proposal_step", args=[invited.uuid, name.split("@")[1]])
 
 
+def proposal_under_review(client, site, name):
+    """The reviewer's pages of the site's submitted proposal (the world's is a draft again)."""
+    sign_in(client, site["people"]["reviewer assigned"])
+    reviewed = site["reviewed proposal"]
+    return reverse(name, args=[reviewed.eoi.uuid, reviewed.stage_id])
+
+
 SET_UP = {
+    "review:review_proposal": proposal_under_review,
+    "review:declare_proposal_conflict": proposal_under_review,
     "mfa_activate_totp": reauthenticated("applicant A"),
     "mfa_deactivate_totp": reauthenticated("reviewer assigned"),
     "mfa_generate_recovery_codes": reauthenticated("reviewer assigned"),
@@ -483,6 +492,14 @@ def site(permissions_world):  # noqa: F811
     EmailTemplate.objects.create(
         call=call, event="submission_receipt", language="en", subject="Thanks", body="Thanks"
     )
+    # Another proposal of that reviewed stage, submitted, "reviewer assigned" its reviewer.
+    invited = permissions_world["invited"]
+    reviewed = invite(EOIFactory(call=invited.call), people["secretariat"])
+    Proposal.objects.filter(eoi=reviewed).update(status="submitted", reference="T-0009-P")
+    (assignment,) = review_domain.assign(
+        [reviewed], people["reviewer assigned"], people["secretariat"], stage=reviewed.stage
+    )
+    review_domain.declare_no_conflict(assignment, people["reviewer assigned"])
     # Last, so that the admin opens them: a call, a person and a questionnaire with nothing
     # that keeps them.
     spare = CallFactory(slug="spare")
@@ -497,7 +514,12 @@ def site(permissions_world):  # noqa: F811
     Proposal.objects.filter(eoi=permissions_world["invited"]).update(status="draft", reference=None)
     # The world set its reference by hand: the counter goes on from it.
     ReferenceCounter.objects.create(call=call, last_number=1)
-    return {**permissions_world, "draft": draft, "superuser": superuser}
+    return {
+        **permissions_world,
+        "draft": draft,
+        "superuser": superuser,
+        "reviewed proposal": Proposal.objects.get(eoi=reviewed),
+    }
 
 
 def test_every_url_has_a_form_is_the_target_of_one_or_is_listed_formless(client, site):

@@ -15,7 +15,7 @@ from awards import domain as awards_domain
 from interviews import domain as interviews_domain
 from interviews.models import Booking, Slot
 from review import domain as review_domain
-from review.models import SavedView
+from review.models import BoardMeeting, SavedView
 from submissions import coapplicants, partners
 from submissions import domain as submissions_domain
 from submissions.models import Partner, Proposal, Stage
@@ -104,6 +104,12 @@ EXPECTED = {
     "review:expertise": REVIEWERS_ONLY,
     "review:review_eoi": ASSIGNED_REVIEWER,
     "review:declare_conflict": ASSIGNED_REVIEWER,
+    "review:review_proposal": ASSIGNED_REVIEWER,
+    "review:declare_proposal_conflict": ASSIGNED_REVIEWER,
+    "review:assign_proposals": POST_ONLY,
+    "review:auto_assign_stage": SECRETARIAT_ONLY,
+    "review:board": SECRETARIAT_ONLY,
+    "review:board_meeting": SECRETARIAT_ONLY,
     "review:dashboard": SECRETARIAT_ONLY,
     "review:eoi_list": SECRETARIAT_ONLY,
     "review:review_list": SECRETARIAT_ONLY,
@@ -286,6 +292,19 @@ def world(db, settings):
     invited = invite(invited, people["secretariat"])
     attach_to_proposal(invited.proposals.get())
     Proposal.objects.filter(eoi=invited).update(status="submitted", reference="T-0001-P")
+    # Its stage is reviewed: "reviewer assigned" reviews the proposal (no conflict declared),
+    # "reviewer with a conflict" declared one; the Review Board met once.
+    Stage.objects.filter(pk=invited.stage_id).update(reviewed=True)
+    invited.refresh_from_db()
+    (assigned,) = review_domain.assign(
+        [invited], people["reviewer assigned"], people["secretariat"], stage=invited.stage
+    )
+    review_domain.declare_no_conflict(assigned, people["reviewer assigned"])
+    (conflicted,) = review_domain.assign(
+        [invited], people["reviewer with a conflict"], people["secretariat"], stage=invited.stage
+    )
+    review_domain.declare_conflict(conflicted, "Adviser", people["reviewer with a conflict"])
+    BoardMeeting.objects.create(stage=invited.stage, held_on=timezone.now().date(), notes="Met.")
     # Applicant A's EOI in another call, awarded, with its grant and letter; the co-applicant
     # co-applies to it too.
     awarded = EOIFactory(
@@ -393,6 +412,7 @@ def address(name, world):
         "interviews:cancel": [world["shortlisted"].uuid],
         "interviews:change_booking": [world["shortlisted"].uuid],
         "interviews:assessment": [world["interviewed"].uuid],
+        **proposal_round(world["invited"]),
     }
     if name == "admin":
         return reverse("admin:index")
@@ -407,6 +427,19 @@ def address(name, world):
     ):
         return reverse(name, args=[eoi.uuid])
     return reverse(name)
+
+
+def proposal_round(invited):
+    """The addresses of the review of the invited EOI's proposal, in its reviewed stage."""
+    call, stage = invited.call, invited.stage
+    return {
+        "review:review_proposal": [invited.uuid, stage.pk],
+        "review:declare_proposal_conflict": [invited.uuid, stage.pk],
+        "review:assign_proposals": [call.slug],
+        "review:auto_assign_stage": [call.slug, stage.pk],
+        "review:board": [call.slug, stage.pk],
+        "review:board_meeting": [call.slug, stage.pk, stage.board_meetings.get().pk],
+    }
 
 
 def test_every_url_is_in_the_table():

@@ -54,3 +54,42 @@ def after_the_deadline(rubric_call):
     the fixtures that build EOIs before the deadline)."""
     with time_machine.travel(rubric_call.closes_at + timedelta(days=1), tick=True):
         yield
+
+
+@pytest.fixture
+def proposal_stage(rubric_call):
+    """The call's full-proposal stage, reviewed on its own rubric: plan 70, budget 30."""
+    from submissions.models import Stage
+    from tests.submissions.proposal_helpers import add_proposal_stage
+
+    stage = add_proposal_stage(rubric_call)
+    Stage.objects.filter(pk=stage.pk).update(reviewed=True)
+    stage.refresh_from_db()
+    stage.rubric = [
+        Criterion.objects.create(
+            call=rubric_call, stage=stage, position=1, title="Plan", weight=70
+        ),
+        Criterion.objects.create(
+            call=rubric_call, stage=stage, position=2, title="Budget", weight=30
+        ),
+    ]
+    return stage
+
+
+@pytest.fixture
+def make_proposal(proposal_stage, make_eoi, secretariat):
+    """An EOI (a new one, or `eoi`) invited to the full proposal, its proposal submitted
+    (`submit=False`: a draft)."""
+    from submissions import proposals
+    from submissions.models import Proposal
+    from tests.submissions.proposal_helpers import COMPLETE, DECLARED, invite
+
+    def make(submit=True, eoi=None):
+        eoi = invite(eoi or make_eoi(), secretariat)
+        proposal = Proposal.objects.get(eoi=eoi, stage=proposal_stage)
+        if submit:
+            Proposal.objects.filter(pk=proposal.pk).update(answers={**proposal.answers, **COMPLETE})
+            proposals.submit(Proposal.objects.get(pk=proposal.pk), eoi.owner, DECLARED)
+        return Proposal.objects.select_related("eoi__call", "stage").get(pk=proposal.pk)
+
+    return make

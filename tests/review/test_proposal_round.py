@@ -1,0 +1,252 @@
+"""The second round of review: a reviewed stage's proposals, scored on the stage's own rubric,
+figures of their own beside the EOI's.
+
+Scale 1–5, the stage's weights 70 and 30; a score s counts weight·(s−1)/4.
+    R1: P1 (5,5) = 100   P2 (3,3) = 50    P3 (1,1) = 0
+    R2: P1 (4,2) = 60    P2 (2,2) = 25
+P1: 100, 60 → mean 80, median 80, spread 40 (disagreement above 25)
+P2: 50, 25  → mean 37.5, median 37.5, spread 25 (not above 25)
+P3: 0       → mean 0
+R1's mean is 50, standard deviation 40.82: z = 1.2247, 0, −1.2247. R2's mean is 42.5,
+standard deviation 17.5: z = 1, −1.
+Normalised: P1 (1.2247 + 1)/2 = 1.1124; P2 (0 − 1)/2 = −0.5; P3 −1.2247. Ranks 1, 2, 3.
+"""
+
+import pytest
+from django.urls import reverse
+
+from review import domain
+from review.models import Assignment, EOIScore, Review, StageScore
+
+pytestmark = pytest.mark.django_db
+
+
+def score_proposal(proposal, reviewer, secretariat, plan, budget, submit=True):
+    stage = proposal.stage
+    assignment = (
+        Assignment.objects.filter(eoi=proposal.eoi, reviewer=reviewer, stage=stage).first()
+        or domain.assign([proposal.eoi], reviewer, secretariat, stage=stage)[0]
+    )
+    plan_criterion, budget_criterion = stage.criteria.order_by("position")
+    return domain.save_review(
+        assignment,
+        reviewer,
+        {plan_criterion: (plan, ""), budget_criterion: (budget, "")},
+        "invite",
+        "",
+        "",
+        submit=submit,
+    )
+
+
+@pytest.fixture
+def second_round(make_proposal, make_reviewer, secretariat):
+    p1, p2, p3 = make_proposal(), make_proposal(), make_proposal()
+    r1, r2 = make_reviewer(), make_reviewer()
+    reviews = [
+        score_proposal(p1, r1, secretariat, 5, 5),
+        score_proposal(p2, r1, secretariat, 3, 3),
+        score_proposal(p3, r1, secretariat, 1, 1),
+        score_proposal(p1, r2, secretariat, 4, 2),
+        score_proposal(p2, r2, secretariat, 2, 2),
+    ]
+    return (p1, p2, p3), (r1, r2), reviews
+
+
+def test_the_stage_rubric_weighs_each_proposal_review(second_round):
+    _, _, reviews = second_round
+
+    assert [float(review.total) for review in reviews] == [100, 50, 0, 60, 25]
+    assert {review.stage_id for review in reviews} == {reviews[0].eoi.stage_id}
+
+
+def test_mean_median_spread_normalised_and_rank_of_the_proposal_round(second_round):
+    (p1, p2, p3), _, _ = second_round
+
+    figures = {s.eoi_id: s for s in StageScore.objects.filter(stage=p1.stage)}
+    first, second, third = figures[p1.eoi_id], figures[p2.eoi_id], figures[p3.eoi_id]
+    assert (first.review_count, first.mean, first.median) == (2, 80, 80)
+    assert (first.spread, first.disagreement) == (40, True)
+    assert (second.mean, second.median, second.spread) == (37.5, 37.5, 25)
+    assert second.disagreement is False
+    assert (third.review_count, third.mean) == (1, 0)
+    assert first.normalised == pytest.approx(1.1124, abs=1e-4)
+    assert second.normalised == pytest.approx(-0.5, abs=1e-4)
+    assert third.normalised == pytest.approx(-1.2247, abs=1e-4)
+    assert [first.rank, second.rank, third.rank] == [1, 2, 3]
+
+
+def test_proposal_reviews_leave_the_eois_figures_as_they_were(
+    make_proposal, make_eoi, make_reviewer, secretariat
+):
+    from tests.review.test_scoring import score
+
+    reviewer, eoi = make_reviewer(), make_eoi()
+    score(eoi, reviewer, secretariat, 2, 2)  # the EOI round's review, before the invitation
+    before = EOIScore.objects.values().get(eoi=eoi)
+    proposal = make_proposal(eoi=eoi)
+
+    score_proposal(proposal, reviewer, secretariat, 5, 5)
+
+    assert EOIScore.objects.values().get(eoi=eoi) == before
+    assert before["mean"] == 25
+    assert StageScore.objects.get(eoi=eoi).mean == 100
+    eoi_review, proposal_review = Review.objects.filter(eoi=eoi).order_by("pk")
+    assert (eoi_review.stage_id, float(eoi_review.total)) == (None, 25)
+    assert (proposal_review.stage_id, float(proposal_review.total)) == (proposal.stage_id, 100)
+    assert {a.stage_id for a in Assignment.objects.filter(eoi=eoi)} == {None, proposal.stage_id}
+
+
+def test_a_draft_proposal_is_not_assigned(make_proposal, make_reviewer, secretariat):
+    draft = make_proposal(submit=False)
+
+    with pytest.raises(domain.DomainError, match="not up for review"):
+        domain.assign([draft.eoi], make_reviewer(), secretariat, stage=draft.stage)
+    assert not Assignment.objects.exists()
+
+
+def test_a_conflict_with_the_eoi_or_its_organisation_holds_for_its_proposal(
+    make_proposal, make_reviewer, secretariat
+):
+    from review.models import Conflict
+
+    proposal = make_proposal()
+    with_eoi, with_organisation, free = make_reviewer(), make_reviewer(), make_reviewer()
+    Conflict.objects.create(reviewer=with_eoi, eoi=proposal.eoi)
+    Conflict.objects.create(
+        reviewer=with_organisation, organisation=proposal.eoi.organisation_name.upper()
+    )
+
+    for reviewer in (with_eoi, with_organisation):
+        with pytest.raises(domain.DomainError, match="conflict of interest"):
+            domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+    plan = domain.propose(proposal.eoi.call, per_eoi=3, stage=proposal.stage)
+
+    assert [reviewer for reviewer, _how in plan.proposals[0].reviewers] == [free]
+    assert plan.proposals[0].short == 2
+
+
+def test_automatic_assignment_of_a_stage_assigns_its_proposals_only(
+    make_proposal, make_eoi, make_reviewer, secretariat
+):
+    proposal, draft = make_proposal(), make_proposal(submit=False)
+    under_review = make_eoi()
+    first, second = make_reviewer(), make_reviewer()
+
+    made = domain.auto_assign(proposal.eoi.call, secretariat, per_eoi=2, stage=proposal.stage)
+
+    assert {(a.eoi_id, a.reviewer_id, a.stage_id) for a in made} == {
+        (proposal.eoi_id, first.pk, proposal.stage_id),
+        (proposal.eoi_id, second.pk, proposal.stage_id),
+    }
+    assert not Assignment.objects.filter(eoi__in=[draft.eoi, under_review]).exists()
+    # The EOI round's automatic assignment neither counts the proposal's assignments in its
+    # loads nor plans for the invited EOI.
+    plan = domain.propose(proposal.eoi.call, per_eoi=1)
+    assert plan.load_before == {first.pk: 0, second.pk: 0}
+    assert [eoi_pk for eoi_pk, _reviewer in plan.pairs] == [under_review.pk]
+
+
+def test_assignment_in_the_proposal_round_is_audited(make_proposal, make_reviewer, secretariat):
+    from audit.models import AuditEntry
+
+    proposal, reviewer = make_proposal(), make_reviewer()
+
+    domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+
+    entry = AuditEntry.objects.filter(action="review.assigned").get()
+    assert entry.details == {"reviewer": reviewer.email, "stage": "proposal"}
+
+
+@pytest.fixture
+def assigned(make_proposal, make_reviewer, secretariat):
+    """A submitted proposal assigned to a reviewer in its stage's round."""
+    proposal, reviewer = make_proposal(), make_reviewer()
+    domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+    return proposal, reviewer
+
+
+def page_of(proposal, name="review:review_proposal"):
+    return reverse(name, args=[proposal.eoi.uuid, proposal.stage_id])
+
+
+def test_the_reviewer_declares_no_conflict_first_then_scores_the_proposal_on_its_rubric(
+    client, assigned
+):
+    proposal, reviewer = assigned
+    plan, budget = proposal.stage.criteria.order_by("position")
+    client.force_login(reviewer)
+    url = page_of(proposal)
+
+    first = client.get(url).content.decode()
+    assert "any conflict of interest?" in first
+    assert "Forums in Mopti decide" not in first  # the answers wait for the declaration
+    declared = client.post(
+        page_of(proposal, "review:declare_proposal_conflict"), {"declaration": "no_conflict"}
+    )
+    assert declared.url == url
+    page = client.get(url).content.decode()
+    assert "Forums in Mopti decide" in page  # the proposal's answers, read-only
+    assert 'data-weight="70"' in page
+    assert "Plan (70%)" in page
+    assert "Relevance" not in page  # not the EOI's rubric
+    response = client.post(
+        url,
+        {
+            f"score_{plan.pk}": "5",
+            f"score_{budget.pk}": "3",
+            "recommendation": "invite",
+            "internal_comment": "",
+            "applicant_feedback": "",
+            "submit": "",
+        },
+    )
+
+    assert response.status_code == 302
+    review = Review.objects.get(reviewer=reviewer)
+    assert (review.stage_id, review.status, float(review.total)) == (
+        proposal.stage_id,
+        Review.Status.SUBMITTED,
+        85,  # 70·4/4 + 30·2/4
+    )
+    assert StageScore.objects.get(eoi=proposal.eoi).mean == 85
+    assert not EOIScore.objects.exists()
+    listed = client.get(reverse("review:assignments")).content.decode()
+    assert url in listed
+    assert f"{proposal.eoi.reference}-P" in listed
+
+
+def test_a_conflict_declared_on_the_proposal_releases_it_and_holds_for_the_eoi(client, assigned):
+    from review.models import Conflict
+
+    proposal, reviewer = assigned
+    client.force_login(reviewer)
+
+    client.post(
+        page_of(proposal, "review:declare_proposal_conflict"),
+        {"reason": "I advise its lead", "declaration": "conflict"},
+    )
+
+    assert Conflict.objects.filter(eoi=proposal.eoi, reviewer=reviewer).exists()
+    assert Assignment.objects.get(reviewer=reviewer).release_reason == "conflict"
+    assert client.get(page_of(proposal)).status_code == 404
+
+
+def test_another_reviewers_proposal_and_a_draft_are_no_page(
+    client, assigned, make_proposal, make_reviewer, secretariat
+):
+    proposal, _reviewer = assigned
+    draft = make_proposal(submit=False)
+    # Assigned by hand: assign() refuses a draft (test above), the page must refuse it too.
+    someone = make_reviewer()
+    Assignment.objects.create(
+        eoi=draft.eoi, reviewer=someone, stage=draft.stage, due_at=proposal.submitted_at
+    )
+    client.force_login(someone)
+
+    assert client.get(page_of(proposal)).status_code == 404
+    assert client.get(page_of(proposal, "review:declare_proposal_conflict")).status_code == 404
+    assert client.get(page_of(draft)).status_code == 404
+    # Assigned to the EOI round only: the proposal is not theirs either.
+    Assignment.objects.create(eoi=proposal.eoi, reviewer=someone, due_at=proposal.submitted_at)
+    assert client.get(page_of(proposal)).status_code == 404
