@@ -6,7 +6,13 @@ from django.db.models import Exists
 from accounts.rules import is_reviewer, is_secretariat
 from core.permissions import remembered
 from submissions.models import Proposal
-from submissions.rules import is_coapplicant, is_owner, is_thread_shared
+from submissions.rules import (
+    is_coapplicant,
+    is_owner,
+    is_proposal_coapplicant,
+    is_proposal_owner,
+    is_thread_shared,
+)
 
 from .models import Assignment, Conflict, Review
 
@@ -122,6 +128,14 @@ rules.add_perm("review.state_expertise", is_reviewer)
 rules.add_perm(
     "submissions.download_attachments",
     is_owner | is_coapplicant | is_secretariat | is_cleared_reviewer,
+)
+# The same for a full proposal's files: its own cleared reviewers (not the EOI round's).
+rules.add_perm(
+    "submissions.download_proposal_attachments",
+    is_proposal_owner
+    | is_proposal_coapplicant
+    | is_secretariat
+    | (is_submitted_proposal & is_cleared_reviewer),
 )
 # The thread of messages about an EOI: its two sides, and its cleared reviewers, read-only,
 # once the Secretariat shares it with them.

@@ -835,9 +835,9 @@ def proposal_withdraw(request, uuid):
 
 @login_required
 def proposal_attachment(request, uuid, pk):
-    """A file of the full proposal, for whoever reads the proposal (its reviewers too, once
-    the proposal's review exists: submissions.view_proposal says who)."""
-    proposal = proposal_or_404(request.user, uuid, "submissions.view_proposal")
+    """A file of the full proposal, for whoever reads the proposal and its cleared reviewers
+    (the permission is said in review/rules.py, which knows reviewers)."""
+    proposal = proposal_or_404(request.user, uuid, "submissions.download_proposal_attachments")
     attachment = get_object_or_404(proposal.attachments, pk=pk)
     return storage.download(attachment.file, attachment.original_name, attachment.content_type)
 

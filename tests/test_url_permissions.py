@@ -88,7 +88,8 @@ EXPECTED = {
     "submissions:proposal_step": OWNER,
     "submissions:proposal_autosave": POST_ONLY,
     "submissions:proposal_withdraw": OWNER,
-    "submissions:proposal_attachment": APPLICANTS_OR_SECRETARIAT,
+    # The proposal's cleared reviewer reads its files, as the EOI's reads the EOI's.
+    "submissions:proposal_attachment": APPLICANTS_REVIEWER_SECRETARIAT,
     "submissions:proposal_attachment_delete": POST_ONLY,
     "review:proposal_list": SECRETARIAT_ONLY,
     "submissions:coapplicants": OWNER,

@@ -250,3 +250,47 @@ def test_another_reviewers_proposal_and_a_draft_are_no_page(
     # Assigned to the EOI round only: the proposal is not theirs either.
     Assignment.objects.create(eoi=proposal.eoi, reviewer=someone, due_at=proposal.submitted_at)
     assert client.get(page_of(proposal)).status_code == 404
+
+
+def test_the_proposals_cleared_reviewer_downloads_its_files_the_eoi_rounds_does_not(
+    client, make_proposal, make_reviewer, secretariat, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from submissions.models import Attachment
+    from tests.files import pdf_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    proposal = make_proposal()
+    eoi = proposal.eoi
+    attachment = Attachment.objects.create(
+        eoi=eoi,
+        proposal=proposal,
+        question="registration",
+        file=ContentFile(pdf_bytes(), name="statutes.pdf"),
+        original_name="statutes.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=len(pdf_bytes()),
+    )
+    url = reverse("submissions:proposal_attachment", args=[eoi.uuid, attachment.pk])
+    proposal_reviewer, eoi_reviewer = make_reviewer(), make_reviewer()
+    (assignment,) = domain.assign([eoi], proposal_reviewer, secretariat, stage=proposal.stage)
+    # The EOI round's cleared reviewer (assigned before the invitation).
+    Assignment.objects.create(
+        eoi=eoi,
+        reviewer=eoi_reviewer,
+        due_at=assignment.due_at,
+        declaration=Assignment.Declaration.NO_CONFLICT,
+        declared_at=assignment.due_at,
+    )
+
+    client.force_login(proposal_reviewer)
+    assert client.get(url).status_code == 404  # no declaration yet: the files stay closed
+    domain.declare_no_conflict(assignment, proposal_reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+    client.force_login(eoi_reviewer)
+    assert client.get(url).status_code == 404
