@@ -268,13 +268,29 @@ def counted_eois(count):
     ) % {"count": count}
 
 
+def counted_applications(assignments):
+    """What the assignments are of, counted: "3 expressions of interest", "2 full proposals"
+    (a later stage's round), or both."""
+    proposals = sum(1 for assignment in assignments if assignment.stage_id)
+    eois = len(assignments) - proposals
+    counted = [counted_eois(eois)] if eois else []
+    if proposals:
+        counted.append(
+            ngettext("%(count)d full proposal", "%(count)d full proposals", proposals)
+            % {"count": proposals}
+        )
+    if len(counted) == 2:
+        return gettext("%(first)s and %(second)s") % {"first": counted[0], "second": counted[1]}
+    return counted[0]
+
+
 def _reviewer_values(reviewer, call, assignments):
     due = min(assignment.due_at for assignment in assignments)
     return lambda: {
         "reviewer_name": reviewer.get_short_name(),
         "call_title": call.title,
         "eoi_count": len(assignments),
-        "eois_to_review": counted_eois(len(assignments)),
+        "eois_to_review": counted_applications(assignments),
         "reviews_to_do": ngettext("%(count)d review", "%(count)d reviews", len(assignments))
         % {"count": len(assignments)},
         "review_due": _local(due, call),
@@ -298,8 +314,10 @@ def reviews_assigned(reviewer, assignments):
 
 def reviews_due(reviewer, call, assignments):
     due = min(assignment.due_at for assignment in assignments)
+    # A later stage's round is reminded apart from the EOI's (the EOI's key as it always was).
+    stage = assignments[0].stage_id
     queue_email(
-        key=f"review_due:{reviewer.pk}:{call.pk}:{due:%Y%m%d}",
+        key=f"review_due:{reviewer.pk}:{call.pk}:{due:%Y%m%d}" + (f":{stage}" if stage else ""),
         event=Event.REVIEW_DUE,
         recipient=reviewer,
         values=_reviewer_values(reviewer, call, assignments),

@@ -849,23 +849,33 @@ def release(decisions, actor, now=None):
 
 
 def remind_reviewers(now=None):
-    """Once per reviewer, call and due date: reviews due within two days and not submitted."""
+    """Once per reviewer, call, round and due date: reviews due within two days and not
+    submitted, of EOIs (or, in a later stage's round, proposals) still up for review."""
     now = now or timezone.now()
-    open_assignments = (
-        active_assignments()
-        .filter(
-            due_at__lte=now + timedelta(days=2),
-            reviewed_at=None,
-            eoi__status__in=REVIEWABLE_STATUSES,
-        )
+    due_soon = Assignment.objects.filter(
+        released_at=None, reviewed_at=None, due_at__lte=now + timedelta(days=2)
+    ).select_related("reviewer", "eoi__call", "stage")
+    eoi_round = (
+        due_soon.filter(stage=None, eoi__status__in=REVIEWABLE_STATUSES)
+        # Distinct from "no decision released" only before stages: kept as it was.
         .exclude(eoi__decisions__released_at__isnull=False)
-        .select_related("reviewer", "eoi__call")
     )
+    later_stages = Stage.objects.filter(
+        pk__in=due_soon.filter(stage__isnull=False).values("stage_id")
+    )
+    rounds = [eoi_round] + [
+        due_soon.filter(stage=stage, eoi__in=reviewable(stage)) for stage in later_stages
+    ]
     batches = {}
-    for assignment in open_assignments:
-        key = (assignment.reviewer, assignment.eoi.call, assignment.due_at.date())
+    for assignment in (assignment for found in rounds for assignment in found):
+        key = (
+            assignment.reviewer,
+            assignment.eoi.call,
+            assignment.stage_id,
+            assignment.due_at.date(),
+        )
         batches.setdefault(key, []).append(assignment)
-    for (reviewer, call, _due_day), theirs in batches.items():
+    for (reviewer, call, _stage, _due_day), theirs in batches.items():
         with transaction.atomic():
             notify.reviews_due(reviewer, call, theirs)
     return len(batches)

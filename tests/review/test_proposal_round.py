@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from review import domain
-from review.models import Assignment, EOIScore, Review, StageScore
+from review.models import Assignment, Decision, EOIScore, Review, StageScore
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +294,41 @@ def test_the_proposals_cleared_reviewer_downloads_its_files_the_eoi_rounds_does_
 
     client.force_login(eoi_reviewer)
     assert client.get(url).status_code == 404
+
+
+def test_a_proposal_reviewer_is_told_of_full_proposals_and_reminded_before_they_are_due(
+    make_proposal, make_reviewer, secretariat, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    proposal, reviewer = make_proposal(), make_reviewer()
+    due = timezone.now() + timedelta(days=5)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        domain.assign([proposal.eoi], reviewer, secretariat, due_at=due, stage=proposal.stage)
+    assert [m.subject for m in mail.outbox] == [
+        f"1 full proposal to review for the {proposal.eoi.call.title}"
+    ]
+    mail.outbox.clear()
+
+    with time_machine.travel(due - timedelta(days=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert domain.remind_reviewers() == 1
+            domain.remind_reviewers()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("Reminder: 1 review due")
+
+    # Decided and released, the proposal is no longer up for review: nobody is reminded.
+    mail.outbox.clear()
+    # (As the release leaves it: the outcome released, the EOI's status the outcome's.)
+    Decision.objects.create(
+        eoi=proposal.eoi, stage=proposal.stage, outcome="not_selected", released_at=timezone.now()
+    )
+    type(proposal.eoi).objects.filter(pk=proposal.eoi_id).update(status="not_selected")
+    with time_machine.travel(due - timedelta(hours=2), tick=False):
+        assert domain.remind_reviewers() == 0
+    assert mail.outbox == []
