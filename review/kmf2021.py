@@ -1,6 +1,8 @@
 """The 2021 call's rubric, added when `submissions.kmf2021` loads the call (its signal, connected
 in ReviewConfig.ready()): the criteria a review scores belong to the review app."""
 
+from submissions.models import Stage
+
 from .models import Criterion, eoi_rubric
 
 SCALE = ["Weak", "Fair", "Good", "Very good", "Excellent"]
@@ -61,6 +63,83 @@ FRENCH_RUBRIC = [
 ]
 
 
+# The full proposal's rubric (the second round of review). The call text gives none: these
+# weigh what the proposal adds to the EOI, the plan, the budget, the partnership's working,
+# the risks and the learning, with the call's theme still first. (English, French) each.
+PROPOSAL_RUBRIC = [
+    (
+        ("Shift of power in the partnership", "Transfert de pouvoir dans le partenariat"),
+        25,
+        (
+            "Who decides, who spends and who is credited: the partners' roles and the budget "
+            "lines show power and money moving toward local actors.",
+            "Qui décide, qui dépense et qui est reconnu\u00a0: les rôles des partenaires et les "
+            "lignes budgétaires montrent le pouvoir et l'argent allant vers les acteurs locaux.",
+        ),
+    ),
+    (
+        ("Quality of the plan", "Qualité du plan"),
+        25,
+        (
+            "Activities, timeline and deliverables that answer the EOI's aims in about nine "
+            "months.",
+            "Des activités, un calendrier et des livrables qui répondent aux objectifs de la "
+            "manifestation d'intérêt en neuf mois environ.",
+        ),
+    ),
+    (
+        ("Budget and value for money", "Budget et rapport coût-efficacité"),
+        20,
+        (
+            "Lines that fit the work, personnel at most 30\u00a0% and no overheads.",
+            "Des lignes adaptées au travail, 30\u00a0% de frais de personnel au plus et sans frais "
+            "généraux.",
+        ),
+    ),
+    (
+        ("Risks and do no harm", "Risques et ne pas nuire"),
+        15,
+        (
+            "The risks to people and partners named, with what the team will do about them.",
+            "Les risques pour les personnes et les partenaires nommés, avec ce que l'équipe "
+            "fera pour y répondre.",
+        ),
+    ),
+    (
+        ("Monitoring, learning and uptake", "Suivi, apprentissage et appropriation"),
+        15,
+        (
+            "How the team will know it worked, and who will use what it learns.",
+            "Comment l'équipe saura que cela a fonctionné, et qui utilisera ce qu'elle apprend.",
+        ),
+    ),
+]
+
+
+def add_proposal_rubric(call):
+    """The 2021 full proposal's rubric, on its reviewed stage while it has none (a stage the
+    Secretariat gave criteria keeps them)."""
+    for stage in call.stages.filter(kind=Stage.Kind.FULL_PROPOSAL, reviewed=True):
+        if call.criteria.filter(stage=stage).exists():
+            continue
+        Criterion.objects.bulk_create(
+            Criterion(
+                call=call,
+                stage=stage,
+                position=position,
+                title=title,
+                title_fr=title_fr,
+                weight=weight,
+                description=description,
+                description_fr=description_fr,
+                descriptors=SCALE,
+            )
+            for position, ((title, title_fr), weight, (description, description_fr)) in enumerate(
+                PROPOSAL_RUBRIC, start=1
+            )
+        )
+
+
 def add_2021_rubric(sender, call, created, **kwargs):
     """The rubric of a call just loaded; on every load, the French of any criterion the
     Secretariat left without it."""
@@ -83,3 +162,4 @@ def add_2021_rubric(sender, call, created, **kwargs):
         empty = {name: value for name, value in french.items() if not getattr(criterion, name)}
         if empty:
             Criterion.objects.filter(pk=criterion.pk).update(**empty)
+    add_proposal_rubric(call)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.roles import REVIEWERS, SECRETARIAT
 from notifications.models import OutboundEmail
 from review import domain as review_domain
-from review.models import Assignment
+from review.models import Assignment, eoi_rubric
 from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call
 from submissions.models import ExpressionOfInterest
@@ -263,7 +263,7 @@ def test_review_pages(site, browser, language):
         review_domain.save_review(
             assignment,
             person,
-            dict.fromkeys(call.criteria.all(), (3, "A score note. " * 20)),
+            dict.fromkeys(eoi_rubric(call), (3, "A score note. " * 20)),
             "invite",
             "An internal comment that runs long enough to wrap on a phone. " * 5,
             "Feedback for the applicant.",

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.roles import REVIEWERS, SECRETARIAT
-from review.models import Assignment, Decision, Review
+from review.models import Assignment, Decision, Review, eoi_rubric
 from submissions import domain as submissions_domain
 from submissions.kmf2021 import load_2021_call, questionnaire_2021
 from submissions.models import Call, ExpressionOfInterest
@@ -332,7 +332,7 @@ def test_the_secretariat_assigns_a_reviewer_scores_and_the_decision_is_released(
     # Who is behind it first; the application opens on declaring no conflict of interest.
     assert fits_the_screen(phone)
     phone.locator("button[name=declaration][value=no_conflict]").click()
-    criteria = list(call.criteria.all())
+    criteria = list(eoi_rubric(call))
     for criterion, value in zip(criteria, [5, 4, 3, 2, 5], strict=True):
         phone.locator(f"input[name=score_{criterion.pk}][value='{value}']").check()
         phone.locator(f"#id_comment_{criterion.pk}").fill(f"On {criterion.title}: {value}.")

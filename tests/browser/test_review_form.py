@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from review import domain
-from review.models import Review
+from review.models import Review, eoi_rubric
 from submissions.kmf2021 import load_2021_call
 from tests.browser.pages import enter_authenticator_code
 from tests.factories import ApplicantFactory, EOIFactory, give_role
@@ -42,7 +42,7 @@ def test_a_reviewer_scores_and_submits_with_a_running_total(live_server, browser
 
     total = page.locator("[data-running-total]")
     expect(total).to_have_text("—")
-    relevance, ownership, feasibility, innovation, uptake = call.criteria.all()
+    relevance, ownership, feasibility, innovation, uptake = eoi_rubric(call)
 
     def choose(criterion, value):
         page.locator(f"input[name=score_{criterion.pk}][value='{value}']").check()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import REVIEWERS, SECRETARIAT
 from questionnaires.models import Questionnaire
-from review.models import Review
+from review.models import Review, eoi_rubric
 from submissions.kmf2021 import load_2021_call
 from submissions.models import Call, ExpressionOfInterest
 from tests.browser import pages
@@ -195,7 +195,7 @@ def test_a_second_call_is_made_in_the_admin_applied_to_reviewed_and_exported(
     scoring.get_by_role("link", name=re.compile("KMF22-0001")).click()
     scoring.get_by_role("button", name="No conflict — open the application").click()
     expect(scoring.locator(".answers")).to_contain_text(NEW_QUESTION)
-    (criterion,) = call.criteria.all()
+    (criterion,) = eoi_rubric(call)
     scoring.locator(f"input[name=score_{criterion.pk}][value='4']").check()
     scoring.get_by_label("Recommendation").select_option("invite")
     scoring.get_by_role("button", name="Submit review").click()

@@ -315,10 +315,12 @@ def test_a_proposal_reviewer_is_told_of_full_proposals_and_reminded_before_they_
     ]
     mail.outbox.clear()
 
-    with time_machine.travel(due - timedelta(days=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert domain.remind_reviewers() == 1
-            domain.remind_reviewers()
+    with (
+        time_machine.travel(due - timedelta(days=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert domain.remind_reviewers() == 1
+        domain.remind_reviewers()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Reminder: 1 review due")
 

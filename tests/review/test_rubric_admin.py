@@ -5,6 +5,7 @@ import pytest
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
+from review.models import eoi_rubric
 from submissions.kmf2021 import load_2021_call
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_2021_rubric_weighs_100_with_a_descriptor_per_score():
     call, _ = load_2021_call()
 
-    criteria = list(call.criteria.all())
+    criteria = list(eoi_rubric(call))
     assert [c.title for c in criteria] == [
         "Relevance to the theme and its challenges",
         "Local ownership and shift of power",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import SECRETARIAT
+from review.models import eoi_rubric
 from submissions.kmf2021 import FRENCH_BODY_FILE, SEED_FILE, load_2021_call, parse_call_text
 from submissions.models import Call
 from tests.factories import CallFactory, ChallengeFactory
@@ -109,7 +110,7 @@ def test_reviewers_reading_french_see_the_rubric_in_french():
     call, _ = load_2021_call()
 
     with translation.override("fr"):
-        titles = [criterion.title for criterion in call.criteria.all()]
+        titles = [criterion.title for criterion in eoi_rubric(call)]
 
     assert titles[1] == "Appropriation locale et transfert de pouvoir"
-    assert call.criteria.get(position=2).title == "Local ownership and shift of power"
+    assert eoi_rubric(call).get(position=2).title == "Local ownership and shift of power"

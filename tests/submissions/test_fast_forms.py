@@ -10,7 +10,7 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.utils import translation
 
 from review.forms import CommentForm, ConflictForm, DecisionForm, ReviewForm
-from review.models import Criterion
+from review.models import Criterion, eoi_rubric
 from submissions import answers
 from submissions.forms import MessageForm, StepForms, steps_of
 from submissions.templatetags.fast_forms import fast_crispy
@@ -77,14 +77,12 @@ def test_the_review_pages_forms(language):
             MessageForm,
             ConflictForm,
             lambda: _checked(ConflictForm({}, after_reading=True)),
-            lambda: ReviewForm(
-                criteria=list(eoi.call.criteria.all()), scale=eoi.call.score_scale_max
-            ),
+            lambda: ReviewForm(criteria=list(eoi_rubric(eoi.call)), scale=eoi.call.score_scale_max),
             # Radio buttons checked, refused and missing: their errors in the last option.
             lambda: _checked(
                 ReviewForm(
                     {**_scores(eoi, "2"), _score_name(eoi): "99"},
-                    criteria=list(eoi.call.criteria.all()),
+                    criteria=list(eoi_rubric(eoi.call)),
                     scale=eoi.call.score_scale_max,
                     submitting=True,
                 )
@@ -92,7 +90,7 @@ def test_the_review_pages_forms(language):
             lambda: _checked(
                 ReviewForm(
                     {},
-                    criteria=list(eoi.call.criteria.all()),
+                    criteria=list(eoi_rubric(eoi.call)),
                     scale=eoi.call.score_scale_max,
                     submitting=True,
                 )
@@ -106,7 +104,7 @@ def _score_name(eoi):
 
 
 def _scores(eoi, value):
-    return {f"score_{criterion.pk}": value for criterion in eoi.call.criteria.all()}
+    return {f"score_{criterion.pk}": value for criterion in eoi_rubric(eoi.call)}
 
 
 def _scored_eoi():
@@ -129,7 +127,7 @@ def test_the_radio_buttons_are_written_whole():
     """Radio buttons no longer go through crispy's templates, and keep what they hold: the
     weight, the checked score, each option's label."""
     eoi = _scored_eoi()
-    criteria = list(eoi.call.criteria.all())
+    criteria = list(eoi_rubric(eoi.call))
     form = ReviewForm(_scores(eoi, "3"), criteria=criteria, scale=eoi.call.score_scale_max)
     html = same_html(fast_crispy(form))
     name = f"score_{criteria[0].pk}"

@@ -229,20 +229,41 @@ def test_loading_the_2021_call_twice_changes_no_stage():
     load_2021_call()
     stages = list(Stage.objects.values())
     questionnaires = Questionnaire.objects.count()
+    criteria = list(Criterion.objects.values())
 
     load_2021_call()
 
     assert list(Stage.objects.values()) == stages
     assert Questionnaire.objects.count() == questionnaires
+    assert list(Criterion.objects.values()) == criteria
+
+
+def test_the_2021_full_proposal_is_reviewed_on_a_rubric_of_its_own_in_both_languages():
+    call, _ = load_2021_call()
+    proposal_stage = call.stages.get(kind=PROPOSAL)
+
+    rubric = list(call.criteria.filter(stage=proposal_stage).order_by("position"))
+    assert sum(c.weight for c in rubric) == 100
+    assert rubric[0].title == "Shift of power in the partnership"
+    assert rubric[0].title_fr == "Transfert de pouvoir dans le partenariat"
+    assert all(c.description and c.description_fr for c in rubric)
+    assert eoi_rubric(call).count() == 5  # the EOI's stays its own
+    # A stage the Secretariat gave criteria keeps them on the next load.
+    rubric[0].delete()
+    load_2021_call()
+    assert call.criteria.filter(stage=proposal_stage).count() == 4
 
 
 def test_a_2021_call_loaded_before_there_were_stages_gets_them_on_its_next_load():
     call, _ = load_2021_call()
+    Criterion.objects.filter(call=call, stage__isnull=False).delete()  # they protect a stage
     Stage.objects.filter(call=call).delete()
 
     load_2021_call()
 
     assert [s.kind for s in call.stages.all()] == [EOI, PROPOSAL, INTERVIEW, AWARD]
+    # And the full proposal's rubric with them.
+    assert call.criteria.filter(stage__kind=PROPOSAL).count() == 5
 
 
 def test_the_secretariats_stages_are_left_as_they_are():
@@ -270,6 +291,7 @@ def call_2021():
     # 23:59:59 on 27 January 2027 in Amsterdam: the proposal opens 28 days later, in winter
     # time (UTC+1), and closes on 24 March, still in winter time.
     Call.objects.filter(pk=call.pk).update(closes_at=datetime(2027, 1, 27, 22, 59, 59, tzinfo=UTC))
+    Criterion.objects.filter(call=call, stage__isnull=False).delete()  # they protect a stage
     Stage.objects.filter(call=call).delete()
     call.refresh_from_db()
     load_2021_call()
@@ -457,6 +479,7 @@ def admin_form_data_for_add(page):
 def test_a_reviewed_stage_has_its_own_rubric_beside_the_eois(client):
     secretariat = in_group(SECRETARIAT, is_staff=True)
     call, _ = load_2021_call()
+    Criterion.objects.filter(call=call, stage__isnull=False).delete()  # the loaded one's
     proposal = call.stages.get(kind=PROPOSAL)
     url, page = open_call_in_admin(client, secretariat, call)
     data = admin_form_data(page)
@@ -496,6 +519,7 @@ def test_a_reviewed_stage_has_its_own_rubric_beside_the_eois(client):
 def test_a_stages_rubric_is_refused_with_a_message(client, kind, weights, message):
     secretariat = in_group(SECRETARIAT, is_staff=True)
     call, _ = load_2021_call()
+    Criterion.objects.filter(call=call, stage__isnull=False).delete()  # the loaded one's
     stage_row = call.stages.get(kind=kind)
     url, page = open_call_in_admin(client, secretariat, call)
     data = admin_form_data(page)
