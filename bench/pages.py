@@ -53,6 +53,9 @@ FLOORS = {
     "grant list": "list",
     "grant form": "detail",
     "grant letter pdf": "detail",
+    # The second round of review.
+    "review board": "list",
+    "reviewer proposal scoring page": "detail",
 }
 
 
@@ -123,6 +126,14 @@ def later_stage_pages(people):
             ("printable proposal", reverse("submissions:proposal_print", args=[eoi.uuid]),
              eoi.owner),
             ("proposal pdf", reverse("submissions:proposal_pdf", args=[eoi.uuid]), eoi.owner),
+        ]  # fmt: skip
+    if reviewed := people.get("reviewed proposal"):
+        measured += [
+            ("review board", reverse("review:board", args=[slug, reviewed.stage_id]),
+             people["secretariat"]),
+            ("reviewer proposal scoring page",
+             reverse("review:review_proposal", args=[reviewed.eoi.uuid, reviewed.stage_id]),
+             people["reviewer"]),
         ]  # fmt: skip
     if shortlisted := people.get("shortlisted"):
         measured.append(

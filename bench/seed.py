@@ -315,7 +315,7 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
         batch_size=BATCH * 5,
     )
     refresh_call_scores(call)
-    later = later_stages(rng, call, reviewed, secretariat)
+    later = later_stages(rng, call, reviewed, secretariat, panel)
     # Two applicants the Secretariat gave more time (an illness, a flood): the draft EOI and the
     # draft proposal the benchmarks edit are still theirs to change.
     Extension.objects.bulk_create(
@@ -380,7 +380,62 @@ def _decide(rng, stage, groups, secretariat, released_at):
             eoi.stage = opened or eoi.stage
 
 
-def later_stages(rng, call, reviewed, secretariat):
+def review_proposals(rng, stage, eois, panel, secretariat, per_proposal=2):
+    """The second round: each submitted proposal scored by `per_proposal` of the panel on the
+    stage's own rubric (the first by the first reviewer, whose scoring page is timed), then
+    the round's figures computed by review/scoring.py."""
+    from review.models import Assignment, Review, Score
+    from review.scoring import refresh_stage_scores
+
+    criteria = list(stage.criteria.order_by("position"))
+    top = stage.call.score_scale_max
+    reviewed_at = stage.closes_at + timedelta(days=5)
+    assignments, reviews, marks = [], [], []
+    for index, eoi in enumerate(eois):
+        for k in range(per_proposal):
+            reviewer = panel[(index + k) % len(panel)]
+            assignments.append(
+                Assignment(
+                    eoi=eoi,
+                    stage=stage,
+                    reviewer=reviewer,
+                    assigned_by=secretariat,
+                    due_at=reviewed_at,
+                    declaration=Assignment.Declaration.NO_CONFLICT,
+                    declared_at=stage.closes_at,
+                    reviewed_at=reviewed_at,
+                )
+            )
+            values = [rng.randint(1, top) for _c in criteria]
+            total = sum((v - 1) * c.weight for v, c in zip(values, criteria, strict=True))
+            reviews.append(
+                Review(
+                    eoi=eoi,
+                    stage=stage,
+                    reviewer=reviewer,
+                    status=Review.Status.SUBMITTED,
+                    recommendation=rng.choice(["invite", "waitlist", "decline"]),
+                    internal_comment=sentence(rng, 40),
+                    applicant_feedback=sentence(rng, 40),
+                    total=round(Decimal(total) / (top - 1), 2),
+                    submitted_at=reviewed_at,
+                )
+            )
+            marks.append(values)
+    Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+    reviews = Review.objects.bulk_create(reviews, batch_size=BATCH)
+    Score.objects.bulk_create(
+        (
+            Score(review=review, criterion=criterion, value=value)
+            for review, values in zip(reviews, marks, strict=True)
+            for criterion, value in zip(criteria, values, strict=True)
+        ),
+        batch_size=BATCH * 5,
+    )
+    refresh_stage_scores(stage)
+
+
+def later_stages(rng, call, reviewed, secretariat, panel):
     """The EOI stage decided, full proposals, interviews and grants (the module's docstring),
     each stage's decisions among its own outcomes. Returns the applications the pages show."""
     from awards.models import Grant
@@ -445,6 +500,7 @@ def later_stages(rng, call, reviewed, secretariat):
     )
 
     drafted_proposals = [p for p in proposals if p.status == Proposal.Status.DRAFT]
+    review_proposals(rng, proposal_stage, submitted, panel, secretariat[0])
 
     # The proposals decided: some shortlisted for an interview, some waitlisted.
     shortlisted, rest = _share(submitted, SHORTLISTED, least=5)
@@ -562,6 +618,10 @@ def later_stages(rng, call, reviewed, secretariat):
         "shortlisted": next(iter(future), None),
         "recommended": next((g.eoi for g in unlettered + lettered), None),
         "awarded": next((g.eoi for g in lettered), None),
+        # Scored first by the first reviewer (review_proposals): their scoring page is timed.
+        "reviewed proposal": next(
+            (p for p in proposals if submitted and p.eoi_id == submitted[0].pk), None
+        ),
     }
 
 
@@ -569,6 +629,8 @@ def seeded():
     """The same people and applications as seed() returns, read from a database it seeded
     earlier."""
     from datetime import timedelta as delta
+
+    from django.db.models import F
 
     from accounts.models import User
     from awards.models import Grant
@@ -597,6 +659,13 @@ def seeded():
         "shortlisted": (booking.first() or Booking.objects.order_by("-pk").first()).eoi,
         "recommended": (grants.filter(letter_issued_at=None).first() or grants.first()).eoi,
         "awarded": grants.exclude(letter_issued_at=None).first().eoi,
+        "reviewed proposal": Proposal.objects.filter(
+            eoi__assignments__reviewer__email="reviewer0@bench.example.org",
+            eoi__assignments__stage=F("stage"),
+        )
+        .select_related("eoi", "stage")
+        .order_by("pk")
+        .first(),
     }
 
 

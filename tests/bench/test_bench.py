@@ -5,14 +5,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from awards.models import Grant
 from bench import common, pages
 from bench.seed import drafts, seed
 from interviews.models import Booking
-from review.models import Decision, EOIScore, Review
+from review.models import Decision, EOIScore, Review, StageScore
 from submissions.models import OUTCOMES, ExpressionOfInterest, Proposal, Stage
 from tests.clients import Client
 
@@ -31,9 +31,10 @@ def test_seeding_makes_a_reviewed_call_and_every_measured_page_answers():
     )
     assert numbers == list(range(1, sent.count() + 1))
     reviewed = sent.exclude(status=ExpressionOfInterest.Status.WITHDRAWN)
-    per_eoi = reviewed.annotate(n=Count("reviews", filter=None)).values_list("n", flat=True)
+    eoi_round = Q(reviews__stage=None)
+    per_eoi = reviewed.annotate(n=Count("reviews", filter=eoi_round)).values_list("n", flat=True)
     assert set(per_eoi) == {3}
-    assert Review.objects.filter(status="submitted").count() == 3 * reviewed.count()
+    assert Review.objects.filter(status="submitted", stage=None).count() == 3 * reviewed.count()
     assert EOIScore.objects.count() == reviewed.count()
     assert all(eoi.attachments.filter(question="budget").exists() for eoi in eois)
     assert all(eoi.answers.get("partners") and eoi.challenges.exists() for eoi in eois)
@@ -46,6 +47,22 @@ def test_seeding_makes_a_reviewed_call_and_every_measured_page_answers():
     client = Client()
     client.force_login(people["reviewer"])
     assert next(t.name for t in client.get(scoring).templates) == "review/review_eoi.html"
+    # The same for the proposal's scoring page (its round's own rubric), and the Board ranks
+    # the scored proposals.
+    proposal = people["reviewed proposal"]
+    assert (
+        StageScore.objects.filter(stage=proposal.stage).count()
+        == proposal.stage.proposals.filter(status="submitted").count()
+    )
+    proposal_scoring = next(
+        p for n, p, _w in pages.pages(people) if n == "reviewer proposal scoring page"
+    )
+    response = client.get(proposal_scoring)
+    assert response.status_code == 200
+    assert 'name="declaration"' not in response.content.decode()
+    assert {"review board", "reviewer proposal scoring page"} <= {
+        n for n, _p, _w in pages.pages(people)
+    }
     # Every page but the exports (every row of the call) has a floor page of its shape.
     names = {name for name, _path, _who in pages.pages(people)}
     assert set(pages.FLOORS) == {name for name in names if "export" not in name}
