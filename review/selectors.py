@@ -25,7 +25,7 @@ from submissions import answers
 from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
-from .models import Assignment, Decision, Review, StageScore, eoi_rubric
+from .models import Assignment, Decision, Review, StageScore, rubric_of
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -394,13 +394,14 @@ def outbox_mails():
     )
 
 
-def scores_by_criterion(eoi):
-    """The EOI's reviews (drafts too, by reviewer's name) and, for each criterion of its call, the
-    score of each review in that order (None where it has none): the Secretariat's table of
-    scores, two queries for the reviews and theirs, one for the criteria. The template had
-    looked for each cell's score among all of a review's (criteria × reviews × scores)."""
+def scores_by_criterion(eoi, stage=None):
+    """The EOI's reviews in one round (its own, or a later stage's: its proposal's), drafts too,
+    by reviewer's name, and, for each criterion of that round's rubric, the score of each
+    review in that order (None where it has none): the Secretariat's table of scores, two
+    queries for the reviews and theirs, one for the criteria. The template had looked for each
+    cell's score among all of a review's (criteria × reviews × scores)."""
     reviews = list(
-        Review.objects.filter(eoi=eoi, stage=None)
+        Review.objects.filter(eoi=eoi, stage=stage)
         .select_related("reviewer")
         .prefetch_related("scores")
         .order_by("reviewer__name")
@@ -408,9 +409,18 @@ def scores_by_criterion(eoi):
     given = [{score.criterion_id: score for score in review.scores.all()} for review in reviews]
     rows = [
         (criterion, [scores.get(criterion.pk) for scores in given])
-        for criterion in eoi_rubric(eoi.call)
+        for criterion in rubric_of(eoi.call, stage)
     ]
     return reviews, rows
+
+
+def proposal_reviews(proposal):
+    """The reviews of the proposal in its stage's round, as scores_by_criterion gives them, for
+    the Secretariat's page of its EOI; None where the proposal is not reviewed."""
+    if proposal is None or not proposal.stage.reviewed:
+        return None
+    reviews, score_rows = scores_by_criterion(proposal.eoi, proposal.stage)
+    return {"reviews": reviews, "score_rows": score_rows}
 
 
 def call_proposals(call):

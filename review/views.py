@@ -66,6 +66,7 @@ from .selectors import (
     call_reviews,
     intake,
     outbox_mails,
+    proposal_reviews,
     proposal_under_review_or_404,
     reviewer_assignments,
     scores_by_criterion,
@@ -743,6 +744,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "message_form": (message_form or MessageForm()) if may_write else None,
             "proposal": proposal,
             "proposal_figures": proposal and submissions_proposals.figures(proposal),
+            "proposal_round": proposal_reviews(proposal),
             # What the apps above add (interviews: the interview, its notes and score).
             "panels": panels.rendered("review.secretariat_eoi", request, eoi),
         },

@@ -334,3 +334,20 @@ def test_a_proposal_reviewer_is_told_of_full_proposals_and_reminded_before_they_
     with time_machine.travel(due - timedelta(hours=2), tick=False):
         assert domain.remind_reviewers() == 0
     assert mail.outbox == []
+
+
+def test_the_secretariats_eoi_page_shows_the_proposals_reviews_beside_the_eois(
+    client, second_round, secretariat
+):
+    (p1, _p2, _p3), (r1, r2), _ = second_round
+    client.force_login(secretariat)
+
+    page = client.get(reverse("review:secretariat_eoi", args=[p1.eoi.uuid])).content.decode()
+
+    section = page[page.index('id="proposal-reviews"') :]
+    section = section[: section.index("</table>")]
+    assert str(r1) in section and str(r2) in section
+    assert "Plan (70%)" in section and "Budget (30%)" in section
+    # R1's total 100 and R2's 60, the stage's rubric's; not the EOI round's criteria.
+    assert "<strong>100.00</strong>" in section and "<strong>60.00</strong>" in section
+    assert reverse("review:board", args=[p1.eoi.call.slug, p1.stage_id]) in page
