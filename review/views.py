@@ -72,7 +72,14 @@ from .selectors import (
     scores_by_criterion,
     secretariat_eois,
 )
-from .tables import AssignmentTable, EOITable, OutboxTable, ProposalTable, ReviewTable
+from .tables import (
+    AssignmentTable,
+    EOITable,
+    OutboxTable,
+    ProposalTable,
+    ReviewTable,
+    board_rows,
+)
 
 
 def secretariat_only(request):
@@ -849,7 +856,7 @@ def board_meeting_page(request, call, stage, meeting):
         {
             "call": call,
             "stage": stage,
-            "proposals": board_ranking(stage),
+            "rows": board_rows(board_ranking(stage)),
             "meetings": stage.board_meetings.select_related("recorded_by"),
             "form": form,
             "editing": meeting.pk is not None,
