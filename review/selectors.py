@@ -457,7 +457,15 @@ def board_ranking(stage):
     proposals = list(
         Proposal.objects.filter(stage=stage, status=Proposal.Status.SUBMITTED)
         .select_related("eoi__score")
-        .defer("answers", "eoi__answers")
+        # What the ranking shows: a wide EOI row built ~280 times was a third of the page.
+        .only(
+            "reference",
+            "stage_id",
+            "eoi__uuid",
+            "eoi__title",
+            "eoi__score__mean",
+            "eoi__score__rank",
+        )
     )
     figures = {score.eoi_id: score for score in StageScore.objects.filter(stage=stage)}
     for proposal in proposals:
