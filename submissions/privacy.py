@@ -141,19 +141,26 @@ def _delete_eois(eois):
             transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
 
 
+def _drafts(eois):
+    """Drafts, and EOIs withdrawn before any decision on them was released. An EOI withdrawn
+    with its full proposal (proposals.withdraw: invited to withdrawn) was submitted, reviewed and
+    decided: it is kept as a submitted EOI is."""
+    return eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]).exclude(
+        decisions__released_at__isnull=False
+    )
+
+
 @receiver(account_deleting)
 def delete_drafts(sender, user, **kwargs):
     """Drafts go with the account; submitted EOIs stay, detached by the account's erasure."""
-    _delete_eois(user.eois.filter(status__in=[Status.DRAFT, Status.WITHDRAWN]))
+    _delete_eois(_drafts(user.eois.all()))
     # The EOIs they co-apply to are their leads': only the links go.
     coapplicants.forget(user)
 
 
 @receiver(retention_due)
 def apply_retention(sender, now, **kwargs):
-    drafts = ExpressionOfInterest.objects.filter(
-        status__in=[Status.DRAFT, Status.WITHDRAWN], call__closes_at__lt=now - DRAFTS_KEPT
-    )
+    drafts = _drafts(ExpressionOfInterest.objects.filter(call__closes_at__lt=now - DRAFTS_KEPT))
     old = ExpressionOfInterest.objects.filter(call__closes_at__lt=now - SUBMISSIONS_KEPT)
     counts = {"drafts": drafts.count(), "expressions_of_interest": old.count()}
     _delete_eois(drafts)

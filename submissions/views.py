@@ -839,7 +839,14 @@ def proposal_attachment(request, uuid, pk):
     (the permission is said in review/rules.py, which knows reviewers)."""
     proposal = proposal_or_404(request.user, uuid, "submissions.download_proposal_attachments")
     attachment = get_object_or_404(proposal.attachments, pk=pk)
-    return storage.download(attachment.file, attachment.original_name, attachment.content_type)
+    # A reviewer of a blind review reads no name the applicant gave the file, as for the EOI's.
+    shown_name = (
+        attachment.original_name
+        if can(request.user, "submissions.view_proposal", proposal)
+        or not proposal.call.blind_review
+        else f"{proposal.reference}-{attachment.question}{attachment.extension}"
+    )
+    return storage.download(attachment.file, shown_name, attachment.content_type)
 
 
 @login_required
