@@ -351,3 +351,26 @@ def test_the_secretariats_eoi_page_shows_the_proposals_reviews_beside_the_eois(
     # R1's total 100 and R2's 60, the stage's rubric's; not the EOI round's criteria.
     assert "<strong>100.00</strong>" in section and "<strong>60.00</strong>" in section
     assert reverse("review:board", args=[p1.eoi.call.slug, p1.stage_id]) in page
+
+
+def test_an_eoi_withdrawn_with_its_proposal_leaves_the_decided_eoi_rounds_figures_as_they_were(
+    make_proposal, make_eoi, make_reviewer, secretariat
+):
+    from submissions import proposals
+    from tests.review.test_scoring import score
+
+    reviewer, first, second = make_reviewer(), make_eoi(), make_eoi()
+    score(first, reviewer, secretariat, 5, 5)
+    score(second, reviewer, secretariat, 2, 2)
+    before = list(EOIScore.objects.order_by("eoi_id").values())
+    proposal = make_proposal(eoi=first)
+    score_proposal(proposal, make_reviewer(), secretariat, 4, 4)
+
+    proposals.withdraw(proposal, first.owner)
+
+    first.refresh_from_db()
+    assert first.status == "withdrawn"
+    # The EOI round was decided on these figures: they stay, its rank and the others' too.
+    assert list(EOIScore.objects.order_by("eoi_id").values()) == before
+    # The proposal round, still to decide, no longer counts the withdrawn proposal.
+    assert not StageScore.objects.filter(eoi=first).exists()
