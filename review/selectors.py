@@ -441,7 +441,7 @@ def proposal_under_review_or_404(user, uuid, stage_pk, permission):
         Proposal.objects.select_related(
             "eoi__call__questionnaire", "eoi__questionnaire", "eoi__owner", "stage", "questionnaire"
         )
-        .filter(eoi__uuid=uuid, stage_id=stage_pk)
+        .filter(eoi__uuid=uuid, stage__pk=stage_pk)
         .first()
     )
     if proposal is None or not can(user, permission, proposal):

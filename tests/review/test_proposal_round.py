@@ -346,10 +346,13 @@ def test_the_secretariats_eoi_page_shows_the_proposals_reviews_beside_the_eois(
 
     section = page[page.index('id="proposal-reviews"') :]
     section = section[: section.index("</table>")]
-    assert str(r1) in section and str(r2) in section
-    assert "Plan (70%)" in section and "Budget (30%)" in section
+    assert str(r1) in section
+    assert str(r2) in section
+    assert "Plan (70%)" in section
+    assert "Budget (30%)" in section
     # R1's total 100 and R2's 60, the stage's rubric's; not the EOI round's criteria.
-    assert "<strong>100.00</strong>" in section and "<strong>60.00</strong>" in section
+    assert "<strong>100.00</strong>" in section
+    assert "<strong>60.00</strong>" in section
     assert reverse("review:board", args=[p1.eoi.call.slug, p1.stage_id]) in page
 
 
@@ -374,3 +377,27 @@ def test_an_eoi_withdrawn_with_its_proposal_leaves_the_decided_eoi_rounds_figure
     assert list(EOIScore.objects.order_by("eoi_id").values()) == before
     # The proposal round, still to decide, no longer counts the withdrawn proposal.
     assert not StageScore.objects.filter(eoi=first).exists()
+
+
+def test_a_withdrawn_proposal_leaves_my_reviews_without_a_dead_link_and_odd_ids_are_404(
+    client, make_proposal, make_reviewer, secretariat
+):
+    from submissions import proposals
+
+    proposal, reviewer = make_proposal(), make_reviewer()
+    domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+    page_url = reverse("review:review_proposal", args=[proposal.eoi.uuid, proposal.stage_id])
+    client.force_login(reviewer)
+    assert page_url in client.get(reverse("review:assignments")).content.decode()
+
+    proposals.withdraw(proposal, proposal.eoi.owner)
+
+    listed = client.get(reverse("review:assignments")).content.decode()
+    assert page_url not in listed
+    assert "Withdrawn by the applicant" in listed
+    # A stage number no database holds is no page, not an error.
+    for url in (
+        reverse("review:review_proposal", args=[proposal.eoi.uuid, 2**70]),
+        reverse("review:declare_proposal_conflict", args=[proposal.eoi.uuid, 2**70]),
+    ):
+        assert client.get(url).status_code == 404

@@ -1,4 +1,5 @@
-"""Review findings on the merged proposal round (board, proposalfiles, proposalparts)."""
+"""An application withdrawn with its full proposal is a submitted one for privacy (account
+deletion, retention), and a blind proposal reviewer's download does not name the file."""
 
 from datetime import timedelta
 
