@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -82,11 +82,25 @@ def is_up_for_review(eoi, stage=None):
 
 def reviewers_with_load():
     """The reviewers, each with `load`: the reviews they have been asked for and not yet
-    submitted, across calls (what the Secretariat weighs when it picks one). One query."""
+    submitted, across calls and rounds (what the Secretariat weighs when it picks one). One
+    query."""
+    # A later stage's round is open while the EOI waits in that stage for its decision.
+    decided_here = Decision.objects.filter(
+        eoi=OuterRef("eoi"), stage=OuterRef("stage"), released_at__isnull=False
+    )
     open_reviews = (
-        active_assignments()
-        .filter(reviewer=OuterRef("pk"), reviewed_at=None, eoi__status__in=REVIEWABLE_STATUSES)
-        .exclude(eoi__decisions__released_at__isnull=False)
+        Assignment.objects.filter(reviewer=OuterRef("pk"), released_at=None, reviewed_at=None)
+        .filter(
+            (
+                Q(stage=None, eoi__status__in=REVIEWABLE_STATUSES)
+                & ~Q(eoi__decisions__released_at__isnull=False)
+            )
+            | (
+                Q(stage__isnull=False, eoi__stage=F("stage"))
+                & ~Q(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
+                & ~Exists(decided_here)
+            )
+        )
         .order_by()
         .values("reviewer")
         .annotate(count=Count("pk"))

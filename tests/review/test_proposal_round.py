@@ -401,3 +401,22 @@ def test_a_withdrawn_proposal_leaves_my_reviews_without_a_dead_link_and_odd_ids_
         reverse("review:declare_proposal_conflict", args=[proposal.eoi.uuid, 2**70]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_a_reviewers_load_counts_the_proposals_still_to_review(
+    make_proposal, make_reviewer, secretariat
+):
+    first, second, reviewer = make_proposal(), make_proposal(), make_reviewer()
+    for proposal in (first, second):
+        domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+
+    def load():
+        return domain.reviewers_with_load().get(pk=reviewer.pk).load
+
+    assert load() == 2
+    score_proposal(first, reviewer, secretariat, 4, 4)
+    assert load() == 1
+    Decision.objects.create(
+        eoi=second.eoi, stage=second.stage, outcome="not_selected", released_at=second.updated_at
+    )
+    assert load() == 0
