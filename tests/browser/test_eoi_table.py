@@ -78,7 +78,8 @@ def test_sort_choose_columns_and_save_a_view_by_keyboard(site, browser, language
     expect(rows.first).to_contain_text("Alpha forums")
     expect(page.get_by_role("columnheader", name=words["median"], exact=True)).to_have_count(0)
     assert SavedView.objects.get(owner=secretariat).query == (
-        "sort=title&columns=title&columns=status&columns=reviews&columns=mean&columns=spread"
+        "sort=title&columns=title&columns=status&columns=stage&columns=reviews&columns=mean"
+        "&columns=spread"
         "&columns=rank&columns=decision&columns=local_share&columns=partners"
     )
     context.close()
