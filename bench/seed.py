@@ -235,8 +235,6 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
     """Seed one call with `n` EOIs, in the weeks of its interviews; returns a dict of the
     people and applications the benchmarks sign in as and look at."""
     from accounts.roles import REVIEWERS, SECRETARIAT
-    from review.models import Assignment, Criterion, Review, Score
-    from review.scoring import refresh_call_scores
     from submissions.kmf2021 import demo_dates, load_2021_call
     from submissions.models import ExpressionOfInterest, Extension, Stage
 
@@ -269,52 +267,17 @@ def seed(n=5000, reviewers=20, reviews_per_eoi=3, random_seed=2021):
     eois = complete_eois(rng, call, applicants, statuses, sent_before=deadline)
 
     reviewed = [e for e in eois if e.status == Status.UNDER_REVIEW]
-    criteria = list(Criterion.objects.filter(call=call, stage=None))
-    top = call.score_scale_max
-    reviewed_at = deadline + timedelta(days=14)
-    assignments, reviews, marks = [], [], []
-    for index, eoi in enumerate(reviewed):
-        for k in range(reviews_per_eoi):
-            reviewer = panel[(index + k) % len(panel)]
-            assignments.append(
-                Assignment(
-                    eoi=eoi,
-                    reviewer=reviewer,
-                    assigned_by=secretariat[0],
-                    due_at=deadline + timedelta(days=21),
-                    # Submitted below: the reviewer declared no conflict first, so the scoring
-                    # page (not the declaration it asks for before) is what is timed.
-                    declaration=Assignment.Declaration.NO_CONFLICT,
-                    declared_at=deadline + timedelta(days=1),
-                    reviewed_at=reviewed_at,  # its review below is submitted
-                )
-            )
-            values = [rng.randint(1, top) for _c in criteria]
-            total = sum((v - 1) * c.weight for v, c in zip(values, criteria, strict=True))
-            reviews.append(
-                Review(
-                    eoi=eoi,
-                    reviewer=reviewer,
-                    status=Review.Status.SUBMITTED,
-                    recommendation=rng.choice(["invite", "waitlist", "decline"]),
-                    internal_comment=sentence(rng, 40),
-                    applicant_feedback=sentence(rng, 40),
-                    total=round(Decimal(total) / (top - 1), 2),
-                    submitted_at=reviewed_at,
-                )
-            )
-            marks.append(values)
-    Assignment.objects.bulk_create(assignments, batch_size=BATCH)
-    reviews = Review.objects.bulk_create(reviews, batch_size=BATCH)
-    Score.objects.bulk_create(
-        (
-            Score(review=review, criterion=criterion, value=value)
-            for review, values in zip(reviews, marks, strict=True)
-            for criterion, value in zip(criteria, values, strict=True)
-        ),
-        batch_size=BATCH * 5,
+    score_round(
+        rng,
+        reviewed,
+        panel,
+        secretariat[0],
+        None,
+        per_eoi=reviews_per_eoi,
+        declared_at=deadline + timedelta(days=1),
+        due_at=deadline + timedelta(days=21),
+        reviewed_at=deadline + timedelta(days=14),
     )
-    refresh_call_scores(call)
     later = later_stages(rng, call, reviewed, secretariat, panel)
     # Two applicants the Secretariat gave more time (an illness, a flood): the draft EOI and the
     # draft proposal the benchmarks edit are still theirs to change.
@@ -380,19 +343,23 @@ def _decide(rng, stage, groups, secretariat, released_at):
             eoi.stage = opened or eoi.stage
 
 
-def review_proposals(rng, stage, eois, panel, secretariat, per_proposal=2):
-    """The second round: each submitted proposal scored by `per_proposal` of the panel on the
-    stage's own rubric (the first by the first reviewer, whose scoring page is timed), then
-    the round's figures computed by review/scoring.py."""
-    from review.models import Assignment, Review, Score
-    from review.scoring import refresh_stage_scores
+def score_round(rng, eois, panel, secretariat, stage, *, per_eoi, declared_at, due_at, reviewed_at):
+    """Each of `eois` scored by `per_eoi` of the panel in one round (the EOI's, or `stage`'s:
+    its proposal's) on that round's rubric, the first by the first reviewer (whose scoring pages
+    are timed), each reviewer having declared no conflict first (so the scoring page, not the
+    declaration it asks for before, is what is timed); then the round's figures
+    (review/scoring.py)."""
+    from review.models import Assignment, Review, Score, rubric_of
+    from review.scoring import refresh_scores
 
-    criteria = list(stage.criteria.order_by("position"))
-    top = stage.call.score_scale_max
-    reviewed_at = stage.closes_at + timedelta(days=5)
+    if not eois:
+        return
+    call = eois[0].call
+    criteria = list(rubric_of(call, stage).order_by("position"))
+    top = call.score_scale_max
     assignments, reviews, marks = [], [], []
     for index, eoi in enumerate(eois):
-        for k in range(per_proposal):
+        for k in range(per_eoi):
             reviewer = panel[(index + k) % len(panel)]
             assignments.append(
                 Assignment(
@@ -400,10 +367,10 @@ def review_proposals(rng, stage, eois, panel, secretariat, per_proposal=2):
                     stage=stage,
                     reviewer=reviewer,
                     assigned_by=secretariat,
-                    due_at=reviewed_at,
+                    due_at=due_at,
                     declaration=Assignment.Declaration.NO_CONFLICT,
-                    declared_at=stage.closes_at,
-                    reviewed_at=reviewed_at,
+                    declared_at=declared_at,
+                    reviewed_at=reviewed_at,  # its review below is submitted
                 )
             )
             values = [rng.randint(1, top) for _c in criteria]
@@ -432,7 +399,7 @@ def review_proposals(rng, stage, eois, panel, secretariat, per_proposal=2):
         ),
         batch_size=BATCH * 5,
     )
-    refresh_stage_scores(stage)
+    refresh_scores(call, stage)
 
 
 def later_stages(rng, call, reviewed, secretariat, panel):
@@ -500,7 +467,18 @@ def later_stages(rng, call, reviewed, secretariat, panel):
     )
 
     drafted_proposals = [p for p in proposals if p.status == Proposal.Status.DRAFT]
-    review_proposals(rng, proposal_stage, submitted, panel, secretariat[0])
+    # The second round: each submitted proposal scored twice on the stage's own rubric.
+    score_round(
+        rng,
+        submitted,
+        panel,
+        secretariat[0],
+        proposal_stage,
+        per_eoi=2,
+        declared_at=closes,
+        due_at=closes + timedelta(days=5),
+        reviewed_at=closes + timedelta(days=5),
+    )
 
     # The proposals decided: some shortlisted for an interview, some waitlisted.
     shortlisted, rest = _share(submitted, SHORTLISTED, least=5)
@@ -618,7 +596,7 @@ def later_stages(rng, call, reviewed, secretariat, panel):
         "shortlisted": next(iter(future), None),
         "recommended": next((g.eoi for g in unlettered + lettered), None),
         "awarded": next((g.eoi for g in lettered), None),
-        # Scored first by the first reviewer (review_proposals): their scoring page is timed.
+        # Scored first by the first reviewer (score_round): their scoring page is timed.
         "reviewed proposal": next(
             (p for p in proposals if submitted and p.eoi_id == submitted[0].pk), None
         ),

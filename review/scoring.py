@@ -77,58 +77,51 @@ def weighted_total(review):
     return None if points is None else round(points / (top - 1), 2)
 
 
+def _figures(call, stage):
+    """The rows of STATISTICS_SQL for one round of the call, with the call locked: one refresh
+    per call at a time, so that two reviews submitted together both end up counted."""
+    type(call).objects.select_for_update().filter(pk=call.pk).exists()
+    with connection.cursor() as cursor:
+        if stage is None:
+            cursor.execute(
+                STATISTICS_SQL.format(round=EOI_ROUND), {"call": call.pk, "withdrawn": WITHDRAWN}
+            )
+        else:
+            cursor.execute(
+                STATISTICS_SQL.format(round=STAGE_ROUND),
+                {"call": call.pk, "withdrawn": WITHDRAWN, "stage": stage.pk},
+            )
+        return [
+            {
+                "eoi_id": eoi_id,
+                "review_count": count,
+                "mean": mean,
+                "median": median,
+                "spread": spread,
+                "normalised": normalised,
+                "disagreement": spread > call.disagreement_threshold,
+                "rank": rank,
+            }
+            for eoi_id, count, mean, median, spread, normalised, rank in cursor.fetchall()
+        ]
+
+
 def refresh_call_scores(call):
     """Recompute every EOI figure of the call; run it in the transaction that changed a review."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        # One refresh per call at a time: two reviews submitted together both end up counted.
-        type(call).objects.select_for_update().filter(pk=call.pk).exists()
-        cursor.execute(
-            STATISTICS_SQL.format(round=EOI_ROUND), {"call": call.pk, "withdrawn": WITHDRAWN}
-        )
-        rows = cursor.fetchall()
+    with transaction.atomic():
+        rows = _figures(call, None)
         EOIScore.objects.filter(eoi__call=call).delete()
-        EOIScore.objects.bulk_create(
-            EOIScore(
-                eoi_id=eoi_id,
-                review_count=count,
-                mean=mean,
-                median=median,
-                spread=spread,
-                normalised=normalised,
-                disagreement=spread > call.disagreement_threshold,
-                rank=rank,
-            )
-            for eoi_id, count, mean, median, spread, normalised, rank in rows
-        )
+        EOIScore.objects.bulk_create(EOIScore(**row) for row in rows)
     return len(rows)
 
 
 def refresh_stage_scores(stage):
     """Recompute the figures of a later stage's round of review (its proposals'), as
     refresh_call_scores does the EOI's; in the transaction that changed a review."""
-    call = stage.call
-    with transaction.atomic(), connection.cursor() as cursor:
-        type(call).objects.select_for_update().filter(pk=call.pk).exists()
-        cursor.execute(
-            STATISTICS_SQL.format(round=STAGE_ROUND),
-            {"call": call.pk, "withdrawn": WITHDRAWN, "stage": stage.pk},
-        )
-        rows = cursor.fetchall()
+    with transaction.atomic():
+        rows = _figures(stage.call, stage)
         StageScore.objects.filter(stage=stage).delete()
-        StageScore.objects.bulk_create(
-            StageScore(
-                eoi_id=eoi_id,
-                stage=stage,
-                review_count=count,
-                mean=mean,
-                median=median,
-                spread=spread,
-                normalised=normalised,
-                disagreement=spread > call.disagreement_threshold,
-                rank=rank,
-            )
-            for eoi_id, count, mean, median, spread, normalised, rank in rows
-        )
+        StageScore.objects.bulk_create(StageScore(stage=stage, **row) for row in rows)
     return len(rows)
 
 
