@@ -116,6 +116,9 @@ def screenshot(page, name):
 
 def inspect(page, name, *, origin, weigh=False):
     """Everything wrong with the page now shown, as lines starting with `name`."""
+    # A page reached by a form's redirect has its text before its stylesheets: axe measured a
+    # half-styled header once (CI, under load). Inspect the page as it is shown.
+    page.wait_for_load_state("load")
     problems = [f"{name}: {line}" for line in axe_violations(page)]
     width = page.viewport_size["width"]
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
