@@ -80,27 +80,33 @@ def is_up_for_review(eoi, stage=None):
     return proposals_up_for_review(stage).filter(eoi=eoi).exists()
 
 
+def still_to_review():
+    """The assignments whose review is still wanted: the EOI's round while the EOI is up for
+    review and nothing is released on it; a later stage's while the EOI waits in that stage,
+    neither withdrawn nor decided and released there. What a reviewer's load counts and the
+    reminders remind of."""
+    decided_here = Decision.objects.filter(
+        eoi=OuterRef("eoi"), stage=OuterRef("stage"), released_at__isnull=False
+    )
+    return Q(released_at=None, reviewed_at=None) & (
+        (
+            Q(stage=None, eoi__status__in=REVIEWABLE_STATUSES)
+            & ~Q(eoi__decisions__released_at__isnull=False)
+        )
+        | (
+            Q(stage__isnull=False, eoi__stage=F("stage"))
+            & ~Q(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
+            & ~Exists(decided_here)
+        )
+    )
+
+
 def reviewers_with_load():
     """The reviewers, each with `load`: the reviews they have been asked for and not yet
     submitted, across calls and rounds (what the Secretariat weighs when it picks one). One
     query."""
-    # A later stage's round is open while the EOI waits in that stage for its decision.
-    decided_here = Decision.objects.filter(
-        eoi=OuterRef("eoi"), stage=OuterRef("stage"), released_at__isnull=False
-    )
     open_reviews = (
-        Assignment.objects.filter(reviewer=OuterRef("pk"), released_at=None, reviewed_at=None)
-        .filter(
-            (
-                Q(stage=None, eoi__status__in=REVIEWABLE_STATUSES)
-                & ~Q(eoi__decisions__released_at__isnull=False)
-            )
-            | (
-                Q(stage__isnull=False, eoi__stage=F("stage"))
-                & ~Q(eoi__status=ExpressionOfInterest.Status.WITHDRAWN)
-                & ~Exists(decided_here)
-            )
-        )
+        Assignment.objects.filter(still_to_review(), reviewer=OuterRef("pk"))
         .order_by()
         .values("reviewer")
         .annotate(count=Count("pk"))
@@ -867,21 +873,10 @@ def remind_reviewers(now=None):
     submitted, of EOIs (or, in a later stage's round, proposals) still up for review."""
     now = now or timezone.now()
     due_soon = Assignment.objects.filter(
-        released_at=None, reviewed_at=None, due_at__lte=now + timedelta(days=2)
+        still_to_review(), due_at__lte=now + timedelta(days=2)
     ).select_related("reviewer", "eoi__call", "stage")
-    eoi_round = (
-        due_soon.filter(stage=None, eoi__status__in=REVIEWABLE_STATUSES)
-        # Distinct from "no decision released" only before stages: kept as it was.
-        .exclude(eoi__decisions__released_at__isnull=False)
-    )
-    later_stages = Stage.objects.filter(
-        pk__in=due_soon.filter(stage__isnull=False).values("stage_id")
-    )
-    rounds = [eoi_round] + [
-        due_soon.filter(stage=stage, eoi__in=reviewable(stage)) for stage in later_stages
-    ]
     batches = {}
-    for assignment in (assignment for found in rounds for assignment in found):
+    for assignment in due_soon:
         key = (
             assignment.reviewer,
             assignment.eoi.call,
