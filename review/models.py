@@ -6,6 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
+def _stage_field(related_name="+"):
+    """Which round of review a row belongs to: empty for the expression of interest (every row
+    made before proposals were reviewed), a reviewed later stage (its full proposal) otherwise."""
+    return models.ForeignKey(
+        "submissions.Stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=_("stage"),
+        help_text=_("Empty: the expression of interest."),
+    )
+
+
 class Criterion(models.Model):
     """One line of the rubric of a call's stage: scored from 1 to the call's highest score,
     weighted. The EOI's rubric is the call's criteria with no stage (`eoi_rubric`)."""
@@ -13,15 +27,7 @@ class Criterion(models.Model):
     call = models.ForeignKey("submissions.Call", on_delete=models.CASCADE, related_name="criteria")
     # The stage whose reviews it scores; empty for the expression of interest (every criterion
     # made before there were stages). A reviewed stage is not removed while it has criteria.
-    stage = models.ForeignKey(
-        "submissions.Stage",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="criteria",
-        verbose_name=_("stage"),
-        help_text=_("Empty: the expression of interest."),
-    )
+    stage = _stage_field(related_name="criteria")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("criterion"), max_length=200)
     description = models.TextField(_("what reviewers look for"), blank=True)
@@ -52,20 +58,6 @@ def eoi_rubric(call):
 def rubric_of(call, stage=None):
     """The criteria a round's reviews score, in order: the EOI's (no stage) or a later stage's."""
     return eoi_rubric(call) if stage is None else call.criteria.filter(stage=stage)
-
-
-def _stage_field():
-    """Which round of review a row belongs to: empty for the expression of interest (every row
-    made before proposals were reviewed), a reviewed later stage (its full proposal) otherwise."""
-    return models.ForeignKey(
-        "submissions.Stage",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("stage"),
-        help_text=_("Empty: the expression of interest."),
-    )
 
 
 def one_per_round(fields, name):
