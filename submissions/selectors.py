@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,8 +14,16 @@ def applicant_eois(applicant):
     status of the full proposal an invitation opened (`proposal_status`), in one query."""
     extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
     link = CoApplicant.objects.active().filter(eoi=OuterRef("pk"), user=applicant)
+    # A union of two indexed look-ups: "owner OR co-applicant" in one WHERE read every EOI of
+    # every call (98 ms at 50,000 EOIs, for one applicant's one EOI).
+    theirs = (
+        ExpressionOfInterest.objects.filter(owner=applicant)
+        .order_by()
+        .values("pk")
+        .union(CoApplicant.objects.active().filter(user=applicant).order_by().values("eoi"))
+    )
     return (
-        ExpressionOfInterest.objects.filter(Q(owner=applicant) | Exists(link))
+        ExpressionOfInterest.objects.filter(pk__in=theirs)
         .select_related("call")
         .annotate(
             extension_until=Subquery(extension.values("until")[:1]),

@@ -269,6 +269,67 @@ def test_the_dashboard_keeps_a_constant_number_of_queries(
         applicant_client.get(url)
 
 
+def test_the_dashboard_lists_the_eois_i_lead_and_those_i_co_apply_to_and_no_other(
+    applicant_client, applicant, call
+):
+    from django.utils import timezone
+
+    from submissions.models import CoApplicant
+    from tests.factories import EOIFactory
+
+    EOIFactory(call=call, owner=applicant, title="Forums I lead")
+    theirs = EOIFactory(call=call, title="Forums I co-apply to")
+    CoApplicant.objects.create(
+        eoi=theirs,
+        email=applicant.email,
+        user=applicant,
+        accepted_at=timezone.now(),
+        token_hash="a" * 64,
+    )
+    revoked = EOIFactory(call=call, title="Forums I left")
+    CoApplicant.objects.create(
+        eoi=revoked,
+        email=applicant.email,
+        user=applicant,
+        accepted_at=timezone.now(),
+        revoked_at=timezone.now(),
+        token_hash="b" * 64,
+    )
+    EOIFactory(call=call, title="Somebody else's")
+
+    page = applicant_client.get(reverse("submissions:dashboard")).content.decode()
+
+    assert "Forums I lead" in page
+    assert "Forums I co-apply to" in page
+    assert "Forums I left" not in page
+    assert "Somebody else" not in page
+
+
+@pytest.mark.needs_postgres
+def test_the_dashboard_finds_an_applicants_eois_through_indexes_not_by_reading_every_eoi(
+    applicant, call
+):
+    """Looking up "owner, or an active co-applicant" in one WHERE made PostgreSQL read every EOI of every
+    call for each applicant's dashboard (98 ms at 50,000 EOIs): the plan must look the
+    applicant's EOIs up by their owner, whatever the table's size."""
+    from django.db import connection
+
+    from submissions.selectors import applicant_eois
+    from tests.factories import EOIFactory
+
+    EOIFactory.create_batch(3, call=call)
+    EOIFactory(call=call, owner=applicant)
+    sql, params = applicant_eois(applicant).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # The applicant's own EOIs by the owner's index; before, every EOI of each call was read
+    # and filtered on "owner or co-applicant".
+    assert "Index Cond: (owner_id = " in plan, plan
+
+
 def test_a_second_withdrawal_of_the_same_eoi_is_told_not_an_error(
     applicant_client, applicant, call
 ):
