@@ -309,9 +309,9 @@ def test_the_dashboard_lists_the_eois_i_lead_and_those_i_co_apply_to_and_no_othe
 def test_the_dashboard_finds_an_applicants_eois_through_indexes_not_by_reading_every_eoi(
     applicant, call
 ):
-    """Looking up "owner, or an active co-applicant" in one WHERE made PostgreSQL read every EOI of every
-    call for each applicant's dashboard (98 ms at 50,000 EOIs): the plan must look the
-    applicant's EOIs up by their owner, whatever the table's size."""
+    """Looking up "owner, or an active co-applicant" in one WHERE made PostgreSQL read every
+    EOI of every call for each applicant's dashboard (98 ms at 50,000 EOIs): the plan must look
+    the applicant's EOIs up by their owner, whatever the table's size."""
     from django.db import connection
 
     from submissions.selectors import applicant_eois
