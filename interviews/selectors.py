@@ -35,6 +35,13 @@ def slots_with_bookings(stage):
     )
 
 
+def page_of_the_next_slot(stage, per_page, now):
+    """The number of the page (of `per_page` slots, first to last) that holds the first slot not
+    yet started: the Secretariat looks ahead, and the slots gone by are a page back."""
+    started = Slot.objects.filter(stage=stage, starts_at__lte=now).count()
+    return started // per_page + 1
+
+
 def live_booking(eoi):
     return live_bookings().filter(eoi=eoi).select_related("slot").first()
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +23,10 @@ from .forms import (
     SlotsForm,
 )
 from .models import Slot
+
+# A stage of a call with tens of thousands of EOIs has thousands of slots: all on one page took
+# seconds to draw (docs/BENCHMARKS.md).
+SLOTS_PER_PAGE = 50
 
 
 def _call_for_slots(request, slug):
@@ -60,11 +65,16 @@ def slots(request, slug):
                     else _("One slot offered."),
                 )
                 return redirect("interviews:slots", slug=call.slug)
-    rows = list(selectors.slots_with_bookings(stage)) if stage else []
+    page = None
+    if stage:
+        number = request.GET.get("page") or selectors.page_of_the_next_slot(
+            stage, SLOTS_PER_PAGE, timezone.now()
+        )
+        page = Paginator(selectors.slots_with_bookings(stage), SLOTS_PER_PAGE).get_page(number)
     return render(
         request,
         "interviews/slots.html",
-        {"call": call, "stage": stage, "form": form, "rows": rows},
+        {"call": call, "stage": stage, "form": form, "page": page},
         status=400 if form.errors else 200,
     )
 

@@ -181,6 +181,33 @@ def test_the_list_keeps_a_constant_number_of_queries(
     assert not any('"submissions_expressionofinterest"."answers"' in sql for sql in eoi_reads)
 
 
+def test_the_list_shows_fifty_slots_a_page_opening_at_the_next_slot_to_come(
+    secretariat_client, stage, secretariat
+):
+    slots = domain.offer_slots(
+        stage, [in_days(2, hour) for hour in range(8, 20)]
+        + [in_days(day, hour) for day in range(3, 8) for hour in range(8, 17)],
+        duration_minutes=30, location="Room", video_url="", interviewers=[], actor=secretariat,
+    )  # fmt: skip
+    assert len(slots) == 57
+    url = reverse("interviews:slots", args=[stage.call.slug])
+
+    first = secretariat_client.get(url).content.decode()
+    assert first.count("<tr>") - 1 == 50  # the header's row, then fifty slots
+    assert "Page 1 of 2 (57 in all)" in first
+    second = secretariat_client.get(url, {"page": 2}).content.decode()
+    assert second.count("<tr>") - 1 == 7
+    assert "Page 2 of 2 (57 in all)" in second
+
+    # Once 52 have gone by, the page opens on the second page, where the 53rd is.
+    gone_by = [slot.pk for slot in sorted(slots, key=lambda slot: slot.starts_at)[:52]]
+    Slot.objects.filter(pk__in=gone_by).update(starts_at=timezone.now() - timedelta(days=1))
+    assert "Page 2 of 2 (57 in all)" in secretariat_client.get(url).content.decode()
+    # Beyond the last page, the last; not a number, the first.
+    assert "Page 2 of 2" in secretariat_client.get(url, {"page": 9}).content.decode()
+    assert "Page 1 of 2" in secretariat_client.get(url, {"page": "x"}).content.decode()
+
+
 def test_another_role_gets_a_404(client, interview_call):
     client.force_login(ApplicantFactory())
 
