@@ -31,7 +31,6 @@ from submissions.selectors import (
     eoi_or_404,
     partners_of,
     proposal_of,
-    released_outcomes,
     thread_of,
 )
 
@@ -56,7 +55,6 @@ from .models import (
     ReviewerExpertise,
     SavedView,
     Score,
-    current_decision,
     rubric_of,
 )
 from .selectors import (
@@ -64,6 +62,7 @@ from .selectors import (
     call_assignments,
     call_proposals,
     call_reviews,
+    decisions_of,
     intake,
     outbox_mails,
     proposal_reviews,
@@ -696,7 +695,7 @@ def secretariat_eoi(request, uuid):
     comment, posted = comment_form(request, eoi, can(request.user, "review.discuss_eoi", eoi))
     if posted:
         return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#discussion")
-    decision = current_decision(eoi)
+    decision, released = decisions_of(eoi)
     form = DecisionForm(
         None if commenting(request) else (request.POST or None),
         instance=decision,
@@ -715,10 +714,10 @@ def secretariat_eoi(request, uuid):
         else:
             messages.success(request, _("Decision saved. The applicant learns it on release."))
             return redirect("review:secretariat_eoi", uuid=eoi.uuid)
-    return _secretariat_page(request, eoi, decision, form, comment=comment)
+    return _secretariat_page(request, eoi, decision, released, form, comment=comment)
 
 
-def _secretariat_page(request, eoi, decision, form, message_form=None, comment=None):
+def _secretariat_page(request, eoi, decision, released, form, message_form=None, comment=None):
     """The Secretariat's page of an EOI; a form given comes back as it was sent, with its
     errors and what was typed."""
     if comment is None and can(request.user, "review.discuss_eoi", eoi):
@@ -739,7 +738,7 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "coapplicants": coapplicants_of(eoi),
             "decision": decision,
             "stage_name": domain.stage_name(eoi.stage),
-            "released": released_outcomes(eoi),
+            "released": released,
             "form": form,
             "audit": said(entries_for(eoi), target=eoi),
             "answers": eoi_answers(eoi),
@@ -775,9 +774,14 @@ def secretariat_message(request, uuid):
         else:
             messages.success(request, _("Your message is sent to the applicant."))
             return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#messages")
-    decision = current_decision(eoi)
+    decision, released = decisions_of(eoi)
     return _secretariat_page(
-        request, eoi, decision, DecisionForm(instance=decision, stage=_stage_of(eoi)), form
+        request,
+        eoi,
+        decision,
+        released,
+        DecisionForm(instance=decision, stage=_stage_of(eoi)),
+        form,
     )
 
 
