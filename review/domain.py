@@ -112,7 +112,12 @@ def reviewers_with_load():
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return reviewers().annotate(load=Coalesce(Subquery(open_reviews), 0)).order_by("name", "email")
+    return (
+        reviewers()
+        .only("name", "email")  # what the menus show
+        .annotate(load=Coalesce(Subquery(open_reviews), 0))
+        .order_by("name", "email")
+    )
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django_countries import countries
 
+from accounts.selectors import with_names
 from core.permissions import can
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
@@ -413,8 +414,7 @@ def scores_by_criterion(eoi, stage=None):
     queries for the reviews and theirs, one for the criteria. The template had looked for each
     cell's score among all of a review's (criteria × reviews × scores)."""
     reviews = list(
-        Review.objects.filter(eoi=eoi, stage=stage)
-        .select_related("reviewer")
+        with_names(Review.objects.filter(eoi=eoi, stage=stage), "reviewer")
         .prefetch_related("scores")
         .order_by("reviewer__name")
     )

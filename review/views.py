@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from accounts.selectors import with_names
 from audit.trail import entries_for
 from audit.wording import said
 from core import panels
@@ -194,7 +195,7 @@ def comment_form(request, eoi, allowed):
 
 
 def comments_of(eoi):
-    return eoi.review_comments.select_related("author")
+    return with_names(eoi.review_comments.all(), "author")
 
 
 def other_reviews(eoi, reviewer):
@@ -733,14 +734,14 @@ def _secretariat_page(request, eoi, decision, released, form, message_form=None,
             "call": eoi.call,
             "reviews": reviews,
             "score_rows": score_rows,
-            "assignments": eoi.assignments.filter(stage=None).select_related("reviewer"),
+            "assignments": with_names(eoi.assignments.filter(stage=None), "reviewer"),
             "partners": partners_of(eoi),
             "coapplicants": coapplicants_of(eoi),
             "decision": decision,
             "stage_name": domain.stage_name(eoi.stage),
             "released": released,
             "form": form,
-            "audit": said(entries_for(eoi), target=eoi),
+            "audit": said(with_names(entries_for(eoi), "actor"), target=eoi),
             "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers_with_load(),
             # Read-only when the call no longer allows the discussion (made blind since).
