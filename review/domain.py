@@ -1,5 +1,6 @@
 """Every change in the review of EOIs, with its audit entry and its mail."""
 
+import functools
 import hashlib
 import math
 from collections import Counter, defaultdict
@@ -104,7 +105,13 @@ def still_to_review():
 def reviewers_with_load():
     """The reviewers, each with `load`: the reviews they have been asked for and not yet
     submitted, across calls and rounds (what the Secretariat weighs when it picks one). One
-    query."""
+    query, a copy of the one built once per process: resolving the lookups of its subqueries
+    cost ~3 ms of CPU on each page with the menu, and nothing in it changes between requests."""
+    return _reviewers_with_load().all()
+
+
+@functools.cache
+def _reviewers_with_load():
     open_reviews = (
         Assignment.objects.filter(still_to_review(), reviewer=OuterRef("pk"))
         .order_by()
@@ -112,7 +119,12 @@ def reviewers_with_load():
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return reviewers().annotate(load=Coalesce(Subquery(open_reviews), 0)).order_by("name", "email")
+    return (
+        reviewers()
+        .only("name", "email")  # what the menus show
+        .annotate(load=Coalesce(Subquery(open_reviews), 0))
+        .order_by("name", "email")
+    )
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django_countries import countries
 
+from accounts.selectors import with_names
 from core.permissions import can
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
@@ -394,6 +395,18 @@ def outbox_mails():
     )
 
 
+def decisions_of(eoi):
+    """What current_decision and submissions' released_outcomes say of the EOI, from one query
+    (the Secretariat's page of an EOI shows both): the decision of the stage the EOI is in, or
+    None, and the released decisions in the order of their release, each with its stage."""
+    decisions = list(eoi.decisions.select_related("stage").order_by("pk"))
+    current = next((d for d in decisions if d.stage_id == eoi.stage_id), None)
+    released = sorted(
+        (d for d in decisions if d.released_at is not None), key=lambda d: (d.released_at, d.pk)
+    )
+    return current, released
+
+
 def scores_by_criterion(eoi, stage=None):
     """The EOI's reviews in one round (its own, or a later stage's: its proposal's), drafts too,
     by reviewer's name, and, for each criterion of that round's rubric, the score of each
@@ -401,8 +414,7 @@ def scores_by_criterion(eoi, stage=None):
     queries for the reviews and theirs, one for the criteria. The template had looked for each
     cell's score among all of a review's (criteria × reviews × scores)."""
     reviews = list(
-        Review.objects.filter(eoi=eoi, stage=stage)
-        .select_related("reviewer")
+        with_names(Review.objects.filter(eoi=eoi, stage=stage), "reviewer")
         .prefetch_related("scores")
         .order_by("reviewer__name")
     )

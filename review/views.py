@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from accounts.selectors import with_names
 from audit.trail import entries_for
 from audit.wording import said
 from core import panels
@@ -31,7 +32,6 @@ from submissions.selectors import (
     eoi_or_404,
     partners_of,
     proposal_of,
-    released_outcomes,
     thread_of,
 )
 
@@ -56,7 +56,6 @@ from .models import (
     ReviewerExpertise,
     SavedView,
     Score,
-    current_decision,
     rubric_of,
 )
 from .selectors import (
@@ -64,6 +63,7 @@ from .selectors import (
     call_assignments,
     call_proposals,
     call_reviews,
+    decisions_of,
     intake,
     outbox_mails,
     proposal_reviews,
@@ -195,7 +195,7 @@ def comment_form(request, eoi, allowed):
 
 
 def comments_of(eoi):
-    return eoi.review_comments.select_related("author")
+    return with_names(eoi.review_comments.all(), "author")
 
 
 def other_reviews(eoi, reviewer):
@@ -696,7 +696,7 @@ def secretariat_eoi(request, uuid):
     comment, posted = comment_form(request, eoi, can(request.user, "review.discuss_eoi", eoi))
     if posted:
         return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#discussion")
-    decision = current_decision(eoi)
+    decision, released = decisions_of(eoi)
     form = DecisionForm(
         None if commenting(request) else (request.POST or None),
         instance=decision,
@@ -715,10 +715,10 @@ def secretariat_eoi(request, uuid):
         else:
             messages.success(request, _("Decision saved. The applicant learns it on release."))
             return redirect("review:secretariat_eoi", uuid=eoi.uuid)
-    return _secretariat_page(request, eoi, decision, form, comment=comment)
+    return _secretariat_page(request, eoi, decision, released, form, comment=comment)
 
 
-def _secretariat_page(request, eoi, decision, form, message_form=None, comment=None):
+def _secretariat_page(request, eoi, decision, released, form, message_form=None, comment=None):
     """The Secretariat's page of an EOI; a form given comes back as it was sent, with its
     errors and what was typed."""
     if comment is None and can(request.user, "review.discuss_eoi", eoi):
@@ -734,14 +734,14 @@ def _secretariat_page(request, eoi, decision, form, message_form=None, comment=N
             "call": eoi.call,
             "reviews": reviews,
             "score_rows": score_rows,
-            "assignments": eoi.assignments.filter(stage=None).select_related("reviewer"),
+            "assignments": with_names(eoi.assignments.filter(stage=None), "reviewer"),
             "partners": partners_of(eoi),
             "coapplicants": coapplicants_of(eoi),
             "decision": decision,
             "stage_name": domain.stage_name(eoi.stage),
-            "released": released_outcomes(eoi),
+            "released": released,
             "form": form,
-            "audit": said(entries_for(eoi), target=eoi),
+            "audit": said(with_names(entries_for(eoi), "actor"), target=eoi),
             "answers": eoi_answers(eoi),
             "reviewers": domain.reviewers_with_load(),
             # Read-only when the call no longer allows the discussion (made blind since).
@@ -775,9 +775,14 @@ def secretariat_message(request, uuid):
         else:
             messages.success(request, _("Your message is sent to the applicant."))
             return redirect(reverse("review:secretariat_eoi", args=[eoi.uuid]) + "#messages")
-    decision = current_decision(eoi)
+    decision, released = decisions_of(eoi)
     return _secretariat_page(
-        request, eoi, decision, DecisionForm(instance=decision, stage=_stage_of(eoi)), form
+        request,
+        eoi,
+        decision,
+        released,
+        DecisionForm(instance=decision, stage=_stage_of(eoi)),
+        form,
     )
 
 

@@ -2,6 +2,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.selectors import with_names
 from core.permissions import can
 
 from . import answers, coapplicants
@@ -113,7 +114,7 @@ def coapplicants_of(eoi):
     """Everyone the lead invited to the EOI, revoked too, with their accounts and the parts
     opened to them in words (`opened`): one query however many."""
     definition = answers.answered(eoi)
-    people = list(eoi.coapplicants.select_related("user").order_by("invited_at", "pk"))
+    people = list(with_names(eoi.coapplicants.order_by("invited_at", "pk"), "user"))
     for person in people:
         person.opened = coapplicants.parts_in_words(definition, person.parts)
     return people
@@ -121,7 +122,7 @@ def coapplicants_of(eoi):
 
 def thread_of(eoi):
     """The messages about the EOI, oldest first, with their authors: one query however many."""
-    return list(eoi.messages.select_related("author"))
+    return list(with_names(eoi.messages.all(), "author"))
 
 
 def released_outcomes(eoi):

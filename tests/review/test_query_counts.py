@@ -143,6 +143,10 @@ def test_a_reviewers_assignments(client, panel, secretariat, make_eoi, django_as
     assert all(f"Assigned {n}" in page for n in range(8))
 
 
+# The Secretariat's page of an EOI with its reviews, signed in (session, user, groups, ...).
+SECRETARIAT_EOI_PAGE_QUERIES = 20
+
+
 def test_the_secretariat_eoi_page_with_more_reviews(
     client, secretariat, rubric_call, make_eoi, make_reviewer, django_assert_num_queries
 ):
@@ -169,6 +173,10 @@ def test_the_secretariat_eoi_page_with_more_reviews(
         client, url, lambda: [review(r) for r in reviewers[1:]], django_assert_num_queries
     ).decode()
     assert all(r.name in page for r in reviewers)
+    # A fixed count too: the EOI's decisions read once for the current and the released ones,
+    # and no joined user read later for a column the page left out (accounts.selectors).
+    with django_assert_num_queries(SECRETARIAT_EOI_PAGE_QUERIES):
+        body_of(client, url)
 
 
 def test_a_reviewers_page_with_the_other_reviews_and_the_discussion(

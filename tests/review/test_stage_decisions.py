@@ -20,9 +20,11 @@ from awards import domain as awards_domain
 from notifications.models import OutboundEmail
 from review import domain
 from review.models import Decision, current_decision
+from review.selectors import decisions_of
 from submissions import coapplicants
 from submissions.lifecycle import DomainError
 from submissions.models import ExpressionOfInterest, Stage
+from submissions.selectors import released_outcomes
 from tests.factories import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -309,3 +311,32 @@ def test_the_applicant_reads_released_outcomes_only(staged, secretariat, partner
     assert "Clear plan." in partner_data
     assert "Not yet told." not in partner_data
     assert not OutboundEmail.objects.filter(event="interview_decision").exists()
+
+
+def test_the_secretariats_page_reads_the_decisions_once_for_both_of_its_lists(
+    client, staged, secretariat, django_assert_num_queries
+):
+    """review.selectors.decisions_of answers what current_decision and released_outcomes
+    answer, from one query: two released decisions, the current stage's not yet released."""
+    eoi, stages = staged
+    after_eoi = eoi.call.closes_at + timedelta(days=1)
+    after_proposal = stages[PROPOSAL].closes_at + timedelta(minutes=1)
+    eoi = decide_and_release(eoi, Status.INVITED, secretariat, "Strong local lead.", after_eoi)
+    eoi = decide_and_release(eoi, Status.SHORTLISTED, secretariat, "Clear plan.", after_proposal)
+    domain.decide(
+        eoi, Status.RECOMMENDED, secretariat, feedback="Not yet told.", now=after_proposal
+    )
+    eoi = ExpressionOfInterest.objects.get(pk=eoi.pk)
+
+    with django_assert_num_queries(1):
+        current, released = decisions_of(eoi)
+        assert [(d.stage and d.stage.kind) for d in released] == [None, PROPOSAL]
+    assert current == current_decision(eoi)
+    assert current.outcome == Status.RECOMMENDED
+    assert released == list(released_outcomes(eoi))
+
+    client.force_login(secretariat)
+    page = client.get(reverse("review:secretariat_eoi", args=[eoi.uuid])).content.decode()
+    assert page.index("Expression of interest: Invited to full proposal") < page.index(
+        "Full proposal: Shortlisted for interview"
+    )
