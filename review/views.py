@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,11 +54,11 @@ from .models import (
     Review,
     ReviewerExpertise,
     SavedView,
-    Score,
     current_decision,
     rubric_of,
 )
 from .selectors import (
+    active_assignment,
     board_ranking,
     call_assignments,
     call_proposals,
@@ -69,6 +68,7 @@ from .selectors import (
     proposal_reviews,
     proposal_under_review_or_404,
     reviewer_assignments,
+    reviews_for_reviewer,
     scores_by_criterion,
     secretariat_eois,
 )
@@ -146,9 +146,11 @@ class Reviewed:
         self.reference = subject.reference
 
     def assignment_or_404(self, user):
-        return get_object_or_404(
-            Assignment, eoi=self.eoi, reviewer=user, released_at=None, stage=self.stage
-        )
+        # The one its permissions read (kept for the rest of a GET request).
+        assignment = active_assignment(user, self.eoi, self.stage.pk if self.is_proposal else None)
+        if assignment is None:
+            raise Http404
+        return assignment
 
     def answers(self):
         return self.subject.readable_answers() if self.is_proposal else eoi_answers(self.eoi)
@@ -195,20 +197,9 @@ def comment_form(request, eoi, allowed):
 
 
 def comments_of(eoi):
-    return eoi.review_comments.select_related("author")
-
-
-def other_reviews(eoi, reviewer):
-    """The submitted reviews of `eoi` but `reviewer`'s, scores in the rubric's order."""
-    scores = Score.objects.select_related("criterion").order_by(
-        "criterion__position", "criterion__pk"
-    )
-    return (
-        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED, stage=None)
-        .exclude(reviewer=reviewer)
-        .select_related("reviewer")
-        .prefetch_related(Prefetch("scores", queryset=scores))
-        .order_by("submitted_at", "pk")
+    # The discussion shows each author as User.__str__ does: their name, or their email.
+    return eoi.review_comments.select_related("author").only(
+        "eoi", "text", "created_at", "author__name", "author__email"
     )
 
 
@@ -235,12 +226,8 @@ def review_page(request, reviewed):
     comment, posted = comment_form(request, eoi, discussing)
     if posted:
         return redirect(reviewed.page_url + "#discussion")
-    review = (
-        Review.objects.filter(eoi=eoi, reviewer=request.user, stage=reviewed.stage)
-        .prefetch_related("scores")
-        .first()
-    )
     criteria = list(rubric_of(eoi.call, reviewed.stage))
+    review, others = reviews_for_reviewer(eoi, request.user, reviewed.stage, criteria, discussing)
     form = ReviewForm(
         None if commenting(request) else (request.POST or None),
         criteria=criteria,
@@ -278,7 +265,7 @@ def review_page(request, reviewed):
             "answers": reviewed.answers(),
             # The EOI's partners and messages are beside the EOI's answers, not the proposal's.
             "partners": None if reviewed.is_proposal else partners_of(eoi),
-            "others": other_reviews(eoi, request.user) if discussing else None,
+            "others": others,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
             # Read-only, and only once the Secretariat shares it.
