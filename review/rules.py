@@ -1,10 +1,8 @@
 """Who may do what in the review. A denied EOI is answered with a 404."""
 
 import rules
-from django.db.models import Exists
 
 from accounts.rules import is_reviewer, is_secretariat
-from core.permissions import remembered
 from submissions.models import Proposal
 from submissions.rules import (
     is_coapplicant,
@@ -14,7 +12,8 @@ from submissions.rules import (
     is_thread_shared,
 )
 
-from .models import Assignment, Conflict, Review
+from .models import Assignment, Review
+from .selectors import active_assignment
 
 
 def round_of(subject):
@@ -26,32 +25,15 @@ def round_of(subject):
 
 
 def standing(user, subject):
-    """What the three reviewer predicates below ask, in one query: the reviewer's active
-    assignment on `subject` (an EOI, or a proposal in its stage's round) as (its declaration,
-    whether a conflict with the EOI is recorded, whether their review is submitted), or None
-    without one. Kept for the rest of a GET request: the scoring page asks these predicates
-    nine times."""
+    """What the three reviewer predicates below ask: the reviewer's active assignment on
+    `subject` (an EOI, or a proposal in its stage's round) as (its declaration, whether a
+    conflict with the EOI is recorded, whether their review is submitted), or None without one.
+    One query, kept for the rest of a GET request (selectors.active_assignment)."""
     eoi, stage = round_of(subject)
-    return remembered(
-        ("review.standing", user.pk, eoi.pk, stage), lambda: _standing(user, eoi, stage)
-    )
-
-
-def _standing(user, eoi, stage):
-    return (
-        Assignment.objects.filter(eoi=eoi, reviewer=user, released_at=None, stage=stage)
-        .annotate(
-            # A conflict with the EOI holds for its proposals too.
-            conflicted=Exists(Conflict.objects.filter(eoi=eoi, reviewer=user)),
-            submitted=Exists(
-                Review.objects.filter(
-                    eoi=eoi, reviewer=user, status=Review.Status.SUBMITTED, stage=stage
-                )
-            ),
-        )
-        .values_list("declaration", "conflicted", "submitted")
-        .first()
-    )
+    assignment = active_assignment(user, eoi, stage)
+    if assignment is None:
+        return None
+    return assignment.declaration, assignment.conflicted, assignment.submitted
 
 
 @rules.predicate

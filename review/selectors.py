@@ -4,9 +4,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -19,14 +21,14 @@ from django.utils import formats, timezone
 from django_countries import countries
 
 from accounts.selectors import with_names
-from core.permissions import can
+from core.permissions import can, remembered
 from notifications.models import OutboundEmail
 from questionnaires.models import Role
 from submissions import answers
 from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
-from .models import Assignment, Decision, Review, StageScore, rubric_of
+from .models import Assignment, Conflict, Decision, Review, Score, StageScore, rubric_of
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -424,6 +426,64 @@ def scores_by_criterion(eoi, stage=None):
         for criterion in rubric_of(eoi.call, stage)
     ]
     return reviews, rows
+
+
+def active_assignment(reviewer, eoi, stage_id=None):
+    """`reviewer`'s active assignment in a round of `eoi` (its own, stage_id None, or a later
+    stage's), with `conflicted` (a conflict with the EOI is recorded: it holds for its proposals
+    too) and `submitted` (their review of the round is in); None without one. One query, kept
+    for the rest of a GET request: the scoring page's permissions ask it nine times (review/
+    rules.py), and the page reads the assignment itself once more."""
+    return remembered(
+        ("review.active_assignment", reviewer.pk, eoi.pk, stage_id),
+        lambda: (
+            Assignment.objects.filter(
+                eoi=eoi, reviewer=reviewer, released_at=None, stage_id=stage_id
+            )
+            .annotate(
+                conflicted=Exists(Conflict.objects.filter(eoi=eoi, reviewer=reviewer)),
+                submitted=Exists(
+                    Review.objects.filter(
+                        eoi=eoi,
+                        reviewer=reviewer,
+                        status=Review.Status.SUBMITTED,
+                        stage_id=stage_id,
+                    )
+                ),
+            )
+            .first()
+        ),
+    )
+
+
+# What a page shows of a reviewer: their name, or their email without one (User.__str__).
+_REVIEWER_SHOWN = ("reviewer__name", "reviewer__email")
+
+
+def reviews_for_reviewer(eoi, reviewer, stage, criteria, with_others):
+    """What `reviewer`'s scoring page shows of the reviews of a round of `eoi`: their own (None
+    before they begin) and, `with_others`, the other reviewers' submitted ones in the order
+    they came in (None without). Two queries for both: the reviews, then their scores in the
+    rubric's order, each given its criterion from `criteria` (the round's rubric, read already)."""
+    mine = Q(reviewer=reviewer)
+    if with_others:
+        mine |= Q(status=Review.Status.SUBMITTED)
+    scores = Score.objects.order_by("criterion__position", "criterion")
+    reviews = list(
+        Review.objects.filter(mine, eoi=eoi, stage=stage)
+        .select_related("reviewer")
+        .only(*(field.name for field in Review._meta.concrete_fields), *_REVIEWER_SHOWN)
+        .prefetch_related(Prefetch("scores", queryset=scores))
+        .order_by("submitted_at", "pk")
+    )
+    by_pk = {criterion.pk: criterion for criterion in criteria}
+    for review in reviews:
+        for score in review.scores.all():
+            if score.criterion_id in by_pk:
+                score.criterion = by_pk[score.criterion_id]
+    own = next((review for review in reviews if review.reviewer_id == reviewer.pk), None)
+    others = [review for review in reviews if review is not own] if with_others else None
+    return own, others
 
 
 def proposal_reviews(proposal):

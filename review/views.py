@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,10 +54,10 @@ from .models import (
     Review,
     ReviewerExpertise,
     SavedView,
-    Score,
     rubric_of,
 )
 from .selectors import (
+    active_assignment,
     board_ranking,
     call_assignments,
     call_proposals,
@@ -69,6 +68,7 @@ from .selectors import (
     proposal_reviews,
     proposal_under_review_or_404,
     reviewer_assignments,
+    reviews_for_reviewer,
     scores_by_criterion,
     secretariat_eois,
 )
@@ -146,9 +146,11 @@ class Reviewed:
         self.reference = subject.reference
 
     def assignment_or_404(self, user):
-        return get_object_or_404(
-            Assignment, eoi=self.eoi, reviewer=user, released_at=None, stage=self.stage
-        )
+        # The one its permissions read (kept for the rest of a GET request).
+        assignment = active_assignment(user, self.eoi, self.stage.pk if self.is_proposal else None)
+        if assignment is None:
+            raise Http404
+        return assignment
 
     def answers(self):
         return self.subject.readable_answers() if self.is_proposal else eoi_answers(self.eoi)
@@ -198,20 +200,6 @@ def comments_of(eoi):
     return with_names(eoi.review_comments.all(), "author")
 
 
-def other_reviews(eoi, reviewer):
-    """The submitted reviews of `eoi` but `reviewer`'s, scores in the rubric's order."""
-    scores = Score.objects.select_related("criterion").order_by(
-        "criterion__position", "criterion__pk"
-    )
-    return (
-        Review.objects.filter(eoi=eoi, status=Review.Status.SUBMITTED, stage=None)
-        .exclude(reviewer=reviewer)
-        .select_related("reviewer")
-        .prefetch_related(Prefetch("scores", queryset=scores))
-        .order_by("submitted_at", "pk")
-    )
-
-
 @login_required
 def review_eoi(request, uuid):
     return review_page(request, Reviewed(eoi_or_404(request.user, uuid, "review.review_eoi")))
@@ -235,12 +223,8 @@ def review_page(request, reviewed):
     comment, posted = comment_form(request, eoi, discussing)
     if posted:
         return redirect(reviewed.page_url + "#discussion")
-    review = (
-        Review.objects.filter(eoi=eoi, reviewer=request.user, stage=reviewed.stage)
-        .prefetch_related("scores")
-        .first()
-    )
     criteria = list(rubric_of(eoi.call, reviewed.stage))
+    review, others = reviews_for_reviewer(eoi, request.user, reviewed.stage, criteria, discussing)
     form = ReviewForm(
         None if commenting(request) else (request.POST or None),
         criteria=criteria,
@@ -278,7 +262,7 @@ def review_page(request, reviewed):
             "answers": reviewed.answers(),
             # The EOI's partners and messages are beside the EOI's answers, not the proposal's.
             "partners": None if reviewed.is_proposal else partners_of(eoi),
-            "others": other_reviews(eoi, request.user) if discussing else None,
+            "others": others,
             "comments": comments_of(eoi) if discussing else None,
             "comment_form": comment,
             # Read-only, and only once the Secretariat shares it.

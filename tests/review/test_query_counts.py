@@ -213,6 +213,35 @@ def test_a_reviewers_page_with_the_other_reviews_and_the_discussion(
     page = assert_constant(client, url, more, django_assert_num_queries).decode()
     assert all(f"Comment of {r.email}" in page for r in reviewers)
     assert page.count("Agreed.") == 4 + 1  # the four others, and their own in the form
+    # The session, the user, their groups and second factor (4); the EOI, the assignment its
+    # permissions read, the rubric, every review of the round with the reviewers' names and then
+    # their scores (4 + 1); the files, the challenges and the partners of the answers (3); the
+    # discussion. It was 16: the assignment twice, their own review and the others' apart.
+    with django_assert_num_queries(13):
+        body_of(client, url)
+
+
+def test_a_reviewers_proposal_page_reads_the_assignment_once(
+    client, make_proposal, make_reviewer, secretariat, django_assert_num_queries
+):
+    """The proposal's scoring page after saving a draft: its own review read with its scores."""
+    proposal, reviewer = make_proposal(), make_reviewer()
+    (assignment,) = domain.assign([proposal.eoi], reviewer, secretariat, stage=proposal.stage)
+    domain.declare_no_conflict(assignment, reviewer)
+    plan, budget = proposal.stage.criteria.order_by("position")
+    domain.save_review(
+        assignment, reviewer, {plan: (4, "Sound plan."), budget: (2, "")}, "", "", "", submit=False
+    )
+    client.force_login(reviewer)
+    url = reverse("review:review_proposal", args=[proposal.eoi.uuid, proposal.stage_id])
+    body_of(client, url)
+    # The session, the user, their groups and second factor (4); the proposal, the assignment
+    # its permissions read, the rubric, their review and its scores (5); the proposal's files
+    # and the call's challenges (2). It was 12: the assignment twice.
+    with django_assert_num_queries(11):
+        page = body_of(client, url).decode()
+    assert "Plan (70%)" in page  # the stage's rubric
+    assert "Sound plan." in page  # their draft's comment
 
 
 @pytest.mark.parametrize("action", ["decide", "release", "assign"])
