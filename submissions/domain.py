@@ -311,12 +311,12 @@ def ask_partners(eoi, actor, now=None):
 def _ask_partners(eoi, actor, now):
     asked = 0
     with transaction.atomic():
-        waiting = (
+        waiting = list(
             partners.awaiting(eoi)
             .exclude(confirmation=Partner.Confirmation.DECLINED)
             .select_for_update()
         )
-        leads = partners.leads_addresses(eoi)
+        leads = partners.leads_addresses(eoi) if waiting else frozenset()
         for partner in waiting:
             if partner.token_hash and partner.token_expires_at > now:
                 continue
@@ -494,7 +494,13 @@ def submit_eoi(eoi, actor, declarations, now=None):
         eoi.submitted_at = now
         eoi.save(update_fields=fields)
         eoi = lifecycle.change_status(
-            eoi, Status.SUBMITTED, actor, by=lifecycle.APPLICANT, now=now, reference=eoi.reference
+            eoi,
+            Status.SUBMITTED,
+            actor,
+            by=lifecycle.APPLICANT,
+            now=now,
+            locked=True,
+            reference=eoi.reference,
         )
         # Submitted, the partners not asked yet are asked now (a call that requires their
         # confirmation has had them all confirmed before).
