@@ -45,18 +45,22 @@ def test_an_autosave_costs_a_fixed_number_of_queries(
 
 
 def test_submitting_costs_a_fixed_number_of_queries(
-    applicant_client, draft, django_assert_num_queries
+    applicant_client, applicant, call, draft, django_assert_num_queries
 ):
+    declared = {"declares_accuracy": "on", "declares_consent": "on"}
+    # A first submission fills what a worker keeps from one request to the next (the content
+    # types of the audit trail...): the count does not depend on the tests run before.
+    first = attach_budget(EOIFactory(call=call, owner=applicant))
+    applicant_client.post(reverse("submissions:eoi_step", args=[first.uuid, "submit"]), declared)
+
     submit = reverse("submissions:eoi_step", args=[draft.uuid, "submit"])
-    with django_assert_num_queries(31):
-        response = applicant_client.post(
-            submit, {"declares_accuracy": "on", "declares_consent": "on"}
-        )
+    with django_assert_num_queries(30):
+        response = applicant_client.post(submit, declared)
 
     assert response["Location"] == reverse("submissions:eoi_receipt", args=[draft.uuid])
     draft.refresh_from_db()
     assert draft.status == ExpressionOfInterest.Status.SUBMITTED
-    assert draft.reference == "KMF21-0001"
+    assert draft.reference == "KMF21-0002"
 
 
 def test_a_step_page_costs_a_fixed_number_of_queries(
