@@ -174,15 +174,17 @@ def save_step(eoi, actor, version, changed):
     # A cleared answer leaves no key behind: `answers` holds what was answered.
     answers = {key: value for key, value in {**eoi.answers, **changed}.items() if value is not None}
     moved = eoi.questionnaire_id != definition.pk
+    saved_at = timezone.now()
+    columns = eoi_answers.columns(definition, answers)
     with transaction.atomic():
         if moved:  # a draft moves to the call's current version
             versions.mark_answered(definition.pk)
         saved = ExpressionOfInterest.objects.filter(pk=eoi.pk, version=version).update(
             answers=answers,
             questionnaire_id=definition.pk,
-            **eoi_answers.columns(definition, answers),
+            **columns,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=saved_at,
             last_saved_by=actor,
         )
         if not saved:
@@ -207,7 +209,17 @@ def save_step(eoi, actor, version, changed):
             )
         elif eoi.owner_id != actor.pk:
             trail.record(actor, "eoi.edited_by_coapplicant", eoi, fields=sorted(changed))
-    eoi.refresh_from_db()
+    return _as_saved(eoi, version + 1, saved_at, actor, definition, ["answers", *columns])
+
+
+def _as_saved(eoi, version, saved_at, actor, definition, written):
+    """The EOI as save_step's update left it, without reading it again (autosave answers with
+    its version and time alone): the fields `written` as the database converts them (the
+    answers' JSON, decimals, the countries) are left to be read again if something asks."""
+    eoi.version, eoi.updated_at, eoi.last_saved_by = version, saved_at, actor
+    eoi.questionnaire_id = definition.pk
+    for name in written:
+        eoi.__dict__.pop(name, None)  # deferred: read from the row when next asked
     return eoi
 
 
@@ -311,12 +323,12 @@ def ask_partners(eoi, actor, now=None):
 def _ask_partners(eoi, actor, now):
     asked = 0
     with transaction.atomic():
-        waiting = (
+        waiting = list(
             partners.awaiting(eoi)
             .exclude(confirmation=Partner.Confirmation.DECLINED)
             .select_for_update()
         )
-        leads = partners.leads_addresses(eoi)
+        leads = partners.leads_addresses(eoi) if waiting else frozenset()
         for partner in waiting:
             if partner.token_hash and partner.token_expires_at > now:
                 continue
@@ -494,7 +506,13 @@ def submit_eoi(eoi, actor, declarations, now=None):
         eoi.submitted_at = now
         eoi.save(update_fields=fields)
         eoi = lifecycle.change_status(
-            eoi, Status.SUBMITTED, actor, by=lifecycle.APPLICANT, now=now, reference=eoi.reference
+            eoi,
+            Status.SUBMITTED,
+            actor,
+            by=lifecycle.APPLICANT,
+            now=now,
+            locked=True,
+            reference=eoi.reference,
         )
         # Submitted, the partners not asked yet are asked now (a call that requires their
         # confirmation has had them all confirmed before).

@@ -299,14 +299,16 @@ def check(eoi, to, by, now=None):
         raise OutOfTime(_("%(eoi)s is open to its applicant until %(deadline)s.") % values)
 
 
-def change_status(eoi, to, actor, *, by, now=None, **details):
+def change_status(eoi, to, actor, *, by, now=None, locked=False, **details):
     """Move the EOI to `to` for `actor` (a person, or None for the system) acting as `by`:
     lock it, check the table and the time, set the status and a new version, write the audit
     entry (with `details`), queue the mail and send status_changed, all in one transaction.
-    Returns the EOI as it is now; raises Refused or OutOfTime and changes nothing otherwise."""
+    Returns the EOI as it is now; raises Refused or OutOfTime and changes nothing otherwise.
+    `locked`: `eoi` is the row locked_eois read in the caller's transaction, not read again."""
     now = now or timezone.now()
     with transaction.atomic():
-        eoi = locked_eois(pk=eoi.pk).get()
+        if not locked:
+            eoi = locked_eois(pk=eoi.pk).get()
         check(eoi, to, by, now)
         move = TRANSITIONS[(eoi.status, to)]
         previous = eoi.status

@@ -6,6 +6,7 @@ from accounts.selectors import with_names
 from core.permissions import can
 
 from . import answers, coapplicants
+from .lifecycle import with_deadlines
 from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension, Proposal
 
 
@@ -37,12 +38,16 @@ def applicant_eois(applicant):
     )
 
 
-def eoi_or_404(user, uuid, permission):
-    """The EOI if `user` may see it this way; a 404 otherwise, so nobody learns it exists."""
+def eoi_or_404(user, uuid, permission, with_deadline=False):
+    """The EOI if `user` may see it this way; a 404 otherwise, so nobody learns it exists.
+    `with_deadline`: the applicant's extension comes along, for a page that checks the
+    deadline (lifecycle.deadline_for) anyway."""
     # The questionnaires come along: the page checks its built definition is current by them.
     eois = ExpressionOfInterest.objects.select_related(
         "call__questionnaire", "questionnaire", "owner"
     )
+    if with_deadline:
+        eois = with_deadlines(eois)
     eoi = get_object_or_404(eois, uuid=uuid)
     if not can(user, permission, eoi):
         raise Http404

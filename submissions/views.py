@@ -220,7 +220,7 @@ def eoi_continue(request, uuid):
 
 @login_required
 def eoi_step(request, uuid, step):
-    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts", with_deadline=True)
     return fill_step(request, FilledEoi(eoi), step)
 
 
@@ -291,7 +291,7 @@ def answers_step(request, filled, step):
 @require_POST
 def eoi_autosave(request, uuid, step):
     """Saves a step while the applicant types; answers JSON for the page's script."""
-    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts")
+    eoi = eoi_or_404(request.user, uuid, "submissions.fill_in_parts", with_deadline=True)
     return autosave(request, FilledEoi(eoi), step)
 
 
@@ -381,7 +381,8 @@ def files_step(request, filled, step):
 def submit_step(request, filled, step):
     application = filled.application
     form = filled.declarations_form(request.POST or None, instance=application)
-    missing = filled.missing_items()
+    # Read for the page only: a submission checks what is missing itself (domain.Incomplete).
+    missing = None
     if request.method == "POST" and application.status == Status.DRAFT and form.is_valid():
         try:
             application = filled.submit(request.user, form.cleaned_data)
@@ -392,6 +393,8 @@ def submit_step(request, filled, step):
             messages.error(request, refusal.message)
         else:
             return redirect(filled.receipt_view, uuid=filled.eoi.uuid)
+    if missing is None:
+        missing = filled.missing_items()
     return render(
         request,
         "submissions/eoi_submit.html",
