@@ -65,6 +65,7 @@ from .selectors import (
     call_proposals,
     call_reviews,
     intake,
+    listed_eois,
     outbox_mails,
     proposal_reviews,
     proposal_under_review_or_404,
@@ -426,7 +427,7 @@ def eoi_list(request, slug):
     call = current_call(request, slug)
     reviewers = list(domain.reviewers_with_load())
     filters = EOIFilter(
-        request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
+        request.GET or None, queryset=listed_eois(call), call=call, reviewers=reviewers
     )
     table = EOITable(filters.qs, call=call)
     return table_page(
