@@ -18,7 +18,7 @@ WIDGETS = "django/forms/widgets/"
 INPUTS = {
     f"{WIDGETS}{name}.html"
     for name in (
-        *("color", "date", "datetime", "email", "hidden", "number"),
+        *("checkbox", "color", "date", "datetime", "email", "hidden", "number"),
         *("password", "search", "tel", "text", "time", "url"),
     )
 }

@@ -65,7 +65,10 @@ class EOIFilter(django_filters.FilterSet):
         # Read when the menus are shown or a value is checked, once: an export that filters on
         # neither never reads them.
         self.filters["challenge"].extra["choices"] = OnceShown(
-            lambda: [(c.pk, f"{c.number}. {c.title}") for c in call.challenges.all()]
+            lambda: [
+                (c.pk, f"{c.number}. {c.title}")
+                for c in call.challenges.only("call", "number", "title")  # not the descriptions
+            ]
         )
         self.filters["reviewer"].extra["choices"] = OnceShown(
             lambda: [(r.pk, str(r)) for r in reviewers]

@@ -181,6 +181,9 @@ def _cell_writer(table, bound_column, sample, context):
     href = _href_writer(link, sample) if link else None
     empty = column.empty_values
     default = conditional_escape(render_value_in_context(bound_column.default, context))
+    # An int is written as its digits where no thousands are grouped: what localize() writes of
+    # it, without its three format look-ups per cell (the rank, ~50 a page).
+    digits_only = not settings.USE_THOUSAND_SEPARATOR
 
     def write(record):
         value = _resolve(record, bits)
@@ -202,6 +205,8 @@ def _cell_writer(table, bound_column, sample, context):
             content = link(content, **arguments)
         if isinstance(content, str):  # what render_value_in_context does to text
             return conditional_escape(content)
+        if digits_only and type(content) is int:
+            return str(content)
         return conditional_escape(render_value_in_context(content, context))
 
     return write

@@ -64,6 +64,7 @@ from .selectors import (
     call_reviews,
     decisions_of,
     intake,
+    listed_eois,
     outbox_mails,
     proposal_reviews,
     proposal_under_review_or_404,
@@ -408,9 +409,10 @@ def table_page(request, call, list_name, filters, table, template, **context):
 def eoi_list(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    reviewers = list(domain.reviewers_with_load())
+    # The menus show each reviewer's name, email and load: not the rest of their account.
+    reviewers = list(domain.reviewers_with_load().only("name", "email"))
     filters = EOIFilter(
-        request.GET or None, queryset=secretariat_eois(call), call=call, reviewers=reviewers
+        request.GET or None, queryset=listed_eois(call), call=call, reviewers=reviewers
     )
     table = EOITable(filters.qs, call=call)
     return table_page(

@@ -25,6 +25,7 @@ WIDGETS = [
     forms.SearchInput,
     forms.TelInput,
     forms.ColorInput,
+    forms.CheckboxInput,
     forms.Textarea,
 ]
 VALUES = [
@@ -38,6 +39,8 @@ VALUES = [
     datetime.date(2026, 12, 1),
     gettext_lazy("French"),
     "line one\nline two",
+    True,  # a checkbox's: ticked
+    False,
 ]
 ATTRS = [
     None,

@@ -99,6 +99,26 @@ def test_the_filtered_and_sorted_eoi_list(
     assert page.decode().count('name="eoi"') == 5
 
 
+def test_the_eoi_list_reads_what_it_shows(client, secretariat, rubric_call, reviewed_eoi):
+    """Its rows' query selects the columns the list shows, its menus the reviewers' names and
+    emails and the challenges' numbers and titles: not every column of theirs."""
+    reviewed_eoi()
+    client.force_login(secretariat)
+    with CaptureQueriesContext(connection) as counted:
+        body_of(client, reverse("review:eoi_list", args=[rubric_call.slug]))
+    queries = [query["sql"] for query in counted.captured_queries]
+
+    (rows,) = [sql for sql in queries if '"submissions_expressionofinterest"."uuid"' in sql]
+    for column in ("organisation_type", "declares_consent", "created_at", "answers"):
+        assert f'"submissions_expressionofinterest"."{column}"' not in rows
+    assert '"review_eoiscore"."normalised"' not in rows
+    assert '"submissions_stage"."opens_at"' not in rows
+    (menu,) = [sql for sql in queries if "review_assignment" in sql and "accounts_user" in sql]
+    assert '"accounts_user"."password"' not in menu
+    (challenges,) = [sql for sql in queries if 'FROM "submissions_challenge"' in sql]
+    assert "description" not in challenges
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_eoi_exports(
     client, secretariat, rubric_call, reviewed_eoi, file_format, django_assert_num_queries

@@ -6,9 +6,11 @@ empty values, badges, markup in what applicants typed)."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.text import Truncator
 from django_tables2 import RequestConfig
@@ -16,7 +18,13 @@ from django_tables2 import RequestConfig
 from notifications.models import OutboundEmail
 from review import domain
 from review.models import Decision
-from review.selectors import call_assignments, call_reviews, outbox_mails, secretariat_eois
+from review.selectors import (
+    call_assignments,
+    call_reviews,
+    listed_eois,
+    outbox_mails,
+    secretariat_eois,
+)
 from review.tables import AssignmentTable, EOITable, Figures, OutboxTable, ReviewTable, short
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +109,19 @@ def test_the_rows_compared_hold_every_kind_of_cell(busy_call):
     for part in ("disagree", "local lead", "(not released)", "Invited to full proposal", "<a "):
         assert part in ours
     assert "—" in ours
+
+
+@pytest.mark.parametrize("sort", ["reference", "-spread", "-mean"])
+def test_the_list_writes_the_same_rows_from_the_columns_it_reads(busy_call, sort):
+    """listed_eois reads the columns the rows show only: the same rows, and no query more (a
+    column left out but read would cost one a row)."""
+    with CaptureQueriesContext(connection) as every_column:
+        whole, _theirs = both_ways(EOITable, secretariat_eois(busy_call), sort, busy_call)
+    with CaptureQueriesContext(connection) as listed_columns:
+        listed, _theirs = both_ways(EOITable, listed_eois(busy_call), sort, busy_call)
+
+    assert listed == whole
+    assert len(listed_columns) == len(every_column)
 
 
 FIGURES = [
