@@ -409,8 +409,7 @@ def table_page(request, call, list_name, filters, table, template, **context):
 def eoi_list(request, slug):
     secretariat_only(request)
     call = current_call(request, slug)
-    # The menus show each reviewer's name, email and load: not the rest of their account.
-    reviewers = list(domain.reviewers_with_load().only("name", "email"))
+    reviewers = list(domain.reviewers_with_load())
     filters = EOIFilter(
         request.GET or None, queryset=listed_eois(call), call=call, reviewers=reviewers
     )
