@@ -1,4 +1,5 @@
 import uuid
+from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -684,7 +685,9 @@ def secretariat_eoi(request, uuid):
     decision, released = decisions_of(eoi)
     form = DecisionForm(
         None if commenting(request) else (request.POST or None),
-        instance=decision,
+        # A copy: validating writes what was typed onto the instance, and a refused decision
+        # must not show on the page as the one decided (or released).
+        instance=copy(decision),
         stage=_stage_of(eoi),
     )
     if request.method == "POST" and form.is_valid():

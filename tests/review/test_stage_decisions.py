@@ -340,3 +340,26 @@ def test_the_secretariats_page_reads_the_decisions_once_for_both_of_its_lists(
     assert page.index("Expression of interest: Invited to full proposal") < page.index(
         "Full proposal: Shortlisted for interview"
     )
+
+
+def test_a_refused_decision_leaves_the_released_outcome_on_the_page_as_it_was(
+    client, make_eoi, secretariat
+):
+    """A decision posted from a page opened before the release: the refusal is said, and the
+    page still says what was released, not what was typed (the form validates onto a copy of
+    the decision)."""
+    eoi = make_eoi()
+    after = eoi.call.closes_at + timedelta(days=1)
+    eoi = decide_and_release(eoi, Status.INVITED, secretariat, "Strong local lead.", after)
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("review:secretariat_eoi", args=[eoi.uuid]),
+        {"outcome": Status.WAITLISTED, "feedback": "Changed my mind."},
+    )
+
+    page = response.content.decode()
+    assert "not up for a decision" in page
+    assert "Expression of interest: Invited to full proposal" in page
+    assert "Expression of interest: Waitlisted" not in page
+    assert Decision.objects.get(eoi=eoi).outcome == Status.INVITED
