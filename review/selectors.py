@@ -14,6 +14,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
@@ -28,7 +29,16 @@ from submissions import answers
 from submissions.models import ExpressionOfInterest, Proposal
 
 from . import dashboard
-from .models import Assignment, Conflict, Decision, Review, Score, StageScore, rubric_of
+from .models import (
+    Assignment,
+    Conflict,
+    Decision,
+    Review,
+    Score,
+    StageScore,
+    current_decision,
+    rubric_of,
+)
 
 # Unscored EOIs come last on SQLite and PostgreSQL alike.
 # What the list sorts on, by column: an EOI with no figure yet goes last either way, and the
@@ -418,12 +428,16 @@ def decisions_of(eoi):
     """What current_decision and submissions' released_outcomes say of the EOI, from one query
     (the Secretariat's page of an EOI shows both): the decision of the stage the EOI is in, or
     None, and the released decisions in the order of their release, each with its stage."""
-    decisions = list(eoi.decisions.select_related("stage").order_by("pk"))
-    current = next((d for d in decisions if d.stage_id == eoi.stage_id), None)
-    released = sorted(
-        (d for d in decisions if d.released_at is not None), key=lambda d: (d.released_at, d.pk)
+    # Prefetched on the EOI: current_decision reads its rule off them.
+    prefetch_related_objects(
+        [eoi],
+        Prefetch("decisions", queryset=Decision.objects.select_related("stage").order_by("pk")),
     )
-    return current, released
+    released = sorted(
+        (d for d in eoi.decisions.all() if d.released_at is not None),
+        key=lambda d: (d.released_at, d.pk),
+    )
+    return current_decision(eoi), released
 
 
 def scores_by_criterion(eoi, stage=None):
@@ -473,10 +487,6 @@ def active_assignment(reviewer, eoi, stage_id=None):
     )
 
 
-# What a page shows of a reviewer: their name, or their email without one (User.__str__).
-_REVIEWER_SHOWN = ("reviewer__name", "reviewer__email")
-
-
 def reviews_for_reviewer(eoi, reviewer, stage, criteria, with_others):
     """What `reviewer`'s scoring page shows of the reviews of a round of `eoi`: their own (None
     before they begin) and, `with_others`, the other reviewers' submitted ones in the order
@@ -487,9 +497,7 @@ def reviews_for_reviewer(eoi, reviewer, stage, criteria, with_others):
         mine |= Q(status=Review.Status.SUBMITTED)
     scores = Score.objects.order_by("criterion__position", "criterion")
     reviews = list(
-        Review.objects.filter(mine, eoi=eoi, stage=stage)
-        .select_related("reviewer")
-        .only(*(field.name for field in Review._meta.concrete_fields), *_REVIEWER_SHOWN)
+        with_names(Review.objects.filter(mine, eoi=eoi, stage=stage), "reviewer")
         .prefetch_related(Prefetch("scores", queryset=scores))
         .order_by("submitted_at", "pk")
     )
