@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -342,6 +342,21 @@ def current_decision(eoi):
     return Decision.objects.filter(eoi=eoi, stage_id=eoi.stage_id).first()
 
 
+class NullsLastIndex(models.Index):
+    """An index on expressions such as F("mean").desc(nulls_last=True), in the order the lists
+    sort on (empty values last). PostgreSQL is told NULLS LAST; SQLite refuses it in an index,
+    and puts NULLs last in a descending order (first in an ascending one) anyway."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using, **kwargs)
+        plain = models.Index(
+            *[OrderBy(c.expression, descending=c.descending) for c in self.expressions],
+            name=self.name,
+        )
+        return plain.create_sql(model, schema_editor, using, **kwargs)
+
+
 class EOIScore(models.Model):
     """An EOI's figures over its submitted reviews, computed in the database (review/scoring.py)
     and refreshed in the transaction of every review submission."""
@@ -363,8 +378,15 @@ class EOIScore(models.Model):
     class Meta:
         verbose_name = _("EOI score")
         verbose_name_plural = _("EOI scores")
-        # The list's filter by mean score (review/filters.py); EXPLAIN in docs/BENCHMARKS.md.
-        indexes = [models.Index(fields=["mean"], name="eoiscore_mean")]
+        indexes = [
+            # The list's filter by mean score (review/filters.py); EXPLAIN in docs/BENCHMARKS.md.
+            models.Index(fields=["mean"], name="eoiscore_mean"),
+            # The list sorted best first ("-mean": descending, unscored EOIs last): read in that
+            # order, a page of a filtered list stops at its 50th row rather than sorting every
+            # row the filter keeps (31,000 at 50,000 EOIs: 90-200 ms of SQL, then 2 ms).
+            # "mean" alone serves the ascending sort.
+            NullsLastIndex(F("mean").desc(nulls_last=True), name="eoiscore_mean_best_first"),
+        ]
 
     def __str__(self):
         return f"{self.eoi}: {self.mean:.1f}"

@@ -294,3 +294,19 @@ def test_a_web_worker_imports_its_views_and_template_tags_before_its_first_reque
     )
 
     assert json.loads(result.stdout) == [True, True, True, True]
+
+
+def test_a_web_worker_keeps_what_it_loaded_out_of_the_garbage_collectors_sight():
+    # Its ~180,000 objects of modules, URLconf and template libraries were walked by each
+    # request's collections: 10-12 ms of the EOI list's CPU at 5,000 EOIs, 4-7 ms once frozen.
+    script = "import gc, kmf.wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=clean_environment(DEBUG="1"),
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert int(result.stdout) > 100_000
