@@ -33,12 +33,14 @@ from anymail.exceptions import (
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from . import mime
 from .events import LINK_BEARING, Event
 from .models import OutboundEmail
 from .wording import render
@@ -293,21 +295,70 @@ CLOCK_SLACK = timedelta(seconds=5)
 def _claim(email):
     """Mark one pending, due mail as being sent and count the attempt, in one statement that
     commits at once. False when it is not ours: sent, given up, not due, or another worker's."""
+    return _advance(claim=email)
+
+
+# Recording a mail sent and claiming the next one of the batch is one statement, committed at
+# once: "sent" is still written the moment the server has taken the mail, and the next mail
+# claimed just before it is sent, but a mail costs one commit rather than two. Written in SQL
+# once: the ORM's two statements took ~2.2 ms of CPU a mail to build and run, this one ~0.45
+# (bench/profile_fanout.py). A NULL for either ID leaves that half out.
+_ADVANCE = """
+UPDATE notifications_outboundemail SET
+    status = CASE WHEN id = %(sent)s THEN %(sent_status)s ELSE %(sending)s END,
+    sent_at = CASE WHEN id = %(sent)s THEN %(sent_at)s ELSE sent_at END,
+    last_error = CASE WHEN id = %(sent)s THEN '' ELSE last_error END,
+    provider_message_id
+        = CASE WHEN id = %(sent)s THEN %(provider_id)s ELSE provider_message_id END,
+    body_text = CASE WHEN id = %(sent)s AND %(forget)s THEN '' ELSE body_text END,
+    body_html = CASE WHEN id = %(sent)s AND %(forget)s THEN '' ELSE body_html END,
+    attempts = CASE WHEN id = %(sent)s THEN attempts ELSE attempts + 1 END,
+    last_attempt_at = CASE WHEN id = %(sent)s THEN last_attempt_at ELSE %(now)s END
+WHERE id = %(sent)s
+    OR (id = %(claim)s AND status = %(pending)s
+        AND (next_attempt_at IS NULL OR next_attempt_at <= %(due)s))
+RETURNING id
+"""
+
+
+def _advance(*, sent=None, claim=None):
+    """Record `sent` (its fields set by _record_sent) and claim `claim` (see _claim), in one
+    statement that commits at once. Returns whether `claim` was claimed."""
     now = timezone.now()
-    claimed = OutboundEmail.objects.filter(
-        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now + CLOCK_SLACK),
-        pk=email.pk,
-        status=OutboundEmail.Status.PENDING,
-    ).update(status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, last_attempt_at=now)
+    adapt = db_connection.ops.adapt_datetimefield_value
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            _ADVANCE,
+            {
+                "sent": sent.pk if sent else None,
+                "claim": claim.pk if claim else None,
+                "sent_status": OutboundEmail.Status.SENT,
+                "sending": OutboundEmail.Status.SENDING,
+                "pending": OutboundEmail.Status.PENDING,
+                "now": adapt(now),
+                "due": adapt(now + CLOCK_SLACK),
+                "sent_at": adapt(sent.sent_at) if sent else None,
+                "provider_id": sent.provider_message_id if sent else "",
+                "forget": bool(sent and sent.event in LINK_BEARING),
+            },
+        )
+        claimed = any(pk == getattr(claim, "pk", None) for (pk,) in cursor.fetchall())
     if claimed:
-        email.attempts += 1
-        email.last_attempt_at = now
-    return bool(claimed)
+        claim.attempts += 1
+        claim.last_attempt_at = now
+    return claimed
 
 
 def message_domain():
     """The site's own host, the same on every worker (a host name differs per container)."""
     return urlsplit(settings.SITE_URL).hostname or str(DNS_NAME)
+
+
+def message_id(email):
+    """From the event key alone: a mail sent again (after a worker died mid-send) is the same
+    message, which mail clients show once. make_msgid would add the time, the process and
+    random bits."""
+    return f"<{sha256(email.key.encode()).hexdigest()[:32]}@{message_domain()}>"
 
 
 def _message(email):
@@ -316,12 +367,7 @@ def _message(email):
         email.body_text,
         None,
         [email.to],
-        headers={
-            # From the event key alone: a mail sent again (after a worker died mid-send) is
-            # the same message, which mail clients show once. make_msgid would add the time,
-            # the process and random bits.
-            "Message-ID": f"<{sha256(email.key.encode()).hexdigest()[:32]}@{message_domain()}>"
-        },
+        headers={"Message-ID": message_id(email)},
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -358,10 +404,10 @@ def deliver(email_ids):
     sweep queues them then.
 
     Each mail is claimed (committed) just before it is sent and recorded as soon as the server
-    has taken it: no lock is held while the server talks, a mail another worker has claimed is
-    skipped, and a worker that dies leaves only the mail it was sending to the sweep. The
-    Message-ID comes from the event key: should that mail go out twice, both copies carry the
-    same ID, which receiving servers and clients recognise.
+    has taken it, in the statement that claims the next: no lock is held while the server
+    talks, a mail another worker has claimed is skipped, and a worker that dies leaves only the
+    mail it was sending to the sweep. The Message-ID comes from the event key: should that mail
+    go out twice, both copies carry the same ID, which receiving servers and clients recognise.
     """
     started = timezone.now()
     batch = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
@@ -372,20 +418,22 @@ def deliver(email_ids):
     retries = {}
     connection = None
     lease = _Lease([email.pk for email in pending])
+    claimed = False  # the mail at `position`, claimed with the record of the one before
     try:
         for position, email in enumerate(pending):
-            if timezone.now() - started > CLAIM_FOR:
-                lease.release()  # the new task leases them for itself
-                enqueue([other.pk for other in pending[position:]])
-                break
-            if not _claim(email):
-                lease.release([email.pk])
-                continue
+            if not claimed:
+                if timezone.now() - started > CLAIM_FOR:
+                    lease.release()  # the new task leases them for itself
+                    enqueue([other.pk for other in pending[position:]])
+                    break
+                if not _claim(email):
+                    lease.release([email.pk])
+                    continue
+            claimed = False
             try:
                 # Made at the first mail: a backend that cannot be made fails that mail.
                 connection = connection or get_connection()
-                message = _message(email)
-                _send(connection, message)
+                provider_id = _send(connection, email)
             except Exception as failure:
                 if connection is not None:
                     _hang_up(connection)  # a connection that failed once is not trusted again
@@ -403,7 +451,10 @@ def deliver(email_ids):
                     retries[email.next_attempt_at] += rest
                     break
                 continue
-            _record_sent(email, message)
+            following = pending[position + 1] if position + 1 < len(pending) else None
+            if following is not None and timezone.now() - started > CLAIM_FOR:
+                following = None  # claimed by the task it is handed to
+            claimed = _record_sent(email, provider_id, following)
             lease.release([email.pk])
             sent += 1
     finally:
@@ -475,20 +526,39 @@ def deliver_emails(email_ids):
             logger.warning("Emails %s not sent yet; next attempt at %s", ids, retry_at.isoformat())
 
 
-def _send(connection, message):
-    """Send one message over the open connection. A reused connection that the server has
-    dropped (an idle timeout, a limit of messages per connection) is opened again once: only
-    a failure on a fresh connection says something about the server or the mail."""
+def _send(connection, email):
+    """Send one mail over the open connection; returns the provider's ID for it ('' over
+    SMTP). A reused connection that the server has dropped (an idle timeout, a limit of
+    messages per connection) is opened again once: only a failure on a fresh connection says
+    something about the server or the mail."""
     fresh = connection.open()  # opened here, not by send_messages, which would close it after
     try:
-        connection.send_messages([message])
+        return _transmit(connection, email)
     except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as failure:
         dropped = getattr(failure, "smtp_code", 421) == 421
         if fresh or not dropped:
             raise
         _hang_up(connection)
         connection.open()
-        connection.send_messages([message])
+        return _transmit(connection, email)
+
+
+def _transmit(connection, email):
+    if isinstance(connection, SMTPBackend) and not email.attachments:
+        # Its bytes written directly (notifications/mime.py), as Django's backend would send
+        # the message (_message).
+        sender, recipient, data = mime.message_bytes(
+            to=email.to,
+            subject=email.subject,
+            message_id=message_id(email),
+            text=email.body_text,
+            html=email.body_html,
+        )
+        connection.connection.sendmail(sender, [recipient], data)
+        return ""
+    message = _message(email)
+    connection.send_messages([message])
+    return provider_message_id(message)
 
 
 def _hang_up(connection):
@@ -496,16 +566,16 @@ def _hang_up(connection):
         connection.close()
 
 
-def _record_sent(email, message):
+def _record_sent(email, provider_id, following=None):
+    """Record the mail as sent, and claim `following` (the batch's next mail, or None) in the
+    same statement (_advance); returns whether it was claimed."""
     email.status = OutboundEmail.Status.SENT
     email.sent_at = timezone.now()
     email.last_error = ""
-    email.provider_message_id = provider_message_id(message)
-    fields = ["status", "sent_at", "last_error", "provider_message_id"]
+    email.provider_message_id = provider_id
     if email.event in LINK_BEARING:
         _forget_link(email)
-        fields += ["body_text", "body_html"]
-    email.save(update_fields=fields)
+    return _advance(sent=email, claim=following)
 
 
 def _forget_link(email):

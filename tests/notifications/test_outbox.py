@@ -495,3 +495,39 @@ def test_a_slow_batch_stops_claiming_and_hands_the_rest_to_a_new_task(monkeypatc
     assert handed_on == [[rows[1].pk, rows[2].pk], [rows[2].pk]]
     assert len(mail.outbox) == 3
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+@pytest.mark.django_db
+def test_a_mail_costs_one_statement_its_record_claiming_the_next(
+    smtp_server, django_assert_num_queries
+):
+    """The batch is leased and read (2), the first mail claimed (1), then each mail's "sent"
+    is written by the statement that claims the next one, the last's alone (3): it was two
+    statements a mail, 8 here."""
+    rows = [
+        OutboundEmailFactory(key=f"batch:{n}", to=f"applicant{n}@example.org") for n in range(3)
+    ]
+
+    with django_assert_num_queries(6):
+        assert outbox.deliver([row.pk for row in rows]) == 3
+
+    assert len(smtp_server.messages) == 3
+    assert set(OutboundEmail.objects.values_list("status", "attempts", "last_error")) == {
+        ("sent", 1, "")
+    }
+    assert all(row.sent_at for row in OutboundEmail.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_link_bearing_mail_forgets_its_link_once_sent_and_the_next_is_still_claimed(
+    smtp_server,
+):
+    link = OutboundEmailFactory(key="link:0", event=Event.ACCOUNT, body_text="l")
+    after = OutboundEmailFactory(key="link:1")
+
+    assert outbox.deliver([link.pk, after.pk]) == 2
+
+    link.refresh_from_db()
+    assert (link.status, link.body_text, link.body_html) == ("sent", "", "")
+    after.refresh_from_db()
+    assert (after.status, after.attempts, after.body_text) == ("sent", 1, "t")
