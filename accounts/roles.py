@@ -9,13 +9,19 @@ ROLE_GROUPS = (SECRETARIAT, REVIEWERS)
 def role_names(user):
     """The role groups `user` is in, read once per request (the user object lives as long).
 
-    From every group name of the user, kept where django-rules' `is_group_member` keeps them
-    (`_group_names_cache`), so that the menu and the permissions read them in one query, not
-    one each."""
-    names = getattr(user, "_group_names_cache", None)
+    A signed-in request's user comes with them (accounts.backends); any other user is asked
+    once, and the menu, the permissions and the two-factor check all read this."""
+    names = getattr(user, "_role_names", None)
     if names is None:
-        names = user._group_names_cache = set(user.groups.values_list("name", flat=True))
-    return frozenset(names.intersection(ROLE_GROUPS))
+        names = remember_role_names(
+            user, user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
+        )
+    return names
+
+
+def remember_role_names(user, names):
+    user._role_names = frozenset(names)
+    return user._role_names
 
 
 def needs_two_factor(user):

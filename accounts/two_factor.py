@@ -51,7 +51,16 @@ class MFAAdapter(DefaultMFAAdapter):
 
 
 def has_authenticator(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether `user` has an authenticator app, as a signed-in request's user comes with it
+    (accounts.backends), or asked."""
+    found = getattr(user, "_has_authenticator", None)
+    if found is None:
+        found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return found
+
+
+def remember_has_authenticator(user, found: bool) -> None:
+    user._has_authenticator = found
 
 
 def passed_second_factor(request) -> bool:

@@ -201,7 +201,7 @@ def session_for(user):
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
+    store["_auth_user_backend"] = "accounts.backends.AuthenticationBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     remember_second_factor(store, user)  # staff pass their authenticator at the sign-in page
     store.create()

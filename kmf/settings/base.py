@@ -109,7 +109,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Object-level permissions as named predicates (submissions/rules.py and friends).
     "rules.permissions.ObjectPermissionBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's sign-in; a signed-in request's user read with their roles (accounts.backends).
+    "accounts.backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"  # where each person's work is (kmf.views.start)

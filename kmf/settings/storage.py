@@ -66,4 +66,5 @@ if AWS_STORAGE_BUCKET_NAME:
     # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (or
     # the instance's role), which boto3 reads by itself: they never pass through settings.
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read by SQL built once per process (core/sessions.py).
+SESSION_ENGINE = "core.sessions"

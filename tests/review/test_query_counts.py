@@ -190,8 +190,10 @@ def test_a_reviewers_assignments(client, panel, secretariat, make_eoi, django_as
     assert all(f"Assigned {n}" in page for n in range(8))
 
 
-# The Secretariat's page of an EOI with its reviews, signed in (session, user, groups, ...).
-SECRETARIAT_EOI_PAGE_QUERIES = 20
+# The Secretariat's page of an EOI with its reviews, signed in (the session; the user with their
+# roles and authenticator, accounts.backends; ...). It was 20: the groups and the authenticator
+# read apart.
+SECRETARIAT_EOI_PAGE_QUERIES = 18
 
 
 def test_the_secretariat_eoi_page_with_more_reviews(
@@ -260,11 +262,12 @@ def test_a_reviewers_page_with_the_other_reviews_and_the_discussion(
     page = assert_constant(client, url, more, django_assert_num_queries).decode()
     assert all(f"Comment of {r.email}" in page for r in reviewers)
     assert page.count("Agreed.") == 4 + 1  # the four others, and their own in the form
-    # The session, the user, their groups and second factor (4); the EOI, the assignment its
+    # The session, the user with their roles and authenticator (2); the EOI, the assignment its
     # permissions read, the rubric, every review of the round with the reviewers' names and then
     # their scores (4 + 1); the files, the challenges and the partners of the answers (3); the
-    # discussion. It was 16: the assignment twice, their own review and the others' apart.
-    with django_assert_num_queries(13):
+    # discussion. It was 16: the assignment twice, their own review and the others' apart; then
+    # 13, with the groups and the authenticator read apart from the user.
+    with django_assert_num_queries(11):
         body_of(client, url)
 
 
@@ -282,10 +285,11 @@ def test_a_reviewers_proposal_page_reads_the_assignment_once(
     client.force_login(reviewer)
     url = reverse("review:review_proposal", args=[proposal.eoi.uuid, proposal.stage_id])
     body_of(client, url)
-    # The session, the user, their groups and second factor (4); the proposal, the assignment
-    # its permissions read, the rubric, their review and its scores (5); the proposal's files
-    # and the call's challenges (2). It was 12: the assignment twice.
-    with django_assert_num_queries(11):
+    # The session, the user with their roles and authenticator (2); the proposal, the
+    # assignment its permissions read, the rubric, their review and its scores (5); the
+    # proposal's files and the call's challenges (2). It was 12: the assignment twice; then 11,
+    # with the groups and the authenticator read apart from the user.
+    with django_assert_num_queries(9):
         page = body_of(client, url).decode()
     assert "Plan (70%)" in page  # the stage's rubric
     assert "Sound plan." in page  # their draft's comment

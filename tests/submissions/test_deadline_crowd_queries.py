@@ -33,8 +33,9 @@ def test_an_autosave_costs_a_fixed_number_of_queries(
     applicant_client, draft, django_assert_num_queries
 ):
     autosave = reverse("submissions:eoi_autosave", args=[draft.uuid, "project"])
-    # Session, user, groups; the EOI with its extension; the update in its transaction.
-    with django_assert_num_queries(7):
+    # Session, the user with their roles (accounts.backends: their groups were one more); the
+    # EOI with its extension; the update in its transaction.
+    with django_assert_num_queries(6):
         body = applicant_client.post(autosave, {"version": draft.version, **TYPED}).json()
 
     draft.refresh_from_db()
@@ -54,7 +55,8 @@ def test_submitting_costs_a_fixed_number_of_queries(
     applicant_client.post(reverse("submissions:eoi_step", args=[first.uuid, "submit"]), declared)
 
     submit = reverse("submissions:eoi_step", args=[draft.uuid, "submit"])
-    with django_assert_num_queries(30):
+    # 30 when the user's groups were read apart from the user.
+    with django_assert_num_queries(29):
         response = applicant_client.post(submit, declared)
 
     assert response["Location"] == reverse("submissions:eoi_receipt", args=[draft.uuid])
@@ -68,9 +70,9 @@ def test_a_step_page_costs_a_fixed_number_of_queries(
 ):
     page = reverse("submissions:eoi_step", args=[draft.uuid, "project"])
     applicant_client.get(page)  # remembers the step: the next look writes nothing
-    # Session, user, groups; the EOI with its extension; what is missing (the files, the
-    # challenges); the step's documents.
-    with django_assert_num_queries(7):
+    # Session, the user with their roles (accounts.backends: their groups were one more); the
+    # EOI with its extension; what is missing (the files, the challenges); the step's documents.
+    with django_assert_num_queries(6):
         response = applicant_client.get(page)
 
     assert response.status_code == 200
