@@ -5,6 +5,7 @@ once per process."""
 from datetime import UTC, datetime
 from functools import cache
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connection
 from django.utils import timezone
@@ -15,7 +16,22 @@ _NO_KEY = "\x00no session key"  # stand-ins for a run's own values, in the SQL b
 _NO_TIME = datetime(1970, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
+# Sessions signed in before the site's own backend (accounts.backends) name allauth's, which
+# Django no longer accepts once it is out of AUTHENTICATION_BACKENDS: read as the site's, so
+# that a deploy signs nobody out.
+RENAMED_BACKENDS = {
+    "allauth.account.auth_backends.AuthenticationBackend": "accounts.backends.AuthenticationBackend"
+}
+
+
 class SessionStore(db.SessionStore):
+    def load(self):
+        data = super().load()
+        backend = data.get(BACKEND_SESSION_KEY)
+        if backend in RENAMED_BACKENDS:
+            data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+        return data
+
     def _get_session_from_db(self):
         # As Django's: the session of this key that has not expired, at this server's time.
         expiry = self.model._meta.get_field("expire_date")

@@ -133,3 +133,17 @@ def test_the_applicants_dashboard_costs_five_queries(
     with django_assert_num_queries(5):
         response = applicant_client.get(reverse("submissions:dashboard"))
     assert response.status_code == 200
+
+
+def test_a_session_signed_in_before_the_sites_backend_stays_signed_in(client):
+    """Sessions from before accounts.backends name allauth's backend: a deploy signs nobody out."""
+    applicant = ApplicantFactory()
+    client.force_login(applicant)
+    session = client.session
+    session["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
+    session.save()
+
+    response = client.get("/eois/")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == applicant
