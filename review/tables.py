@@ -601,8 +601,8 @@ class BoardRow:
 def board_rows(proposals):
     """The Board's ranking (selectors.board_ranking) as its cells: the same text floatformat
     and truncatechars would write, the EOI page's address reversed once a page. The Board
-    shows every proposal of the stage on one page (~280 at 5,000 EOIs), where those filters
-    and a reverse() per row were two thirds of its time (docs/BENCHMARKS.md)."""
+    shows a hundred proposals a page, where those filters and a reverse() per row were two
+    thirds of its time (docs/BENCHMARKS.md)."""
     figure, rows, before, after = Figures(), [], None, None
     for proposal in proposals:
         eoi, own, first = proposal.eoi, proposal.figures, proposal.eoi_figures

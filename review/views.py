@@ -58,6 +58,7 @@ from .models import (
     rubric_of,
 )
 from .selectors import (
+    BOARD_ROWS_PER_PAGE,
     active_assignment,
     board_ranking,
     call_assignments,
@@ -73,6 +74,7 @@ from .selectors import (
     reviews_for_reviewer,
     scores_by_criterion,
     secretariat_eois,
+    with_board_figures,
 )
 from .tables import (
     AssignmentTable,
@@ -843,13 +845,15 @@ def board_meeting_page(request, call, stage, meeting):
         domain.save_board_meeting(form.instance, request.user)
         messages.success(request, _("The meeting's notes are saved."))
         return redirect("review:board", slug=call.slug, pk=stage.pk)
+    page = Paginator(board_ranking(stage), BOARD_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "review/board.html",
         {
             "call": call,
             "stage": stage,
-            "rows": board_rows(board_ranking(stage)),
+            "rows": board_rows(with_board_figures(page, stage)),
+            "page": page,
             "meetings": stage.board_meetings.select_related("recorded_by"),
             "form": form,
             "editing": meeting.pk is not None,

@@ -140,3 +140,25 @@ def test_a_meeting_of_another_stage_is_no_page(client, make_proposal, secretaria
 
     url = reverse("review:board_meeting", args=[stage.call.slug, stage.pk, meeting.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_board_pages_through_a_long_ranking_best_first(
+    client, make_eoi, make_proposal, make_reviewer, secretariat, monkeypatch
+):
+    monkeypatch.setattr("review.views.BOARD_ROWS_PER_PAGE", 2)
+    reviewer = make_reviewer()
+    best, middle = make_proposal(), make_proposal()
+    score_proposal(best, reviewer, secretariat, 5, 5)
+    score_proposal(middle, reviewer, secretariat, 3, 3)
+    unscored = make_proposal()
+    client.force_login(secretariat)
+
+    first = client.get(board_url(best.stage)).content.decode()
+    second = client.get(board_url(best.stage), {"page": 2}).content.decode()
+
+    assert first.index(best.reference) < first.index(middle.reference)
+    assert unscored.reference not in first
+    assert "Page 1 of 2 (3 in all)" in first
+    assert unscored.reference in second
+    assert best.reference not in second
+    assert "Page 2 of 2 (3 in all)" in second
