@@ -112,8 +112,10 @@ def invite(eoi, secretariat=None):
     """Submit the EOI, close its call, decide and release "invited": the invitation as the
     Secretariat makes it."""
     secretariat = secretariat or secretariat_member()
+    # An EOI made with its reference keeps it: one named after its pk could take another's.
+    reference = eoi.reference or f"{eoi.call.reference_prefix}-{eoi.pk:04d}"
     ExpressionOfInterest.objects.filter(pk=eoi.pk).update(
-        status=Status.SUBMITTED, reference=f"{eoi.call.reference_prefix}-{eoi.pk:04d}"
+        status=Status.SUBMITTED, reference=reference
     )
     Call.objects.filter(pk=eoi.call_id).update(
         opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(days=1)
