@@ -63,9 +63,11 @@ def message_bytes(*, to, subject, message_id, text, html=""):
 
 
 def _header(name, value):
-    """`Name: value`, refused with a line break in it (a header injection), folded and
+    """`Name: value`, refused with a line break of any kind in it (a header injection), folded and
     encoded (RFC 2047) when it is long or not ASCII."""
-    if "\n" in value or "\r" in value:
+    # Any of Python's line boundaries (\v, \f, \x1c-\x1e, \x85, \u2028…), not only CR and LF:
+    # folding would start a header line of its own at them.
+    if len(value.splitlines()) > 1 or "\n" in value or "\r" in value:
         raise BadHeaderError(f"Header values can't contain newlines (got {value!r} for {name})")
     line = f"{name}: {value}"
     if len(line) <= FOLD_AT and value.isascii():

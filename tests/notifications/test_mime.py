@@ -120,6 +120,15 @@ def test_a_line_break_in_the_subject_is_refused_as_django_refuses_it():
         )
 
 
+@pytest.mark.parametrize("breaks", ["\x0b", "\x0c", "\x1c", "\x85", "\u2028"])
+def test_any_line_boundary_in_the_subject_is_refused(breaks):
+    # Folded, a long subject would start a line of its own at it, ending the headers early.
+    with pytest.raises(BadHeaderError):
+        mime.message_bytes(
+            to="a@example.org", subject="x" * 80 + breaks + "no colon", message_id="<1@x>", text="t"
+        )
+
+
 def test_an_address_that_is_not_one_is_refused():
     with pytest.raises(ValueError, match="Invalid address"):
         mime.message_bytes(
