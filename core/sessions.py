@@ -24,13 +24,19 @@ RENAMED_BACKENDS = {
 }
 
 
+def _renamed(data):
+    backend = data.get(BACKEND_SESSION_KEY)
+    if backend in RENAMED_BACKENDS:
+        data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
+    return data
+
+
 class SessionStore(db.SessionStore):
     def load(self):
-        data = super().load()
-        backend = data.get(BACKEND_SESSION_KEY)
-        if backend in RENAMED_BACKENDS:
-            data[BACKEND_SESSION_KEY] = RENAMED_BACKENDS[backend]
-        return data
+        return _renamed(super().load())
+
+    async def aload(self):
+        return _renamed(await super().aload())
 
     def _get_session_from_db(self):
         # As Django's: the session of this key that has not expired, at this server's time.

@@ -147,3 +147,19 @@ def test_a_session_signed_in_before_the_sites_backend_stays_signed_in(client):
 
     assert response.status_code == 200
     assert response.wsgi_request.user == applicant
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_from_before_the_sites_backend_reads_as_the_sites_on_the_async_path_too():
+    from asgiref.sync import async_to_sync
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from core.sessions import SessionStore
+
+    old = SessionStore()
+    old[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    old.create()
+
+    data = async_to_sync(SessionStore(old.session_key).aload)()
+
+    assert data[BACKEND_SESSION_KEY] == "accounts.backends.AuthenticationBackend"
