@@ -9,7 +9,7 @@ from core.permissions import can
 
 from . import answers, coapplicants
 from .lifecycle import with_deadlines
-from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Extension, Proposal
+from .models import Call, CallDocument, CoApplicant, ExpressionOfInterest, Proposal
 
 
 def applicant_eois(applicant):
@@ -36,11 +36,9 @@ def applicant_eois(applicant):
 def _eois_with_deadline_and_proposal():
     """What applicant_eois reads of every EOI, built once per process and copied: resolving its
     subqueries cost ~1 ms of CPU on every applicant's dashboard, and nothing in it changes."""
-    extension = Extension.objects.filter(call=OuterRef("call"), applicant=OuterRef("owner"))
     return (
-        ExpressionOfInterest.objects.select_related("call")
+        with_deadlines(ExpressionOfInterest.objects.select_related("call"))
         .annotate(
-            extension_until=Subquery(extension.values("until")[:1]),
             proposal_status=Subquery(
                 Proposal.objects.filter(eoi=OuterRef("pk")).values("status")[:1]
             ),
